@@ -1,0 +1,173 @@
+"""Slice chair: side ribs cut from a smooth seat-and-back profile, crossed by slats that follow it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from shapely.geometry import LineString, Polygon, box
+
+from parametric.curves import bspline, min_radius, rotate, stations
+from parametric.model import Clearance, MeasuredThickness, Model
+from parametric.params import Angle, Count, Length, Profile, require
+from parametric.part import Frame
+
+#: body mass used for seating loads (EN 1022:2018: adults up to 110 kg)
+USER_N = 110 * 9.81
+#: EN 1022:2018 stability: 600 N vertical plus 20 N horizontal at the loading point
+STAB_N, PUSH_N = 600.0, 20.0
+#: EN 1022 / ISO 7174-1 rearward: vertical load 175 mm forward of the seat/back line, horizontal
+#: force 300 mm above the seat. The standard's force was not available to us (fabrication-reference
+#: "open questions"): 80 N is our working value, and the checks also report the force that tips.
+REAR_A_MM, REAR_B_MM, REAR_N = 175.0, 300.0, 80.0
+POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
+
+
+def seating_line(p) -> np.ndarray:
+    """The top edge of the ribs (seat then back) as a dense ``(n, 2)`` polyline in (y, z) mm."""
+    tilt = math.radians(p.seat_tilt)
+    front = np.array([0.0, p.seat_height])
+    crease = front + p.seat_depth * np.array([math.cos(tilt), -math.sin(tilt)])
+    back_dir = rotate(-(crease - front) / p.seat_depth, -p.back_angle)
+    back_len = (p.back_height - crease[1]) / back_dir[1]
+    ctrl = np.array([front, (front + crease) / 2 + [0.0, -p.seat_dip], crease,
+                     crease + 0.5 * back_len * back_dir, crease + back_len * back_dir])
+    ctrl += np.asarray(p.profile)
+    return bspline(ctrl, degree=3, samples=40)
+
+
+def slat_stations(p, line: np.ndarray) -> np.ndarray:
+    """Arc lengths of the slats, evenly spread between the ends of the seating line."""
+    total = float(np.linalg.norm(np.diff(line, axis=0), axis=1).sum())
+    end = p.thickness / 2 + p.slat_inset
+    return np.linspace(end, total - end, p.slat_count)
+
+
+def slat_gap(p) -> float:
+    """Smallest clear gap between neighbouring slats, at their inner edges on the tightest curve."""
+    line = seating_line(p)
+    s = slat_stations(p, line)
+    pitch = float(s[1] - s[0])
+    r = min_radius(line)
+    squeeze = max(0.0, 1.0 - p.slat_depth / r) if r < 1e6 else 1.0
+    return pitch * squeeze - p.thickness
+
+
+def rib_outline(p, line: np.ndarray) -> Polygon:
+    """Side profile of one rib: a band under the seating line plus two legs, inner corners rounded."""
+    band = LineString(line).buffer(-p.rib_depth, single_sided=True)
+    s_front, s_back = 0.25 * p.seat_depth, p.seat_depth
+    (top_f, top_b), (tan_f, tan_b) = stations(line, [s_front, s_back])
+    inward = rotate(np.stack([tan_f, tan_b]), -90.0)
+    attach_f = top_f + inward[0] * p.rib_depth * 0.5
+    attach_b = top_b + inward[1] * p.rib_depth * 0.5
+    foot_f = np.array([p.front_foot, -p.leg_width])
+    foot_b = np.array([p.seat_depth + p.rear_foot, -p.leg_width])
+    legs = [LineString([foot, attach]).buffer(p.leg_width / 2, cap_style="flat")
+            for foot, attach in ((foot_f, attach_f), (foot_b, attach_b))]
+    shape = band.union(legs[0]).union(legs[1])
+    shape = shape.buffer(p.fillet, join_style="round").buffer(-p.fillet, join_style="round")
+    minx, _, maxx, maxy = shape.bounds
+    return shape.intersection(box(minx - 1, 0.0, maxx + 1, maxy + 1))
+
+
+class SliceChair(Model):
+    """Slice chair: ribs cut from a smooth side profile, interlocked with slats that follow it."""
+
+    name = "slice_chair"
+    title = "Slice chair"
+    version = "1.0"
+
+    width = Length(460, min=320, max=800, step=5, group="Size", help="Width over the outer ribs")
+    seat_height = Length(440, min=250, max=520, step=5, group="Size",
+                         help="Floor to the front edge of the seat (adults 400-460 mm)")
+    seat_depth = Length(420, min=280, max=560, step=5, group="Size",
+                        help="Front edge of the seat to where the back starts")
+    back_height = Length(820, min=450, max=1150, step=5, group="Size", help="Floor to the top of the back")
+    back_angle = Angle(104, min=90, max=135, step=1, group="Shape",
+                       help="Angle between seat and back (about 100-105 for dining)")
+    seat_tilt = Angle(5, min=0, max=15, step=0.5, group="Shape", help="Backward slope of the seat")
+    seat_dip = Length(10, min=0, max=40, step=1, group="Shape", help="How much the seat is scooped")
+    profile = Profile([(0.0, 0.0)] * 5, min=(-150, -150), max=(150, 150), points=POINTS, group="Shape",
+                      help="Offsets (forward/back, up/down) of the profile's control points, to sculpt it")
+    rib_count = Count(3, min=2, max=8, group="Structure", help="Number of side ribs across the width")
+    rib_depth = Length(80, min=45, max=160, step=5, group="Structure",
+                       help="Depth of the rib band under the seating surface")
+    leg_width = Length(70, min=40, max=140, step=5, group="Structure", help="Width of each leg")
+    front_foot = Length(20, min=-60, max=120, step=5, group="Structure",
+                        help="Where the front foot lands, behind the seat's front edge")
+    rear_foot = Length(60, min=-40, max=250, step=5, group="Structure",
+                       help="How far behind the seat's back the rear foot lands")
+    fillet = Length(30, min=0, max=80, step=5, group="Structure", help="Radius of the rounded inner corners")
+    slat_count = Count(14, min=4, max=40, group="Structure", help="Number of slats along seat and back")
+    slat_depth = Length(50, min=20, max=140, step=5, group="Structure",
+                        help="How far the slats reach into the ribs")
+    slat_inset = Length(10, min=0, max=60, step=1, group="Structure",
+                        help="Clear space before the first and after the last slat")
+    overhang = Length(25, min=0, max=120, step=5, group="Structure", help="How far slats reach past the outer ribs")
+    thickness = MeasuredThickness()
+    clearance = Clearance()
+
+    presets = {
+        "dining": {},
+        "lounge": {"seat_height": 380, "seat_depth": 500, "back_height": 800, "back_angle": 115,
+                   "seat_tilt": 9, "width": 560, "rib_count": 4, "slat_count": 16, "rear_foot": 170},
+        "kids": {"seat_height": 300, "seat_depth": 300, "back_height": 560, "width": 340, "rib_count": 2,
+                 "slat_count": 10, "rib_depth": 65, "slat_depth": 40, "leg_width": 55, "rear_foot": 50,
+                 "thickness": 11.5},
+    }
+    constraints = [
+        require(lambda p: p.back_height >= p.seat_height + 150,
+                "the back's top ({back_height} mm) must be at least 150 mm above the seat ({seat_height} mm)",
+                "back_height", "seat_height"),
+        require(lambda p: p.slat_depth <= p.rib_depth - 15,
+                "slats ({slat_depth} mm) must reach less deep than the rib band ({rib_depth} mm) by 15 mm or "
+                "more, so the ribs stay whole under each slot", "slat_depth", "rib_depth"),
+        require(lambda p: (p.width - p.thickness) / (p.rib_count - 1) >= 4 * p.thickness,
+                "ribs are too close together: {rib_count} ribs need a wider chair than {width} mm",
+                "rib_count", "width"),
+        require(lambda p: slat_gap(p) >= 3.0,
+                "{slat_count} slats do not fit along the profile (they would touch on its tightest curve); "
+                "use fewer slats, shallower slats or a gentler back angle", "slat_count", "slat_depth",
+                "back_angle"),
+    ]
+
+    def build(self, p) -> None:
+        """Ribs from the side profile, slats at stations along the seating line, loads per EN 1022."""
+        t = p.thickness
+        line = seating_line(p)
+        outline = rib_outline(p, line)
+        pitch = (p.width - t) / (p.rib_count - 1)
+        ribs = [self.plate(f"rib-{i + 1}", outline, Frame.yz(-p.width / 2 + t / 2 + i * pitch), thickness=t,
+                           role="rib", label=f"R{i + 1}", grain="u")
+                for i in range(p.rib_count)]
+        half = p.width / 2 + p.overhang
+        slat = box(-half, -p.slat_depth, half, 0.0)
+        points, tangents = stations(line, slat_stations(p, line))
+        slats = []
+        for i, (pt, tan) in enumerate(zip(points, tangents)):
+            out = rotate(tan, 90.0)  # away from the rib, towards the sitter
+            frame = Frame((0.0, pt[0], pt[1]), (1.0, 0.0, 0.0), (0.0, out[0], out[1]))
+            slats.append(self.plate(f"slat-{i + 1:02d}", slat, frame, thickness=t, role="slat",
+                                    label=f"S{i + 1}", grain="u"))
+        self.interlock(ribs, slats)
+        self._loads_en1022(p, line, [s.name for s, pt in zip(slats, points) if pt[0] <= p.seat_depth])
+
+    def _loads_en1022(self, p, line: np.ndarray, seat_slats: list[str]) -> None:
+        seat_z = float(np.interp(p.seat_depth / 2, line[:, 0], line[:, 1]))
+        front_z = float(line[0, 1])
+        y_front = 60.0  # EN 1022: 60 mm behind the front edge
+        self.load("seated", [((0, p.seat_depth / 2, seat_z), (0, 0, -USER_N))], standard="EN 1022:2018 user mass")
+        self.load("front_edge", [((0, y_front, front_z), (0, 0, -STAB_N)), ((0, y_front, front_z), (0, -PUSH_N, 0))],
+                  standard="EN 1022:2018 forward overturning")
+        a_y = max(0.0, p.seat_depth - REAR_A_MM)
+        a_z = float(np.interp(a_y, line[:, 0], line[:, 1]))
+        b_z = min(seat_z + REAR_B_MM, float(line[-1, 1]))
+        self.load("lean_back", [((0, a_y, a_z), (0, 0, -STAB_N)), ((0, p.seat_depth, b_z), (0, REAR_N * REAR_B_MM
+                  / max(b_z - seat_z, 1.0), 0))], standard="EN 1022:2018 / ISO 7174-1 rearward overturning")
+        side_x = p.width / 2 + p.overhang - 60.0
+        self.load("sideways", [((side_x, p.seat_depth / 2, seat_z), (0, 0, -STAB_N)),
+                               ((side_x, p.seat_depth / 2, seat_z), (PUSH_N, 0, 0))],
+                  standard="EN 1022:2018 sideways overturning")
+        self.load("seat_slats", [((0, p.seat_depth / 2, seat_z), (0, 0, -USER_N))], kind="strength",
+                  standard="EN 1022:2018 user mass on the seat", parts=seat_slats)

@@ -1,0 +1,171 @@
+"""A design: the flat parts of one product, the joints between them, its load cases and provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import GeometryError
+from .part import FlatPart
+
+if TYPE_CHECKING:
+    from .params import Params
+
+#: version of the design.json layout
+DESIGN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Joint:
+    """A derived joint between two parts.
+
+    For a cross-lap (``kind == "cross_lap"``) the plates' mid-planes meet along the line
+    ``point + s * direction``; both parts have material along it for ``lo <= s <= hi``.
+    Part ``a`` is slotted over ``[lo, mid]`` (its slot opens from its edge at ``lo``) when
+    ``a_opens == "lo"``, else over ``[mid, hi]``; part ``b`` takes the other half, so the
+    slot depths add up to the crossing. ``b`` assembles onto ``a`` by moving along
+    ``insert_b`` (a unit vector in product coordinates).
+
+    Attributes:
+        kind: ``"cross_lap"`` (finger joints and tabs use other kinds).
+        a, b: names of the two parts.
+        point, direction: the crossing line, product coordinates.
+        lo, mid, hi: positions along the line (mm).
+        width_a, width_b: drawn slot widths in a and b (mm), from the measured thickness + clearance.
+        angle_deg: angle between the two plates (90 = square).
+        a_opens: ``"lo"`` or ``"hi"``: the end of the crossing where a's slot opens.
+    """
+
+    kind: str
+    a: str
+    b: str
+    point: tuple[float, float, float]
+    direction: tuple[float, float, float]
+    lo: float
+    mid: float
+    hi: float
+    width_a: float
+    width_b: float
+    angle_deg: float
+    a_opens: str
+
+    @property
+    def depth_a(self) -> float:
+        """Depth of the slot in part a along the crossing line (mm)."""
+        return self.mid - self.lo if self.a_opens == "lo" else self.hi - self.mid
+
+    @property
+    def depth_b(self) -> float:
+        """Depth of the slot in part b along the crossing line (mm)."""
+        return self.hi - self.lo - self.depth_a
+
+    @property
+    def insert_b(self) -> np.ndarray:
+        """Direction in which b moves, relative to a, to slide into place."""
+        d = np.asarray(self.direction)
+        return d if self.a_opens == "lo" else -d
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-compatible summary."""
+        return {"kind": self.kind, "a": self.a, "b": self.b, "point": [round(c, 4) for c in self.point],
+                "direction": [round(c, 6) for c in self.direction], "lo": round(self.lo, 4),
+                "mid": round(self.mid, 4), "hi": round(self.hi, 4), "width_a": round(self.width_a, 4),
+                "width_b": round(self.width_b, 4), "angle_deg": round(self.angle_deg, 3), "a_opens": self.a_opens}
+
+
+@dataclass(frozen=True)
+class LoadCase:
+    """A load a product must carry: forces (N) at points (mm) in the product frame, plus self weight.
+
+    Attributes:
+        name: stable id (``"seated"``, ``"lean_back"``...).
+        loads: ``((point, force), ...)`` with ``point`` and ``force`` 3-vectors.
+        kind: ``"stability"`` (tipping) or ``"strength"`` (deflection / stress).
+        standard: where the numbers come from (e.g. ``"EN 1022:2018 rearward"``).
+        parts: for strength cases, the parts that carry the load.
+    """
+
+    name: str
+    loads: tuple[tuple[tuple[float, float, float], tuple[float, float, float]], ...]
+    kind: str = "stability"
+    standard: str = ""
+    parts: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-compatible summary."""
+        return {"name": self.name, "kind": self.kind, "standard": self.standard, "parts": list(self.parts),
+                "loads": [{"point": list(p), "force": list(f)} for p, f in self.loads]}
+
+
+@dataclass(frozen=True)
+class Design:
+    """Everything a model built for one set of parameters.
+
+    Attributes:
+        model, model_version: which product generator made it.
+        params: the validated parameters (their ``hash`` names the design).
+        parts: the flat parts (one entry per physical part).
+        joints: joints derived from the geometry.
+        load_cases: the loads the checks apply.
+        title: human-readable product name.
+    """
+
+    model: str
+    model_version: str
+    params: "Params"
+    parts: tuple[FlatPart, ...]
+    joints: tuple[Joint, ...] = ()
+    load_cases: tuple[LoadCase, ...] = ()
+    title: str = ""
+    _index: dict[str, FlatPart] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {}
+        for part in self.parts:
+            if part.name in index:
+                raise GeometryError(f"two parts are named {part.name!r}; part names must be unique")
+            index[part.name] = part
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def hash(self) -> str:
+        """The parameter hash (stable across runs and machines)."""
+        return self.params.hash
+
+    @property
+    def slug(self) -> str:
+        """``<model>-<hash>``: the stem of the download bundle."""
+        return f"{self.model}-{self.hash}"
+
+    def part(self, name: str) -> FlatPart:
+        """The part named ``name``."""
+        try:
+            return self._index[name]
+        except KeyError:
+            raise KeyError(f"no part named {name!r}; parts: {', '.join(self._index)}") from None
+
+    def __iter__(self) -> Iterator[FlatPart]:
+        return iter(self.parts)
+
+    @property
+    def total_area(self) -> float:
+        """Sum of the part areas times their quantities (mm^2)."""
+        return sum(p.area * p.quantity for p in self.parts)
+
+    def slot_count(self) -> int:
+        """Number of slots cut (two per cross-lap)."""
+        return 2 * sum(1 for j in self.joints if j.kind == "cross_lap")
+
+    def summary(self) -> dict[str, Any]:
+        """The content of ``design.json``: provenance, parameters, parts with areas, joints."""
+        from . import __version__
+
+        return {"format": DESIGN_FORMAT, "d4d_version": __version__, "model": self.model,
+                "model_version": self.model_version, "title": self.title, "hash": self.hash,
+                "params": self.params.to_dict(), "total_area": round(self.total_area, 3),
+                "part_count": sum(p.quantity for p in self.parts), "slot_count": self.slot_count(),
+                "parts": [p.summary() for p in self.parts], "joints": [j.summary() for j in self.joints],
+                "load_cases": [lc.summary() for lc in self.load_cases]}

@@ -1,0 +1,100 @@
+"""Sheet materials: physical properties the checks need, plus sheet sizes and price.
+
+Shipped profiles live in ``parametric/data/materials.yaml``; user files with the same layout
+can add or override entries (``load_materials(extra=path)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ProfileError
+
+_FIELDS = ("density", "modulus_along", "modulus_across", "strength_along", "strength_across")
+
+
+@dataclass(frozen=True)
+class Material:
+    """A sheet material (mm, kg/m^3, MPa).
+
+    Attributes:
+        name: profile id (``"birch-ply"``).
+        density: kg/m^3.
+        modulus_along, modulus_across: bending stiffness E along / across the face grain, MPa.
+        strength_along, strength_across: modulus of rupture, MPa.
+        safety_factor: allowable stress = strength / safety_factor.
+        thicknesses: nominal -> typical measured thickness, mm.
+        sheets: available sheet sizes ``(length along grain, width)``, mm.
+        price_per_m2: material cost per square metre of sheet.
+    """
+
+    name: str
+    title: str
+    density: float
+    modulus_along: float
+    modulus_across: float
+    strength_along: float
+    strength_across: float
+    safety_factor: float = 4.0
+    thicknesses: tuple[tuple[float, float], ...] = ()
+    sheets: tuple[tuple[float, float], ...] = ((2440.0, 1220.0),)
+    price_per_m2: float = 0.0
+
+    @property
+    def density_kg_mm3(self) -> float:
+        """Density in kg/mm^3 (for meshes in mm)."""
+        return self.density * 1e-9
+
+    def allowable_stress(self, along: bool = True) -> float:
+        """Allowable bending stress, MPa."""
+        return (self.strength_along if along else self.strength_across) / self.safety_factor
+
+
+def _parse(name: str, data: Any, source: str) -> Material:
+    if not isinstance(data, dict):
+        raise ProfileError(f"material {name!r} in {source}: expected a mapping of fields")
+    missing = [f for f in _FIELDS if f not in data]
+    if missing:
+        raise ProfileError(f"material {name!r} in {source} is missing {', '.join(missing)}; "
+                           f"every material needs {', '.join(_FIELDS)}")
+    try:
+        return Material(
+            name=name, title=str(data.get("title", name)),
+            **{f: float(data[f]) for f in _FIELDS},
+            safety_factor=float(data.get("safety_factor", 4.0)),
+            thicknesses=tuple(sorted((float(k), float(v)) for k, v in (data.get("thicknesses") or {}).items())),
+            sheets=tuple((float(a), float(b)) for a, b in (data.get("sheets") or [[2440, 1220]])),
+            price_per_m2=float(data.get("price_per_m2", 0.0)))
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"material {name!r} in {source}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def load_materials(extra: str | None = None) -> dict[str, Material]:
+    """Shipped materials, updated by the entries of a user YAML file ``extra`` if given."""
+    text = resources.files("parametric").joinpath("data/materials.yaml").read_text()
+    out = {k: _parse(k, v, "materials.yaml") for k, v in yaml.safe_load(text).items()}
+    if extra:
+        path = Path(extra)
+        try:
+            data = yaml.safe_load(path.read_text())
+        except (OSError, yaml.YAMLError) as exc:
+            raise ProfileError(f"cannot read material file {path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ProfileError(f"material file {path}: expected a mapping of material names to fields")
+        out.update({k: _parse(k, v, str(path)) for k, v in data.items()})
+    return out
+
+
+def get_material(name: str, extra: str | None = None) -> Material:
+    """The material profile ``name``; ProfileError listing the known ones otherwise."""
+    mats = load_materials(extra)
+    if name not in mats:
+        raise ProfileError(f"unknown material {name!r}; known materials: {', '.join(sorted(mats))}")
+    return mats[name]

@@ -1,0 +1,144 @@
+"""The ``Model`` base class: a product generator that reads like its description.
+
+A model declares parameter specs as class attributes, presets and constraints, and a
+``build(p)`` method that creates plates and says which plates interlock. Joints, solids,
+meshes, checks, cut files and the viewer's panel all come from the framework::
+
+    class Stool(Model):
+        \"\"\"Four-legged stool.\"\"\"
+        name = "stool"
+        height = Length(450, min=250, max=750, step=5)
+        thickness = MeasuredThickness()
+        clearance = Clearance()
+
+        def build(self, p):
+            a = self.plate("frame-a", frame_outline(p), Frame.xz())
+            b = self.plate("frame-b", frame_outline(p), Frame.yz())
+            self.cross_lap(a, b)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from .design import Design, Joint, LoadCase
+from .errors import JoineryError
+from .joinery import boxes_touch, cross_lap, cut_slots
+from .params import Constraint, Length, Params, ParamSchema, Spec
+from .part import FlatPart, Frame
+
+
+def MeasuredThickness(default: float = 17.7, *, min: float = 3.0, max: float = 30.0) -> Length:
+    """The thickness of the sheet the maker actually has, measured (every model takes one).
+
+    The default is the mean measured thickness of nominal 18 mm birch plywood
+    (fabrication-reference.md section 1: 18 -> 17.7 mm).
+    """
+    return Length(default, min=min, max=max, step=0.05, group="Material",
+                  help="Measured thickness of your sheet (calipers, several spots); slots are cut to fit it")
+
+
+def Clearance(default: float = 0.2) -> Length:
+    """Extra width added to every slot beyond the measured thickness (slip fit)."""
+    return Length(default, min=0.0, max=1.5, step=0.05, group="Material",
+                  help="Extra slot width for a slip fit: 0.1-0.3 mm on a router, 0-0.2 on a laser")
+
+
+class Model:
+    """Base class of every product generator.
+
+    Class attributes:
+        name: the id used on the CLI (``d4d build slice_chair``).
+        version: bumped when the geometry for the same parameters changes.
+        title: a human name; the class docstring's first line is the description.
+        presets: named parameter overrides ("recommended combinations").
+        constraints: cross-parameter rules (:func:`parametric.params.require`).
+        schema: built automatically from the specs, constraints and presets.
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "1.0"
+    title: ClassVar[str] = ""
+    presets: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    constraints: ClassVar[Sequence[Constraint]] = ()
+    schema: ClassVar[ParamSchema]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        specs: dict[str, Spec] = {}
+        for klass in reversed(cls.__mro__):
+            specs.update({k: v for k, v in vars(klass).items() if isinstance(v, Spec)})
+        cls.schema = ParamSchema(cls.name, specs.values(), cls.constraints, cls.presets)
+
+    @classmethod
+    def description(cls) -> str:
+        """First line of the class docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    @classmethod
+    def params(cls, values: Mapping[str, Any] | None = None, *, preset: str | None = None,
+               **kw: Any) -> Params:
+        """Validated parameters: defaults, then a preset, then ``values`` and keywords."""
+        return cls.schema.make({**(values or {}), **kw}, preset=preset)
+
+    @classmethod
+    def design(cls, params: Params | Mapping[str, Any] | None = None, *, preset: str | None = None) -> Design:
+        """Build the design for these parameters (validated first)."""
+        if not isinstance(params, Params):
+            params = cls.params(params, preset=preset)
+        builder = cls()
+        builder._parts: dict[str, FlatPart] = {}
+        builder._pairs: list[tuple[str, str, float]] = []
+        builder._loads: list[LoadCase] = []
+        builder.build(params)
+        parts, joints = builder._derive_joints(params)
+        return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
+                      cls.title or cls.name.replace("_", " ").title())
+
+    # -- what build() uses ---------------------------------------------------------------
+    def build(self, p: Params) -> None:
+        """Create the product's plates and joints for parameters ``p`` (override this)."""
+        raise NotImplementedError
+
+    def plate(self, name: str, outline: Any, frame: Frame, *, thickness: float, role: str = "part",
+              label: str = "", material: str = "birch-ply", grain: str | None = None) -> FlatPart:
+        """Add a flat part (outline in part-local mm, placed by ``frame``) and return it."""
+        part = FlatPart(name, outline, thickness, frame, material=material, role=role, label=label or name,
+                        grain=grain)
+        if name in self._parts:
+            raise JoineryError(f"two plates are named {name!r}")
+        self._parts[name] = part
+        return part
+
+    def cross_lap(self, a: FlatPart, b: FlatPart, *, share_a: float = 0.5) -> None:
+        """Interlock two crossing plates with derived cross-lap slots (``share_a`` of the depth in a)."""
+        self._pairs.append((a.name, b.name, share_a))
+
+    def interlock(self, group_a: Iterable[FlatPart], group_b: Iterable[FlatPart], *,
+                  share_a: float = 0.5) -> None:
+        """Cross-lap every plate of ``group_a`` with every plate of ``group_b`` that it crosses."""
+        group_b = list(group_b)
+        for a in group_a:
+            for b in group_b:
+                if boxes_touch(a, b):
+                    self.cross_lap(a, b, share_a=share_a)
+
+    def load(self, name: str, loads: Iterable[tuple[Sequence[float], Sequence[float]]], *,
+             kind: str = "stability", standard: str = "", parts: Iterable[str] = ()) -> None:
+        """Declare a load case: ``(point, force)`` pairs in product mm and N."""
+        self._loads.append(LoadCase(name, tuple((tuple(map(float, pt)), tuple(map(float, f)))
+                                                for pt, f in loads), kind, standard, tuple(parts)))
+
+    def _derive_joints(self, p: Params) -> tuple[list[FlatPart], list[Joint]]:
+        clearance = float(p["clearance"]) if "clearance" in p else 0.0
+        slots: dict[str, list] = {name: [] for name in self._parts}
+        joints: list[Joint] = []
+        for a_name, b_name, share in self._pairs:
+            a, b = self._parts[a_name], self._parts[b_name]
+            for lap in cross_lap(a, b, clearance=clearance, share_a=share):
+                joints.append(lap.joint)
+                slots[a_name].append((b_name, lap.slot_a))
+                slots[b_name].append((a_name, lap.slot_b))
+        parts = [cut_slots(part, slots[name]) for name, part in self._parts.items()]
+        return parts, joints
