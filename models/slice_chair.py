@@ -67,6 +67,9 @@ def rib_outline(p, line: np.ndarray) -> Polygon:
             for foot, attach in ((foot_f, attach_f), (foot_b, attach_b))]
     shape = band.union(legs[0]).union(legs[1])
     shape = shape.buffer(p.fillet, join_style="round").buffer(-p.fillet, join_style="round")
+    # nothing may rise above the seating line: it is the surface the slats sit flush with
+    above = LineString(line).buffer(p.leg_width + p.fillet + p.rib_depth, single_sided=True)
+    shape = shape.difference(above)
     minx, _, maxx, maxy = shape.bounds
     return shape.intersection(box(minx - 1, 0.0, maxx + 1, maxy + 1))
 
@@ -102,7 +105,7 @@ class SliceChair(Model):
     slat_count = Count(14, min=4, max=40, group="Structure", help="Number of slats along seat and back")
     slat_depth = Length(50, min=20, max=140, step=5, group="Structure",
                         help="How far the slats reach into the ribs")
-    slat_inset = Length(10, min=0, max=60, step=1, group="Structure",
+    slat_inset = Length(20, min=0, max=60, step=1, group="Structure",
                         help="Clear space before the first and after the last slat")
     overhang = Length(25, min=0, max=120, step=5, group="Structure", help="How far slats reach past the outer ribs")
     thickness = MeasuredThickness()
@@ -117,6 +120,9 @@ class SliceChair(Model):
                  "thickness": 11.5},
     }
     constraints = [
+        require(lambda p: LineString(seating_line(p)).is_simple,
+                "the sculpted profile crosses itself; move the profile points back towards their defaults",
+                "profile"),
         require(lambda p: p.back_height >= p.seat_height + 150,
                 "the back's top ({back_height} mm) must be at least 150 mm above the seat ({seat_height} mm)",
                 "back_height", "seat_height"),

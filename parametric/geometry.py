@@ -59,6 +59,18 @@ def export_step(design: Design, path: str | Path) -> None:
     assembly(design).export(str(path), exportType="STEP")
 
 
+def fused(design: Design) -> cq.Shape:
+    """The product as one solid: every part fused (slot bottoms touch, so the chair is one body)."""
+    parts = [part_solid(p) for p in design.parts]
+    return parts[0].fuse(*parts[1:]).clean() if len(parts) > 1 else parts[0]
+
+
+def export_stl(design: Design, path: str | Path, *, linear_tol_mm: float = 0.05,
+               angular_tol_rad: float = 0.1) -> None:
+    """Write the fused product as a watertight STL (tolerances in mm and radians)."""
+    cq.exporters.export(fused(design), str(path), tolerance=linear_tol_mm, angularTolerance=angular_tol_rad)
+
+
 def solids(design: Design) -> dict[str, cq.Solid]:
     """Placed solids by part name."""
     return {p.name: part_solid(p) for p in design.parts}

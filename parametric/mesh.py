@@ -61,13 +61,3 @@ def from_manifold(manifold) -> trimesh.Trimesh:
     out = manifold.to_mesh()
     return trimesh.Trimesh(vertices=np.asarray(out.vert_properties)[:, :3], faces=np.asarray(out.tri_verts),
                            process=False)
-
-
-def union_mesh(design: Design, meshes: dict[str, trimesh.Trimesh] | None = None) -> trimesh.Trimesh:
-    """The product as one watertight mesh: the boolean union of every part (for STL export)."""
-    import manifold3d
-
-    meshes = meshes or design_meshes(design)
-    union = manifold3d.Manifold.batch_boolean([to_manifold(m) for m in meshes.values()],
-                                              manifold3d.OpType.Add)
-    return from_manifold(union)

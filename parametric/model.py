@@ -27,6 +27,7 @@ from .errors import JoineryError
 from .joinery import boxes_touch, cross_lap, cut_slots
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
+from .tolerances import TOL
 
 
 def MeasuredThickness(default: float = 17.7, *, min: float = 3.0, max: float = 30.0) -> Length:
@@ -83,8 +84,13 @@ class Model:
         return cls.schema.make({**(values or {}), **kw}, preset=preset)
 
     @classmethod
-    def design(cls, params: Params | Mapping[str, Any] | None = None, *, preset: str | None = None) -> Design:
-        """Build the design for these parameters (validated first)."""
+    def design(cls, params: Params | Mapping[str, Any] | None = None, *, preset: str | None = None,
+               cut: bool = True) -> Design:
+        """Build the design for these parameters (validated first).
+
+        With ``cut=False`` the joints are derived but no slot is cut: the plates as drawn, for
+        checks and tests that compare slotted and unslotted parts.
+        """
         if not isinstance(params, Params):
             params = cls.params(params, preset=preset)
         builder = cls()
@@ -92,7 +98,7 @@ class Model:
         builder._pairs: list[tuple[str, str, float]] = []
         builder._loads: list[LoadCase] = []
         builder.build(params)
-        parts, joints = builder._derive_joints(params)
+        parts, joints = builder._derive_joints(params, cut)
         return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
                       cls.title or cls.name.replace("_", " ").title())
 
@@ -103,7 +109,12 @@ class Model:
 
     def plate(self, name: str, outline: Any, frame: Frame, *, thickness: float, role: str = "part",
               label: str = "", material: str = "birch-ply", grain: str | None = None) -> FlatPart:
-        """Add a flat part (outline in part-local mm, placed by ``frame``) and return it."""
+        """Add a flat part (outline in part-local mm, placed by ``frame``) and return it.
+
+        Curved outlines are simplified to ``TOL.simplify`` (0.02 mm chord), far below any kerf.
+        """
+        if hasattr(outline, "simplify"):
+            outline = outline.simplify(TOL.simplify, preserve_topology=True)
         part = FlatPart(name, outline, thickness, frame, material=material, role=role, label=label or name,
                         grain=grain)
         if name in self._parts:
@@ -130,7 +141,7 @@ class Model:
         self._loads.append(LoadCase(name, tuple((tuple(map(float, pt)), tuple(map(float, f)))
                                                 for pt, f in loads), kind, standard, tuple(parts)))
 
-    def _derive_joints(self, p: Params) -> tuple[list[FlatPart], list[Joint]]:
+    def _derive_joints(self, p: Params, cut: bool = True) -> tuple[list[FlatPart], list[Joint]]:
         clearance = float(p["clearance"]) if "clearance" in p else 0.0
         slots: dict[str, list] = {name: [] for name in self._parts}
         joints: list[Joint] = []
@@ -140,5 +151,7 @@ class Model:
                 joints.append(lap.joint)
                 slots[a_name].append((b_name, lap.slot_a))
                 slots[b_name].append((a_name, lap.slot_b))
+        if not cut:
+            return list(self._parts.values()), joints
         parts = [cut_slots(part, slots[name]) for name, part in self._parts.items()]
         return parts, joints

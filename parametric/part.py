@@ -99,7 +99,7 @@ class Frame:
 
 
 def clean_outline(geom: Any, *, name: str = "part") -> Polygon:
-    """Validate and normalise an outline: one polygon, CCW exterior, CW holes, simplified.
+    """Validate and normalise an outline: one polygon, CCW exterior, CW holes.
 
     Raises:
         GeometryError: empty, zero-area, invalid or split into several pieces.
@@ -117,7 +117,6 @@ def clean_outline(geom: Any, *, name: str = "part") -> Polygon:
         geom = pieces[0]
     if geom.geom_type != "Polygon" or geom.area <= TOL.area:
         raise GeometryError(f"{name}: the outline has no area")
-    geom = geom.simplify(TOL.simplify, preserve_topology=True)
     return orient(geom, 1.0)
 
 

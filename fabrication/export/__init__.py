@@ -1,0 +1,1 @@
+"""Cut-file and model exporters (DXF, STEP/STL, design JSON)."""

@@ -1,0 +1,103 @@
+"""Sheets and placed parts: the layout data every exporter walks, plus a simple row layout.
+
+A :class:`SheetLayout` holds parts placed on one sheet. The numba nesting engine
+(:mod:`fabrication.nesting`) produces the same objects; the row layout here is the
+dependable fallback (``--layout rows``) and what tests compare it against.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from shapely import affinity
+from shapely.geometry import Polygon
+
+from parametric.errors import FabricationError
+from parametric.part import FlatPart
+
+
+@dataclass(frozen=True)
+class PlacedPart:
+    """A part on a sheet: its outline rotated by ``rotation`` degrees about the part-local
+    origin, then translated by ``(x, y)``; ``outline`` is the result in sheet mm."""
+
+    part: FlatPart
+    x: float
+    y: float
+    rotation: float
+    outline: Polygon
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """One sheet of stock with the parts placed on it (sheet mm, origin at the lower-left corner)."""
+
+    index: int
+    width: float
+    height: float
+    placed: tuple[PlacedPart, ...]
+    material: str = ""
+    thickness: float = 0.0
+
+    @property
+    def utilisation(self) -> float:
+        """Part area / sheet area."""
+        return sum(p.outline.area for p in self.placed) / (self.width * self.height)
+
+    @property
+    def used_length(self) -> float:
+        """Largest x reached by a part (the rest of the sheet is one clean remnant)."""
+        return max((p.outline.bounds[2] for p in self.placed), default=0.0)
+
+
+def place(part: FlatPart, x: float, y: float, rotation: float) -> PlacedPart:
+    """Place a part: rotate its outline about the local origin, then translate."""
+    outline = affinity.rotate(part.outline, rotation, origin=(0, 0)) if rotation else part.outline
+    return PlacedPart(part, x, y, rotation, affinity.translate(outline, x, y))
+
+
+def _orientation(part: FlatPart, width: float, height: float, margin: float) -> float:
+    """0 or 90 degrees: keep the grain axis along the sheet's length unless only the turn fits."""
+    w, h = part.size
+    fits = [r for r, (pw, ph) in ((0.0, (w, h)), (90.0, (h, w)))
+            if pw <= width - 2 * margin and ph <= height - 2 * margin]
+    if part.grain == "u":
+        fits = [r for r in fits if r == 0.0]
+    elif part.grain == "v":
+        fits = [r for r in fits if r == 90.0]
+    if not fits:
+        raise FabricationError(
+            f"part {part.name} ({w:.0f} x {h:.0f} mm) does not fit the {width:.0f} x {height:.0f} mm sheet "
+            f"inside a {margin:.0f} mm edge margin{' with its grain direction' if part.grain else ''}; "
+            "use a larger sheet or split the part")
+    return fits[0]
+
+
+def row_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0,
+               margin: float = 15.0, material: str = "", thickness: float = 0.0) -> list[SheetLayout]:
+    """Shelf-pack parts by bounding box, tallest first, in rows across as many sheets as needed.
+
+    Raises:
+        FabricationError: a part does not fit an empty sheet.
+    """
+    items = []
+    for part in parts:
+        rot = _orientation(part, width, height, margin)
+        for _ in range(part.quantity):
+            poly = affinity.rotate(part.outline, rot, origin=(0, 0)) if rot else part.outline
+            items.append((part, rot, poly.bounds))
+    items.sort(key=lambda it: (-(it[2][3] - it[2][1]), -(it[2][2] - it[2][0]), it[0].name))
+    sheets: list[list[PlacedPart]] = []
+    x = y = row_h = math.inf
+    for part, rot, (minx, miny, maxx, maxy) in items:
+        w, h = maxx - minx, maxy - miny
+        if x + w > width - margin:  # new row
+            x, y, row_h = margin, y + row_h + spacing, 0.0
+        if y + h > height - margin:  # new sheet
+            sheets.append([])
+            x, y, row_h = margin, margin, 0.0
+        sheets[-1].append(place(part, x - minx, y - miny, rot))
+        x += w + spacing
+        row_h = max(row_h, h)
+    return [SheetLayout(i + 1, width, height, tuple(s), material, thickness) for i, s in enumerate(sheets)]

@@ -1,0 +1,136 @@
+"""The ``d4d`` command line. Core imports only at start-up; heavy ones inside each command."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import D4DError
+
+SET_HELP = "Set a parameter, e.g. --set seat_height=450 or --set width=18in (repeatable)."
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def friendly(fn):
+    """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except D4DError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+def model_options(fn):
+    """The options that choose parameters: --preset, --set, --params."""
+    fn = click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+                      help="JSON or YAML parameter file (e.g. a design's params.json).")(fn)
+    fn = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help=SET_HELP)(fn)
+    fn = click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
+    return click.argument("model")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="d4d")
+def main() -> None:
+    """d4d: parametric flat-pack products -> checked, nested, machine-ready cut files."""
+
+
+@main.command("models")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@friendly
+def models_cmd(as_json: bool) -> None:
+    """List the products in the catalogue (built-in and plugins)."""
+    from ..registry import available_models
+
+    models = available_models()
+    if as_json:
+        click.echo(json.dumps([{"name": n, "title": m.title or n, "version": m.version,
+                                "description": m.description()} for n, m in models.items()], indent=2))
+        return
+    width = max(map(len, models), default=0)
+    for name, cls in models.items():
+        click.echo(f"{name:<{width}}  {cls.description()}")
+
+
+@main.command("info")
+@click.argument("model")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@friendly
+def info_cmd(model: str, as_json: bool) -> None:
+    """Show a model's parameters (defaults, ranges, units, help) and presets."""
+    from ..registry import get_model
+
+    cls = get_model(model)
+    desc = cls.schema.describe()
+    if as_json:
+        click.echo(json.dumps({"name": cls.name, "title": cls.title, "version": cls.version,
+                               "description": cls.description(), **desc}, indent=2))
+        return
+    click.echo(f"{cls.name} {cls.version}: {cls.description()}\n")
+    group = None
+    for spec in cls.schema.specs.values():
+        if spec.group != group:
+            group = spec.group
+            click.echo(f"[{group}]")
+        default = spec.to_json(spec.default)
+        if spec.kind == "profile":
+            default = "; ".join(f"{x:g},{y:g}" for x, y in default)
+        click.echo(f"  {spec.name:<14} {str(default):>8} {spec.unit:<4} {spec.range_text()}")
+        if spec.help:
+            click.echo(f"  {'':<14} {spec.help}")
+    if desc["constraints"]:
+        click.echo("\nConstraints:")
+        for c in desc["constraints"]:
+            click.echo(f"  - {c['message'].format(**{n: n for n in cls.schema.specs})}")
+    click.echo("\nPresets: " + (", ".join(cls.schema.presets) or "none"))
+
+
+@main.command("build")
+@model_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the outputs (created; existing files of the same name are replaced).")
+@click.option("--unit", type=click.Choice(["mm", "in"]), default="mm", show_default=True,
+              help="Units of the DXF files.")
+@click.option("--sheet", default="2440x1220", show_default=True, help="Sheet size WIDTHxHEIGHT in mm.")
+@click.option("--no-solids", "no_step", is_flag=True, help="Skip the STEP and STL solids (faster).")
+@friendly
+def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step) -> None:
+    """Build a product and write design.json, STEP, STL, part DXFs and sheet DXFs to --out."""
+    from .pipeline import resolve_params, write_build
+
+    cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
+    size = _parse_sheet(sheet)
+    design = cls.design(params)
+    result = write_build(design, out, unit=unit, sheet=size, solids=not no_step)
+    click.echo(f"{design.title} {design.hash}: {len(design.parts)} parts, {len(design.joints)} cross-laps, "
+               f"{result.sheets} sheet(s) of {size[0]:g} x {size[1]:g} mm")
+    click.echo(f"wrote {len(result.files)} files to {out}")
+
+
+def _parse_sheet(text: str) -> tuple[float, float]:
+    from ..units import parse_length
+
+    a, sep, b = text.lower().partition("x")
+    if not sep:
+        raise D4DError(f"--sheet {text!r}: write WIDTHxHEIGHT, e.g. 2440x1220")
+    w, h = parse_length(a, name="--sheet"), parse_length(b, name="--sheet")
+    if w <= 0 or h <= 0:
+        raise D4DError(f"--sheet {text!r}: both sides must be positive")
+    return w, h
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,107 @@
+"""The build pipeline shared by the CLI, the viewer, batch runs and tests.
+
+``resolve_params`` turns user input (preset, parameter file, ``NAME=VALUE`` settings) into
+validated Params; ``write_build`` writes a design's files atomically into a folder.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..design import Design
+from ..errors import ParameterError, ParamsFileError
+from ..model import Model
+from ..paramfile import dump_params, load_params_file
+from ..params import Params
+from ..registry import get_model
+from .output import staged_dir
+
+#: default stock when no material sheet is chosen: 2440 x 1220 (4 x 8 ft), fabrication-reference.md s.1
+DEFAULT_SHEET = (2440.0, 1220.0)
+
+
+def parse_settings(settings: Iterable[str]) -> dict[str, str]:
+    """Parse ``NAME=VALUE`` strings (the CLI's ``--set``) into a mapping."""
+    out: dict[str, str] = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--set {item!r}: write NAME=VALUE, e.g. --set seat_height=450 or "
+                                 "--set width=18in")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def resolve_params(model: str | type[Model], *, preset: str | None = None, params_file: str | Path | None = None,
+                   settings: Sequence[str] = ()) -> tuple[type[Model], Params]:
+    """Validated parameters from defaults < preset < parameter file < ``NAME=VALUE`` settings."""
+    cls = get_model(model) if isinstance(model, str) else model
+    values: dict = {}
+    if params_file is not None:
+        file_model, values = load_params_file(params_file)
+        if file_model is not None and file_model != cls.name:
+            raise ParamsFileError(f"{params_file} holds parameters for model {file_model!r}, not {cls.name!r}; "
+                                  f"run `d4d build {file_model} --params {params_file}`")
+    values.update(parse_settings(settings))
+    return cls, cls.params(values, preset=preset)
+
+
+@dataclass
+class BuildOutputs:
+    """What ``write_build`` wrote, and how long each step took (seconds)."""
+
+    out: Path
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    sheets: int = 0
+
+
+def write_build(design: Design, out: str | Path, *, unit: str = "mm",
+                sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True) -> BuildOutputs:
+    """Write ``design.json``, ``params.json``, STL and STEP (unless ``solids`` is False), one DXF per
+    part and the sheet DXFs.
+
+    Everything goes through a staging folder: on any failure ``out`` is left as it was.
+    """
+    from fabrication.export import dxf
+    from fabrication.layout import row_layout
+
+    result = BuildOutputs(Path(out))
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = now - clock
+        clock = now
+
+    groups: dict[tuple[str, float], list] = {}
+    for part in design.parts:
+        groups.setdefault((part.material, part.thickness), []).append(part)
+    sheets = [s for (material, thickness), parts in groups.items()
+              for s in row_layout(parts, *sheet, material=material, thickness=thickness)]
+    lap("layout")
+    with staged_dir(out) as stage:
+        (stage / "design.json").write_text(json.dumps(design.summary(), indent=2) + "\n")
+        (stage / "params.json").write_text(dump_params(design.params, "json", design.model_version))
+        (stage / "parts").mkdir()
+        for part in design.parts:
+            dxf.write_part(part, stage / "parts" / f"{part.name}.dxf", unit)
+        (stage / "sheets").mkdir()
+        for i, s in enumerate(sheets, 1):
+            dxf.write_sheet(s, stage / "sheets" / f"sheet-{i:02d}.dxf", unit)
+        lap("dxf")
+        if solids:
+            from .. import geometry
+
+            geometry.export_stl(design, stage / f"{design.model}.stl")
+            lap("stl")
+            geometry.export_step(design, stage / f"{design.model}.step")
+            lap("step")
+        result.files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    result.sheets = len(sheets)
+    return result
