@@ -17,14 +17,14 @@ from .errors import ParamsFileError
 from .params import Params
 
 
-def parse_params_text(text: str, *, source: str = "<text>", fmt: str | None = None) -> tuple[str | None, dict[str, Any]]:
-    """Parse parameter-file text into ``(model name or None, values)``.
+def parse_mapping(text: str, *, source: str = "<text>", fmt: str | None = None) -> dict[str, Any]:
+    """Parse JSON/YAML text (safe loader) that must hold a mapping; an empty text is ``{}``.
 
     Args:
-        fmt: ``"json"`` or ``"yaml"``; guessed from the text when None (JSON is YAML's subset).
+        fmt: ``"json"`` or ``"yaml"``; YAML (JSON's superset) when None.
 
     Raises:
-        ParamsFileError: malformed text or an unexpected layout.
+        ParamsFileError: malformed text (with line and column) or not a mapping.
     """
     try:
         if fmt == "json":
@@ -38,10 +38,19 @@ def parse_params_text(text: str, *, source: str = "<text>", fmt: str | None = No
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise ParamsFileError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     if data is None:
-        return None, {}
+        return {}
     if not isinstance(data, dict):
-        raise ParamsFileError(f"{source}: expected a mapping of parameter names to values, got a "
-                              f"{type(data).__name__}")
+        raise ParamsFileError(f"{source}: expected a mapping of names to values, got a {type(data).__name__}")
+    return data
+
+
+def parse_params_text(text: str, *, source: str = "<text>", fmt: str | None = None) -> tuple[str | None, dict[str, Any]]:
+    """Parse parameter-file text into ``(model name or None, values)``.
+
+    Raises:
+        ParamsFileError: malformed text or an unexpected layout.
+    """
+    data = parse_mapping(text, source=source, fmt=fmt)
     if "params" in data:
         values = data["params"]
         if not isinstance(values, dict):
