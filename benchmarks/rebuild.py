@@ -21,7 +21,7 @@ from _harness import measure, print_table, write_json  # noqa: E402
 from parametric import get_model  # noqa: E402
 from parametric import geometry, mesh  # noqa: E402
 
-CASES = {"defaults": {}, "30 slats": {"slat_count": 30, "slat_depth": 30, "rib_depth": 60}}
+CASES = {"defaults": {}, "30 slats": {"slat_count": 30, "slat_depth": 36, "rib_depth": 60, "thickness": 12}}
 
 
 def main() -> None:

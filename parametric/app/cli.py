@@ -117,6 +117,11 @@ def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step) -
     result = write_build(design, out, unit=unit, sheet=size, solids=not no_step)
     click.echo(f"{design.title} {design.hash}: {len(design.parts)} parts, {len(design.joints)} cross-laps, "
                f"{result.sheets} sheet(s) of {size[0]:g} x {size[1]:g} mm")
+    if result.report is not None:
+        verdict = "all checks pass" if result.report.ok else (
+            f"{len(result.report.errors)} check(s) FAIL: " + ", ".join(sorted({f.code for f in result.report.errors}))
+            + f" (see {out}/check.json or `d4d check {cls.name}`)")
+        click.echo(verdict)
     click.echo(f"wrote {len(result.files)} files to {out}")
 
 
@@ -155,6 +160,16 @@ def _parse_sheet(text: str) -> tuple[float, float]:
         raise D4DError(f"--sheet {text!r}: both sides must be positive")
     return w, h
 
+
+def _register() -> None:
+    """Add the commands that live in their own modules (cheap imports only at start-up)."""
+    from .commands.check import check_cmd
+
+    for command in (check_cmd,):
+        main.add_command(command)
+
+
+_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -58,12 +58,13 @@ class BuildOutputs:
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     sheets: int = 0
+    report: object = None
 
 
 def write_build(design: Design, out: str | Path, *, unit: str = "mm",
-                sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True) -> BuildOutputs:
-    """Write ``design.json``, ``params.json``, STL and STEP (unless ``solids`` is False), one DXF per
-    part and the sheet DXFs.
+                sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True, checks: bool = True) -> BuildOutputs:
+    """Write ``design.json``, ``params.json``, ``check.json`` (unless ``checks`` is False), STL and
+    STEP (unless ``solids`` is False), one DXF per part and the sheet DXFs.
 
     Everything goes through a staging folder: on any failure ``out`` is left as it was.
     """
@@ -71,6 +72,7 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
     from fabrication.layout import row_layout
 
     result = BuildOutputs(Path(out))
+    report = None
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
@@ -85,7 +87,17 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
     sheets = [s for (material, thickness), parts in groups.items()
               for s in row_layout(parts, *sheet, material=material, thickness=thickness)]
     lap("layout")
+    if checks:
+        from ..checks import run_checks, suggest_fixes
+
+        report = run_checks(design, sheet=sheet)
+        if not report.ok:
+            suggest_fixes(design, report, sheet=sheet)
+        result.report = report
+        lap("checks")
     with staged_dir(out) as stage:
+        if report is not None:
+            (stage / "check.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
         (stage / "design.json").write_text(json.dumps(design.summary(), indent=2) + "\n")
         (stage / "params.json").write_text(dump_params(design.params, "json", design.model_version))
         (stage / "parts").mkdir()

@@ -40,7 +40,9 @@ def _read_part_dxf(path):
 
 def test_outputs_exist(built):
     names = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
-    assert {"design.json", "params.json", "slice_chair.step", "slice_chair.stl", "sheets/sheet-01.dxf"} <= names
+    assert {"design.json", "params.json", "check.json", "slice_chair.step", "slice_chair.stl",
+            "sheets/sheet-01.dxf"} <= names
+    assert json.loads((built / "check.json").read_text())["ok"] is True
     assert sum(n.startswith("parts/") for n in names) == 17
     assert not list(built.parent.glob(".chair.d4d-*"))  # no staging folder left behind
 

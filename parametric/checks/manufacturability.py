@@ -1,0 +1,134 @@
+"""Can every part be cut and assembled? Necks, slot depths, sheet size, slivers, connectivity, sliding.
+
+Limits (fabrication-reference.md section 2): router bridges and necks >= max(2 x bit, T) (ours);
+laser widths >= T; parts under 6 mm can drop through a laser bed (Ponoko).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import LineString
+
+from ..design import Design, Joint
+from ..part import FlatPart
+from .report import Finding
+
+SLIVER_MM = 6.0
+MIN_THICKNESS_MM = 0.5
+
+
+def min_feature(part: FlatPart, tool_diameter: float) -> float:
+    """Smallest width a neck or strip of this part may have (mm)."""
+    return max(2.0 * tool_diameter, part.thickness)
+
+
+def neck_width(part: FlatPart, limit: float) -> float | None:
+    """Width of the narrowest neck when it is below ``limit`` (erosion splits the part), else None."""
+    def splits(width: float) -> bool:
+        eroded = part.outline.buffer(-width / 2, join_style="mitre")
+        return eroded.geom_type == "MultiPolygon" or eroded.is_empty
+
+    if not splits(limit):
+        return None
+    lo, hi = 0.0, limit
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if splits(mid) else (mid, hi)
+    return lo
+
+
+def _line(part: FlatPart, joint: Joint, s0: float, s1: float) -> LineString:
+    origin = part.frame.to_local([joint.point])[0, :2]
+    d = part.frame.dir_to_local(joint.direction)[:2]
+    return LineString([origin + s0 * d, origin + s1 * d])
+
+
+def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
+    out = []
+    sides = [(design.part(joint.a), joint.a_opens == "lo"), (design.part(joint.b), joint.a_opens != "lo")]
+    for part, opens_low in sides:
+        inset = 0.05
+        slot = (_line(part, joint, joint.lo - 1.0, joint.mid - inset) if opens_low
+                else _line(part, joint, joint.mid + inset, joint.hi + 1.0))
+        if part.outline.intersection(slot).length > 1e-6:
+            out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {joint.a if part.name == joint.b else joint.b}"
+                               " is blocked, so the pair cannot be slid together", part.name, unit="mm"))
+        beyond = _line(part, joint, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
+        inside = part.outline.intersection(beyond)
+        pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
+        bottom = _line(part, joint, joint.mid, joint.mid + 1e-3).boundary.geoms[0]
+        rest = min((g.length for g in pieces if g.distance(bottom) < 1e-3), default=0.0)
+        limit = min_feature(part, tool)
+        if rest < limit:
+            out.append(Finding("MFG-SLOT-DEPTH", "error", f"the slot in {part.name} leaves only {rest:.1f} mm of "
+                               f"material beyond its bottom (at least {limit:.1f} mm)", part.name, rest, limit,
+                               rest - limit, "mm"))
+    return out
+
+
+def _fits(part: FlatPart, sheets: list[tuple[float, float]], margin: float) -> bool:
+    rect = part.outline.minimum_rotated_rectangle
+    xy = np.asarray(rect.exterior.coords)
+    sides = sorted(np.linalg.norm(np.diff(xy[:3], axis=0), axis=1))
+    return any(sides[0] <= min(s) - 2 * margin and sides[1] <= max(s) - 2 * margin for s in sheets)
+
+
+def _components(design: Design) -> list[set[str]]:
+    parent = {p.name: p.name for p in design.parts}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for j in design.joints:
+        parent[find(j.a)] = find(j.b)
+    groups: dict[str, set[str]] = {}
+    for name in parent:
+        groups.setdefault(find(name), set()).add(name)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dict[str, list[tuple[float, float]]],
+                            margin: float = 10.0) -> list[Finding]:
+    """Necks, slot depths, sheet fit, slivers, zero thickness, connectivity and sliding for every part."""
+    out: list[Finding] = []
+    for part in design.parts:
+        if part.thickness < MIN_THICKNESS_MM:
+            out.append(Finding("MFG-THICKNESS", "error", f"{part.name} is {part.thickness:g} mm thick: nothing to "
+                               "cut; check the thickness parameter", part.name, part.thickness, MIN_THICKNESS_MM,
+                               part.thickness - MIN_THICKNESS_MM, "mm"))
+            continue
+        limit = min_feature(part, tool_diameter)
+        neck = neck_width(part, limit)
+        if neck is not None:
+            out.append(Finding("MFG-NECK", "error", f"{part.name} has a neck only {neck:.1f} mm wide; a "
+                               f"{tool_diameter:g} mm tool needs {limit:.1f} mm to keep it strong and whole",
+                               part.name, neck, limit, neck - limit, "mm"))
+        w, h = sorted(part.size)
+        if w < SLIVER_MM:
+            out.append(Finding("MFG-SLIVER", "warning", f"{part.name} is only {w:.1f} mm across: small parts drop "
+                               "through a laser bed or fly off a router", part.name, w, SLIVER_MM, w - SLIVER_MM, "mm"))
+        stock = sheets.get(part.material) or []
+        if stock and not _fits(part, stock, margin):
+            big = max(stock, key=lambda s: s[0] * s[1])
+            out.append(Finding("MFG-SHEET", "error", f"{part.name} ({h:.0f} x {w:.0f} mm) is larger than the largest "
+                               f"{part.material} sheet ({big[0]:.0f} x {big[1]:.0f} mm less {margin:.0f} mm margins): "
+                               "split the part or use a bigger sheet", part.name, h, max(big) - 2 * margin,
+                               max(big) - 2 * margin - h, "mm"))
+    for joint in design.joints:
+        if joint.kind == "cross_lap":
+            out.extend(_slot_findings(design, joint, tool_diameter))
+    groups = _components(design)
+    if len(groups) > 1:
+        loose = sorted(set().union(*groups[1:]))
+        out.append(Finding("MFG-DISCONNECTED", "error", f"{', '.join(loose)} not joined to the rest of the product",
+                           ", ".join(loose), float(len(groups)), 1.0, 1.0 - len(groups), "groups"))
+    codes = {f.code for f in out}
+    for code, what in (("MFG-NECK", "necks and strips"), ("MFG-SLOT-DEPTH", "material under every slot"),
+                       ("MFG-SHEET", "every part fits a sheet"), ("MFG-SLIDE", "every cross-lap slides together"),
+                       ("MFG-DISCONNECTED", "all parts joined")):
+        if code not in codes:
+            out.append(Finding(code, "pass", f"{what}: ok"))
+    return out
