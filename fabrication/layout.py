@@ -51,6 +51,13 @@ class SheetLayout:
         return max((p.outline.bounds[2] for p in self.placed), default=0.0)
 
 
+def transform_xy(placed: PlacedPart, pts) -> list[tuple[float, float]]:
+    """Map part-local points onto the sheet the way ``placed`` was placed (rotate, then translate)."""
+    a = math.radians(placed.rotation)
+    c, s = math.cos(a), math.sin(a)
+    return [(c * x - s * y + placed.x, s * x + c * y + placed.y) for x, y in pts]
+
+
 def place(part: FlatPart, x: float, y: float, rotation: float) -> PlacedPart:
     """Place a part: rotate its outline about the local origin, then translate."""
     outline = affinity.rotate(part.outline, rotation, origin=(0, 0)) if rotation else part.outline

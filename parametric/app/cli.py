@@ -164,8 +164,9 @@ def _parse_sheet(text: str) -> tuple[float, float]:
 def _register() -> None:
     """Add the commands that live in their own modules (cheap imports only at start-up)."""
     from .commands.check import check_cmd
+    from .commands.fabricate import export_cmd, machines_cmd, materials_cmd
 
-    for command in (check_cmd,):
+    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd):
         main.add_command(command)
 
 

@@ -1,0 +1,138 @@
+"""Machine profiles (lasers and CNC routers) as data: shipped YAML plus user files.
+
+A profile gives what the cut files depend on (kerf or tool diameter, part spacing, edge margin,
+bed size, the SVG colour convention) and what the time estimate needs (feeds, speeds, pierce or
+plunge time). Numbers come from fabrication-reference.md section 2.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from parametric.errors import ProfileError
+
+_REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
+             "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A cutting machine.
+
+    Attributes:
+        kind: ``"laser"`` or ``"router"``.
+        bed: usable bed size (mm).
+        kerf: laser kerf width (mm); 0 for routers (CAM applies the tool offset).
+        tool_diameter: router bit diameter (mm); for lasers the kerf.
+        spacing: gap between parts (mm); margin: gap to the sheet edge (mm).
+        feed: router feed (mm/min); depth_per_pass: router depth of cut (mm).
+        speed: laser cutting speed (mm/s) by thickness (mm); interpolated.
+        pierce_time: seconds per pierce (laser) or plunge (router).
+        colours: SVG stroke colours for ``cut``, ``engrave`` and ``notes``.
+    """
+
+    name: str
+    title: str
+    kind: str
+    bed: tuple[float, float]
+    spacing: float
+    margin: float
+    pierce_time: float
+    kerf: float = 0.0
+    tool_diameter: float = 0.0
+    feed: float = 0.0
+    depth_per_pass: float = 0.0
+    speed: tuple[tuple[float, float], ...] = ()
+    max_thickness: float = 40.0
+    colours: dict[str, str] = field(default_factory=lambda: {"cut": "#FF0000", "engrave": "#0000FF",
+                                                             "notes": "#808080"})
+
+    @property
+    def is_router(self) -> bool:
+        """True for CNC routers (dogbones, no kerf compensation)."""
+        return self.kind == "router"
+
+    @property
+    def min_feature_tool(self) -> float:
+        """The width the minimum-feature checks hold parts against (bit diameter or kerf)."""
+        return self.tool_diameter if self.is_router else self.kerf
+
+    def laser_speed(self, thickness: float) -> float:
+        """Cutting speed (mm/s) at a thickness, interpolated (and extrapolated as 1/t beyond)."""
+        ts = [t for t, _ in self.speed]
+        vs = [v for _, v in self.speed]
+        if thickness > ts[-1]:
+            return vs[-1] * ts[-1] / thickness
+        import numpy as np
+
+        return float(np.interp(thickness, ts, vs))
+
+    def cut_seconds(self, length: float, pierces: int, thickness: float) -> float:
+        """Estimated cutting time: router sum L*ceil(T/doc)/F + plunges; laser L/v + pierces."""
+        if self.is_router:
+            passes = math.ceil(thickness / self.depth_per_pass)
+            return length * passes / (self.feed / 60.0) + pierces * passes * self.pierce_time
+        return length / self.laser_speed(thickness) + pierces * self.pierce_time
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form."""
+        return {"name": self.name, "title": self.title, "kind": self.kind, "bed": list(self.bed),
+                "kerf": self.kerf, "tool_diameter": self.tool_diameter, "spacing": self.spacing,
+                "margin": self.margin, "max_thickness": self.max_thickness}
+
+
+def _parse(name: str, data: Any, source: str) -> Machine:
+    if not isinstance(data, dict):
+        raise ProfileError(f"machine {name!r} in {source}: expected a mapping of fields")
+    kind = data.get("kind")
+    if kind not in _REQUIRED:
+        raise ProfileError(f"machine {name!r} in {source}: 'kind' must be laser or router, got {kind!r}")
+    missing = [f for f in _REQUIRED[kind] if f not in data]
+    if missing:
+        raise ProfileError(f"machine {name!r} in {source} is missing {', '.join(missing)}; a {kind} needs "
+                           f"{', '.join(_REQUIRED[kind])}")
+    try:
+        speed = tuple(sorted((float(k), float(v)) for k, v in (data.get("speed") or {}).items()))
+        return Machine(name=name, title=str(data.get("title", name)), kind=kind,
+                       bed=(float(data["bed"][0]), float(data["bed"][1])), spacing=float(data["spacing"]),
+                       margin=float(data["margin"]), pierce_time=float(data["pierce_time"]),
+                       kerf=float(data.get("kerf", 0.0)),
+                       tool_diameter=float(data.get("tool_diameter", data.get("kerf", 0.0))),
+                       feed=float(data.get("feed", 0.0)), depth_per_pass=float(data.get("depth_per_pass", 0.0)),
+                       speed=speed, max_thickness=float(data.get("max_thickness", 40.0)),
+                       colours={"cut": "#FF0000", "engrave": "#0000FF", "notes": "#808080",
+                                **(data.get("colours") or {})})
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def load_machines(extra: str | None = None) -> dict[str, Machine]:
+    """Shipped machine profiles, updated by a user YAML file ``extra`` with the same layout."""
+    text = resources.files("fabrication").joinpath("data/machines.yaml").read_text()
+    out = {k: _parse(k, v, "machines.yaml") for k, v in yaml.safe_load(text).items()}
+    if extra:
+        path = Path(extra)
+        try:
+            data = yaml.safe_load(path.read_text())
+        except (OSError, yaml.YAMLError) as exc:
+            raise ProfileError(f"cannot read machine file {path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ProfileError(f"machine file {path}: expected a mapping of machine names to fields")
+        out.update({k: _parse(k, v, str(path)) for k, v in data.items()})
+    return out
+
+
+def get_machine(name: str, extra: str | None = None) -> Machine:
+    """The machine profile ``name``; ProfileError listing the known ones otherwise."""
+    machines = load_machines(extra)
+    if name not in machines:
+        raise ProfileError(f"unknown machine {name!r}; known machines: {', '.join(sorted(machines))}")
+    return machines[name]
