@@ -81,6 +81,35 @@ def _orientation(part: FlatPart, width: float, height: float, margin: float) -> 
     return fits[0]
 
 
+def grain_rotations(part: FlatPart) -> tuple[float, ...]:
+    """Allowed rotations on the sheet: the sheet's grain runs along x (its first dimension), so a
+    part whose u axis must follow the grain may turn 0 or 180 degrees, v-grain parts 90 or 270."""
+    return {"u": (0.0, 180.0), "v": (90.0, 270.0)}.get(part.grain or "", (0.0, 90.0, 180.0, 270.0))
+
+
+def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0, margin: float = 15.0,
+                material: str = "", thickness: float = 0.0, time_limit: float = 2.0, seed: int = 0,
+                max_rounds: int | None = 400) -> list[SheetLayout]:
+    """True-shape nesting (the numba engine) of parts onto sheets, checked by the independent validator.
+
+    The search stops after ``max_rounds`` improvement rounds (so a seed gives one layout) or
+    ``time_limit`` seconds, whichever comes first.
+
+    Raises:
+        FabricationError: a part fits no sheet, or (never expected) the layout fails validation.
+    """
+    from .nesting import NestPart, Stock, nest, validate
+
+    nparts = [NestPart(p.name, p.outline, p.quantity, grain_rotations(p)) for p in parts]
+    result = nest(nparts, [Stock(width, height)], spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
+                  max_rounds=max_rounds)
+    validate.check(result, spacing=spacing, margin=margin)
+    by_name = {p.name: p for p in parts}
+    return [SheetLayout(k + 1, width, height, tuple(place(by_name[pl.part_id], pl.x, pl.y, pl.rotation)
+                                                    for pl in sheet.placements), material, thickness)
+            for k, sheet in enumerate(result.sheets)]
+
+
 def row_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0,
                margin: float = 15.0, material: str = "", thickness: float = 0.0) -> list[SheetLayout]:
     """Shelf-pack parts by bounding box, tallest first, in rows across as many sheets as needed.

@@ -21,7 +21,7 @@ from parametric.materials import Material
 from parametric.paramfile import dump_params
 
 from ..bom import Bom, make_bom
-from ..layout import SheetLayout, row_layout
+from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
@@ -48,11 +48,14 @@ def stock_size(material: Material, machine: Machine) -> tuple[float, float]:
 
 
 def layout_parts(cut_parts: dict[str, CutPart], stock: tuple[float, float], machine: Machine,
-                 material: str, thickness: float) -> list[SheetLayout]:
-    """Lay the prepared parts out on sheets (the one place the layout engine is chosen)."""
+                 material: str, thickness: float, *, layout: str = "nest", time_limit: float = 2.0) -> list[SheetLayout]:
+    """Lay the prepared parts out on sheets: true-shape nesting (default) or rows of bounding boxes."""
     parts = [replace(c.part, outline=c.outline) for c in cut_parts.values()]
-    return row_layout(parts, *stock, spacing=machine.spacing, margin=machine.margin, material=material,
-                      thickness=thickness)
+    if layout == "rows":
+        return row_layout(parts, *stock, spacing=machine.spacing, margin=machine.margin, material=material,
+                          thickness=thickness)
+    return nest_layout(parts, *stock, spacing=machine.spacing, margin=machine.margin, material=material,
+                       thickness=thickness, time_limit=time_limit)
 
 
 def bundle_path(out: str | Path, design: Design) -> Path:
@@ -92,7 +95,7 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
                   compensate_kerf: bool = True, relief: str = "dogbone", checks: bool = True,
-                  progress=None) -> Bundle:
+                  layout: str = "nest", nest_time: float = 2.0, progress=None) -> Bundle:
     """Write the download bundle for one design; returns what went in.
 
     Raises:
@@ -111,7 +114,7 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     tick(1, total, "preparing toolpaths")
     cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief) for p in design.parts}
     stock = stock_size(material, machine)
-    sheets = layout_parts(cut_parts, stock, machine, material.name, t)
+    sheets = layout_parts(cut_parts, stock, machine, material.name, t, layout=layout, time_limit=nest_time)
     bom = make_bom(design, cut_parts, sheets, machine, material)
     check = None
     if checks:

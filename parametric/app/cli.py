@@ -106,15 +106,18 @@ def info_cmd(model: str, as_json: bool) -> None:
               help="Units of the DXF files.")
 @click.option("--sheet", default="2440x1220", show_default=True, help="Sheet size WIDTHxHEIGHT in mm.")
 @click.option("--no-solids", "no_step", is_flag=True, help="Skip the STEP and STL solids (faster).")
+@click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
+              help="True-shape nesting, or rows of bounding boxes.")
+@click.option("--nest-time", type=float, default=2.0, show_default=True, help="Seconds for the nesting search.")
 @friendly
-def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step) -> None:
+def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, layout, nest_time) -> None:
     """Build a product and write design.json, STEP, STL, part DXFs and sheet DXFs to --out."""
     from .pipeline import resolve_params, write_build
 
     cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
     size = _parse_sheet(sheet)
     design = cls.design(params)
-    result = write_build(design, out, unit=unit, sheet=size, solids=not no_step)
+    result = write_build(design, out, unit=unit, sheet=size, solids=not no_step, layout=layout, nest_time=nest_time)
     click.echo(f"{design.title} {design.hash}: {len(design.parts)} parts, {len(design.joints)} cross-laps, "
                f"{result.sheets} sheet(s) of {size[0]:g} x {size[1]:g} mm")
     if result.report is not None:
@@ -165,8 +168,9 @@ def _register() -> None:
     """Add the commands that live in their own modules (cheap imports only at start-up)."""
     from .commands.check import check_cmd
     from .commands.fabricate import export_cmd, machines_cmd, materials_cmd
+    from .commands.nest import nest_cmd
 
-    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd):
+    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd):
         main.add_command(command)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..design import Design
@@ -62,14 +62,16 @@ class BuildOutputs:
 
 
 def write_build(design: Design, out: str | Path, *, unit: str = "mm",
-                sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True, checks: bool = True) -> BuildOutputs:
+                sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True, checks: bool = True,
+                layout: str = "nest", nest_time: float = 2.0, spacing: float = 10.0, margin: float = 15.0) -> BuildOutputs:
     """Write ``design.json``, ``params.json``, ``check.json`` (unless ``checks`` is False), STL and
-    STEP (unless ``solids`` is False), one DXF per part and the sheet DXFs.
+    STEP (unless ``solids`` is False), one DXF per part and the sheet DXFs, laid out by true-shape
+    nesting (``layout="nest"``, ``nest_time`` seconds) or in rows (``layout="rows"``).
 
     Everything goes through a staging folder: on any failure ``out`` is left as it was.
     """
     from fabrication.export import dxf
-    from fabrication.layout import row_layout
+    from fabrication.layout import nest_layout, row_layout
 
     result = BuildOutputs(Path(out))
     report = None
@@ -84,8 +86,12 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
     groups: dict[tuple[str, float], list] = {}
     for part in design.parts:
         groups.setdefault((part.material, part.thickness), []).append(part)
+    arrange = nest_layout if layout == "nest" else row_layout
+    extra = {"time_limit": nest_time} if layout == "nest" else {}
     sheets = [s for (material, thickness), parts in groups.items()
-              for s in row_layout(parts, *sheet, material=material, thickness=thickness)]
+              for s in arrange(parts, *sheet, spacing=spacing, margin=margin, material=material, thickness=thickness,
+                               **extra)]
+    sheets = [replace(s, index=i) for i, s in enumerate(sheets, 1)]
     lap("layout")
     if checks:
         from ..checks import run_checks, suggest_fixes

@@ -1,0 +1,145 @@
+"""The public nesting API: ``nest()`` onto sheets, ``nest_strip()`` for strip packing."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from shapely import affinity
+from shapely.geometry import Polygon
+
+from parametric.errors import FabricationError
+
+from .prepare import NestPart, Stock, Variants, build_variants, check_fits, check_inputs
+from .search import Engine
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One placed instance: rotate the part's polygon by ``rotation`` degrees about its local
+    origin (after mirroring in x if ``mirrored``), then translate by ``(x, y)`` (sheet mm)."""
+
+    part_id: str
+    instance: int
+    x: float
+    y: float
+    rotation: float
+    mirrored: bool = False
+
+    def polygon(self, part: NestPart) -> Polygon:
+        """The placed polygon in sheet coordinates."""
+        shape = affinity.scale(part.polygon, -1.0, 1.0, origin=(0, 0)) if self.mirrored else part.polygon
+        shape = affinity.rotate(shape, self.rotation, origin=(0, 0)) if self.rotation else shape
+        return affinity.translate(shape, self.x, self.y)
+
+
+@dataclass
+class SheetResult:
+    """The placements on one sheet of a stock type."""
+
+    stock: Stock
+    placements: list[Placement]
+    utilisation: float
+    used_length: float
+
+
+@dataclass
+class NestResult:
+    """A layout: sheets in order, the time it took, and the parts by id (for polygons)."""
+
+    sheets: list[SheetResult]
+    parts: dict[str, NestPart]
+    elapsed: float = 0.0
+    history: list[tuple[float, int, float]] = field(default_factory=list)
+
+    def placed_polygons(self, sheet: int) -> list[tuple[Placement, Polygon]]:
+        """Every placement on sheet ``sheet`` with its polygon in sheet coordinates."""
+        return [(p, p.polygon(self.parts[p.part_id])) for p in self.sheets[sheet].placements]
+
+    @property
+    def used_length(self) -> float:
+        """Used length (largest x) of the last sheet."""
+        return self.sheets[-1].used_length if self.sheets else 0.0
+
+
+def _result(engine: Engine, sheets, parts: list[NestPart], stock: list[Stock], variants: Variants,
+            items: list[tuple[int, int]], inset: float, elapsed: float) -> NestResult:
+    out = []
+    for k, sheet in enumerate(sheets):
+        st = stock[min(k, len(stock) - 1)]
+        placements = []
+        for item, v, x, y in sheet:
+            pi, inst = items[item]
+            ox, oy = variants.offset[v]
+            placements.append(Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
+                                        variants.mirrored[v]))
+        area = sum(parts[items[i][0]].polygon.area for i, *_ in sheet)
+        used = max((p.polygon(parts[[q.id for q in parts].index(p.part_id)]).bounds[2] for p in placements),
+                   default=0.0)
+        out.append(SheetResult(st, placements, area / (st.width * st.height), used))
+    return NestResult(out, {p.id: p for p in parts}, elapsed)
+
+
+def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, margin: float = 15.0,
+         time_limit: float = 5.0, seed: int = 0, samples: int = 60, improve: bool = True,
+         max_rounds: int | None = None, progress: Callable[[float, int, float], None] | None = None) -> NestResult:
+    """Nest parts onto sheets: fewest sheets first, then the shortest used length on the last sheet.
+
+    Args:
+        parts: polygons with quantities and allowed rotations.
+        stock: sheet types, used in order (the last type repeats when counts allow).
+        spacing: minimum gap between parts (mm); margin: minimum gap to the sheet edge (mm).
+        time_limit: seconds for the improvement phase (anytime: the best so far is returned).
+        seed: random seed; the same seed and the same ``max_rounds`` give the same layout (when the
+            time limit does not cut the search short first).
+        max_rounds: stop after this many improvement rounds (deterministic work budget).
+        progress: called with ``(elapsed_s, sheets, used_length)`` on every improvement.
+
+    Raises:
+        FabricationError: invalid polygons, no stock, or a part that fits no sheet (named, with sizes).
+    """
+    start = time.monotonic()
+    check_inputs(parts, stock)
+    items = [(pi, k) for pi, p in enumerate(parts) for k in range(p.quantity)]
+    if not items:
+        return NestResult([], {p.id: p for p in parts})
+    if margin < spacing / 2:
+        raise FabricationError(f"the edge margin ({margin:g} mm) must be at least half the spacing ({spacing:g} mm)")
+    variants = build_variants(parts, spacing)
+    check_fits(parts, variants, stock, margin, spacing)
+    inset = margin - spacing / 2
+    boxes = [np.array([0.0, 0.0, s.width - 2 * inset, s.height - 2 * inset]) for s in stock]
+    limit = None if any(s.count is None for s in stock) else sum(s.count for s in stock)
+    engine = Engine(variants, [pi for pi, _ in items], boxes, limit, samples=samples, seed=seed)
+    engine.area = np.array([parts[pi].polygon.area for pi, _ in items])
+    order = sorted(range(len(items)), key=lambda i: (-engine.area[i], i))
+    try:
+        sheets = engine.construct(order)
+    except RuntimeError:
+        raise FabricationError(f"the parts need more sheets than the stock has ({limit}); add stock") from None
+    total_area = float(engine.area.sum())
+    lower = max(1, math.ceil(total_area / max(s.width * s.height for s in stock)))
+    history = [(time.monotonic() - start, *engine.objective(sheets))]
+    if improve and time_limit > 0:
+        def tick(now, obj):
+            history.append((now - start, *obj))
+            if progress:
+                progress(now - start, *obj)
+
+        sheets = engine.improve(sheets, start + time_limit, lower, tick, order, max_rounds)
+    result = _result(engine, sheets, parts, stock, variants, items, inset, time.monotonic() - start)
+    result.history = history
+    return result
+
+
+def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0, seed: int = 0,
+               spacing: float = 0.0, samples: int = 60, improve: bool = True, max_rounds: int | None = None,
+               progress: Callable[[float, int, float], None] | None = None) -> NestResult:
+    """Strip packing: a strip of fixed ``height``, minimise the used length (touching allowed)."""
+    length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
+                 * p.quantity for p in parts) + 1.0
+    return nest(parts, [Stock(length, height, 1, "strip")], spacing=spacing, margin=spacing / 2,
+                time_limit=time_limit, seed=seed, samples=samples, improve=improve, progress=progress)

@@ -1,0 +1,176 @@
+"""The nesting engine on small self-made instances; every layout passes the independent checker."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Polygon, box
+
+from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
+from fabrication.nesting import _kernels as K
+from fabrication.nesting.api import Placement, SheetResult, NestResult
+from parametric.errors import FabricationError
+
+L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
+
+
+def valid(result, spacing, margin):
+    found = validate.problems(result, spacing=spacing, margin=margin)
+    assert found == [], found
+    return result
+
+
+def test_rectangles_need_the_area_lower_bound_of_sheets():
+    parts = [NestPart("a", box(0, 0, 190, 90), 8)]
+    r = valid(nest(parts, [Stock(400, 400)], spacing=4, margin=8, time_limit=0.5, max_rounds=50), 4, 8)
+    assert len(r.sheets) == math.ceil(8 * 190 * 90 / (400 * 400)) == 3 or len(r.sheets) == 2
+    assert sum(len(s.placements) for s in r.sheets) == 8
+
+
+def test_l_shapes_and_triangles_in_a_strip():
+    parts = [NestPart("L", L_SHAPE, 4), NestPart("t", Polygon([(0, 0), (60, 0), (0, 50)]), 5)]
+    r = valid(nest_strip(parts, 150, time_limit=1.0, max_rounds=100), 0, 0)
+    assert r.used_length < sum(p.polygon.area * p.quantity for p in parts) / 150 * 1.6
+
+
+def test_small_parts_go_into_the_hole_of_a_frame():
+    frame = Polygon(box(0, 0, 300, 300).exterior, [box(40, 40, 260, 260).exterior])
+    parts = [NestPart("frame", frame, 1, (0.0,)), NestPart("tile", box(0, 0, 90, 90), 4)]
+    r = valid(nest(parts, [Stock(320, 320)], spacing=5, margin=5, time_limit=1.0, max_rounds=100), 5, 5)
+    assert len(r.sheets) == 1  # only possible with the tiles inside the frame's hole
+
+
+def test_grain_bound_parts_keep_their_rotation():
+    parts = [NestPart("rib", box(0, 0, 300, 60), 6, (0.0, 180.0))]
+    r = valid(nest(parts, [Stock(700, 500)], spacing=5, margin=10, time_limit=0.3, max_rounds=30), 5, 10)
+    assert {p.rotation for s in r.sheets for p in s.placements} <= {0.0, 180.0}
+
+
+def test_same_seed_same_layout():
+    parts = [NestPart("L", L_SHAPE, 5), NestPart("r", box(0, 0, 70, 30), 6)]
+    run = lambda seed: nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, seed=seed,  # noqa: E731
+                            max_rounds=40)
+    a, b = run(7), run(7)
+    assert [s.placements for s in a.sheets] == [s.placements for s in b.sheets]
+    valid(a, 3, 5)
+
+
+def test_anytime_with_a_tiny_time_limit():
+    parts = [NestPart("L", L_SHAPE, 12)]
+    r = valid(nest(parts, [Stock(500, 400)], spacing=2, margin=4, time_limit=0.01), 2, 4)
+    assert sum(len(s.placements) for s in r.sheets) == 12
+
+
+def test_bad_input():
+    with pytest.raises(FabricationError, match="does not fit any sheet") as exc:
+        nest([NestPart("door", box(0, 0, 2500, 900))], [Stock(2440, 1220)], spacing=10, margin=15)
+    assert "door" in str(exc.value) and "2500 x 900" in str(exc.value)
+    bowtie = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    with pytest.raises(FabricationError, match="invalid polygon"):
+        nest([NestPart("bow", bowtie)], [Stock(100, 100)])
+    with pytest.raises(FabricationError, match="no stock"):
+        nest([NestPart("a", box(0, 0, 10, 10))], [])
+    assert nest([], [Stock(100, 100)]).sheets == []
+    with pytest.raises(FabricationError, match="more sheets than the stock"):
+        nest([NestPart("a", box(0, 0, 80, 80), 5)], [Stock(100, 100, count=2)], spacing=2, margin=2)
+
+
+def test_validator_catches_overlap_outside_and_missing():
+    parts = {"a": NestPart("a", box(0, 0, 50, 50), 2)}
+    stock = Stock(200, 100)
+    overlapping = NestResult([SheetResult(stock, [Placement("a", 0, 10, 10, 0), Placement("a", 1, 30, 10, 0)], 0, 0)],
+                             parts)
+    assert any("overlap" in p or "apart" in p for p in validate.problems(overlapping, spacing=0, margin=0))
+    outside = NestResult([SheetResult(stock, [Placement("a", 0, 170, 10, 0), Placement("a", 1, 10, 10, 0)], 0, 0)],
+                         parts)
+    assert any("outside" in p for p in validate.problems(outside, spacing=0, margin=0))
+    missing = NestResult([SheetResult(stock, [Placement("a", 0, 10, 10, 0)], 0, 0)], parts)
+    assert any("placed 0 times" in p for p in validate.problems(missing, spacing=0, margin=0))
+    close = NestResult([SheetResult(stock, [Placement("a", 0, 10, 10, 0), Placement("a", 1, 62, 10, 0)], 0, 0)], parts)
+    assert any("apart" in p for p in validate.problems(close, spacing=5, margin=0))
+
+
+tri = st.lists(st.tuples(st.floats(-20, 20), st.floats(-20, 20)), min_size=3, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tri, tri)
+def test_kernel_agrees_with_shapely(a, b):
+    """The SAT kernel says 'overlap' exactly when shapely sees an intersection with area."""
+    pa, pb = Polygon(a), Polygon(b)
+    if pa.area < 1.0 or pb.area < 1.0:
+        return
+    inter = pa.intersection(pb).area
+    if 1e-6 < inter < 1e-3:
+        return  # too close to touching to call either way
+    got = K.tri_overlap(np.asarray(a, float), 0.0, 0.0, np.asarray(b, float), 0.0, 0.0, K.EPS)
+    assert got == (inter > 1e-6)
+
+
+TWIN = ("import numpy as np\nfrom fabrication.nesting import _kernels as K\n"
+        "rng = np.random.default_rng(1)\nout = []\n"
+        "for _ in range(300):\n"
+        "    a, b = rng.uniform(-10, 10, (3, 2)), rng.uniform(-10, 10, (3, 2))\n"
+        "    out.append('1' if K.tri_overlap(a, 0.0, 0.0, b, 1.0, 0.5, K.EPS) else '0')\n"
+        "print(''.join(out), hasattr(K.tri_overlap, 'py_func'))\n")
+
+
+def test_pure_python_twin_agrees_with_the_numba_kernel():
+    runs = {}
+    for flag in ("1", ""):
+        env = {**os.environ, "D4D_NO_NUMBA": flag}
+        out = subprocess.run([sys.executable, "-c", TWIN], capture_output=True, text=True, env=env, check=True)
+        runs[flag] = out.stdout.split()
+    assert runs["1"][1] == "False" and runs[""][1] == "True"  # really one twin of each kind
+    assert runs["1"][0] == runs[""][0] and "1" in runs[""][0] and "0" in runs[""][0]
+
+
+def test_every_catalogue_preset_nests_within_the_area_bound():
+    """Furniture bar: sheets used equals ceil(total area / usable sheet area) for every preset."""
+    from fabrication.layout import nest_layout
+    from parametric import available_models
+
+    for name, cls in available_models().items():
+        for preset in cls.schema.presets:
+            design = cls.design(preset=preset)
+            sheets = nest_layout(list(design.parts), 2440, 1220, spacing=10, margin=15, time_limit=2, max_rounds=60)
+            bound = math.ceil(design.total_area / ((2440 - 30) * (1220 - 30)))
+            assert len(sheets) == bound, (name, preset)
+
+
+def test_cli_nest_design_and_loose_dxf(tmp_path):
+    import json
+
+    import ezdxf
+    from click.testing import CliRunner
+
+    from parametric.app.cli import main
+
+    built = tmp_path / "chair"
+    assert CliRunner().invoke(main, ["build", "slice_chair", "--out", str(built), "--no-solids",
+                                     "--nest-time", "0.5"]).exit_code == 0
+    result = CliRunner().invoke(main, ["nest", str(built / "design.json"), "--out", str(tmp_path / "n1"),
+                                       "--time", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "n1" / "layout.json").read_text())["sheets"][0]["parts"]
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)
+    msp.add_lwpolyline([(100, 50), (200, 50), (200, 150), (100, 150)], close=True)  # a hole
+    msp.add_lwpolyline([(400, 0), (450, 0), (450, 40), (400, 40)], close=True)
+    msp.add_lwpolyline([(600, 0), (650, 0)])  # open: ignored
+    doc.saveas(tmp_path / "loose.dxf")
+    result = CliRunner().invoke(main, ["nest", str(tmp_path / "loose.dxf"), "--sheet", "600x400", "--out",
+                                       str(tmp_path / "n2"), "--time", "0.3", "--thickness", "6"])
+    assert result.exit_code == 0, result.output
+    assert "2 parts" in result.output
+    bad = CliRunner().invoke(main, ["nest", str(tmp_path / "loose.dxf"), "--sheet", "100x100", "--out",
+                                    str(tmp_path / "n3")])
+    assert bad.exit_code == 2 and "does not fit" in bad.output and not (tmp_path / "n3").exists()
