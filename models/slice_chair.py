@@ -87,6 +87,8 @@ class SliceChair(Model):
     name = "slice_chair"
     title = "Slice chair"
     version = "1.0"
+    #: how many people it seats (the seated and strength loads scale with it)
+    users = 1
 
     width = Length(460, min=320, max=800, step=5, group="Size", help="Width over the outer ribs")
     seat_height = Length(440, min=250, max=520, step=5, group="Size",
@@ -176,7 +178,7 @@ class SliceChair(Model):
         cum = arc_lengths(line)
         crease = float(cum[np.argmin(np.linalg.norm(line - control_points(p)[2], axis=1))])
         (seat_pt, front_pt, a_pt), _ = stations(line, [crease / 2, FRONT_MM, max(0.0, crease - REAR_A_MM)])
-        self.load("seated", [((0, *seat_pt), (0, 0, -USER_N))], standard="EN 1022:2018 user mass")
+        self.load("seated", [((0, *seat_pt), (0, 0, -USER_N * self.users))], standard="EN 1022:2018 user mass")
         self.load("front_edge", [((0, *front_pt), (0, 0, -STAB_N)), ((0, *front_pt), (0, -PUSH_N, 0))],
                   standard="EN 1022:2018 forward overturning")
         # B: 300 mm above the seat on the back, or the top of the back if lower (force x height kept)
@@ -189,5 +191,5 @@ class SliceChair(Model):
         side_x = p.width / 2 + p.overhang - FRONT_MM
         self.load("sideways", [((side_x, *seat_pt), (0, 0, -STAB_N)), ((side_x, *seat_pt), (PUSH_N, 0, 0))],
                   standard="EN 1022:2018 sideways overturning")
-        self.load("seat_slats", [((0, *seat_pt), (0, 0, -USER_N))], kind="strength",
+        self.load("seat_slats", [((0, *seat_pt), (0, 0, -USER_N * self.users))], kind="strength",
                   standard="EN 1022:2018 user mass on the seat", parts=seat_slats)

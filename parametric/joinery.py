@@ -164,18 +164,20 @@ def cross_lap(a: FlatPart, b: FlatPart, *, clearance: float, share_a: float = 0.
     return out
 
 
-def cut_slots(part: FlatPart, slots: list[tuple[str, Polygon]]) -> FlatPart:
-    """Remove slots from a part's outline in one operation.
+def cut_slots(part: FlatPart, slots: list[tuple[str, Polygon]], holes: list[tuple[str, Polygon]] = ()) -> FlatPart:
+    """Remove slots (open at an edge) and through-holes (for tabs) from a part's outline in one operation.
 
     Args:
         part: the uncut part.
-        slots: ``(mating part name, slot polygon)`` pairs, in part-local mm.
+        slots: ``(mating part name, slot polygon)`` pairs, in part-local mm; each must open at an edge.
+        holes: ``(mating part name, hole polygon)`` pairs that are meant to be closed holes.
 
     Raises:
         JoineryError: a slot would cut the part in two, or would not open from an edge.
     """
-    if not slots:
+    if not slots and not holes:
         return part
+    slots = list(slots) + list(holes)
     cut = part.outline.difference(unary_union([s for _, s in slots]))
     pieces = [g for g in getattr(cut, "geoms", [cut]) if g.area > TOL.area]
     if len(pieces) != 1:
@@ -184,7 +186,7 @@ def cut_slots(part: FlatPart, slots: list[tuple[str, Polygon]]) -> FlatPart:
             f"the slot for {culprit} would cut {part.name} in two: the part is narrower there than the "
             f"slot is deep; make {part.name} wider at that point or shorten the crossing with {culprit}")
     result = pieces[0]
-    if len(result.interiors) > len(part.outline.interiors):
+    if len(result.interiors) > len(part.outline.interiors) + len(holes):
         raise JoineryError(f"a slot in {part.name} does not open from its edge; check the crossing geometry")
     return part.with_outline(result)
 

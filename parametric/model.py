@@ -22,8 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+from shapely.ops import unary_union
+
 from .design import Design, Joint, LoadCase
 from .errors import JoineryError
+from .edge_joints import tab_joint
 from .joinery import boxes_touch, cross_lap, cut_slots
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
@@ -96,6 +99,7 @@ class Model:
         builder = cls()
         builder._parts: dict[str, FlatPart] = {}
         builder._pairs: list[tuple[str, str, float]] = []
+        builder._tabs: list[tuple[str, str]] = []
         builder._loads: list[LoadCase] = []
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
@@ -126,6 +130,10 @@ class Model:
         """Interlock two crossing plates with derived cross-lap slots (``share_a`` of the depth in a)."""
         self._pairs.append((a.name, b.name, share_a))
 
+    def tabs(self, a: FlatPart, b: FlatPart) -> None:
+        """Fix plate ``b`` onto the edge of plate ``a`` with tabs through slots (derived from where they meet)."""
+        self._tabs.append((a.name, b.name))
+
     def interlock(self, group_a: Iterable[FlatPart], group_b: Iterable[FlatPart], *,
                   share_a: float = 0.5) -> None:
         """Cross-lap every plate of ``group_a`` with every plate of ``group_b`` that it crosses."""
@@ -151,7 +159,21 @@ class Model:
                 joints.append(lap.joint)
                 slots[a_name].append((b_name, lap.slot_a))
                 slots[b_name].append((a_name, lap.slot_b))
+        grow: dict[str, list] = {name: [] for name in self._parts}
+        holes: dict[str, list] = {name: [] for name in self._parts}
+        for a_name, b_name in self._tabs:
+            tj = tab_joint(self._parts[a_name], self._parts[b_name], clearance=clearance,
+                           avoid=[slot for _, slot in slots[a_name]])
+            if tj is None:
+                raise JoineryError(f"{a_name} does not stand square on a face of {b_name}, so no tabs can join them")
+            joints.append(tj.joint)
+            grow[a_name].extend(tj.tabs_a)
+            holes[b_name].extend((a_name, h) for h in tj.holes_b)
         if not cut:
             return list(self._parts.values()), joints
-        parts = [cut_slots(part, slots[name]) for name, part in self._parts.items()]
+        parts = []
+        for name, part in self._parts.items():
+            if grow[name]:
+                part = part.with_outline(unary_union([part.outline, *grow[name]]))
+            parts.append(cut_slots(part, slots[name], holes[name]))
         return parts, joints

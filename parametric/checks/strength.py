@@ -46,6 +46,8 @@ def check_case(design: Design, case: LoadCase, materials: dict[str, Material]) -
         if len(supports) < 2:
             continue
         span = float(np.diff(supports).max())
+        if span < 1.0:
+            continue
         minx, miny, maxx, maxy = part.outline.bounds
         direction = np.asarray(case.loads[0][1]) / np.linalg.norm(case.loads[0][1])
         in_plane = abs(part.frame.dir_to_local(direction)[1]) >= abs(part.frame.dir_to_local(direction)[2])

@@ -1,0 +1,88 @@
+"""Stool: interlocking leg plates (two crossing for 4 legs, a triangle of three for 3) under a tabbed seat."""
+
+from __future__ import annotations
+
+import math
+
+from shapely.geometry import Point, Polygon, box
+
+from parametric.model import Clearance, MeasuredThickness, Model
+from parametric.params import Choice, Count, Length, require
+from parametric.part import Frame
+
+#: EN 1022:2018: 110 kg user; stability: 600 N 60 mm in from the edge plus 20 N outwards
+USER_N, STAB_N, PUSH_N, EDGE_MM = 110 * 9.81, 600.0, 20.0, 60.0
+
+
+def leg_plate(width: float, height: float, foot: float, top: float, arch: float) -> Polygon:
+    """A splayed leg plate: wide at the floor, narrower under the seat, arched between its feet."""
+    shape = Polygon([(-width / 2, 0), (width / 2, 0), (top / 2, height), (-top / 2, height)])
+    cut = box(-width / 2 + foot, -40, width / 2 - foot, arch)  # rounded corners end below the floor
+    drop = 2 * foot  # the sides extended below the floor, so the inset keeps the feet open at the bottom
+    spread = (width - top) / 2 / height * drop
+    sides = Polygon([(-width / 2 - spread, -drop), (width / 2 + spread, -drop), (top / 2, height), (-top / 2, height)])
+    cut = cut.intersection(sides.buffer(-foot, join_style="mitre"))
+    return shape.difference(cut.buffer(-20).buffer(20))
+
+
+class Stool(Model):
+    """Stool: three or four interlocking legs under a round or square seat fixed with tabs."""
+
+    name = "stool"
+    title = "Stool"
+    height = Length(450, min=250, max=780, step=5, group="Size", help="Floor to the top of the seat")
+    seat = Choice("round", ["round", "square"], group="Size", help="Seat shape")
+    seat_width = Length(360, min=260, max=500, step=5, group="Size", help="Seat diameter or side")
+    legs = Count(4, min=3, max=4, group="Structure", help="Three legs (a triangle of plates) or four (a cross)")
+    splay = Length(60, min=0, max=200, step=5, group="Structure", help="How much wider the feet are than the seat")
+    foot = Length(70, min=45, max=150, step=5, group="Structure", help="Width of each foot")
+    thickness = MeasuredThickness()
+    clearance = Clearance()
+    fixes = {"STAB": ["splay", "seat_width"], "MFG-NECK": ["foot"], "STR": ["thickness"]}
+    presets = {"kitchen": {}, "bar": {"height": 750, "seat_width": 380, "splay": 160, "foot": 80},
+               "low": {"height": 300, "seat": "square", "seat_width": 320, "legs": 3, "splay": 40}}
+    constraints = [
+        require(lambda p: p.seat_width + p.splay >= 0.5 * p.height + 80,
+                "the stool is too narrow for its height and would feel tippy: widen the seat or the splay",
+                "seat_width", "splay", "height"),
+        require(lambda p: p.height - p.thickness > 2.2 * p.foot,
+                "the feet ({foot} mm) are too wide for so low a stool", "foot", "height"),
+    ]
+
+    def build(self, p) -> None:
+        """Leg plates crossing under the seat; cross-laps and seat tabs are derived."""
+        t, h = p.thickness, p.height - p.thickness
+        if p.legs == 4:
+            span = p.seat_width * 0.8
+            shape = leg_plate(span + p.splay, h, p.foot, span * 0.6, h * 0.45)
+            plates = [self.plate("leg-a", shape, Frame.xz(), thickness=t, role="leg", label="LA", grain="v"),
+                      self.plate("leg-b", shape, Frame((0, 0, 0), (0, 1, 0), (0, 0, 1)), thickness=t, role="leg",
+                                 label="LB", grain="v")]
+            self.cross_lap(plates[0], plates[1])
+        else:  # three plates along the sides of a triangle, crossing each other near its corners
+            r = p.seat_width * 0.18
+            half = r * math.tan(math.radians(60)) + 25.0  # reaches 25 mm past the triangle's corners
+            shape = leg_plate(2 * half + p.splay, h, p.foot + 20, 2 * half, h * 0.45)
+            plates = []
+            for k in range(3):
+                a = math.radians(90 + 120 * k)
+                nx, ny = math.cos(a), math.sin(a)
+                frame = Frame((r * nx, r * ny, 0), (-ny, nx, 0), (0, 0, 1))
+                plates.append(self.plate(f"leg-{k + 1}", shape, frame, thickness=t, role="leg", label=f"L{k + 1}",
+                                         grain="v"))
+            for i in range(3):
+                self.cross_lap(plates[i], plates[(i + 1) % 3])
+        outline = (Point(0, 0).buffer(p.seat_width / 2, quad_segs=32) if p.seat == "round"
+                   else box(-p.seat_width / 2, -p.seat_width / 2, p.seat_width / 2, p.seat_width / 2).buffer(-20)
+                   .buffer(20))
+        seat = self.plate("seat", outline, Frame.xy(h + t / 2), thickness=t, role="seat", label="S")
+        for plate in plates:
+            self.tabs(plate, seat)
+        edge = p.seat_width / 2 - EDGE_MM
+        self.load("seated", [((0, 0, p.height), (0, 0, -USER_N))], standard="EN 1022:2018 user mass")
+        for name, (dx, dy) in {"front_edge": (0, -1), "sideways": (1, 0)}.items():
+            self.load(name, [((dx * edge, dy * edge, p.height), (0, 0, -STAB_N)),
+                             ((dx * edge, dy * edge, p.height), (dx * PUSH_N, dy * PUSH_N, 0))],
+                      standard="EN 1022:2018 overturning, 60 mm from the edge")
+        self.load("seat_load", [((0, 0, p.height), (0, 0, -USER_N))], kind="strength", parts=["seat"],
+                  standard="EN 1022:2018 user mass on the seat")
