@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 from parametric.curves import arc_lengths, bspline, min_radius, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
@@ -58,6 +58,19 @@ def slat_gap(p) -> float:
     r = min_radius(line)
     squeeze = max(0.0, 1.0 - p.slat_depth / r) if r < 1e6 else 1.0
     return pitch * squeeze - p.thickness
+
+
+def profile_ok(p) -> bool:
+    """True when the seating line is simple and every slat station lies on the rib's edge."""
+    line = seating_line(p)
+    if not LineString(line).is_simple:
+        return False
+    rib = rib_outline(p, line)
+    if rib.geom_type != "Polygon":
+        return False
+    edge = rib.exterior
+    points, _ = stations(line, slat_stations(p, line))
+    return all(edge.distance(Point(pt)) < 0.5 for pt in points)
 
 
 def rib_outline(p, line: np.ndarray) -> Polygon:
@@ -134,9 +147,9 @@ class SliceChair(Model):
                  "thickness": 11.5},
     }
     constraints = [
-        require(lambda p: LineString(seating_line(p)).is_simple,
-                "the sculpted profile crosses itself; move the profile points back towards their defaults",
-                "profile"),
+        require(lambda p: profile_ok(p),
+                "the sculpted profile crosses or folds over itself, so some slats would sit inside a rib; move "
+                "the profile points back towards their defaults", "profile"),
         require(lambda p: p.back_height >= p.seat_height + 150,
                 "the back's top ({back_height} mm) must be at least 150 mm above the seat ({seat_height} mm)",
                 "back_height", "seat_height"),

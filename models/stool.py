@@ -45,6 +45,9 @@ class Stool(Model):
         require(lambda p: p.seat_width + p.splay >= 0.5 * p.height + 80,
                 "the stool is too narrow for its height and would feel tippy: widen the seat or the splay",
                 "seat_width", "splay", "height"),
+        require(lambda p: p.seat_width * 0.48 >= 6 * p.thickness,
+                "a {seat_width} mm seat leaves no room for tabs in {thickness} mm sheet: use a larger seat or "
+                "thinner sheet", "seat_width", "thickness"),
         require(lambda p: p.height - p.thickness > 2.2 * p.foot,
                 "the feet ({foot} mm) are too wide for so low a stool", "foot", "height"),
     ]

@@ -60,7 +60,7 @@ class Table(Model):
         shape = frame_outline(span, h, p.leg_width, p.apron, 25.0)
         frames = [self.plate(f"frame-{i + 1}", shape, Frame.yz(x), thickness=t, role="frame", label=f"F{i + 1}",
                              grain="v") for i, x in enumerate((-fx, fx))]
-        spine_len = 2 * fx + 2 * p.leg_width / 2
+        spine_len = 2 * fx + 2 * min(p.leg_width / 2, p.overhang / 2)
         spine = self.plate("spine", box(-spine_len / 2, h - p.apron, spine_len / 2, h), Frame.xz(), thickness=t,
                            role="spine", label="SP", grain="u")
         top = self.plate("top", box(-p.length / 2, -p.width / 2, p.length / 2, p.width / 2).buffer(-15).buffer(15),

@@ -7,7 +7,6 @@ the joint clearance. Tabs are spread evenly along each stretch of contact.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,45 +76,54 @@ def tab_joint(a: FlatPart, b: FlatPart, *, clearance: float, pitch: float = 180.
         if g.length > 1.0:
             gs = (np.asarray(g.coords) - pts[0]) @ da
             spans.append((float(gs.min()), float(gs.max())))
+    spans = _subtract(spans, [_extent(slot, pts[0], da) for slot in avoid])
+    spans = [(s0, s1) for s0, s1 in spans if s1 - s0 >= 2 * a.thickness]
     if not spans:
-        return None
-    tabs, holes = [], []
-    first = last = None
+        raise JoineryError(f"no room for a tab on {a.name} under {b.name} clear of its slots; "
+                           f"make {a.name} longer where it meets {b.name}")
+    tabs, holes, centres = [], [], []
+    along_b = b.frame.dir_to_local(d)[:2]
+    across_b = np.array([-along_b[1], along_b[0]])
     for s0, s1 in spans:
         length = s1 - s0
         count = max(1, int(length // pitch))
-        tl = tab_length or min(3 * a.thickness, length / 3)
+        tl = tab_length or min(3 * a.thickness, length / (2 * count))
         for k in range(count):
             sc = s0 + (k + 0.5) * length / count
-            for shift in [0.0] + [sgn * m * tl / 2 for m in range(1, 8) for sgn in (1, -1)]:
-                centre_a = pts[0] + da * (sc + shift)
-                tab = _rect(centre_a, da, towards_b, tl, b.thickness, -0.01)
-                if s0 + tl / 2 <= sc + shift <= s1 - tl / 2 and not any(
-                        tab.buffer(1.0).intersects(slot) for slot in avoid):
-                    sc += shift
-                    break
-            else:
-                raise JoineryError(f"no room for a tab on {a.name} under {b.name} clear of its slots; "
-                                   f"make {a.name} longer where it meets {b.name}")
-            tabs.append(tab)
-            world = a.frame.to_world([centre_a])[0]
-            centre_b = b.frame.to_local([world])[0, :2]
-            along_b = b.frame.dir_to_local(d)[:2]
-            across_b = np.array([-along_b[1], along_b[0]])
+            centre_a = pts[0] + da * sc
+            tabs.append(_rect(centre_a, da, towards_b, tl, b.thickness, -0.01))
+            centre_b = b.frame.to_local(a.frame.to_world([centre_a]))[0, :2]
             hole = _rect(centre_b, along_b, across_b, tl + clearance, a.thickness + clearance,
                          -(a.thickness + clearance) / 2)
             if not b.outline.buffer(-1.0).contains(hole):
                 raise JoineryError(f"the slot for {a.name}'s tab would cut through the edge of {b.name}; move "
                                    f"{a.name} further inside {b.name} or make {b.name} larger")
             holes.append(hole)
-            first = sc if first is None else min(first, sc)
-            last = sc if last is None else max(last, sc)
+            centres.append(sc)
+    first, last = min(centres), max(centres)
     p0 = a.frame.to_world([pts[0]])[0]
     joint = Joint("tab", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)), float(first),
                   float((first + last) / 2), float(last), float(tl), float(tl + clearance), 90.0, "lo")
     return TabJoint(joint, tabs, holes)
 
 
-def tab_count(joint: Joint, pitch: float = 180.0) -> int:
-    """How many tabs a tab joint has (for summaries)."""
-    return max(1, math.floor((joint.hi - joint.lo) / pitch) + 1)
+def _extent(poly: Polygon, origin: np.ndarray, direction: np.ndarray, pad: float = 1.0) -> tuple[float, float]:
+    """The s-range a polygon covers along a line (padded)."""
+    s = (np.asarray(poly.exterior.coords) - origin) @ direction
+    return float(s.min()) - pad, float(s.max()) + pad
+
+
+def _subtract(spans: list[tuple[float, float]], cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Intervals minus intervals."""
+    for c0, c1 in cuts:
+        out = []
+        for s0, s1 in spans:
+            if c1 <= s0 or c0 >= s1:
+                out.append((s0, s1))
+                continue
+            if c0 > s0:
+                out.append((s0, c0))
+            if c1 < s1:
+                out.append((c1, s1))
+        spans = out
+    return spans
