@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from shapely.affinity import translate
 from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry.polygon import orient
 
 from parametric.curves import arc_lengths, bspline, min_radius, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
-from parametric.params import Angle, Count, Length, Profile, require
+from parametric.params import Angle, Count, Length, Outline, Profile, require
 from parametric.part import Frame
 
 #: body mass used for seating loads (EN 1022:2018: adults up to 110 kg)
@@ -40,7 +42,32 @@ def control_points(p) -> np.ndarray:
 
 def seating_line(p) -> np.ndarray:
     """The top edge of the ribs (seat then back) as a dense ``(n, 2)`` polyline in (y, z) mm."""
+    if p.side_outline is not None:
+        return drawn_seating_line(drawn_outline(p))
     return bspline(control_points(p), degree=3, samples=40)
+
+
+def drawn_outline(p) -> Polygon:
+    """The drawn side profile, moved so it stands on the floor (z = 0) with its front at y = 0."""
+    poly = Polygon(p.side_outline)
+    minx, miny, _, _ = poly.bounds
+    return orient(translate(poly, -minx, -miny), 1.0)
+
+
+def drawn_seating_line(outline: Polygon) -> np.ndarray:
+    """The seating line of a drawn profile: its boundary from the top of the seat's front edge (the
+    highest point in the front quarter) to the top of the back (the highest point), along the upper
+    side of the outline."""
+    ring = np.asarray(outline.exterior.coords)[:-1]
+    length = ring[:, 0].max()
+    front = np.where(ring[:, 0] <= 0.25 * length)[0]
+    i = int(front[np.argmax(ring[front, 1])])
+    j = int(np.argmax(ring[:, 1]))
+    n = len(ring)
+    fwd = [(i + k) % n for k in range((j - i) % n + 1)]
+    back = [(i - k) % n for k in range((i - j) % n + 1)]
+    path = max((fwd, back), key=lambda idx: ring[idx, 1].mean())
+    return ring[path]
 
 
 def slat_stations(p, line: np.ndarray) -> np.ndarray:
@@ -63,9 +90,9 @@ def slat_gap(p) -> float:
 def profile_ok(p) -> bool:
     """True when the seating line is simple and every slat station lies on the rib's edge."""
     line = seating_line(p)
-    if not LineString(line).is_simple:
+    if len(line) < 2 or not LineString(line).is_simple:
         return False
-    rib = rib_outline(p, line)
+    rib = drawn_outline(p) if p.side_outline is not None else rib_outline(p, line)
     if rib.geom_type != "Polygon":
         return False
     edge = rib.exterior
@@ -115,6 +142,9 @@ class SliceChair(Model):
     seat_dip = Length(10, min=0, max=40, step=1, group="Shape", help="How much the seat is scooped")
     profile = Profile([(0.0, 0.0)] * 5, min=(-150, -150), max=(150, 150), points=POINTS, group="Shape",
                       help="Offsets (forward/back, up/down) of the profile's control points, to sculpt it")
+    side_outline = Outline(None, min_size=250, max_size=1600, group="Shape",
+                           help="A side profile drawn elsewhere (@file.svg or @file.dxf): replaces the parametric "
+                                "ribs; slats follow its upper edge from the seat front to the top of the back")
     rib_count = Count(3, min=2, max=8, group="Structure", help="Number of side ribs across the width")
     rib_depth = Length(80, min=45, max=160, step=5, group="Structure",
                        help="Depth of the rib band under the seating surface")
@@ -169,7 +199,7 @@ class SliceChair(Model):
         """Ribs from the side profile, slats at stations along the seating line, loads per EN 1022."""
         t = p.thickness
         line = seating_line(p)
-        outline = rib_outline(p, line)
+        outline = drawn_outline(p) if p.side_outline is not None else rib_outline(p, line)
         pitch = (p.width - t) / (p.rib_count - 1)
         ribs = [self.plate(f"rib-{i + 1}", outline, Frame.yz(-p.width / 2 + t / 2 + i * pitch), thickness=t,
                            role="rib", label=f"R{i + 1}", grain="u")
@@ -189,7 +219,8 @@ class SliceChair(Model):
     def _loads_en1022(self, p, line: np.ndarray, seat_slats: list[str]) -> None:
         """Stability cases of EN 1022:2018 (forward, sideways, rearward) and the seated strength case."""
         cum = arc_lengths(line)
-        crease = float(cum[np.argmin(np.linalg.norm(line - control_points(p)[2], axis=1))])
+        knee = control_points(p)[2] if p.side_outline is None else line[np.argmin(line[:, 1] - 0.2 * line[:, 0])]
+        crease = float(cum[np.argmin(np.linalg.norm(line - knee, axis=1))])
         (seat_pt, front_pt, a_pt), _ = stations(line, [crease / 2, FRONT_MM, max(0.0, crease - REAR_A_MM)])
         self.load("seated", [((0, *seat_pt), (0, 0, -USER_N * self.users))], standard="EN 1022:2018 user mass")
         self.load("front_edge", [((0, *front_pt), (0, 0, -STAB_N)), ((0, *front_pt), (0, -PUSH_N, 0))],

@@ -449,3 +449,60 @@ def _holds(constraint: Constraint, params: Params) -> bool:
         return bool(constraint.check(params))
     except (ArithmeticError, ValueError):
         return False
+
+
+class Outline(Spec):
+    """A closed 2D outline (mm), drawn by hand or imported: ``"@drawing.svg"`` or ``"@side.dxf"``
+    (``"@side.dxf:in"`` for a DXF without units). The points are stored, so a parameter file
+    rebuilds the design without the drawing. ``None`` means "use the parametric shape"."""
+
+    kind = "outline"
+    unit = "mm"
+
+    def __init__(self, default=None, *, min_size: float = 50.0, max_size: float = 3000.0, **kw: Any):
+        self.min_size, self.max_size = float(min_size), float(max_size)
+        super().__init__(default, **kw)
+
+    def coerce(self, value: Any):
+        if value is None or value == "" or (isinstance(value, str) and value.strip().lower() == "none"):
+            return None
+        if isinstance(value, str) and value.startswith("@"):
+            from .errors import GeometryError
+            from .profile_import import import_profile
+
+            target, unit = value[1:], None
+            head, sep, tail = target.rpartition(":")
+            if sep and tail in ("mm", "cm", "in"):
+                target, unit = head, tail
+            try:
+                poly = import_profile(target, unit=unit)
+            except GeometryError as exc:
+                raise self.error(str(exc)) from None
+            value = list(poly.exterior.coords)[:-1]
+        try:
+            pts = tuple((round(float(x), 3), round(float(y), 3)) for x, y in value)
+        except (TypeError, ValueError):
+            raise self.error("expected a list of x,y points or @file.svg / @file.dxf") from None
+        if len(pts) < 3:
+            raise self.error("an outline needs at least 3 points")
+        return pts
+
+    def check(self, value) -> None:
+        if value is None:
+            return
+        from shapely.geometry import Polygon
+
+        poly = Polygon(value)
+        if not poly.is_valid or poly.area <= 0:
+            raise self.error("the outline crosses itself or has no area; redraw it")
+        minx, miny, maxx, maxy = poly.bounds
+        size = max(maxx - minx, maxy - miny)
+        if not self.min_size <= size <= self.max_size:
+            raise self.error(f"the outline is {size:.0f} mm across; allowed {self.range_text()} (check the "
+                             "drawing's units)")
+
+    def range_text(self) -> str:
+        return f"{_fmt(self.min_size)} to {_fmt(self.max_size)} mm across"
+
+    def to_json(self, value: Any) -> Any:
+        return None if value is None else [list(p) for p in value]
