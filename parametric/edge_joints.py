@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from shapely.geometry import LineString, Polygon
 
 from .design import Joint
@@ -127,3 +128,66 @@ def _subtract(spans: list[tuple[float, float]], cuts: list[tuple[float, float]])
                 out.append((c1, s1))
         spans = out
     return spans
+
+
+@dataclass(frozen=True)
+class FingerJoint:
+    """A finger joint along a shared edge: the segments to remove from each plate (part-local mm)."""
+
+    joint: Joint
+    notches_a: list[Polygon]
+    notches_b: list[Polygon]
+
+
+def _corner_strip(p: FlatPart, m: FlatPart, p0: np.ndarray, d: np.ndarray):
+    """In p's frame: the line origin and direction, the unit across it, and the s-extent of p's material
+    inside m's slab (the corner column), or None."""
+    o = p.frame.to_local([p0])[0, :2]
+    dp = p.frame.dir_to_local(d)[:2]
+    dp = dp / np.linalg.norm(dp)
+    perp = np.array([-dp[1], dp[0]])
+    half = m.thickness / 2
+    strip = Polygon([o - 1e5 * dp - half * perp, o + 1e5 * dp - half * perp, o + 1e5 * dp + half * perp,
+                     o - 1e5 * dp + half * perp])
+    region = p.outline.intersection(strip)
+    if region.is_empty or region.area < 1e-6:
+        return None
+    s = (np.asarray(region.envelope.exterior.coords) - o) @ dp
+    probe = o + dp * (s.min() + s.max()) / 2 + perp * (half + 0.5)  # mid-edge, just past the mate's slab
+    outward = -1.0 if p.outline.contains(shapely.Point(probe)) else 1.0
+    return o, dp, perp * outward, float(s.min()), float(s.max())
+
+
+def finger_joint(a: FlatPart, b: FlatPart, *, clearance: float, finger: float) -> FingerJoint | None:
+    """Derive finger joints where the corner columns of two perpendicular plates overlap.
+
+    ``a`` keeps both end fingers (so at a box corner the plate given as ``a`` on both its edges
+    owns the corner cube). Fingers are about ``finger`` mm wide, an odd number of them; notches
+    are widened by the clearance along the edge.
+    """
+    na, nb = a.frame.normal, b.frame.normal
+    cross = np.cross(na, nb)
+    if np.linalg.norm(cross) < 0.99:
+        return None
+    d = cross / np.linalg.norm(cross)
+    oa, ob = np.asarray(a.frame.origin), np.asarray(b.frame.origin)
+    p0 = np.linalg.solve(np.stack([na, nb, d]), np.array([na @ oa, nb @ ob, d @ (oa + ob) / 2]))
+    sa, sb = _corner_strip(a, b, p0, d), _corner_strip(b, a, p0, d)
+    if sa is None or sb is None:
+        return None
+    lo, hi = max(sa[3], sb[3]), min(sa[4], sb[4])
+    if hi - lo < 3 * finger / 2:
+        return None
+    n = max(3, int(round((hi - lo) / finger)) | 1)
+    cuts = np.linspace(lo, hi, n + 1)
+    notches: dict[str, list[Polygon]] = {a.name: [], b.name: []}
+    for i in range(n):
+        loser, (o, dp, out, _, _), mate = (b, sb, a) if i % 2 == 0 else (a, sa, b)
+        s0 = cuts[i] - (clearance / 2 if i else 1.0)
+        s1 = cuts[i + 1] + (clearance / 2 if i < n - 1 else 1.0)
+        inner, outer = -mate.thickness / 2, mate.thickness / 2 + 1.0
+        notches[loser.name].append(Polygon([o + s0 * dp + inner * out, o + s1 * dp + inner * out,
+                                            o + s1 * dp + outer * out, o + s0 * dp + outer * out]))
+    joint = Joint("finger", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)), lo, (lo + hi) / 2, hi,
+                  float((hi - lo) / n), float((hi - lo) / n + clearance), 90.0, "lo")
+    return FingerJoint(joint, notches[a.name], notches[b.name])

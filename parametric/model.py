@@ -26,7 +26,7 @@ from shapely.ops import unary_union
 
 from .design import Design, Joint, LoadCase
 from .errors import JoineryError
-from .edge_joints import tab_joint
+from .edge_joints import finger_joint, tab_joint
 from .joinery import boxes_touch, cross_lap, cut_slots
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
@@ -100,6 +100,7 @@ class Model:
         builder._parts: dict[str, FlatPart] = {}
         builder._pairs: list[tuple[str, str, float]] = []
         builder._tabs: list[tuple[str, str]] = []
+        builder._fingers: list[tuple[str, str, float]] = []
         builder._loads: list[LoadCase] = []
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
@@ -134,6 +135,10 @@ class Model:
         """Fix plate ``b`` onto the edge of plate ``a`` with tabs through slots (derived from where they meet)."""
         self._tabs.append((a.name, b.name))
 
+    def fingers(self, a: FlatPart, b: FlatPart, *, width: float) -> None:
+        """Finger-joint two perpendicular plates along the edge where their corners overlap (a keeps the ends)."""
+        self._fingers.append((a.name, b.name, width))
+
     def interlock(self, group_a: Iterable[FlatPart], group_b: Iterable[FlatPart], *,
                   share_a: float = 0.5) -> None:
         """Cross-lap every plate of ``group_a`` with every plate of ``group_b`` that it crosses."""
@@ -159,6 +164,13 @@ class Model:
                 joints.append(lap.joint)
                 slots[a_name].append((b_name, lap.slot_a))
                 slots[b_name].append((a_name, lap.slot_b))
+        for a_name, b_name, width in self._fingers:
+            fj = finger_joint(self._parts[a_name], self._parts[b_name], clearance=clearance, finger=width)
+            if fj is None:
+                raise JoineryError(f"{a_name} and {b_name} do not share a corner edge, so no fingers can join them")
+            joints.append(fj.joint)
+            slots[a_name].extend((b_name, n) for n in fj.notches_a)
+            slots[b_name].extend((a_name, n) for n in fj.notches_b)
         grow: dict[str, list] = {name: [] for name in self._parts}
         holes: dict[str, list] = {name: [] for name in self._parts}
         for a_name, b_name in self._tabs:
