@@ -169,8 +169,9 @@ def _register() -> None:
     from .commands.check import check_cmd
     from .commands.fabricate import export_cmd, machines_cmd, materials_cmd
     from .commands.nest import nest_cmd
+    from .commands.view import view_cmd
 
-    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd):
+    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd, view_cmd):
         main.add_command(command)
 
 

@@ -1,0 +1,82 @@
+"""Drive the real viewer window under Xvfb: edit through widgets, wait for rebuilds, check the scene."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "viewer"
+
+
+def wait_for(app, condition, timeout=60.0):
+    """Process Qt events until ``condition()`` holds (or fail after ``timeout`` seconds)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for the viewer")
+
+
+@pytest.fixture(scope="module")
+def window(qapp):
+    from viewer.app import MainWindow
+
+    win = MainWindow("slice_chair")
+    win.show()
+    wait_for(qapp, lambda: win.scene is not None)
+    yield win
+    win.plotter.close()
+    win.close()
+
+
+def bounds(win):
+    return tuple(round(v, 1) for v in win.plotter.bounds)
+
+
+def test_edit_a_parameter_through_its_widget(qapp, window):
+    before, scene = bounds(window), window.scene
+    mass_before = window.scene.report.mass_kg
+    window.panel.widgets["width"].setValue(600.0)  # as a user typing into the spin box
+    wait_for(qapp, lambda: window.scene is not scene)
+    assert window.values["width"] == 600.0
+    assert bounds(window) != before  # the 3D scene changed
+    assert window.scene.report.mass_kg > mass_before
+    masses = [window.checks.item(r, 3).text() for r in range(window.checks.rowCount())]
+    assert any("mass" in m for m in masses)
+    assert window.panel.sliders["width"].value() == round((600 - 320) / 5)
+
+
+def test_preset_switch_undo_and_bad_input(qapp, window):
+    scene = window.scene
+    window.presets.setCurrentText("lounge")
+    wait_for(qapp, lambda: window.scene is not scene)
+    assert window.scene.design.params["seat_height"] == 380
+    window.undo()
+    wait_for(qapp, lambda: window.scene.design.params["seat_height"] == 440)
+    good = window.scene
+    window.panel.widgets["back_height"].setValue(500.0)  # below seat + 150: a constraint error
+    wait_for(qapp, lambda: "error" in window.statusBar().currentMessage())
+    assert "back_height" in window.statusBar().currentMessage()
+    assert window.scene is good and window.isVisible()  # the last good scene stays
+    assert window.checks.item(0, 0).text() == "INPUT"
+    window.undo()
+    wait_for(qapp, lambda: window.scene is not good)
+
+
+def test_sheets_tab_and_screenshot(qapp, window):
+    assert window.sheet_view.scene().items()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    window.tabs.setCurrentIndex(0)
+    qapp.processEvents()
+    shot = ARTIFACTS / "window.png"
+    assert window.grab().save(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_export_bundle_from_the_window(qapp, window, tmp_path):
+    path = window.export_bundle(str(tmp_path))
+    assert path is not None and path.exists() and path.suffix == ".zip"

@@ -1,0 +1,267 @@
+"""The main window: parameter panel, 3D product with check overlays, checks table, sheets, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from parametric.registry import get_model
+
+from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
+from .panel import ParamPanel
+from .worker import Rebuilder, Scene
+
+ROLE_COLOURS = {"rib": "#c89e66", "slat": "#edcc94", "frame": "#b88a55", "top": "#e8c48c", "leg": "#b88a55",
+                "seat": "#e8c48c", "shelf": "#e8c48c", "side": "#b88a55"}
+SEVERITY_COLOURS = {"error": "#f4b6b6", "warning": "#f7e3a1", "pass": "#c9ecc9"}
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """A live editor for one model."""
+
+    def __init__(self, model: str = "slice_chair", preset: str | None = None, values: dict | None = None):
+        super().__init__()
+        self.cls = get_model(model)
+        self.values: dict = dict(self.cls.schema.preset(preset)) if preset else {}
+        self.values.update(values or {})
+        self.undo_stack: list[dict] = []
+        self.redo_stack: list[dict] = []
+        self.scene: Scene | None = None
+        self.setWindowTitle(f"d4d: {self.cls.title or model}")
+        self.rebuilder = Rebuilder(self)
+        self.rebuilder.ready.connect(self.show_scene)
+        self._build_ui()
+        self.panel.set_values(self.cls.schema.make(self.values).to_dict())
+        self.rebuild()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        left = QtWidgets.QWidget()
+        lv = QtWidgets.QVBoxLayout(left)
+        self.presets = QtWidgets.QComboBox()
+        self.presets.addItems(["(custom)", *self.cls.schema.presets])
+        self.presets.currentTextChanged.connect(self.apply_preset)
+        buttons = QtWidgets.QHBoxLayout()
+        for text, slot in (("Reset", self.reset), ("Undo", self.undo), ("Redo", self.redo)):
+            b = QtWidgets.QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        lv.addWidget(QtWidgets.QLabel("Preset"))
+        lv.addWidget(self.presets)
+        lv.addLayout(buttons)
+        self.panel = ParamPanel(self.cls.schema)
+        self.panel.changed.connect(self.edit)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.panel)
+        lv.addWidget(scroll, 1)
+        self.tabs = QtWidgets.QTabWidget()
+        self.plotter = QtInteractor(self)
+        self.plotter.set_background("white")
+        self.tabs.addTab(self.plotter.interactor, "3D")
+        self.sheet_view = QtWidgets.QGraphicsView()
+        self.sheet_view.setScene(QtWidgets.QGraphicsScene())
+        self.tabs.addTab(self.sheet_view, "Sheets")
+        right = QtWidgets.QWidget()
+        rv = QtWidgets.QVBoxLayout(right)
+        self.checks = QtWidgets.QTableWidget(0, 4)
+        self.checks.setHorizontalHeaderLabels(["code", "where", "margin", "message"])
+        self.checks.horizontalHeader().setStretchLastSection(True)
+        rv.addWidget(QtWidgets.QLabel("Checks"))
+        rv.addWidget(self.checks)
+        fix = QtWidgets.QPushButton("Apply suggested fix")
+        fix.clicked.connect(self.apply_fix)
+        export = QtWidgets.QPushButton("Export bundle...")
+        export.clicked.connect(self.export_bundle)
+        rv.addWidget(fix)
+        rv.addWidget(export)
+        split = QtWidgets.QSplitter()
+        for w, stretch in ((left, 0), (self.tabs, 1), (right, 0)):
+            split.addWidget(w)
+        split.setSizes([330, 700, 420])
+        self.setCentralWidget(split)
+        bar = self.menuBar().addMenu("&File")
+        bar.addAction("Open parameters...", self.open_params)
+        bar.addAction("Save parameters...", self.save_params)
+        self.resize(1400, 800)
+
+    # -- editing -----------------------------------------------------------------------------
+    def edit(self, name: str, value) -> None:
+        """A widget changed one value: remember the old state, rebuild in the background."""
+        self.undo_stack.append(dict(self.values))
+        self.redo_stack.clear()
+        self.values[name] = value
+        self.presets.blockSignals(True)
+        self.presets.setCurrentText("(custom)")
+        self.presets.blockSignals(False)
+        self.rebuild()
+
+    def set_values(self, values: dict, *, remember: bool = True) -> None:
+        """Replace all overrides (presets, undo/redo, open, fixes)."""
+        if remember:
+            self.undo_stack.append(dict(self.values))
+        self.values = dict(values)
+        try:
+            self.panel.set_values(self.cls.schema.make(self.values).to_dict())
+        except Exception:  # noqa: BLE001 - invalid sets still show what they can
+            self.panel.set_values(self.values)
+        self.rebuild()
+
+    def apply_preset(self, name: str) -> None:
+        """Switch to a preset's values."""
+        if name in self.cls.schema.presets:
+            self.set_values(dict(self.cls.schema.preset(name)))
+
+    def reset(self) -> None:
+        """Back to the model's defaults."""
+        self.set_values({})
+
+    def undo(self) -> None:
+        """Undo the last edit."""
+        if self.undo_stack:
+            self.redo_stack.append(dict(self.values))
+            self.set_values(self.undo_stack.pop(), remember=False)
+
+    def redo(self) -> None:
+        """Redo an undone edit."""
+        if self.redo_stack:
+            self.undo_stack.append(dict(self.values))
+            self.set_values(self.redo_stack.pop(), remember=False)
+
+    def rebuild(self) -> None:
+        """Ask the worker for a new scene."""
+        self.statusBar().showMessage("rebuilding...")
+        self.rebuilder.request(self.cls, self.values)
+
+    # -- showing -----------------------------------------------------------------------------
+    def show_scene(self, scene: Scene) -> None:
+        """Show a finished scene (or its error, keeping the previous good one on screen)."""
+        if scene.error:
+            self.statusBar().showMessage(f"error: {scene.error}")
+            self._fill_checks([("INPUT", "", "", scene.error, "error")])
+            return
+        self.scene = scene
+        import pyvista as pv
+
+        self.plotter.clear()
+        for name, mesh in scene.meshes.items():
+            role = scene.design.part(name).role
+            self.plotter.add_mesh(pv.wrap(mesh), color=ROLE_COLOURS.get(role, "#d9b27c"), name=name)
+        for piece in scene.report.overlaps.values():
+            self.plotter.add_mesh(pv.wrap(piece), color="red")
+        if scene.report.support_polygon:
+            pts = np.array([[x, y, 0.5] for x, y in scene.report.support_polygon])
+            self.plotter.add_mesh(pv.lines_from_points(np.vstack([pts, pts[:1]])), color="blue", line_width=3)
+            com = np.array(scene.report.centre_of_mass)
+            self.plotter.add_mesh(pv.Sphere(radius=12, center=com), color="black")
+            for x, y in scene.report.cops.values():
+                self.plotter.add_mesh(pv.Sphere(radius=8, center=(x, y, 1)), color="orange")
+        if self.scene is scene and not getattr(self, "_camera_set", False):
+            self.plotter.view_vector((1.0, -1.1, 0.8), viewup=(0, 0, 1))  # from the front, like the docs
+            self._camera_set = True
+        self.plotter.reset_camera()
+        rows = [(f.code, f.part or f.case, "" if f.margin is None else f"{f.margin:.1f} {f.unit}",
+                 f.message + (f" Fix: {f.fix}" if f.fix else ""), f.severity) for f in scene.report.findings]
+        self._fill_checks(rows)
+        self._draw_sheets(scene.sheets)
+        verdict = "all checks pass" if scene.report.ok else f"{len(scene.report.errors)} check(s) fail"
+        self.statusBar().showMessage(f"{len(scene.design.parts)} parts, {verdict}; rebuilt in "
+                                     f"{scene.seconds * 1000:.0f} ms")
+
+    def _fill_checks(self, rows) -> None:
+        self.checks.setRowCount(len(rows))
+        for r, (*cells, severity) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QtWidgets.QTableWidgetItem(str(text))
+                item.setBackground(QtGui.QColor(SEVERITY_COLOURS.get(severity, "#ffffff")))
+                self.checks.setItem(r, c, item)
+
+    def _draw_sheets(self, sheets) -> None:
+        scene = self.sheet_view.scene()
+        scene.clear()
+        pen = QtGui.QPen(QtGui.QColor("red"))
+        pen.setCosmetic(True)
+        for k, sheet in enumerate(sheets):
+            dy = k * (sheet.height + 100)
+            scene.addRect(0, dy, sheet.width, sheet.height, QtGui.QPen(QtGui.QColor("grey")))
+            for placed in sheet.placed:
+                poly = QtGui.QPolygonF([QtCore.QPointF(x, dy + sheet.height - y) for x, y in placed.outline.exterior.coords])
+                item = scene.addPolygon(poly, pen, QtGui.QBrush(QtGui.QColor("#f3e3c8")))
+                item.setToolTip(f"{placed.part.label} ({placed.part.name})")
+            label = scene.addText(f"sheet {sheet.index}: {sheet.utilisation:.0%} used")
+            label.setPos(0, dy - 40)
+        self.sheet_view.fitInView(scene.itemsBoundingRect(), QtCore.Qt.KeepAspectRatio)
+
+    # -- actions -----------------------------------------------------------------------------
+    def apply_fix(self) -> None:
+        """Search the parameters for the nearest set that passes and apply it."""
+        if self.scene is None or self.scene.report.ok:
+            self.statusBar().showMessage("nothing to fix")
+            return
+        from parametric.checks import fix
+
+        result = fix(self.scene.design)
+        self.statusBar().showMessage(result.message)
+        if result.ok:
+            self.set_values({**self.values, **result.changes})
+
+    def open_params(self, path: str | None = None) -> None:
+        """Open a params.json / design.json / YAML parameter file."""
+        from parametric.paramfile import load_params_file
+
+        path = path or QtWidgets.QFileDialog.getOpenFileName(self, "Open parameters", "", "*.json *.yaml *.yml")[0]
+        if path:
+            try:
+                _, values = load_params_file(path)
+                self.set_values(values)
+            except Exception as exc:  # noqa: BLE001
+                self.statusBar().showMessage(f"error: {exc}")
+
+    def save_params(self, path: str | None = None) -> None:
+        """Save the current parameters as JSON (the same layout as a bundle's params.json)."""
+        from parametric.paramfile import dump_params
+
+        path = path or QtWidgets.QFileDialog.getSaveFileName(self, "Save parameters", "params.json", "*.json")[0]
+        if path and self.scene is not None:
+            Path(path).write_text(dump_params(self.scene.design.params, "json", self.scene.design.model_version))
+
+    def export_bundle(self, path: str | None = None, machine: str = "cnc-router-6mm",
+                      material: str = "birch-ply") -> Path | None:
+        """Write the download bundle for the current design, with a progress dialog."""
+        from fabrication.export.bundle import export_bundle
+        from fabrication.machines import get_machine
+        from parametric.materials import get_material
+
+        if self.scene is None:
+            return None
+        path = path or QtWidgets.QFileDialog.getExistingDirectory(self, "Export bundle to")
+        if not path:
+            return None
+        progress = QtWidgets.QProgressDialog("Exporting...", None, 0, 7, self)
+        progress.setWindowModality(QtCore.Qt.WindowModal)
+
+        def tick(step, total, what):
+            progress.setLabelText(what)
+            progress.setValue(step)
+            QtWidgets.QApplication.processEvents()
+
+        try:
+            bundle = export_bundle(self.scene.design, get_machine(machine), get_material(material), path,
+                                   progress=tick)
+        except Exception as exc:  # noqa: BLE001
+            self.statusBar().showMessage(f"error: {exc}")
+            return None
+        finally:
+            progress.close()
+        self.statusBar().showMessage(f"wrote {bundle.path}")
+        return bundle.path
+
+
+def run(model: str = "slice_chair", preset: str | None = None, values: dict | None = None) -> int:
+    """Open the viewer and run the Qt event loop."""
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
+    window = MainWindow(model, preset, values)
+    window.show()
+    return app.exec()
