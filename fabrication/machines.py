@@ -10,13 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import yaml
 
 from parametric.errors import ProfileError
+from parametric.profiles import load_profiles, pick
 
 _REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
              "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
@@ -116,23 +114,9 @@ def _parse(name: str, data: Any, source: str) -> Machine:
 @lru_cache(maxsize=8)
 def load_machines(extra: str | None = None) -> dict[str, Machine]:
     """Shipped machine profiles, updated by a user YAML file ``extra`` with the same layout."""
-    text = resources.files("fabrication").joinpath("data/machines.yaml").read_text()
-    out = {k: _parse(k, v, "machines.yaml") for k, v in yaml.safe_load(text).items()}
-    if extra:
-        path = Path(extra)
-        try:
-            data = yaml.safe_load(path.read_text())
-        except (OSError, yaml.YAMLError) as exc:
-            raise ProfileError(f"cannot read machine file {path}: {exc}") from None
-        if not isinstance(data, dict):
-            raise ProfileError(f"machine file {path}: expected a mapping of machine names to fields")
-        out.update({k: _parse(k, v, str(path)) for k, v in data.items()})
-    return out
+    return load_profiles("fabrication", "data/machines.yaml", _parse, "machine", extra)
 
 
 def get_machine(name: str, extra: str | None = None) -> Machine:
     """The machine profile ``name``; ProfileError listing the known ones otherwise."""
-    machines = load_machines(extra)
-    if name not in machines:
-        raise ProfileError(f"unknown machine {name!r}; known machines: {', '.join(sorted(machines))}")
-    return machines[name]
+    return pick(load_machines(extra), name, "machine")

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import ProfileError
+from .profiles import load_profiles, pick
 
 _FIELDS = ("density", "modulus_along", "modulus_across", "strength_along", "strength_across")
 
@@ -78,23 +76,9 @@ def _parse(name: str, data: Any, source: str) -> Material:
 @lru_cache(maxsize=8)
 def load_materials(extra: str | None = None) -> dict[str, Material]:
     """Shipped materials, updated by the entries of a user YAML file ``extra`` if given."""
-    text = resources.files("parametric").joinpath("data/materials.yaml").read_text()
-    out = {k: _parse(k, v, "materials.yaml") for k, v in yaml.safe_load(text).items()}
-    if extra:
-        path = Path(extra)
-        try:
-            data = yaml.safe_load(path.read_text())
-        except (OSError, yaml.YAMLError) as exc:
-            raise ProfileError(f"cannot read material file {path}: {exc}") from None
-        if not isinstance(data, dict):
-            raise ProfileError(f"material file {path}: expected a mapping of material names to fields")
-        out.update({k: _parse(k, v, str(path)) for k, v in data.items()})
-    return out
+    return load_profiles("parametric", "data/materials.yaml", _parse, "material", extra)
 
 
 def get_material(name: str, extra: str | None = None) -> Material:
     """The material profile ``name``; ProfileError listing the known ones otherwise."""
-    mats = load_materials(extra)
-    if name not in mats:
-        raise ProfileError(f"unknown material {name!r}; known materials: {', '.join(sorted(mats))}")
-    return mats[name]
+    return pick(load_materials(extra), name, "material")
