@@ -9,22 +9,12 @@ from shapely.affinity import translate
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.polygon import orient
 
+from parametric import loads
 from parametric.curves import arc_lengths, bspline, min_radius, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Count, Length, Outline, Profile, require
 from parametric.part import Frame
 
-#: body mass used for seating loads (EN 1022:2018: adults up to 110 kg)
-USER_N = 110 * 9.81
-#: EN 1022:2018 stability: 600 N vertical plus 20 N horizontal at the loading point
-STAB_N, PUSH_N = 600.0, 20.0
-#: EN 1022:2018: loads 60 mm from the front / side edge
-FRONT_MM = 60.0
-#: EN 1022 / ISO 7174-1 rearward: 600 N at A, 175 mm forward of the seat/back line, and a
-#: horizontal force at B, 300 mm above the seat. The standard's force was not available to us
-#: (fabrication-reference.md, open questions): 150 N is our working value (a 110 kg sitter pushing
-#: back with 14 % of their weight); the checks also report the force that would tip the chair.
-REAR_A_MM, REAR_B_MM, REAR_N = 175.0, 300.0, 150.0
 POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
 
 
@@ -217,23 +207,14 @@ class SliceChair(Model):
         self._loads_en1022(p, line, [s.name for s, pt in zip(slats, points) if pt[0] <= p.seat_depth])
 
     def _loads_en1022(self, p, line: np.ndarray, seat_slats: list[str]) -> None:
-        """Stability cases of EN 1022:2018 (forward, sideways, rearward) and the seated strength case."""
+        """Seating cases of EN 1022:2018 (parametric.loads), with A and B found on the seating line."""
         cum = arc_lengths(line)
         knee = control_points(p)[2] if p.side_outline is None else line[np.argmin(line[:, 1] - 0.2 * line[:, 0])]
         crease = float(cum[np.argmin(np.linalg.norm(line - knee, axis=1))])
-        (seat_pt, front_pt, a_pt), _ = stations(line, [crease / 2, FRONT_MM, max(0.0, crease - REAR_A_MM)])
-        self.load("seated", [((0, *seat_pt), (0, 0, -USER_N * self.users))], standard="EN 1022:2018 user mass")
-        self.load("front_edge", [((0, *front_pt), (0, 0, -STAB_N)), ((0, *front_pt), (0, -PUSH_N, 0))],
-                  standard="EN 1022:2018 forward overturning")
-        # B: 300 mm above the seat on the back, or the top of the back if lower (force x height kept)
-        back = line[cum >= crease]
-        b_z = min(a_pt[1] + REAR_B_MM, float(back[-1, 1]))
-        b_y = float(np.interp(b_z, back[:, 1], back[:, 0]))
-        push = REAR_N * REAR_B_MM / max(b_z - a_pt[1], 1.0)
-        self.load("lean_back", [((0, *a_pt), (0, 0, -STAB_N)), ((0, b_y, b_z), (0, push, 0))],
-                  standard="EN 1022:2018 / ISO 7174-1 rearward overturning")
-        side_x = p.width / 2 + p.overhang - FRONT_MM
-        self.load("sideways", [((side_x, *seat_pt), (0, 0, -STAB_N)), ((side_x, *seat_pt), (PUSH_N, 0, 0))],
-                  standard="EN 1022:2018 sideways overturning")
-        self.load("seat_slats", [((0, *seat_pt), (0, 0, -USER_N * self.users))], kind="strength",
-                  standard="EN 1022:2018 user mass on the seat", parts=seat_slats)
+        (seat, front, a), _ = stations(line, [crease / 2, loads.EDGE_MM, max(0.0, crease - loads.REAR_A_MM)])
+        side_x = p.width / 2 + p.overhang - loads.EDGE_MM
+        loads.seating(self, seat=(0, *seat), front=(0, *front), side=(side_x, *seat), users=self.users,
+                      seat_parts=seat_slats, seat_part_case="seat_slats")
+        back = line[cum >= crease]  # B: 300 mm above the seat on the back, or its top if lower
+        b_z = min(a[1] + loads.REAR_B_MM, float(back[-1, 1]))
+        loads.rearward(self, a=(0, *a), b=(0, float(np.interp(b_z, back[:, 1], back[:, 0])), b_z), seat_z=a[1])

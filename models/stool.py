@@ -6,12 +6,11 @@ import math
 
 from shapely.geometry import Point, Polygon, box
 
+from parametric import loads
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Choice, Count, Length, require
 from parametric.part import Frame
 
-#: EN 1022:2018: 110 kg user; stability: 600 N 60 mm in from the edge plus 20 N outwards
-USER_N, STAB_N, PUSH_N, EDGE_MM = 110 * 9.81, 600.0, 20.0, 60.0
 
 
 def leg_plate(width: float, height: float, foot: float, top: float, arch: float) -> Polygon:
@@ -81,11 +80,6 @@ class Stool(Model):
         seat = self.plate("seat", outline, Frame.xy(h + t / 2), thickness=t, role="seat", label="S")
         for plate in plates:
             self.tabs(plate, seat)
-        edge = p.seat_width / 2 - EDGE_MM
-        self.load("seated", [((0, 0, p.height), (0, 0, -USER_N))], standard="EN 1022:2018 user mass")
-        for name, (dx, dy) in {"front_edge": (0, -1), "sideways": (1, 0)}.items():
-            self.load(name, [((dx * edge, dy * edge, p.height), (0, 0, -STAB_N)),
-                             ((dx * edge, dy * edge, p.height), (dx * PUSH_N, dy * PUSH_N, 0))],
-                      standard="EN 1022:2018 overturning, 60 mm from the edge")
-        self.load("seat_load", [((0, 0, p.height), (0, 0, -USER_N))], kind="strength", parts=["seat"],
-                  standard="EN 1022:2018 user mass on the seat")
+        edge = p.seat_width / 2 - loads.EDGE_MM
+        loads.seating(self, seat=(0, 0, p.height), front=(0, -edge, p.height), side=(edge, 0, p.height),
+                      seat_parts=["seat"])

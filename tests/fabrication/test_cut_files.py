@@ -226,3 +226,27 @@ def test_machines_and_materials_lists():
     assert "cnc-router-6mm" in CliRunner().invoke(main, ["machines"]).output
     mats = json.loads(CliRunner().invoke(main, ["materials", "--json"]).output)
     assert {m["name"] for m in mats} >= {"birch-ply", "mdf", "acrylic"}
+
+
+def test_no_duplicate_or_overlapping_cut_segments(prepared, tmp_path):
+    """No two cut contours share a segment (a double burn), and no contour crosses itself."""
+    machine, design, cuts, sheets = prepared
+    path = tmp_path / "s.dxf"
+    dxf.write_sheet(sheets[0], path, cut_parts=cuts)
+    doc = ezdxf.readfile(path)
+    seen = set()
+    rings = []
+    for e in doc.modelspace().query("LWPOLYLINE"):
+        if not e.dxf.layer.startswith("CUT_"):
+            continue
+        pts = [tuple(round(c, 4) for c in p[:2]) for p in e.get_points("xy")]
+        for a, b in zip(pts, pts[1:] + pts[:1]):
+            key = (min(a, b), max(a, b))
+            assert key not in seen, f"segment {key} is cut twice"
+            seen.add(key)
+        rings.append(Polygon(_poly(e)))
+    assert all(r.is_valid for r in rings)
+    for i, a in enumerate(rings):  # contours of different parts never touch or cross
+        for b in rings[i + 1:]:
+            if not (a.contains(b) or b.contains(a)):
+                assert a.exterior.distance(b.exterior) > 0.5 * machine.spacing
