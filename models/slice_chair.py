@@ -185,6 +185,10 @@ class SliceChair(Model):
                 "back_angle"),
     ]
 
+    def profile_points(self, p) -> np.ndarray:
+        """Where the ``profile`` control points are (y, z mm), for editors that drag them."""
+        return control_points(p)
+
     def build(self, p) -> None:
         """Ribs from the side profile, slats at stations along the seating line, loads per EN 1022."""
         t = p.thickness

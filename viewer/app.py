@@ -61,6 +61,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plotter = QtInteractor(self)
         self.plotter.set_background("white")
         self.tabs.addTab(self.plotter.interactor, "3D")
+        from .profile import ProfileEditor
+
+        self.profile_editor = ProfileEditor()
+        self.profile_editor.moved.connect(self.drag_profile)
+        if "profile" in self.cls.schema.specs and hasattr(self.cls, "profile_points"):
+            self.tabs.addTab(self.profile_editor, "Profile")
         self.sheet_view = QtWidgets.QGraphicsView()
         self.sheet_view.setScene(QtWidgets.QGraphicsScene())
         self.tabs.addTab(self.sheet_view, "Sheets")
@@ -71,6 +77,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self.checks.horizontalHeader().setStretchLastSection(True)
         rv.addWidget(QtWidgets.QLabel("Checks"))
         rv.addWidget(self.checks)
+        self.explode = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.explode.setRange(0, 100)
+        self.explode.valueChanged.connect(lambda _: self.scene and self._draw_parts(self.scene))
+        rv.addWidget(QtWidgets.QLabel("Explode"))
+        rv.addWidget(self.explode)
+        self.case = QtWidgets.QComboBox()
+        self.case.currentTextChanged.connect(lambda _: self.scene and self._draw_overlays(self.scene))
+        rv.addWidget(QtWidgets.QLabel("Load case"))
+        rv.addWidget(self.case)
+        from fabrication.machines import load_machines
+        from parametric.materials import load_materials
+
+        self.machine = QtWidgets.QComboBox()
+        self.machine.addItems(list(load_machines()))
+        self.machine.setCurrentText("cnc-router-6mm")
+        self.material = QtWidgets.QComboBox()
+        self.material.addItems(list(load_materials()))
+        rv.addWidget(QtWidgets.QLabel("Machine / material"))
+        rv.addWidget(self.machine)
+        rv.addWidget(self.material)
         fix = QtWidgets.QPushButton("Apply suggested fix")
         fix.clicked.connect(self.apply_fix)
         export = QtWidgets.QPushButton("Export bundle...")
@@ -145,19 +171,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scene = scene
         import pyvista as pv
 
-        self.plotter.clear()
-        for name, mesh in scene.meshes.items():
-            role = scene.design.part(name).role
-            self.plotter.add_mesh(pv.wrap(mesh), color=ROLE_COLOURS.get(role, "#d9b27c"), name=name)
-        for piece in scene.report.overlaps.values():
-            self.plotter.add_mesh(pv.wrap(piece), color="red")
-        if scene.report.support_polygon:
-            pts = np.array([[x, y, 0.5] for x, y in scene.report.support_polygon])
-            self.plotter.add_mesh(pv.lines_from_points(np.vstack([pts, pts[:1]])), color="blue", line_width=3)
-            com = np.array(scene.report.centre_of_mass)
-            self.plotter.add_mesh(pv.Sphere(radius=12, center=com), color="black")
-            for x, y in scene.report.cops.values():
-                self.plotter.add_mesh(pv.Sphere(radius=8, center=(x, y, 1)), color="orange")
+        cases = [c.name for c in scene.design.load_cases if c.kind == "stability"]
+        if cases != [self.case.itemText(i) for i in range(self.case.count())]:
+            self.case.blockSignals(True)
+            self.case.clear()
+            self.case.addItems(cases)
+            self.case.blockSignals(False)
+        self._draw_parts(scene)
+        if "profile" in self.cls.schema.specs and hasattr(self.cls, "profile_points"):
+            rib = next((p for p in scene.design.parts if p.role == "rib"), scene.design.parts[0])
+            self.profile_editor.show_profile(rib.outline, self.cls().profile_points(scene.design.params))
         if self.scene is scene and not getattr(self, "_camera_set", False):
             self.plotter.view_vector((1.0, -1.1, 0.8), viewup=(0, 0, 1))  # from the front, like the docs
             self._camera_set = True
@@ -169,6 +192,54 @@ class MainWindow(QtWidgets.QMainWindow):
         verdict = "all checks pass" if scene.report.ok else f"{len(scene.report.errors)} check(s) fail"
         self.statusBar().showMessage(f"{len(scene.design.parts)} parts, {verdict}; rebuilt in "
                                      f"{scene.seconds * 1000:.0f} ms")
+
+    def _draw_parts(self, scene: Scene) -> None:
+        """The parts (pushed apart from the product's centre by the explode slider) and overlays."""
+        import pyvista as pv
+
+        self.plotter.clear()
+        spread = self.explode.value() / 100.0
+        centre = np.mean([m.centroid for m in scene.meshes.values()], axis=0)
+        for name, mesh in scene.meshes.items():
+            role = scene.design.part(name).role
+            shifted = pv.wrap(mesh).translate((mesh.centroid - centre) * spread, inplace=False)
+            self.plotter.add_mesh(shifted, color=ROLE_COLOURS.get(role, "#d9b27c"), name=name)
+        for piece in scene.report.overlaps.values():
+            self.plotter.add_mesh(pv.wrap(piece), color="red", name=f"overlap-{id(piece)}")
+        self._draw_overlays(scene)
+
+    def _draw_overlays(self, scene: Scene) -> None:
+        """Support polygon, centre of mass, and the selected load case's forces and floor point."""
+        import pyvista as pv
+
+        report = scene.report
+        if not report.support_polygon:
+            return
+        pts = np.array([[x, y, 0.5] for x, y in report.support_polygon])
+        self.plotter.add_mesh(pv.lines_from_points(np.vstack([pts, pts[:1]])), color="blue", line_width=3,
+                              name="support")
+        self.plotter.add_mesh(pv.Sphere(radius=12, center=report.centre_of_mass), color="black", name="com")
+        case = next((c for c in scene.design.load_cases if c.name == self.case.currentText()), None)
+        if case is None:
+            return
+        for k, (point, force) in enumerate(case.loads):
+            f = np.asarray(force)
+            length = 150.0 * np.linalg.norm(f) / 600.0 + 40.0
+            direction = f / (np.linalg.norm(f) or 1.0)
+            start = np.asarray(point) - direction * length
+            arrow = pv.Arrow(start=start, direction=direction, scale=length)
+            self.plotter.add_mesh(arrow, color="orange", name=f"load-{k}")
+        if case.name in report.cops:
+            x, y = report.cops[case.name]
+            self.plotter.add_mesh(pv.Sphere(radius=10, center=(x, y, 1)), color="orange", name="cop")
+
+    def drag_profile(self, index: int, dy: float, dz: float) -> None:
+        """A profile control point was dragged: move its offset (within the declared box) and rebuild."""
+        spec = self.cls.schema.specs["profile"]
+        current = [list(p) for p in self.cls.schema.make(self.values).to_dict()["profile"]]
+        y, z = current[index][0] + dy, current[index][1] + dz
+        current[index] = [min(max(y, spec.min[0]), spec.max[0]), min(max(z, spec.min[1]), spec.max[1])]
+        self.edit("profile", current)
 
     def _fill_checks(self, rows) -> None:
         self.checks.setRowCount(len(rows))
@@ -247,6 +318,8 @@ class MainWindow(QtWidgets.QMainWindow):
             progress.setValue(step)
             QtWidgets.QApplication.processEvents()
 
+        machine = self.machine.currentText() or machine
+        material = self.material.currentText() or material
         try:
             bundle = export_bundle(self.scene.design, get_machine(machine), get_material(material), path,
                                    progress=tick)

@@ -80,3 +80,21 @@ def test_sheets_tab_and_screenshot(qapp, window):
 def test_export_bundle_from_the_window(qapp, window, tmp_path):
     path = window.export_bundle(str(tmp_path))
     assert path is not None and path.exists() and path.suffix == ".zip"
+
+
+def test_drag_a_profile_point_and_explode(qapp, window):
+    scene = window.scene
+    window.tabs.setCurrentWidget(window.profile_editor)
+    handle = window.profile_editor.handles[4]  # the top of the back
+    handle.setPos(handle.pos() + __import__("PySide6").QtCore.QPointF(60, 0))
+    window.profile_editor.point_moved(4, 60.0, 0.0)  # what the mouse release reports
+    wait_for(qapp, lambda: window.scene is not scene)
+    assert window.values["profile"][4][0] == 60.0
+    assert window.scene.design.part("rib-1").outline.bounds[2] > scene.design.part("rib-1").outline.bounds[2]
+    window.explode.setValue(50)
+    qapp.processEvents()
+    assert window.plotter.bounds[1] - window.plotter.bounds[0] > 1.2 * (scene.design.params["width"] + 50)
+    window.explode.setValue(0)
+    window.case.setCurrentText("lean_back")
+    qapp.processEvents()
+    assert "load-1" in window.plotter.actors and "cop" in window.plotter.actors
