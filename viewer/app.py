@@ -169,7 +169,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self._fill_checks([("INPUT", "", "", scene.error, "error")])
             return
         self.scene = scene
-        import pyvista as pv
 
         cases = [c.name for c in scene.design.load_cases if c.kind == "stability"]
         if cases != [self.case.itemText(i) for i in range(self.case.count())]:
