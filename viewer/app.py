@@ -13,7 +13,7 @@ from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
 from .panel import ParamPanel
 from .worker import Rebuilder, Scene
 
-ROLE_COLOURS = {"rib": "#c89e66", "slat": "#edcc94", "frame": "#b88a55", "top": "#e8c48c", "leg": "#b88a55",
+ROLE_COLOURS = {"new": "#3a73d8", "rib": "#c89e66", "slat": "#edcc94", "frame": "#b88a55", "top": "#e8c48c", "leg": "#b88a55",
                 "seat": "#e8c48c", "shelf": "#e8c48c", "side": "#b88a55"}
 SEVERITY_COLOURS = {"error": "#f4b6b6", "warning": "#f7e3a1", "pass": "#c9ecc9"}
 
@@ -82,6 +82,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.explode.valueChanged.connect(lambda _: self.scene and self._draw_parts(self.scene))
         rv.addWidget(QtWidgets.QLabel("Explode"))
         rv.addWidget(self.explode)
+        self.step = QtWidgets.QSpinBox()
+        self.step.setRange(0, 0)
+        self.step.setSpecialValueText("all parts")
+        self.step.valueChanged.connect(lambda _: self.scene and self._draw_parts(self.scene))
+        play = QtWidgets.QPushButton("Play assembly")
+        play.clicked.connect(self.play_assembly)
+        steps = QtWidgets.QHBoxLayout()
+        steps.addWidget(self.step, 1)
+        steps.addWidget(play)
+        rv.addWidget(QtWidgets.QLabel("Assembly step"))
+        rv.addLayout(steps)
         self.case = QtWidgets.QComboBox()
         self.case.currentTextChanged.connect(lambda _: self.scene and self._draw_overlays(self.scene))
         rv.addWidget(QtWidgets.QLabel("Load case"))
@@ -196,11 +207,21 @@ class MainWindow(QtWidgets.QMainWindow):
         """The parts (pushed apart from the product's centre by the explode slider) and overlays."""
         import pyvista as pv
 
+        from fabrication.export.pdf import assembly_steps
+
         self.plotter.clear()
         spread = self.explode.value() / 100.0
         centre = np.mean([m.centroid for m in scene.meshes.values()], axis=0)
+        steps = assembly_steps(scene.design)
+        self.step.blockSignals(True)
+        self.step.setRange(0, len(steps))
+        self.step.blockSignals(False)
+        shown = {n for s in steps[: self.step.value()] for n in s.parts} if self.step.value() else set(scene.meshes)
+        new = set(steps[self.step.value() - 1].parts) if self.step.value() else set()
         for name, mesh in scene.meshes.items():
-            role = scene.design.part(name).role
+            if name not in shown:
+                continue
+            role = "new" if name in new else scene.design.part(name).role
             shifted = pv.wrap(mesh).translate((mesh.centroid - centre) * spread, inplace=False)
             self.plotter.add_mesh(shifted, color=ROLE_COLOURS.get(role, "#d9b27c"), name=name)
         for piece in scene.report.overlaps.values():
@@ -232,6 +253,26 @@ class MainWindow(QtWidgets.QMainWindow):
             x, y = report.cops[case.name]
             self.plotter.add_mesh(pv.Sphere(radius=10, center=(x, y, 1)), color="orange", name="cop")
 
+    def play_assembly(self) -> None:
+        """Step through the assembly, one step per second."""
+        self._steps_left = list(range(1, self.step.maximum() + 1)) + [0]
+
+        def tick():
+            if self._steps_left:
+                self.step.setValue(self._steps_left.pop(0))
+                QtCore.QTimer.singleShot(1000, tick)
+
+        tick()
+
+    def highlight(self, name: str | None) -> None:
+        """Show one part in a strong colour in 3D (hovering it in the sheets tab)."""
+        for part_name, actor in self.plotter.actors.items():
+            if self.scene is not None and part_name in self.scene.meshes:
+                role = self.scene.design.part(part_name).role
+                colour = "#3a73d8" if part_name == name else ROLE_COLOURS.get(role, "#d9b27c")
+                actor.prop.color = colour
+        self.plotter.render()
+
     def drag_profile(self, index: int, dy: float, dz: float) -> None:
         """A profile control point was dragged: move its offset (within the declared box) and rebuild."""
         spec = self.cls.schema.specs["profile"]
@@ -258,8 +299,11 @@ class MainWindow(QtWidgets.QMainWindow):
             scene.addRect(0, dy, sheet.width, sheet.height, QtGui.QPen(QtGui.QColor("grey")))
             for placed in sheet.placed:
                 poly = QtGui.QPolygonF([QtCore.QPointF(x, dy + sheet.height - y) for x, y in placed.outline.exterior.coords])
-                item = scene.addPolygon(poly, pen, QtGui.QBrush(QtGui.QColor("#f3e3c8")))
+                item = _SheetPart(poly, placed.part.name, self.highlight)
+                item.setPen(pen)
+                item.setBrush(QtGui.QBrush(QtGui.QColor("#f3e3c8")))
                 item.setToolTip(f"{placed.part.label} ({placed.part.name})")
+                scene.addItem(item)
             label = scene.addText(f"sheet {sheet.index}: {sheet.utilisation:.0%} used")
             label.setPos(0, dy - 40)
         self.sheet_view.fitInView(scene.itemsBoundingRect(), QtCore.Qt.KeepAspectRatio)
@@ -329,6 +373,21 @@ class MainWindow(QtWidgets.QMainWindow):
             progress.close()
         self.statusBar().showMessage(f"wrote {bundle.path}")
         return bundle.path
+
+
+class _SheetPart(QtWidgets.QGraphicsPolygonItem):
+    """A part on a sheet; hovering it highlights the part in 3D."""
+
+    def __init__(self, polygon, name: str, highlight):
+        super().__init__(polygon)
+        self.name, self._highlight = name, highlight
+        self.setAcceptHoverEvents(True)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self._highlight(self.name)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self._highlight(None)
 
 
 def run(model: str = "slice_chair", preset: str | None = None, values: dict | None = None) -> int:

@@ -98,3 +98,17 @@ def test_drag_a_profile_point_and_explode(qapp, window):
     window.case.setCurrentText("lean_back")
     qapp.processEvents()
     assert "load-1" in window.plotter.actors and "cop" in window.plotter.actors
+
+
+def test_assembly_steps_and_sheet_hover(qapp, window):
+    window.step.setValue(1)  # the ribs alone
+    qapp.processEvents()
+    names = set(window.plotter.actors)
+    assert any(n.startswith("rib") for n in names) and not any(n.startswith("slat") for n in names)
+    window.step.setValue(0)
+    qapp.processEvents()
+    assert any(n.startswith("slat") for n in window.plotter.actors)
+    window.highlight("slat-01")
+    colour = window.plotter.actors["slat-01"].prop.color
+    assert tuple(round(c, 2) for c in colour)[:3] == (0.23, 0.45, 0.85)
+    window.highlight(None)
