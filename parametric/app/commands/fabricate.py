@@ -55,8 +55,13 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     machines_file = materials_file = None
     if profiles:
         machines_file, materials_file = _split_profiles(profiles)
-    mach = get_machine(machine, machines_file)
-    mat, measured = resolve_material(material, materials_file)
+    try:
+        mach = get_machine(machine, machines_file)
+        mat, measured = resolve_material(material, materials_file)
+    finally:
+        for tmp in (machines_file, materials_file):
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
     settings = list(settings)
     if measured is not None and not any(s.startswith("thickness=") for s in settings):
         settings.insert(0, f"thickness={measured}")
@@ -71,8 +76,12 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
 
 
 def _split_profiles(path: Path) -> tuple[str | None, str | None]:
-    """A user profile file holds ``machines:`` and/or ``materials:``; split it for the loaders."""
+    """A user profile file holds ``machines:`` and/or ``materials:``; split it into temporary files for
+    the loaders (the caller deletes them)."""
+    import os
     import tempfile
+
+    import yaml
 
     from ...paramfile import parse_mapping
 
@@ -84,10 +93,6 @@ def _split_profiles(path: Path) -> tuple[str | None, str | None]:
     for key in ("machines", "materials"):
         if key in data:
             fd, name = tempfile.mkstemp(suffix=".yaml")
-            import os
-
-            import yaml
-
             with os.fdopen(fd, "w") as fh:
                 yaml.safe_dump(data[key], fh)
             out.append(name)
