@@ -49,10 +49,27 @@ def boxes_touch(a: FlatPart, b: FlatPart, pad: float = 0.0) -> bool:
     return bool(np.all(ba[0] - pad <= bb[1]) and np.all(bb[0] - pad <= ba[1]))
 
 
+def touching_pairs(group_a, group_b=None) -> list[tuple[FlatPart, FlatPart]]:
+    """Pairs whose bounds overlap (broad phase): every a x b, or every unordered pair of one group.
+
+    Each plate's bounds are computed once, so this stays cheap for hundreds of pairs.
+    """
+    group_a = list(group_a)
+    others = list(group_b) if group_b is not None else group_a
+    bounds = {id(p): world_bounds(p) for p in group_a + others}
+    pairs = []
+    for i, a in enumerate(group_a):
+        for b in (others if group_b is not None else others[i + 1:]):
+            ba, bb = bounds[id(a)], bounds[id(b)]
+            if np.all(ba[0] <= bb[1]) and np.all(bb[0] <= ba[1]):
+                pairs.append((a, b))
+    return pairs
+
+
 def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, float, float] | None:
     """Point, unit direction, sin and |cos| of the angle where the mid-planes meet; None if parallel."""
     na, nb = a.frame.normal, b.frame.normal
-    cross = np.cross(na, nb)
+    cross = np.array([na[1] * nb[2] - na[2] * nb[1], na[2] * nb[0] - na[0] * nb[2], na[0] * nb[1] - na[1] * nb[0]])
     sin = float(np.linalg.norm(cross))
     if sin < math.sin(math.radians(TOL.angle_deg)):
         return None

@@ -27,7 +27,7 @@ from shapely.ops import unary_union
 from .design import Design, Joint, LoadCase
 from .errors import JoineryError
 from .edge_joints import finger_joint, tab_joint
-from .joinery import boxes_touch, cross_lap, cut_slots
+from .joinery import cross_lap, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
 from .tolerances import TOL
@@ -142,11 +142,8 @@ class Model:
     def interlock(self, group_a: Iterable[FlatPart], group_b: Iterable[FlatPart], *,
                   share_a: float = 0.5) -> None:
         """Cross-lap every plate of ``group_a`` with every plate of ``group_b`` that it crosses."""
-        group_b = list(group_b)
-        for a in group_a:
-            for b in group_b:
-                if boxes_touch(a, b):
-                    self.cross_lap(a, b, share_a=share_a)
+        for a, b in touching_pairs(group_a, group_b):
+            self.cross_lap(a, b, share_a=share_a)
 
     def load(self, name: str, loads: Iterable[tuple[Sequence[float], Sequence[float]]], *,
              kind: str = "stability", standard: str = "", parts: Iterable[str] = ()) -> None:

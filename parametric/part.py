@@ -44,11 +44,13 @@ class Frame:
         object.__setattr__(self, "origin", tuple(float(c) for c in self.origin))
         object.__setattr__(self, "xdir", tuple(float(c) for c in x))
         object.__setattr__(self, "ydir", tuple(float(c) for c in y))
+        (a, b, c), (d, e, f) = self.xdir, self.ydir
+        object.__setattr__(self, "_normal", (b * f - c * e, c * d - a * f, a * e - b * d))  # derived once
 
     @property
     def normal(self) -> np.ndarray:
         """Unit normal ``xdir x ydir``."""
-        return np.cross(self.xdir, self.ydir)
+        return np.array(self._normal)
 
     @property
     def matrix(self) -> np.ndarray:

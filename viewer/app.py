@@ -29,9 +29,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.undo_stack: list[dict] = []
         self.redo_stack: list[dict] = []
         self.scene: Scene | None = None
+        self.sheets: list = []
         self.setWindowTitle(f"d4d: {self.cls.title or model}")
         self.rebuilder = Rebuilder(self)
         self.rebuilder.ready.connect(self.show_scene)
+        self.rebuilder.sheets_ready.connect(self._draw_sheets)
         self._build_ui()
         self.panel.set_values(self.cls.schema.make(self.values).to_dict())
         self.rebuild()
@@ -198,7 +200,6 @@ class MainWindow(QtWidgets.QMainWindow):
         rows = [(f.code, f.part or f.case, "" if f.margin is None else f"{f.margin:.1f} {f.unit}",
                  f.message + (f" Fix: {f.fix}" if f.fix else ""), f.severity) for f in scene.report.findings]
         self._fill_checks(rows)
-        self._draw_sheets(scene.sheets)
         verdict = "all checks pass" if scene.report.ok else f"{len(scene.report.errors)} check(s) fail"
         self.statusBar().showMessage(f"{len(scene.design.parts)} parts, {verdict}; rebuilt in "
                                      f"{scene.seconds * 1000:.0f} ms")
@@ -290,6 +291,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.checks.setItem(r, c, item)
 
     def _draw_sheets(self, sheets) -> None:
+        """Draw the nested sheets (arrives after the 3D scene); hovering a part highlights it in 3D."""
+        if isinstance(sheets, Exception):
+            self.statusBar().showMessage(f"sheets: {sheets}")
+            return
+        self.sheets = sheets
         scene = self.sheet_view.scene()
         scene.clear()
         pen = QtGui.QPen(QtGui.QColor("red"))
@@ -304,6 +310,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 item.setBrush(QtGui.QBrush(QtGui.QColor("#f3e3c8")))
                 item.setToolTip(f"{placed.part.label} ({placed.part.name})")
                 scene.addItem(item)
+                text = scene.addSimpleText(placed.part.label)
+                c = placed.outline.representative_point()
+                text.setPos(c.x, dy + sheet.height - c.y)
+                text.setScale(4.0)
             label = scene.addText(f"sheet {sheet.index}: {sheet.utilisation:.0%} used")
             label.setPos(0, dy - 40)
         self.sheet_view.fitInView(scene.itemsBoundingRect(), QtCore.Qt.KeepAspectRatio)

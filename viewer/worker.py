@@ -37,9 +37,7 @@ def compute_scene(model_cls, values: dict, generation: int, *, with_sheets: bool
         scene.meshes = design_meshes(design)
         scene.report = run_checks(design, meshes=scene.meshes)
         if with_sheets:
-            from fabrication.layout import row_layout
-
-            scene.sheets = row_layout(list(design.parts), 2440, 1220)
+            scene.sheets = nest_sheets(design)
     except D4DError as exc:
         scene.error = str(exc)
     except Exception as exc:  # the window must never die on a bad edit
@@ -49,24 +47,40 @@ def compute_scene(model_cls, values: dict, generation: int, *, with_sheets: bool
     return scene
 
 
+def nest_sheets(design, *, time_limit: float = 0.5) -> list:
+    """The design nested on 2440 x 1220 sheets with a short search (the sheets tab)."""
+    from fabrication.layout import nest_layout
+
+    return nest_layout(list(design.parts), 2440, 1220, time_limit=time_limit, max_rounds=15)
+
+
 class _Signals(QtCore.QObject):
     done = QtCore.Signal(object)
+    sheets = QtCore.Signal(int, object)
 
 
 class _Job(QtCore.QRunnable):
-    def __init__(self, model_cls, values, generation, signals):
+    """Scene first (3D and checks), then the nested sheets unless a newer edit is waiting."""
+
+    def __init__(self, rebuilder, model_cls, values, generation):
         super().__init__()
-        self.args = (model_cls, values, generation)
-        self.signals = signals
+        self.rebuilder, self.args = rebuilder, (model_cls, values, generation)
 
     def run(self) -> None:
-        self.signals.done.emit(compute_scene(*self.args))
+        scene = compute_scene(*self.args, with_sheets=False)
+        self.rebuilder.signals.done.emit(scene)
+        if scene.design is not None and scene.generation == self.rebuilder.generation:
+            try:
+                self.rebuilder.signals.sheets.emit(scene.generation, nest_sheets(scene.design))
+            except Exception as exc:  # noqa: BLE001 - a layout problem must not kill the worker
+                self.rebuilder.signals.sheets.emit(scene.generation, exc)
 
 
 class Rebuilder(QtCore.QObject):
     """Runs rebuilds on a thread pool; only the newest generation's result is delivered."""
 
     ready = QtCore.Signal(object)
+    sheets_ready = QtCore.Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -75,12 +89,13 @@ class Rebuilder(QtCore.QObject):
         self.generation = 0
         self.signals = _Signals()
         self.signals.done.connect(self._deliver)
+        self.signals.sheets.connect(lambda gen, sheets: gen == self.generation and self.sheets_ready.emit(sheets))
 
     def request(self, model_cls, values: dict) -> int:
         """Queue a rebuild; older queued ones are cancelled, older running ones ignored."""
         self.generation += 1
         self.pool.clear()
-        self.pool.start(_Job(model_cls, dict(values), self.generation, self.signals))
+        self.pool.start(_Job(self, model_cls, dict(values), self.generation))
         return self.generation
 
     def _deliver(self, scene: Scene) -> None:

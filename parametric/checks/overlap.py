@@ -6,10 +6,8 @@ Designed joints come out at ~0 (touching faces leave zero volume); any pair abov
 
 from __future__ import annotations
 
-import itertools
-
 from ..design import Design
-from ..joinery import boxes_touch
+from ..joinery import touching_pairs
 from ..mesh import design_meshes, from_manifold, to_manifold
 from ..tolerances import TOL
 from .report import Finding
@@ -21,9 +19,7 @@ def check_overlaps(design: Design, meshes: dict | None = None) -> tuple[list[Fin
     manifolds: dict = {}
     findings, pieces = [], {}
     pairs = 0
-    for a, b in itertools.combinations(design.parts, 2):
-        if not boxes_touch(a, b):
-            continue
+    for a, b in touching_pairs(design.parts):
         pairs += 1
         for part in (a, b):
             if part.name not in manifolds:

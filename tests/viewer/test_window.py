@@ -37,14 +37,20 @@ def bounds(win):
     return tuple(round(v, 1) for v in win.plotter.bounds)
 
 
+def check_text(win, code):
+    return next(win.checks.item(r, 3).text() for r in range(win.checks.rowCount()) if win.checks.item(r, 0).text() == code)
+
+
 def test_edit_a_parameter_through_its_widget(qapp, window):
     before, scene = bounds(window), window.scene
     mass_before = window.scene.report.mass_kg
+    mass_row = check_text(window, "MASS")
     window.panel.widgets["width"].setValue(600.0)  # as a user typing into the spin box
     wait_for(qapp, lambda: window.scene is not scene)
     assert window.values["width"] == 600.0
     assert bounds(window) != before  # the 3D scene changed
     assert window.scene.report.mass_kg > mass_before
+    assert check_text(window, "MASS") != mass_row  # the checks panel shows the new result
     masses = [window.checks.item(r, 3).text() for r in range(window.checks.rowCount())]
     assert any("mass" in m for m in masses)
     assert window.panel.sliders["width"].value() == round((600 - 320) / 5)
@@ -68,7 +74,9 @@ def test_preset_switch_undo_and_bad_input(qapp, window):
 
 
 def test_sheets_tab_and_screenshot(qapp, window):
+    wait_for(qapp, lambda: bool(window.sheets))  # the nested sheets follow the 3D scene
     assert window.sheet_view.scene().items()
+    assert all(p.part.name in window.scene.meshes for s in window.sheets for p in s.placed)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     window.tabs.setCurrentIndex(0)
     qapp.processEvents()
