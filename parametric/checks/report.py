@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: severities, worst first; "info" findings record a check that ran and passed, with its measure
-SEVERITIES = ("error", "warning", "info")
-_LEGACY = {"pass": "info"}
+#: severities, worst first
+SEVERITIES = ("error", "warning", "pass")
 
 
 @dataclass(frozen=True)
@@ -17,15 +16,14 @@ class Finding:
 
     Attributes:
         code: stable id (``STAB-REAR``, ``OVLP``, ``MFG-NECK``...).
-        severity: ``"error"`` (must fix), ``"warning"`` (should look) or ``"info"`` (passed, measured).
+        severity: ``"error"`` (must fix), ``"warning"`` (should look) or ``"pass"``.
         message: one sentence a designer understands.
         part: the part (or ``"a + b"`` pair) concerned, if any.
         measured, limit, unit: the measured value, the limit it is held against, their unit.
         margin: how far inside the limit (positive = passes), in ``unit``.
         fix: a suggested change (``"increase rear_foot to >= 85 mm"``), if one was found.
         case: the load case, for stability and strength findings.
-        edge: for stability, the support-polygon edge it would tip over (front/rear/left/right,
-            left and right as seen from the front).
+        edge: for stability, the support-polygon edge it would tip over (front/rear/left/right).
         tip_force: for stability, the extra horizontal force (N) that would tip it about that edge.
     """
 
@@ -42,39 +40,22 @@ class Finding:
     edge: str = ""
     tip_force: float | None = None
 
-    def __post_init__(self) -> None:
-        severity = _LEGACY.get(self.severity, self.severity)
-        if severity not in SEVERITIES:
-            raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
-        object.__setattr__(self, "severity", severity)
-
-    @property
-    def is_error(self) -> bool:
-        """True for severity error."""
-        return self.severity == "error"
-
     def to_dict(self) -> dict[str, Any]:
-        """JSON-compatible (infinite or NaN numbers become None)."""
+        """JSON-compatible (infinite numbers become None)."""
         return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Finding":
-        """Inverse of :meth:`to_dict` (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass
 class CheckReport:
-    """All findings for one design, plus geometry the viewer overlays.
+    """All findings for one design, plus geometry the viewer overlays (not serialised).
 
     Attributes:
         model, hash: which design was checked.
-        findings: every finding, passes (severity info) included.
-        mass_kg, centre_of_mass: mass properties of the product (kg, mm).
+        findings: every finding, passes included.
+        mass_kg, centre_of_mass: mass properties of the product (mm).
         support_polygon: floor-contact convex hull, ``[(x, y), ...]`` mm.
-        cops: per stability case, the resultant's floor point ``(x, y)`` mm.
-        overlaps: per overlapping pair ``"a + b"``, the intersection as a trimesh mesh (not serialised).
+        cops: per stability case, the resultant's floor point ``(x, y)``.
+        overlaps: per overlapping pair ``"a + b"``, the intersection as a trimesh mesh.
         seconds: how long the checks took.
     """
 
@@ -107,65 +88,46 @@ class CheckReport:
         """Findings with this code."""
         return [f for f in self.findings if f.code == code]
 
-    def codes(self, severity: str | None = None) -> set[str]:
-        """The codes present (of one severity if given)."""
-        return {f.code for f in self.findings if severity is None or f.severity == severity}
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible report (``check.json``)."""
         return {"model": self.model, "hash": self.hash, "ok": self.ok,
                 "errors": len(self.errors), "warnings": len(self.warnings),
-                "mass_kg": round(self.mass_kg, 4), "centre_of_mass": [round(c, 2) for c in self.centre_of_mass],
+                "mass_kg": round(self.mass_kg, 3), "centre_of_mass": [round(c, 2) for c in self.centre_of_mass],
                 "support_polygon": [[round(x, 2), round(y, 2)] for x, y in self.support_polygon],
                 "cops": {k: [round(v[0], 2), round(v[1], 2)] for k, v in self.cops.items()},
-                "overlaps": sorted(self.overlaps), "seconds": round(self.seconds, 4),
-                "findings": [f.to_dict() for f in self.findings]}
+                "seconds": round(self.seconds, 4), "findings": [f.to_dict() for f in self.findings]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CheckReport":
-        """Inverse of :meth:`to_dict` (overlap meshes are not stored, only their keys)."""
-        return cls(data["model"], data["hash"], [Finding.from_dict(f) for f in data.get("findings", [])],
-                   float(data.get("mass_kg", 0.0)), tuple(data.get("centre_of_mass", (0.0, 0.0, 0.0))),
-                   [tuple(p) for p in data.get("support_polygon", [])],
-                   {k: tuple(v) for k, v in data.get("cops", {}).items()},
-                   {k: None for k in data.get("overlaps", [])}, float(data.get("seconds", 0.0)))
+        """Inverse of :meth:`to_dict` (without the overlap meshes)."""
+        return cls(data["model"], data["hash"], [Finding(**f) for f in data["findings"]], data["mass_kg"],
+                   tuple(data["centre_of_mass"]), [tuple(p) for p in data["support_polygon"]],
+                   {k: tuple(v) for k, v in data["cops"].items()}, {}, data.get("seconds", 0.0))
 
 
 def _num(value: float | None) -> str:
     if value is None:
         return "-"
     if not math.isfinite(value):
-        return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
+        return "inf"
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
-def format_table(report: CheckReport, *, show_passes: bool = True, width: int = 100) -> str:
-    """A readable plain-text table of the findings, worst first.
-
-    Args:
-        show_passes: include the info rows (checks that passed, with their measures).
-        width: wrap the explanation lines under failing rows at this many characters.
-    """
-    import textwrap
-
-    rows = sorted(report.findings, key=lambda f: (SEVERITIES.index(f.severity), f.code, f.part, f.case))
+def format_table(report: CheckReport, *, show_passes: bool = True) -> str:
+    """A readable plain-text table of the findings, worst first."""
+    rows = sorted(report.findings, key=lambda f: (SEVERITIES.index(f.severity), f.code, f.part))
     if not show_passes:
-        rows = [f for f in rows if f.severity != "info"]
+        rows = [f for f in rows if f.severity != "pass"]
     header = ("", "code", "part / case", "measured", "limit", "margin", "unit")
-    label = {"error": "ERROR", "warning": "WARN", "info": "ok"}
-    lines = [(label[f.severity], f.code, f.part or f.case, _num(f.measured), _num(f.limit), _num(f.margin), f.unit)
+    lines = [(f.severity.upper(), f.code, f.part or f.case, _num(f.measured), _num(f.limit), _num(f.margin), f.unit)
              for f in rows]
     widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
-    right = {3, 4, 5}
-    fmt = lambda r: "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)  # noqa: E731
-                              for i, (c, w) in enumerate(zip(r, widths))).rstrip()
-    out = [fmt(header), fmt(["-" * w for w in widths])]
+    out = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
     for f, line in zip(rows, lines):
-        out.append(fmt(line))
-        if f.severity != "info":
-            text = f.message + (f" Fix: {f.fix}." if f.fix else "")
-            out.extend(textwrap.wrap(text, width, initial_indent="      ", subsequent_indent="      "))
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
+        if f.severity != "pass":
+            out.append(f"      {f.message}" + (f" Fix: {f.fix}." if f.fix else ""))
     verdict = "PASS" if report.ok else f"FAIL ({len(report.errors)} error(s))"
-    out.append(f"{verdict}: {len(report.findings)} findings, {len(report.warnings)} warning(s); "
-               f"mass {report.mass_kg:.1f} kg; checked in {report.seconds * 1000:.0f} ms")
+    out.append(f"{verdict}: {len(report.findings)} checks, {len(report.warnings)} warning(s); "
+               f"mass {report.mass_kg:.1f} kg")
     return "\n".join(out)
