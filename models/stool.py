@@ -63,7 +63,7 @@ class Stool(Model):
             self.cross_lap(plates[0], plates[1])
         else:  # three plates along the sides of a triangle, crossing each other near its corners
             r = p.seat_width * 0.18
-            half = r * math.tan(math.radians(60)) + 25.0  # reaches 25 mm past the triangle's corners
+            half = r * math.tan(math.radians(60)) + 35.0  # reaches 35 mm past the triangle's corners (material beyond the 60-degree slots)
             shape = leg_plate(2 * half + p.splay, h, p.foot + 20, 2 * half, h * 0.45)
             plates = []
             for k in range(3):
