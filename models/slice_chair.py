@@ -1,11 +1,19 @@
-"""Slice chair: side ribs cut from a smooth seat-and-back profile, crossed by slats that follow it."""
+"""Slice chair: side ribs cut from a smooth seat-and-back profile, crossed by slats that follow it.
+
+The profile is sculpted from control points (``profile``) or drawn elsewhere (``side_outline``,
+``@side.svg`` / ``@side.dxf``): a drawing IS the rib, stood on the floor with its front at y = 0,
+and the slats follow its upper edge from the seat front to the top of the back
+(``drawn_seating_line``). The functions here (seating line, rib outline, stations, footprints,
+loads) are shared with ``models/bench.py``.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
-from shapely.affinity import translate
+from shapely.affinity import scale, translate
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.polygon import orient
 
@@ -16,6 +24,16 @@ from parametric.params import Angle, Count, Length, Outline, Profile, require
 from parametric.part import Frame
 
 POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
+#: drawn profiles: heights within this of the highest count as level (mm)
+LEVEL_MM = 1.0
+#: drawn profiles: the top of the back must rise this far above the seat front to count as a back (mm)
+BACK_RISE_MM = 150.0
+#: drawn profiles: shortest seating line that carries slats (mm)
+MIN_LINE_MM = 200.0
+#: a back must rise this far above the rearward loading point A to get the lean-back case (mm)
+LEAN_MIN_MM = 100.0
+#: material a rib keeps under the bottom of each slat slot (mm), as the rib_depth constraint asks
+RIB_KEEP_MM = 15.0
 
 
 def control_points(p) -> np.ndarray:
@@ -38,26 +56,103 @@ def seating_line(p) -> np.ndarray:
 
 
 def drawn_outline(p) -> Polygon:
-    """The drawn side profile, moved so it stands on the floor (z = 0) with its front at y = 0."""
+    """The drawn side profile, moved so it stands on the floor (z = 0) with its front at y = 0.
+
+    A chair drawn facing right (its back, the highest point, in the left half and rising
+    ``BACK_RISE_MM`` or more above everything in the right half) is mirrored to face front.
+    """
     poly = Polygon(p.side_outline)
-    minx, miny, _, _ = poly.bounds
+    minx, miny, maxx, _ = poly.bounds
+    ring = np.asarray(poly.exterior.coords)
+    top = ring[np.argmax(ring[:, 1])]
+    right = ring[ring[:, 0] > (minx + maxx) / 2]
+    if top[0] < (minx + maxx) / 2 and len(right) and top[1] - right[:, 1].max() >= BACK_RISE_MM:
+        poly = scale(poly, -1.0, 1.0, origin=(0.0, 0.0))
+        minx = -maxx
     return orient(translate(poly, -minx, -miny), 1.0)
 
 
 def drawn_seating_line(outline: Polygon) -> np.ndarray:
-    """The seating line of a drawn profile: its boundary from the top of the seat's front edge (the
-    highest point in the front quarter) to the top of the back (the highest point), along the upper
-    side of the outline."""
+    """The seating line of a drawn profile: the part of its boundary the sitter touches.
+
+    It runs along the outline from the seat front F to the back top R, the way round that does not
+    touch the floor (the lowest point), whatever the ring's start or direction:
+
+    - F, the seat front: the highest point of the front quarter of the drawing's length (of points
+      within ``LEVEL_MM`` of that height, the front-most, so a flat seat is slatted to its edge);
+    - R, the top of the back: the highest point behind the front quarter (of points within
+      ``LEVEL_MM``, the front-most, so a flat cap on the back is not slatted). A drawing whose R is
+      less than ``BACK_RISE_MM`` above F has no back (a bench or stool side): R is then the rear-most
+      of those points, so the whole seat is slatted.
+
+    Returns:
+        ``(n, 2)`` points (y, z) in mm from F to R.
+    """
     ring = np.asarray(outline.exterior.coords)[:-1]
-    length = ring[:, 0].max()
-    front = np.where(ring[:, 0] <= 0.25 * length)[0]
-    i = int(front[np.argmax(ring[front, 1])])
-    j = int(np.argmax(ring[:, 1]))
-    n = len(ring)
-    fwd = [(i + k) % n for k in range((j - i) % n + 1)]
-    back = [(i - k) % n for k in range((i - j) % n + 1)]
-    path = max((fwd, back), key=lambda idx: ring[idx, 1].mean())
-    return ring[path]
+    y, z = ring[:, 0], ring[:, 1]
+    split = y.min() + 0.25 * (y.max() - y.min())
+    front, rear = np.flatnonzero(y <= split), np.flatnonzero(y > split)
+    level = front[z[front] >= z[front].max() - LEVEL_MM]
+    i = int(level[np.argmin(y[level])])
+    level = rear[z[rear] >= z[rear].max() - LEVEL_MM]
+    has_back = z[rear].max() >= z[i] + BACK_RISE_MM
+    j = int(level[np.argmin(y[level])] if has_back else level[np.argmax(y[level])])
+    n, floor = len(ring), int(np.argmin(z))
+    ahead = [(i + k) % n for k in range((j - i) % n + 1)]
+    behind = [(i - k) % n for k in range((i - j) % n + 1)]
+    return ring[behind if floor in ahead else ahead]
+
+
+def slat_footprints(p, line: np.ndarray) -> list[Polygon]:
+    """Each slat's cross-section in the side view (y, z): its thickness along the seating line,
+    ``slat_depth`` deep into the rib."""
+    points, tangents = stations(line, slat_stations(p, line))
+    inward = rotate(tangents, -90.0)
+    half = 0.5 * p.thickness * tangents
+    return [Polygon([pt - h, pt + h, pt + h + d * p.slat_depth, pt - h + d * p.slat_depth])
+            for pt, h, d in zip(points, half, inward)]
+
+
+def drawn_line_ok(p) -> bool:
+    """True when a drawn profile's seating line is simple and long enough for the slats."""
+    line = seating_line(p)
+    return len(line) >= 2 and arc_lengths(line)[-1] >= MIN_LINE_MM and LineString(line).is_simple
+
+
+def drawn_ribs_ok(p) -> bool:
+    """True when a drawn rib keeps ``slat_depth`` + ``RIB_KEEP_MM`` of material under every slat."""
+    outline = drawn_outline(p).buffer(0.01)
+    line = seating_line(p)
+    points, tangents = stations(line, slat_stations(p, line))
+    inward = rotate(tangents, -90.0)
+    reach = p.slat_depth + RIB_KEEP_MM
+    return all(outline.covers(LineString([pt, pt + d * reach])) for pt, d in zip(points, inward))
+
+
+def drawn_slat_gap(p) -> float:
+    """Smallest clear gap (mm) between neighbouring slats on a drawn profile, measured exactly
+    between their cross-sections (sharp corners in a drawing squeeze the slats' inner edges)."""
+    feet = slat_footprints(p, seating_line(p))
+    return min(a.distance(b) for a, b in itertools.pairwise(feet))
+
+
+def seat_end(p, line: np.ndarray) -> float:
+    """Arc length along the seating line to where the seat meets the back.
+
+    Sculpted: the point nearest the "seat back" control point. Drawn: the point farthest below
+    the chord from the seat front to the top of the back; a drawing without a back (its end less
+    than ``BACK_RISE_MM`` above its start) is all seat.
+    """
+    cum = arc_lengths(line)
+    if p.side_outline is None:
+        knee = control_points(p)[2]
+    elif line[-1, 1] - line[0, 1] < BACK_RISE_MM:
+        return float(cum[-1])
+    else:
+        chord = line[-1] - line[0]
+        below = chord[0] * (line[:, 1] - line[0, 1]) - chord[1] * (line[:, 0] - line[0, 0])
+        knee = line[np.argmin(below)]
+    return float(cum[np.argmin(np.linalg.norm(line - knee, axis=1))])
 
 
 def slat_stations(p, line: np.ndarray) -> np.ndarray:
@@ -78,11 +173,14 @@ def slat_gap(p) -> float:
 
 
 def profile_ok(p) -> bool:
-    """True when the seating line is simple and every slat station lies on the rib's edge."""
+    """True when the sculpted seating line is simple and every slat station lies on the rib's edge
+    (always true for a drawn profile, which replaces the sculpted one: see ``drawn_line_ok``)."""
+    if p.side_outline is not None:
+        return True
     line = seating_line(p)
     if len(line) < 2 or not LineString(line).is_simple:
         return False
-    rib = drawn_outline(p) if p.side_outline is not None else rib_outline(p, line)
+    rib = rib_outline(p, line)
     if rib.geom_type != "Polygon":
         return False
     edge = rib.exterior
@@ -170,19 +268,32 @@ class SliceChair(Model):
         require(lambda p: profile_ok(p),
                 "the sculpted profile crosses or folds over itself, so some slats would sit inside a rib; move "
                 "the profile points back towards their defaults", "profile"),
-        require(lambda p: p.back_height >= p.seat_height + 150,
+        require(lambda p: p.side_outline is not None or p.back_height >= p.seat_height + 150,
                 "the back's top ({back_height} mm) must be at least 150 mm above the seat ({seat_height} mm)",
                 "back_height", "seat_height"),
-        require(lambda p: p.slat_depth <= p.rib_depth - 15,
+        require(lambda p: p.side_outline is not None or p.slat_depth <= p.rib_depth - RIB_KEEP_MM,
                 "slats ({slat_depth} mm) must reach less deep than the rib band ({rib_depth} mm) by 15 mm or "
                 "more, so the ribs stay whole under each slot", "slat_depth", "rib_depth"),
         require(lambda p: (p.width - p.thickness) / (p.rib_count - 1) >= 4 * p.thickness,
                 "ribs are too close together: {rib_count} ribs need a wider chair than {width} mm",
                 "rib_count", "width"),
-        require(lambda p: slat_gap(p) >= 3.0,
+        require(lambda p: p.side_outline is not None or slat_gap(p) >= 3.0,
                 "{slat_count} slats do not fit along the profile (they would touch on its tightest curve); "
                 "use fewer slats, shallower slats or a gentler back angle", "slat_count", "slat_depth",
                 "back_angle"),
+        # a drawn side profile (side_outline) replaces the sculpted one: its own rules
+        require(lambda p: p.side_outline is None or drawn_line_ok(p),
+                "the drawn side profile has no seating edge to carry slats: its upper edge, from the seat front "
+                f"to the top of the back, must run {MIN_LINE_MM:.0f} mm or more without crossing itself",
+                "side_outline"),
+        require(lambda p: p.side_outline is None or not drawn_line_ok(p) or drawn_ribs_ok(p),
+                "the drawn ribs are too thin for {slat_depth} mm slats: keep at least the slat depth + "
+                f"{RIB_KEEP_MM:.0f} mm of material under the seat and back edge, or use shallower slats",
+                "side_outline", "slat_depth"),
+        require(lambda p: p.side_outline is None or not drawn_line_ok(p) or drawn_slat_gap(p) >= 3.0,
+                "{slat_count} slats do not fit along the drawn profile's seating edge (they would touch or "
+                "come closer than 3 mm, e.g. in a sharp corner); use fewer or shallower slats, or round the "
+                "corner in the drawing", "side_outline", "slat_count", "slat_depth", "slat_inset"),
     ]
 
     def profile_points(self, p) -> np.ndarray:
@@ -208,17 +319,34 @@ class SliceChair(Model):
             slats.append(self.plate(f"slat-{i + 1:02d}", slat, frame, thickness=t, role="slat",
                                     label=f"S{i + 1}", grain="u"))
         self.interlock(ribs, slats)
-        self._loads_en1022(p, line, [s.name for s, pt in zip(slats, points) if pt[0] <= p.seat_depth])
+        s_crease = seat_end(p, line)
+        seat_slats = [s.name for s, pt, at in zip(slats, points, slat_stations(p, line))
+                      if (pt[0] <= p.seat_depth if p.side_outline is None else at <= s_crease)]
+        self._loads_en1022(p, line, seat_slats)
+
+    def sitters(self, p) -> int:
+        """How many people the seating loads are for (``users``; the bench derives it from its length)."""
+        return self.users
 
     def _loads_en1022(self, p, line: np.ndarray, seat_slats: list[str]) -> None:
-        """Seating cases of EN 1022:2018 (parametric.loads), with A and B found on the seating line."""
+        """Seating cases of EN 1022:2018 (parametric.loads), with A and B found on the seating line.
+
+        The seat point is halfway to the seat/back line, the front point 60 mm in from the seat
+        front, A 175 mm forward of the seat/back line and B 300 mm above A on the back (or the back's
+        top if lower). A profile whose back rises less than ``LEAN_MIN_MM`` above A has no back to
+        lean on, so it gets no rearward case.
+        """
         cum = arc_lengths(line)
-        knee = control_points(p)[2] if p.side_outline is None else line[np.argmin(line[:, 1] - 0.2 * line[:, 0])]
-        crease = float(cum[np.argmin(np.linalg.norm(line - knee, axis=1))])
+        crease = seat_end(p, line)
         (seat, front, a), _ = stations(line, [crease / 2, loads.EDGE_MM, max(0.0, crease - loads.REAR_A_MM)])
         side_x = p.width / 2 + p.overhang - loads.EDGE_MM
-        loads.seating(self, seat=(0, *seat), front=(0, *front), side=(side_x, *seat), users=self.users,
+        loads.seating(self, seat=(0, *seat), front=(0, *front), side=(side_x, *seat), users=self.sitters(p),
                       seat_parts=seat_slats, seat_part_case="seat_slats")
-        back = line[cum >= crease]  # B: 300 mm above the seat on the back, or its top if lower
-        b_z = min(a[1] + loads.REAR_B_MM, float(back[-1, 1]))
-        loads.rearward(self, a=(0, *a), b=(0, float(np.interp(b_z, back[:, 1], back[:, 0])), b_z), seat_z=a[1])
+        back = line[cum >= crease]  # B: 300 mm above A on the back, or its top if lower
+        if back[:, 1].max() - a[1] < LEAN_MIN_MM:
+            return
+        b_z = min(a[1] + loads.REAR_B_MM, float(back[:, 1].max()))
+        k = int(np.argmax(back[:, 1] >= b_z - 1e-9))  # where the back first reaches that height
+        lo, hi = back[max(k - 1, 0)], back[k]
+        f = 0.0 if hi[1] == lo[1] else (b_z - lo[1]) / (hi[1] - lo[1])
+        loads.rearward(self, a=(0, *a), b=(0, float(lo[0] + f * (hi[0] - lo[0])), b_z), seat_z=a[1])
