@@ -79,8 +79,15 @@ class Bom:
 
 def make_bom(design: Design, cut_parts: dict[str, CutPart], sheets: list[SheetLayout], machine: Machine,
              material: Material) -> Bom:
-    """Group identical parts and total sheets, utilisation, cut length, cut time and material cost."""
-    on_sheet = {p.part.name: s.index for s in sheets for p in s.placed}
+    """Group identical parts and total sheets, utilisation, cut length, cut time and material cost.
+
+    Cut length is measured on the prepared (compensated or relieved) contours; time follows
+    :meth:`fabrication.machines.Machine.cut_seconds` with one pierce per contour.
+    """
+    on_sheet: dict[str, set[int]] = {}
+    for s in sheets:
+        for p in s.placed:
+            on_sheet.setdefault(p.part.name, set()).add(s.index)
     groups: dict[tuple, list[CutPart]] = {}
     for cut in cut_parts.values():
         part = cut.part
@@ -90,19 +97,24 @@ def make_bom(design: Design, cut_parts: dict[str, CutPart], sheets: list[SheetLa
     rows = []
     for i, cuts in enumerate(groups.values()):
         first = cuts[0].part
-        cut_len = sum(c.outline.exterior.length + sum(r.length for r in c.outline.interiors) for c in cuts)
+        quantity = sum(c.part.quantity for c in cuts)
+        cut_len = sum(_contour_length(c) * c.part.quantity for c in cuts) / quantity
         note = "" if all(c.label for c in cuts) else "label omitted: no room inside the part"
-        rows.append(BomRow(_letters(i), first.role, tuple(c.part.label for c in cuts), len(cuts), first.material,
-                           first.thickness, first.size, first.area, cut_len / len(cuts),
-                           tuple(sorted({on_sheet.get(c.part.name, 0) for c in cuts})), note))
+        rows.append(BomRow(_letters(i), first.role, tuple(c.part.label for c in cuts), quantity, first.material,
+                           first.thickness, first.size, first.area, cut_len,
+                           tuple(sorted(set().union(*(on_sheet.get(c.part.name, set()) for c in cuts)))), note))
     total_cut = sum(r.cut_length * r.quantity for r in rows)
-    pierces = sum(1 + len(c.outline.interiors) for c in cut_parts.values())
+    pierces = sum((1 + len(c.outline.interiors)) * c.part.quantity for c in cut_parts.values())
     thickness = max((c.part.thickness for c in cut_parts.values()), default=0.0)
     seconds = machine.cut_seconds(total_cut, pierces, thickness)
     w, h = (sheets[0].width, sheets[0].height) if sheets else (0.0, 0.0)
     util = sum(s.utilisation for s in sheets) / len(sheets) if sheets else 0.0
     cost = len(sheets) * w * h / 1e6 * material.price_per_m2
     return Bom(tuple(rows), len(sheets), (w, h), util, total_cut, seconds, cost, machine.name, material.name)
+
+
+def _contour_length(cut: CutPart) -> float:
+    return cut.outline.exterior.length + sum(r.length for r in cut.outline.interiors)
 
 
 def _letters(i: int) -> str:

@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-
 from parametric.errors import ProfileError
 from parametric.profiles import load_profiles, pick
+
+#: SVG stroke colours by service convention (fabrication-reference.md section 3: red = cut at most
+#: shops and Purdue BIDC; Ponoko: blue = cut, red = line engrave)
+SVG_CONVENTIONS = {
+    "red-cut": {"cut": "#FF0000", "engrave": "#0000FF", "notes": "#808080"},
+    "ponoko": {"cut": "#0000FF", "engrave": "#FF0000", "notes": "#808080"},
+}
 
 _REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
              "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
@@ -33,6 +39,7 @@ class Machine:
         feed: router feed (mm/min); depth_per_pass: router depth of cut (mm).
         speed: laser cutting speed (mm/s) by thickness (mm); interpolated.
         pierce_time: seconds per pierce (laser) or plunge (router).
+        svg_colours: the SVG colour convention's name (:data:`SVG_CONVENTIONS`).
         colours: SVG stroke colours for ``cut``, ``engrave`` and ``notes``.
     """
 
@@ -49,8 +56,8 @@ class Machine:
     depth_per_pass: float = 0.0
     speed: tuple[tuple[float, float], ...] = ()
     max_thickness: float = 40.0
-    colours: dict[str, str] = field(default_factory=lambda: {"cut": "#FF0000", "engrave": "#0000FF",
-                                                             "notes": "#808080"})
+    svg_colours: str = "red-cut"
+    colours: dict[str, str] = field(default_factory=lambda: dict(SVG_CONVENTIONS["red-cut"]))
 
     @property
     def is_router(self) -> bool:
@@ -83,7 +90,9 @@ class Machine:
         """JSON-compatible form."""
         return {"name": self.name, "title": self.title, "kind": self.kind, "bed": list(self.bed),
                 "kerf": self.kerf, "tool_diameter": self.tool_diameter, "spacing": self.spacing,
-                "margin": self.margin, "max_thickness": self.max_thickness}
+                "margin": self.margin, "max_thickness": self.max_thickness, "feed": self.feed,
+                "depth_per_pass": self.depth_per_pass, "speed": {f"{t:g}": v for t, v in self.speed},
+                "pierce_time": self.pierce_time, "svg_colours": self.svg_colours, "colours": dict(self.colours)}
 
 
 def _parse(name: str, data: Any, source: str) -> Machine:
@@ -96,6 +105,10 @@ def _parse(name: str, data: Any, source: str) -> Machine:
     if missing:
         raise ProfileError(f"machine {name!r} in {source} is missing {', '.join(missing)}; a {kind} needs "
                            f"{', '.join(_REQUIRED[kind])}")
+    convention = data.get("svg_colours", "red-cut")
+    if convention not in SVG_CONVENTIONS:
+        raise ProfileError(f"machine {name!r} in {source}: svg_colours must be one of "
+                           f"{', '.join(SVG_CONVENTIONS)}, got {convention!r}")
     try:
         speed = tuple(sorted((float(k), float(v)) for k, v in (data.get("speed") or {}).items()))
         return Machine(name=name, title=str(data.get("title", name)), kind=kind,
@@ -105,10 +118,22 @@ def _parse(name: str, data: Any, source: str) -> Machine:
                        tool_diameter=float(data.get("tool_diameter", data.get("kerf", 0.0))),
                        feed=float(data.get("feed", 0.0)), depth_per_pass=float(data.get("depth_per_pass", 0.0)),
                        speed=speed, max_thickness=float(data.get("max_thickness", 40.0)),
-                       colours={"cut": "#FF0000", "engrave": "#0000FF", "notes": "#808080",
-                                **(data.get("colours") or {})})
+                       svg_colours=convention,
+                       colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})})
     except (TypeError, ValueError, IndexError) as exc:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
+
+
+def machines_from_mapping(data: Any, source: str) -> dict[str, Machine]:
+    """Parse a mapping of machine names to fields (a user file's content); ``source`` names the file
+    in errors.
+
+    Raises:
+        ProfileError: not a mapping, or an entry with a missing or malformed field.
+    """
+    if not isinstance(data, dict):
+        raise ProfileError(f"machines in {source}: expected a mapping of machine names to fields")
+    return {str(k): _parse(str(k), v, source) for k, v in data.items()}
 
 
 @lru_cache(maxsize=8)

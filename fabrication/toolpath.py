@@ -7,29 +7,71 @@ plus clearance). Here it is adapted to one machine (fabrication-reference.md sec
   holes shrink by k/2 (optional: many laser services compensate themselves);
 - router: CAM applies the tool offset, but an inside corner keeps the bit's radius, so a slot's
   square corners get reliefs: a *dogbone* (circle of radius r + c centred on the corner bisector,
-  r from the corner; it passes the corner) or a *T-bone* (the same circle centred on one wall).
+  r from the corner; it passes the corner) or a *T-bone* (the same circle centred on one wall's
+  line, r from the corner: a half-circle into that wall only; we pick the longer wall, so a slot
+  gets a T at its bottom);
+- labels: single-stroke lettering (:mod:`fabrication.lettering`) placed at the pole of
+  inaccessibility, shrunk until its strokes stay a margin clear of every cut, or omitted.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from shapely.geometry import Point, Polygon
+from shapely import affinity
+from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel, unary_union
 
 from parametric.part import FlatPart
 
+from .lettering import text_size
 from .machines import Machine
 
-#: extra radius so the bit clears the corner (reference: c = 0.05-0.1 mm)
+#: extra radius so the bit clears the corner (fabrication-reference.md 2: c = 0.05-0.1 mm)
 RELIEF_CLEARANCE = 0.05
 #: corners turning less than this are curve vertices, not corners to relieve (degrees)
 MIN_CORNER_TURN = 45.0
-#: circle resolution for reliefs: 1024 segments, sag < 2e-4 mm^2 on a 3 mm circle
-RELIEF_QUAD_SEGS = 256
+#: circle resolution for reliefs (segments per quarter): the polygon differs from the true arcs the
+#: exporters write by < 1e-4 mm^2 per relief on a 1/4" bit
+RELIEF_QUAD_SEGS = 512
+#: smallest label cap height worth engraving (mm; ours)
+MIN_LABEL_HEIGHT = 3.0
+#: clearance between label strokes and any cut: Ponoko wants >= 1 mm between elements
+#: (fabrication-reference.md 2, minimum features); grows with the text as 0.2 x height
+LABEL_MARGIN = 1.0
+
+
+class Label(NamedTuple):
+    """A label placed in part-local mm: text centred on ``(x, y)``, cap height, turned ``angle`` degrees."""
+
+    text: str
+    x: float
+    y: float
+    height: float
+    angle: float = 0.0
+
+
+@dataclass(frozen=True)
+class Corner:
+    """An inside corner a round tool cannot reach.
+
+    Attributes:
+        vertex: the corner point.
+        bisector: unit vector into the void, halving the corner.
+        angle: the void's angle at the corner, degrees (90 for a slot).
+        walls: unit vectors from the vertex along the incoming and the outgoing wall.
+        lengths: lengths of those walls (mm).
+    """
+
+    vertex: np.ndarray
+    bisector: np.ndarray
+    angle: float
+    walls: tuple[np.ndarray, np.ndarray]
+    lengths: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -41,30 +83,29 @@ class CutPart:
         outline: the geometry to cut (compensated / relieved), part-local mm.
         arcs: the relief circles ``(cx, cy, r)`` on the outline (exporters write them as arcs).
         reliefs: how many inside corners were relieved.
-        label: label text and its anchor and height, or None when the part has no room for one.
+        label: where the label goes, or None when the part has no room for one.
     """
 
     part: FlatPart
     outline: Polygon
     arcs: tuple[tuple[float, float, float], ...] = ()
     reliefs: int = 0
-    label: tuple[str, float, float, float] | None = None
+    label: Label | None = None
 
 
-def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """Inside corners a round tool cannot reach: ``(vertex, unit bisector into the void, angle)``.
+def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[Corner]:
+    """Inside corners (of the exterior and of every hole) that a round tool leaves rounded.
 
-    With the exterior counter-clockwise and holes clockwise, a corner is inside when the ring
-    turns clockwise there (cross product < 0).
+    With the exterior counter-clockwise and holes clockwise the material lies left of travel, so
+    a corner is inside when the ring turns clockwise there (cross product < 0).
     """
     outline = orient(outline, 1.0)
     out = []
     for ring in (outline.exterior, *outline.interiors):
         pts = np.asarray(ring.coords)[:-1]
         prev, nxt = np.roll(pts, 1, axis=0), np.roll(pts, -1, axis=0)
-        e1, e2 = pts - prev, nxt - pts
-        e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
-        e2 /= np.linalg.norm(e2, axis=1, keepdims=True)
+        l1, l2 = np.linalg.norm(pts - prev, axis=1), np.linalg.norm(nxt - pts, axis=1)
+        e1, e2 = (pts - prev) / l1[:, None], (nxt - pts) / l2[:, None]
         cross = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
         turn = np.degrees(np.arccos(np.clip((e1 * e2).sum(axis=1), -1, 1)))
         for i in np.nonzero((cross < 0) & (turn >= min_turn))[0]:
@@ -72,36 +113,36 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
             norm = np.linalg.norm(bis)
             if norm < 1e-9:
                 continue
-            out.append((pts[i], bis / norm, 180.0 - turn[i]))
+            out.append(Corner(pts[i], bis / norm, 180.0 - float(turn[i]), (-e1[i], e2[i]),
+                              (float(l1[i]), float(l2[i]))))
     return out
+
+
+def relief_circle(corner: Corner, radius: float, style: str = "dogbone",
+                  clearance: float = RELIEF_CLEARANCE) -> tuple[float, float, float]:
+    """The relief circle ``(cx, cy, r + clearance)`` for one corner and tool radius ``radius``."""
+    if style == "tbone":
+        direction = corner.walls[0] if corner.lengths[0] >= corner.lengths[1] else corner.walls[1]
+    elif style == "dogbone":
+        direction = corner.bisector
+    else:
+        raise ValueError(f"unknown relief style {style!r}; use dogbone or tbone")
+    centre = corner.vertex + radius * direction
+    return float(centre[0]), float(centre[1]), radius + clearance
 
 
 def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
             clearance: float = RELIEF_CLEARANCE) -> tuple[Polygon, tuple[tuple[float, float, float], ...]]:
     """Cut dogbone or T-bone reliefs into every inside corner; returns the outline and the circles."""
-    r = tool_diameter / 2
-    circles = []
     outline = orient(outline, 1.0)
-    for vertex, bisector, _ in inside_corners(outline):
-        if style == "tbone":
-            ring_pts = np.asarray(outline.exterior.coords)
-            direction = bisector  # fall back to the bisector when the wall cannot be found
-            idx = np.argmin(np.linalg.norm(ring_pts - vertex, axis=1))
-            if idx + 1 < len(ring_pts):
-                wall = ring_pts[idx] - ring_pts[idx + 1] if idx else ring_pts[-2] - ring_pts[0]
-                wall = wall / (np.linalg.norm(wall) or 1.0)
-                direction = -wall if np.dot(-wall, bisector) > 0 else wall
-            centre = vertex + r * direction
-        else:
-            centre = vertex + r * bisector
-        circles.append((float(centre[0]), float(centre[1]), r + clearance))
+    circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
         return outline, ()
     cut = unary_union([Point(cx, cy).buffer(rr, quad_segs=RELIEF_QUAD_SEGS) for cx, cy, rr in circles])
     result = outline.difference(cut)
     if result.geom_type != "Polygon":
         result = max(result.geoms, key=lambda g: g.area)
-    return orient(result, 1.0), tuple(circles)
+    return orient(result, 1.0), circles
 
 
 def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
@@ -109,21 +150,58 @@ def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
     return orient(outline.buffer(kerf / 2, join_style="mitre", mitre_limit=10.0), 1.0)
 
 
-def place_label(outline: Polygon, text: str, max_height: float = 20.0) -> tuple[str, float, float, float] | None:
-    """A label inside the part: anchor at the pole of inaccessibility, height so the text box
-    (about 0.62 x height per character wide) stays inside the inscribed circle; None if < 2 mm."""
-    pole = polylabel(outline, tolerance=0.5)
-    room = min([outline.exterior.distance(pole)] + [r.distance(pole) for r in outline.interiors])
-    half_diag = lambda h: math.hypot(0.31 * h * len(text), 0.5 * h)  # noqa: E731
-    height = min(max_height, 0.6 * room)
-    while height >= 2.0 and half_diag(height) > 0.9 * room:
-        height *= 0.9
-    return (text, float(pole.x), float(pole.y), float(height)) if height >= 2.0 else None
+def label_box(label: Label) -> Polygon:
+    """The rectangle the label's strokes occupy (part-local mm)."""
+    w, h = text_size(label.text, label.height)
+    rect = box(label.x - w / 2, label.y - h / 2, label.x + w / 2, label.y + h / 2)
+    return affinity.rotate(rect, label.angle, origin=(label.x, label.y)) if label.angle else rect
+
+
+def label_margin(height: float) -> float:
+    """Clearance kept between a label of cap height ``height`` and the cuts (mm)."""
+    return max(LABEL_MARGIN, 0.2 * height)
+
+
+def place_label(outline: Polygon, text: str, max_height: float = 20.0,
+                min_height: float = MIN_LABEL_HEIGHT) -> Label | None:
+    """The largest label (0 or 90 degrees, at the pole of inaccessibility or a fallback point) whose
+    strokes stay :func:`label_margin` clear of every cut; None when not even ``min_height`` fits."""
+    if not text or outline.is_empty:
+        return None
+    from shapely.prepared import prep
+
+    inside = prep(outline)
+    points = [polylabel(outline, tolerance=0.5), outline.representative_point()]
+
+    def fits(x: float, y: float, h: float, angle: float) -> bool:
+        return inside.contains(label_box(Label(text, x, y, h, angle)).buffer(label_margin(h), join_style="mitre"))
+
+    best = None
+    for angle in (0.0, 90.0):
+        for pt in points:
+            if not fits(pt.x, pt.y, min_height, angle):
+                continue
+            lo, hi = min_height, max_height
+            if fits(pt.x, pt.y, hi, angle):
+                lo = hi
+            for _ in range(12):
+                if hi - lo < 0.05:
+                    break
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if fits(pt.x, pt.y, mid, angle) else (lo, mid)
+            if best is None or lo > best.height + 1e-6:
+                best = Label(text, float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+    return best
 
 
 def prepare(part: FlatPart, machine: Machine, *, compensate_kerf: bool = True,
             relief: str = "dogbone") -> CutPart:
-    """Prepare one part for a machine (see the module docstring)."""
+    """Prepare one part for a machine (see the module docstring).
+
+    Args:
+        compensate_kerf: laser only: offset contours by half the kerf.
+        relief: router only: ``"dogbone"``, ``"tbone"`` or ``"none"``.
+    """
     outline, arcs = part.outline, ()
     if machine.is_router and relief != "none":
         outline, arcs = relieve(outline, machine.tool_diameter, relief)

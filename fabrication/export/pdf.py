@@ -1,8 +1,10 @@
 """PDF: every sheet at 1:1 (page = sheet size) and an assembly guide with a picture per step.
 
-Steps come from the design: parts are grouped by role in the order the model created them (for
-a slice chair: ribs, then slats), each step showing the product so far with the new parts
-highlighted, and the direction the new parts slide in along their cross-laps.
+Steps come from the design: parts are grouped by role, roles ordered so that the parts others
+slide onto come first (from the joints; ties keep the order the model created them: for a slice
+chair, ribs, then slats), each step showing the product so far with the new parts highlighted
+and the direction the new parts slide in along their cross-laps. Pictures come from
+:func:`parametric.render.render_png` (off-screen pyvista).
 """
 
 from __future__ import annotations
@@ -18,41 +20,67 @@ from parametric.design import Design
 from ..bom import Bom
 from ..layout import SheetLayout
 from ..toolpath import CutPart
+from .sheetwalk import Operation, draw_sheet, flatten
 
 MM_PER_INCH = 25.4
 A4_LANDSCAPE = (297 / MM_PER_INCH, 210 / MM_PER_INCH)
+#: drawing colours by operation (cut red, engrave blue, notes grey: the DXF layer colours)
+COLOURS = {"inside": "red", "outside": "red", "engrave": "blue", "note": "0.5"}
 
 
 @dataclass(frozen=True)
 class Step:
-    """One assembly step: the parts it adds and what to do with them."""
+    """One assembly step: the parts it adds (names, in order) and what to do with them."""
 
     number: int
     parts: tuple[str, ...]
     text: str
 
 
+def _role_order(design: Design) -> list[str]:
+    """Roles in build order: a role goes once every role it slides onto is placed (creation order otherwise)."""
+    roles = list(dict.fromkeys(p.role for p in design.parts))
+    role_of = {p.name: p.role for p in design.parts}
+    onto = {r: {role_of[j.a] for j in design.joints if role_of[j.b] == r and role_of[j.a] != r} for r in roles}
+    order: list[str] = []
+    while len(order) < len(roles):
+        ready = [r for r in roles if r not in order and onto[r] <= set(order)]
+        order.append(ready[0] if ready else next(r for r in roles if r not in order))  # cycles: creation order
+    return order
+
+
 def assembly_steps(design: Design) -> list[Step]:
-    """Steps in build order: one per part role, with the slide direction from the joints."""
-    roles: dict[str, list[str]] = {}
-    for part in design.parts:
-        roles.setdefault(part.role, []).append(part.name)
+    """Steps in build order, one per part role; cross-laps give the slide direction, tabs and
+    finger joints say which parts they mesh with."""
     steps, placed = [], set()
-    for number, (role, names) in enumerate(roles.items(), 1):
-        labels = ", ".join(design.part(n).label for n in names)
+    for number, role in enumerate(_role_order(design), 1):
+        names = [p.name for p in design.parts if p.role == role]
+        what = f"the {role} parts ({_labels(design, names)})"
+        joints = [j for j in design.joints if j.b in names and j.a in placed]
+        laps = [j for j in joints if j.kind == "cross_lap"]
         if not placed:
-            text = f"Lay out the {role}s ({labels}) as shown, spaced by the parts that join them."
+            text = f"Lay out {what} as shown, spaced by the parts that join them."
+        elif laps:
+            where = _direction_words(np.mean([j.insert_b for j in laps], axis=0))
+            text = f"Slide {what} onto the assembly, moving them {where}, slot over slot."
+        elif joints:
+            kinds = {j.kind for j in joints}
+            onto = _labels(design, list(dict.fromkeys(j.a for j in joints)))
+            how = "press their slots over the tabs of" if kinds == {"tab"} else "mesh their joints with"
+            text = f"Fit {what}: {how} {onto}."
         else:
-            joints = [j for j in design.joints if j.b in names and j.a in placed]
-            if joints:
-                d = np.mean([j.insert_b for j in joints], axis=0)
-                where = _direction_words(d)
-                text = f"Slide the {role}s ({labels}) onto the assembly, moving them {where}, slot over slot."
-            else:
-                text = f"Fit the {role}s ({labels})."
+            text = f"Fit {what} as shown."
         steps.append(Step(number, tuple(names), text))
         placed.update(names)
     return steps
+
+
+def _labels(design: Design, names: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for n in names:
+        label = design.part(n).label or n
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(label if k == 1 else f"{label} x{k}" for label, k in counts.items())
 
 
 def _direction_words(d: np.ndarray) -> str:
@@ -60,46 +88,61 @@ def _direction_words(d: np.ndarray) -> str:
     return [("right", "left"), ("backwards", "forwards"), ("up", "down")][axis][0 if d[axis] > 0 else 1]
 
 
+class PdfSheetWriter:
+    """Draws a sheet's operations on a matplotlib figure of the sheet's true size (a SheetWriter)."""
+
+    def begin(self, sheet: SheetLayout) -> None:
+        """A figure of the sheet's size in inches, axes filling it at 1 unit = 1 mm."""
+        import matplotlib.pyplot as plt
+
+        self.fig = plt.figure(figsize=(sheet.width / MM_PER_INCH, sheet.height / MM_PER_INCH))
+        self.ax = self.fig.add_axes((0, 0, 1, 1))
+        self.ax.set_xlim(0, sheet.width)
+        self.ax.set_ylim(0, sheet.height)
+        self.ax.set_axis_off()
+
+    def draw(self, op: Operation) -> None:
+        """Draw the paths as thin lines in the operation's colour (note captions as text)."""
+        for path in op.paths:
+            pts = np.asarray(flatten(path, op.closed))
+            if op.closed:
+                pts = np.vstack([pts, pts[:1]])
+            self.ax.plot(pts[:, 0], pts[:, 1], color=COLOURS[op.kind], lw=0.3,
+                         ls="--" if op.kind == "note" else "-")
+        if op.kind == "note" and op.text:
+            x0, y0 = np.min(np.asarray(op.paths[0])[:, :2], axis=0)
+            self.ax.text(x0 + 3, y0 + 3, op.text, fontsize=9, color="0.3")
+
+    def finish(self):
+        """The figure."""
+        return self.fig
+
+
 def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_parts: dict[str, CutPart],
               bom: Bom, *, machine_title: str = "", render_size: tuple[int, int] = (900, 650)) -> None:
-    """Write the sheets at 1:1 and the assembly guide to one PDF."""
+    """Write the sheets at 1:1, a parts page and the assembly guide (one page per step) to one PDF."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
 
     from parametric.render import render_png
 
     with PdfPages(str(path)) as pdf, tempfile.TemporaryDirectory() as tmp:
         for sheet in sheets:
-            fig = plt.figure(figsize=(sheet.width / MM_PER_INCH, sheet.height / MM_PER_INCH))
-            ax = fig.add_axes((0, 0, 1, 1))
-            ax.set_xlim(0, sheet.width)
-            ax.set_ylim(0, sheet.height)
-            ax.set_axis_off()
-            for placed in sheet.placed:
-                rings = [placed.outline.exterior, *placed.outline.interiors]
-                verts = np.concatenate([np.asarray(r.coords) for r in rings])
-                codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r.coords) - 2)
-                                        + [MplPath.CLOSEPOLY] for r in rings])
-                ax.add_patch(PathPatch(MplPath(verts, codes), facecolor="#f3e3c8", edgecolor="red", lw=0.3))
-                c = placed.outline.representative_point()
-                ax.text(c.x, c.y, placed.part.label, ha="center", va="center", fontsize=24, color="blue")
-            ax.text(10, sheet.height - 10, f"sheet {sheet.index}: {sheet.width:g} x {sheet.height:g} mm at 1:1, "
-                    f"{sheet.material} {sheet.thickness:g} mm", va="top", fontsize=28)
+            fig = draw_sheet(sheet, PdfSheetWriter(), cut_parts)
             pdf.savefig(fig)
             plt.close(fig)
         fig = plt.figure(figsize=A4_LANDSCAPE)
         fig.text(0.05, 0.92, f"{design.title}  {design.hash}", fontsize=20, weight="bold")
         fig.text(0.05, 0.86, f"{bom.material}, measured thickness {design.params['thickness']:g} mm; "
-                 f"{machine_title or bom.machine}", fontsize=11)
-        rows = [f"{r.id}  {r.name:<8} x{r.quantity:<3} {r.size[0]:6.0f} x {r.size[1]:4.0f} mm  "
+                 f"{machine_title or bom.machine}. Print the sheet pages at 100 % and measure the "
+                 "calibration square.", fontsize=10)
+        rows = [f"{r.id:<3} {r.name:<8} x{r.quantity:<3} {r.size[0]:6.0f} x {r.size[1]:4.0f} mm  "
                 f"labels {' '.join(r.labels)}" for r in bom.rows]
         fig.text(0.05, 0.80, "Parts\n" + "\n".join(rows), fontsize=9, family="monospace", va="top")
-        fig.text(0.05, 0.12, f"{bom.sheets} sheet(s), cut length {bom.cut_length / 1000:.1f} m, about "
+        fig.text(0.05, 0.08, f"{bom.sheets} sheet(s), cut length {bom.cut_length / 1000:.1f} m, about "
                  f"{bom.cut_seconds / 60:.0f} min of cutting, material {bom.material_cost:.2f}", fontsize=11)
         pdf.savefig(fig)
         plt.close(fig)

@@ -1,77 +1,84 @@
 """SVG per sheet for laser services: mm units, hairline strokes, one colour per operation.
 
 The root is sized in millimetres with a matching viewBox (fabrication-reference.md section 3,
-avoiding the 96/90/72 px-per-inch ambiguity); colours come from the machine profile (red = cut at
-most shops, blue = cut at Ponoko). Labels are converted to paths (no fonts needed at the shop).
+avoiding the 96/90/72 px-per-inch ambiguity); strokes only, pure RGB, hairline; colours come
+from the machine profile's convention (red = cut at most shops, blue = cut at Ponoko). Labels
+are the single-stroke lettering (no fonts needed at the shop). The non-cutting notes are left
+out: laser drivers map every stroke colour to some operation.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from ..layout import SheetLayout, transform_xy
+from ..layout import SheetLayout
 from ..machines import Machine
-from .dxf import ring_with_bulges
+from .sheetwalk import Operation, draw_sheet
 
-#: hairline stroke width in mm (laser drivers treat it as a vector line, ULS: < 0.2 mm)
+#: hairline stroke width in mm (a vector line for laser drivers; ULS treats >= 0.2 mm as engrave)
 HAIRLINE = 0.01
+#: SVG group ids by operation kind, in cutting order
+GROUPS = {"inside": "cut-inside", "outside": "cut-outside", "engrave": "engrave"}
 
 
-def _ring_path(coords, arcs) -> str:
-    verts = ring_with_bulges(coords, arcs)
-    out = [f"M{verts[0][0]:.4f},{verts[0][1]:.4f}"]
-    for (x0, y0, bulge), (x1, y1, _) in zip(verts, verts[1:] + verts[:1]):
+def path_data(path, closed: bool) -> str:
+    """SVG path data for vertices ``(x, y, bulge)``: bulges become elliptical-arc commands."""
+    import math
+
+    out = [f"M{path[0][0]:.4f},{path[0][1]:.4f}"]
+    n = len(path)
+    for i, (x0, y0, bulge) in enumerate(path[: n if closed else n - 1]):
+        x1, y1, _ = path[(i + 1) % n]
         if bulge:
-            chord = math.hypot(x1 - x0, y1 - y0)
             sweep = 4 * math.atan(bulge)
-            r = chord / (2 * abs(math.sin(sweep / 2)))
+            r = math.hypot(x1 - x0, y1 - y0) / (2 * abs(math.sin(sweep / 2)))
             out.append(f"A{r:.4f},{r:.4f} 0 {int(abs(sweep) > math.pi)} {int(sweep > 0)} {x1:.4f},{y1:.4f}")
-        else:
+        elif i + 1 < n or not closed:
             out.append(f"L{x1:.4f},{y1:.4f}")
-    return " ".join(out) + " Z"
+    return " ".join(out) + (" Z" if closed else "")
 
 
-def _text_path(text: str, x: float, y: float, height: float) -> str:
-    """Outline of the label text as path data, centred on (x, y) (matplotlib's vector font)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
+class SvgSheetWriter:
+    """Collects a sheet's operations into SVG text (a :class:`.sheetwalk.SheetWriter`)."""
 
-    tp = TextPath((0, 0), text, size=height, prop=FontProperties(family="DejaVu Sans"))
-    ext = tp.get_extents()
-    dx, dy = x - (ext.x0 + ext.x1) / 2, y - (ext.y0 + ext.y1) / 2
-    parts = []
-    for poly in tp.to_polygons():
-        if len(poly):
-            parts.append("M" + " L".join(f"{px + dx:.3f},{py + dy:.3f}" for px, py in poly) + " Z")
-    return " ".join(parts)
+    def __init__(self, machine: Machine):
+        self.colours = {"inside": machine.colours["cut"], "outside": machine.colours["cut"],
+                        "engrave": machine.colours["engrave"]}
+
+    def begin(self, sheet: SheetLayout) -> None:
+        """Start a sheet."""
+        self.sheet = sheet
+        self.groups: dict[str, list[str]] = {k: [] for k in GROUPS}
+
+    def draw(self, op: Operation) -> None:
+        """Add one path element per operation (notes are skipped)."""
+        if op.kind not in GROUPS:
+            return
+        d = " ".join(path_data(p, op.closed) for p in op.paths)
+        self.groups[op.kind].append(f'<path data-part={quoteattr(op.part)} data-label={quoteattr(op.label)} '
+                                    f'd="{d}"/>')
+
+    def finish(self) -> str:
+        """The SVG document text."""
+        s = self.sheet
+        w, h = s.width, s.height
+        body = []
+        for kind, gid in GROUPS.items():
+            body.append(f'<g id="{gid}" fill="none" stroke={quoteattr(self.colours[kind])} '
+                        f'stroke-width="{HAIRLINE}">')
+            body += self.groups[kind]
+            body.append("</g>")
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}mm" height="{h:g}mm" '
+                f'viewBox="0 0 {w:g} {h:g}">\n'
+                f'<title>{s.material} {s.thickness:g} mm, sheet {s.index}</title>\n'
+                f'<g transform="matrix(1 0 0 -1 0 {h:g})">\n' + "\n".join(body) + "\n</g>\n</svg>\n")
 
 
 def sheet_svg(sheet: SheetLayout, machine: Machine, cut_parts: dict | None = None) -> str:
     """The SVG text of one sheet (inside cuts before outside cuts, then engraving)."""
-    w, h = sheet.width, sheet.height
-    cut, engrave = machine.colours["cut"], machine.colours["engrave"]
-    inner, outer, labels = [], [], []
-    for placed in sheet.placed:
-        c = (cut_parts or {}).get(placed.part.name)
-        arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in (c.arcs if c else ())]
-        inner += [_ring_path(r.coords, arcs) for r in placed.outline.interiors]
-        outer.append(_ring_path(placed.outline.exterior.coords, arcs))
-        if c is not None and c.label is not None:
-            text, lx, ly, lh = c.label
-            (x, y), = transform_xy(placed, [(lx, ly)])
-            labels.append((text, x, y, lh, placed.part.name))
-    style = f'fill="none" stroke-width="{HAIRLINE}"'
-    body = [f'<g id="cut-inside" stroke={quoteattr(cut)} {style}>']
-    body += [f'<path d="{d}"/>' for d in inner] + ["</g>", f'<g id="cut-outside" stroke={quoteattr(cut)} {style}>']
-    body += [f'<path d="{d}"/>' for d in outer] + ["</g>", f'<g id="engrave" stroke={quoteattr(engrave)} {style}>']
-    body += [f'<path data-part={quoteattr(name)} d="{_text_path(t, x, y, lh)}"/>' for t, x, y, lh, name in labels]
-    body.append("</g>")
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}mm" height="{h:g}mm" viewBox="0 0 {w:g} {h:g}">\n'
-            f'<title>{sheet.material} {sheet.thickness:g} mm, sheet {sheet.index}</title>\n'
-            f'<g transform="matrix(1 0 0 -1 0 {h:g})">\n' + "\n".join(body) + "\n</g>\n</svg>\n")
+    return draw_sheet(sheet, SvgSheetWriter(machine), cut_parts)
 
 
 def write_sheet(sheet: SheetLayout, path: str | Path, machine: Machine, cut_parts: dict | None = None) -> None:

@@ -167,7 +167,8 @@ def _parse_sheet(text: str) -> tuple[float, float]:
 def _register() -> None:
     """Add the commands that live in their own modules (cheap imports only at start-up)."""
     from .commands.check import check_cmd
-    from .commands.fabricate import export_cmd, machines_cmd, materials_cmd
+    from .commands.export import export_cmd
+    from .commands.profiles import machines_cmd, materials_cmd
     from .commands.nest import nest_cmd
     from .commands.view import view_cmd
 

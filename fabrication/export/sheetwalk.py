@@ -1,0 +1,189 @@
+"""One sheet walker: the ordered operations of a sheet, which every writer (DXF, SVG, PDF) draws.
+
+The walker decides *what* is on a sheet and in which order; writers only decide how to draw it
+(the "one frontend, many backends" habit of ezdxf's drawing add-on). Order: every inside cut,
+then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
+then the engraved labels, then the non-cutting notes (sheet outline, calibration square).
+Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
+bulges (tan of a quarter of the sweep).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from shapely.geometry import Polygon, box
+from shapely.geometry.polygon import orient
+
+from ..layout import PlacedPart, SheetLayout, transform_xy
+from ..lettering import strokes
+from ..toolpath import CutPart, Label, place_label
+
+#: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm
+CALIBRATION_MM = 100.0
+#: clearance between the calibration square and parts or the sheet edge, mm
+CALIBRATION_GAP = 10.0
+
+Vertex = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One thing to draw on a sheet.
+
+    Attributes:
+        kind: ``"inside"`` or ``"outside"`` (cuts), ``"engrave"`` (label strokes) or ``"note"``
+            (never cut: sheet outline, calibration square).
+        paths: vertices ``(x, y, bulge)`` per path, sheet mm; cut and note paths are closed rings
+            (last vertex not repeated), engrave paths are open polylines.
+        part: the part's name (empty for notes); label: its label (the BOM's labels).
+        text: a note's caption.
+    """
+
+    kind: str
+    paths: tuple[tuple[Vertex, ...], ...]
+    part: str = ""
+    label: str = ""
+    text: str = ""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the paths are closed rings."""
+        return self.kind != "engrave"
+
+
+class SheetWriter(Protocol):
+    """What a sheet writer implements (see :func:`draw_sheet`)."""
+
+    def begin(self, sheet: SheetLayout) -> None:
+        """Start a sheet."""
+
+    def draw(self, op: Operation) -> None:
+        """Draw one operation (called in cutting order)."""
+
+    def finish(self):
+        """End the sheet; returns the writer's result (document, text...)."""
+
+
+def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = ()) -> list[Vertex]:
+    """Vertices ``(x, y, bulge)`` of a closed ring, runs of vertices on a relief circle merged into arcs."""
+    pts = np.asarray(coords, dtype=float)[:-1]
+    n = len(pts)
+    if not len(arcs) or n < 3:
+        return [(float(x), float(y), 0.0) for x, y in pts]
+    circles = np.asarray(arcs, dtype=float)
+    dist = np.linalg.norm(pts[:, None, :] - circles[None, :, :2], axis=2)
+    hit = np.abs(dist - circles[None, :, 2]) < 1e-6 * max(1.0, float(circles[:, 2].max()))
+    on = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
+    nxt = np.roll(np.arange(n), -1)
+    chord = np.linalg.norm(pts[nxt] - pts, axis=1)
+    arc_seg = (on >= 0) & (on == on[nxt]) & (chord < 0.1 * circles[np.maximum(on, 0), 2])
+    if arc_seg.all():
+        return [(float(x), float(y), 0.0) for x, y in pts]
+    start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment
+    order = [(start + k) % n for k in range(n)]
+    out, k = [], 0
+    while k < n:
+        i = order[k]
+        if not arc_seg[i]:
+            out.append((float(pts[i][0]), float(pts[i][1]), 0.0))
+            k += 1
+            continue
+        c = circles[on[i], :2]
+        sweep, j = 0.0, k
+        while j < n and arc_seg[order[j]] and on[order[j]] == on[i]:
+            a, b = pts[order[j]] - c, pts[nxt[order[j]]] - c
+            sweep += math.atan2(a[0] * b[1] - a[1] * b[0], a @ b)
+            j += 1
+        out.append((float(pts[i][0]), float(pts[i][1]), math.tan(sweep / 4)))
+        k = j
+    return out
+
+
+def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
+    """Points of a bulged path with arcs split every ``max_angle`` degrees (for drawing)."""
+    pts: list[tuple[float, float]] = []
+    n = len(path)
+    for i, (x0, y0, bulge) in enumerate(path):
+        pts.append((x0, y0))
+        if not bulge or (not closed and i == n - 1):
+            continue
+        x1, y1, _ = path[(i + 1) % n]
+        sweep = 4 * math.atan(bulge)
+        chord = math.hypot(x1 - x0, y1 - y0)
+        r = chord / (2 * abs(math.sin(sweep / 2)))
+        # centre: left of the chord for a positive (counter-clockwise) bulge
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        d = r * math.cos(sweep / 2) * (1 if sweep > 0 else -1)
+        ux, uy = (x1 - x0) / chord, (y1 - y0) / chord
+        cx, cy = mx - uy * d, my + ux * d
+        a0 = math.atan2(y0 - cy, x0 - cx)
+        steps = max(2, int(abs(math.degrees(sweep)) / max_angle))
+        pts += [(cx + r * math.cos(a0 + sweep * k / steps), cy + r * math.sin(a0 + sweep * k / steps))
+                for k in range(1, steps)]
+    return pts
+
+
+def sheet_label(placed: PlacedPart, cut: CutPart | None) -> Label | None:
+    """A placed part's label in sheet mm (the prepared one moved with the part, else placed anew)."""
+    if cut is None:
+        return place_label(placed.outline, placed.part.label)
+    if cut.label is None:
+        return None
+    (x, y), = transform_xy(placed, [(cut.label.x, cut.label.y)])
+    return cut.label._replace(x=x, y=y, angle=(cut.label.angle + placed.rotation) % 180.0)
+
+
+def calibration_square(sheet: SheetLayout) -> Polygon:
+    """Where the calibration square goes: a free spot on the sheet (top right first), else below it."""
+    from shapely.ops import unary_union
+    from shapely.prepared import prep
+
+    s, g = CALIBRATION_MM, CALIBRATION_GAP
+    taken = prep(unary_union([p.outline.buffer(g, quad_segs=2) for p in sheet.placed]))
+    for y in np.arange(sheet.height - g - s, g - 1e-9, -25.0):
+        for x in np.arange(sheet.width - g - s, g - 1e-9, -25.0):
+            sq = box(x, y, x + s, y + s)
+            if not taken.intersects(sq):
+                return sq
+    return box(0, -s - g, s, -g)
+
+
+def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
+         notes: bool = True) -> list[Operation]:
+    """The operations of one sheet in cutting order (see the module docstring)."""
+    inside, outside, engrave = [], [], []
+    for placed in sheet.placed:
+        name, label = placed.part.name, placed.part.label
+        cut = (cut_parts or {}).get(name)
+        arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in (cut.arcs if cut else ())]
+        outline = orient(placed.outline, 1.0)
+        for ring in outline.interiors:
+            inside.append(Operation("inside", (tuple(ring_with_bulges(ring.coords, arcs)),), name, label))
+        outside.append(Operation("outside", (tuple(ring_with_bulges(outline.exterior.coords, arcs)),), name, label))
+        mark = sheet_label(placed, cut)
+        if mark is not None:
+            lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle)
+            engrave.append(Operation("engrave", tuple(tuple((x, y, 0.0) for x, y in s) for s in lines), name,
+                                     label, mark.text))
+    ops = inside + outside + engrave
+    if notes:
+        w, h = sheet.width, sheet.height
+        ops.append(Operation("note", (((0.0, 0.0, 0.0), (w, 0.0, 0.0), (w, h, 0.0), (0.0, h, 0.0)),),
+                             text=f"sheet {sheet.index}: {w:g} x {h:g} mm, {sheet.material} {sheet.thickness:g} mm"))
+        sq = calibration_square(sheet)
+        ring = tuple((float(x), float(y), 0.0) for x, y in list(sq.exterior.coords)[:-1])
+        ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square (do not cut)"))
+    return ops
+
+
+def draw_sheet(sheet: SheetLayout, writer: SheetWriter, cut_parts: dict[str, CutPart] | None = None):
+    """Walk one sheet into a writer; returns ``writer.finish()``."""
+    writer.begin(sheet)
+    for op in walk(sheet, cut_parts):
+        writer.draw(op)
+    return writer.finish()

@@ -1,0 +1,75 @@
+"""``d4d export``: the download bundle for one design, machine and material."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ...errors import ParameterError
+from ..cli import friendly, model_options
+from .profiles import PROFILES_HELP, user_profiles
+
+
+def resolve_material(spec: str, extra: str | None = None):
+    """``NAME`` or ``NAME:NOMINAL`` (e.g. ``birch-ply:12``) -> (Material, typical measured thickness or None)."""
+    from ...materials import get_material
+
+    name, _, nominal = spec.partition(":")
+    material = get_material(name, extra)
+    if not nominal:
+        return material, None
+    try:
+        value = float(nominal)
+    except ValueError:
+        raise ParameterError(f"--material {spec!r}: write NAME or NAME:NOMINAL_MM, e.g. birch-ply:12",
+                             ["material"]) from None
+    table = dict(material.thicknesses)
+    if value not in table:
+        raise ParameterError(f"{name} comes in {', '.join(f'{t:g}' for t in table)} mm, not {value:g}",
+                             ["material"])
+    return material, table[value]
+
+
+@click.command("export")
+@model_options
+@click.option("--machine", required=True, help="Machine profile (see `d4d machines`).")
+@click.option("--material", default="birch-ply", show_default=True,
+              help="Material profile, optionally with a nominal thickness: birch-ply:12 (see `d4d materials`).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The zip file, or an existing folder to write <model>-<hash>.zip into.")
+@click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
+@click.option("--no-kerf", is_flag=True, help="Laser: do not compensate the kerf (the service does it).")
+@click.option("--relief", type=click.Choice(["dogbone", "tbone", "none"]), default="dogbone", show_default=True,
+              help="Router: inside-corner reliefs.")
+@click.option("--unit", type=click.Choice(["mm", "in"]), default="mm", show_default=True,
+              help="Units of the DXF files (SVG and PDF stay in mm).")
+@click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
+              help="True-shape nesting, or rows of bounding boxes.")
+@click.option("--nest-time", type=float, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@friendly
+def export_cmd(model, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
+               layout, nest_time) -> None:
+    """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params."""
+    from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
+
+    from ...profiles import pick
+    from ..pipeline import resolve_params
+
+    with user_profiles(profiles) as (machines, materials_file):
+        mach = pick(machines, machine, "machine")
+        mat, measured = resolve_material(material, materials_file)
+    settings = list(settings)
+    if measured is not None and not any(s.startswith("thickness=") for s in settings):
+        settings.insert(0, f"thickness={measured}")
+    cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
+    design = cls.design(params)
+    bundle_path(out, design)  # a missing folder or too thick a sheet fail before the slow part
+    check_thickness(design, mach)
+    with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
+        bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
+                               layout=layout, nest_time=nest_time, progress=lambda step, total, what: bar.update(1))
+    verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]
+    click.echo(f"{design.title} {design.hash}: {bundle.bom.sheets} sheet(s), {len(bundle.files)} files; {verdict}")
+    click.echo(f"wrote {bundle.path}")

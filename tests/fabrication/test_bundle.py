@@ -1,0 +1,159 @@
+"""The download bundle and the CLI: contents, rebuildable params, the PDF, BOM totals, bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fabrication.bom import make_bom
+from fabrication.export import bundle as bundle_mod
+from fabrication.export.bundle import export_bundle
+from fabrication.machines import get_machine
+from parametric.app.cli import main
+from parametric.materials import get_material
+
+ROUTER = get_machine("cnc-router-6mm")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, chair):
+    """The default chair exported through the CLI for the 6 mm router: (folder, zip path)."""
+    out = tmp_path_factory.mktemp("bundle")
+    result = CliRunner().invoke(main, ["export", "slice_chair", "--machine", "cnc-router-6mm", "--material",
+                                       "birch-ply", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, out / f"{chair.slug}.zip"
+
+
+def test_bundle_contents_and_params_rebuild_the_hash(exported, chair):
+    out, zpath = exported
+    assert [p.name for p in out.iterdir()] == [zpath.name]  # no temporary file left
+    with zipfile.ZipFile(zpath) as zf:
+        names = {Path(n).name for n in zf.namelist()}
+        params = json.loads(zf.read(f"{chair.slug}/params.json"))
+        bom = zf.read(f"{chair.slug}/bom.csv").decode()
+        readme = zf.read(f"{chair.slug}/README.md").decode()
+        check = json.loads(zf.read(f"{chair.slug}/check.json"))
+    assert {"README.md", "params.json", "slice_chair.step", "slice_chair.stl", "sheet-01.dxf", "sheet-01.svg",
+            "slice_chair-guide.pdf", "bom.csv", "check.json"} <= names
+    from parametric import build_design
+
+    assert build_design("slice_chair", params["params"]).hash == chair.hash == params["hash"]
+    assert "R1 R2 R3" in bom and "cut_time_min" in bom and check["ok"] in (True, False)
+    for words in ("measured thickness 17.7 mm", "router bit 6 mm", "2500 x 1250 mm", "## Assembly", "1. Lay out",
+                  "## Licence"):
+        assert words in readme
+
+
+def test_bom_groups_parts_and_totals_time_and_cost(prepared):
+    machine, design, cuts, sheets = prepared
+    material = get_material("birch-ply")
+    bom = make_bom(design, cuts, sheets, machine, material)
+    assert sum(r.quantity for r in bom.rows) == len(design.parts)
+    assert sorted(lab for r in bom.rows for lab in r.labels) == sorted(p.label for p in design.parts)
+    length = sum(c.outline.length for c in cuts.values())  # exterior + holes
+    assert bom.cut_length == pytest.approx(length, rel=1e-9)
+    pierces = sum(1 + len(c.outline.interiors) for c in cuts.values())
+    t = design.params["thickness"]
+    if machine.is_router:  # sum L * ceil(T / doc) / F + plunges (fabrication-reference.md 2)
+        passes = math.ceil(t / machine.depth_per_pass)
+        expected = length * passes / (machine.feed / 60) + pierces * passes * machine.pierce_time
+    else:  # L / v + pierces
+        expected = length / machine.laser_speed(t) + pierces * machine.pierce_time
+    assert bom.cut_seconds == pytest.approx(expected)
+    w, h = bom.sheet_size
+    assert bom.material_cost == pytest.approx(len(sheets) * w * h / 1e6 * material.price_per_m2)
+    assert 0 < bom.utilisation < 1
+    csv_rows = bom.csv().splitlines()
+    assert csv_rows[0].startswith("part_id,name,labels,quantity,material,thickness_mm")
+
+
+def test_pdf_sheet_pages_are_true_size_and_render(tmp_path, laser_chair):
+    if not shutil.which("pdftoppm") or not shutil.which("pdfinfo"):
+        pytest.skip("pdftoppm/pdfinfo (poppler-utils) not installed; .ci/apt-packages.txt installs them")
+    bundle = export_bundle(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"), tmp_path,
+                           checks=False, layout="rows", render_size=(400, 300))
+    with zipfile.ZipFile(bundle.path) as zf:
+        zf.extractall(tmp_path)
+    pdf = next(tmp_path.rglob("*-guide.pdf"))
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page") and "size" in line)
+    w_pt, h_pt = (float(v) for v in size.split(":")[1].split("pts")[0].split(" x "))
+    sheet = bundle.sheets[0]
+    assert (w_pt * 25.4 / 72, h_pt * 25.4 / 72) == pytest.approx((sheet.width, sheet.height), abs=0.1)
+    subprocess.run(["pdftoppm", "-r", "4", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    steps = 2  # ribs, then slats
+    assert len(list(tmp_path.glob("page*.png"))) == len(bundle.sheets) + 1 + steps
+
+
+def test_inch_bundle_and_a_failure_leaves_nothing(tmp_path, laser_chair, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bundle_mod.pdf, "write_pdf", broken)
+    with pytest.raises(RuntimeError):
+        export_bundle(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"), tmp_path,
+                      checks=False, layout="rows", unit="in")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--machine", "cnc-router-9mm"], ["unknown machine", "cnc-router-6mm"]),
+    (["--machine", "cnc-router-6mm", "--material", "balsa"], ["unknown material", "birch-ply"]),
+    (["--machine", "cnc-router-6mm", "--material", "birch-ply:5"], ["comes in", "18"]),
+    (["--machine", "co2-laser-60w"], ["cuts at most 12 mm"]),
+    (["--machine", "co2-laser-60w", "--material", "birch-ply:4", "--set", "thickness=2.5"], ["thickness", "3 to 30 mm"]),
+])
+def test_bad_export_input_exits_2_and_leaves_nothing(tmp_path, args, words):
+    result = CliRunner().invoke(main, ["export", "slice_chair", *args, "--out", str(tmp_path / "x.zip")])
+    assert result.exit_code == 2, result.output
+    for word in words:
+        assert word in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_must_exist(tmp_path):
+    result = CliRunner().invoke(main, ["export", "slice_chair", "--machine", "cnc-router-6mm",
+                                       "--out", str(tmp_path / "missing" / "x.zip")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("text, field", [
+    ("machines:\n  my-laser:\n    kind: laser\n    bed: [600, 400]\n    kerf: 0.2\n", "spacing"),
+    ("materials:\n  my-ply:\n    density: 600\n    modulus_along: 5000\n    modulus_across: 2500\n"
+     "    strength_along: 40\n", "strength_across"),
+])
+@pytest.mark.parametrize("command", ["export", "machines", "materials"])
+def test_profile_file_with_a_missing_field_names_field_and_file(tmp_path, text, field, command):
+    bad = tmp_path / "shop.yaml"
+    bad.write_text(text)
+    args = {"export": ["export", "slice_chair", "--machine", "cnc-router-6mm", "--out", str(tmp_path / "x.zip")],
+            "machines": ["machines"], "materials": ["materials"]}[command]
+    result = CliRunner().invoke(main, [*args, "--profiles", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "missing" in result.output and field in result.output and str(bad) in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.yaml"]
+
+
+def test_user_profiles_extend_the_lists(tmp_path):
+    shop = tmp_path / "shop.yaml"
+    shop.write_text("machines:\n  my-laser:\n    kind: laser\n    bed: [600, 400]\n    kerf: 0.18\n    spacing: 3\n"
+                    "    margin: 8\n    speed: {3: 12}\n    pierce_time: 0.4\n    svg_colours: ponoko\n")
+    result = CliRunner().invoke(main, ["machines", "--json", "--profiles", str(shop)])
+    machines = {m["name"]: m for m in json.loads(result.output)}
+    assert machines["my-laser"]["colours"]["cut"] == "#0000FF" and "cnc-router-eighth-inch" in machines
+    assert {3.175, 6.0, 6.35} <= {m["tool_diameter"] for m in machines.values() if m["kind"] == "router"}
+    table = CliRunner().invoke(main, ["machines"]).output.splitlines()
+    assert table[0].split()[:3] == ["name", "kind", "bed"] and any("co2-laser-60w" in row for row in table)
+    mats = json.loads(CliRunner().invoke(main, ["materials", "--json"]).output)
+    assert {m["name"] for m in mats} >= {"birch-ply", "mdf", "acrylic"}
+    assert "birch-ply" in CliRunner().invoke(main, ["materials"]).output

@@ -1,0 +1,95 @@
+"""Toolpath preparation measured geometrically: reliefs a round bit can sweep, kerf offsets, labels."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from shapely.geometry import MultiPoint, Polygon, box
+
+from fabrication.lettering import strokes, text_size
+from fabrication.machines import get_machine
+from fabrication.toolpath import (
+    Label,
+    inside_corners,
+    kerf_compensate,
+    label_box,
+    place_label,
+    prepare,
+    relieve,
+)
+
+
+def _swept(void, r):
+    """Where a round tool of radius r can reach inside ``void`` (morphological opening)."""
+    return void.buffer(-r * 0.9999, quad_segs=64).buffer(r * 0.9999, quad_segs=64)
+
+
+@pytest.mark.parametrize("style", ["dogbone", "tbone"])
+@pytest.mark.parametrize("diameter", [3.175, 6.0, 6.35])
+def test_every_inside_corner_lets_the_bit_clear_the_full_slot(chair, diameter, style):
+    """The region a round bit sweeps in the relieved slot covers the sharp-cornered slot as drawn."""
+    r = diameter / 2
+    for part in chair.parts:
+        corners = inside_corners(part.outline)
+        assert len(corners) >= 2, part.name  # every part has a slot (two inside corners each)
+        relieved, circles = relieve(part.outline, diameter, style)
+        assert len(circles) == len(corners)
+        for corner in corners:
+            x, y = corner.vertex
+            window = box(x - 4 * r - 5, y - 4 * r - 5, x + 4 * r + 5, y + 4 * r + 5)
+            sharp = window.difference(part.outline)
+            missed = sharp.difference(_swept(window.difference(relieved), r)).intersection(window.buffer(-2 * r))
+            assert missed.area < 1e-3, (part.name, style, diameter, corner.vertex, missed.area)
+            unrelieved = sharp.difference(_swept(sharp, r)).intersection(window.buffer(-2 * r))
+            assert unrelieved.area > 0.1 * r * r  # without reliefs the bit leaves the corner
+
+
+def test_tbone_cuts_into_one_wall_only():
+    """A T-bone's circle sits on the slot's long wall: it widens the slot sideways, not deeper."""
+    part = box(0, 0, 100, 50).difference(box(40, 20, 58, 50))  # a slot 18 wide, 30 deep, from the top
+    relieved, circles = relieve(part, 6.0, "tbone")
+    assert len(circles) == 2
+    removed = part.difference(relieved)
+    minx, miny, maxx, _ = removed.bounds
+    assert miny >= 20 - 0.051 - 1e-9  # not below the slot bottom (only the clearance)
+    assert minx < 40 - 2.9 and maxx > 58 + 2.9  # half circles into both long walls
+    dog, _ = relieve(part, 6.0, "dogbone")
+    assert part.difference(dog).bounds[1] < 20 - 0.8  # a dogbone cuts 0.29 r into both walls
+
+
+def test_laser_kerf_moves_outlines_out_and_holes_in():
+    part = Polygon(box(0, 0, 100, 60).exterior, [box(20, 20, 40, 40).exterior])
+    k = 0.2
+    comp = kerf_compensate(part, k)
+    assert comp.area == pytest.approx((100 + k) * (60 + k) - (20 - k) ** 2, abs=1e-6)
+    assert comp.bounds == pytest.approx((-k / 2, -k / 2, 100 + k / 2, 60 + k / 2))
+
+
+def test_router_parts_keep_finished_geometry_apart_from_reliefs(chair):
+    part = chair.parts[0]
+    cut = prepare(part, get_machine("cnc-router-6mm"))
+    assert cut.outline.within(part.outline.buffer(1e-6)) and cut.reliefs == len(cut.arcs) > 0
+    assert part.outline.area - cut.outline.area < cut.reliefs * math.pi * 3.05 ** 2
+
+
+def test_labels_fit_shrink_turn_or_are_omitted():
+    big = place_label(box(0, 0, 300, 200), "R1")
+    assert big.height == 20.0 and big.angle == 0.0
+    tall = place_label(box(0, 0, 30, 300), "SH12")  # narrow and tall: the label turns
+    assert tall.angle == 90.0 and tall.height > 8
+    small = place_label(box(0, 0, 40, 12), "S14")  # shrunk to fit
+    assert small is not None and small.height < 10
+    assert label_box(small).buffer(1.0).within(box(0, 0, 40, 12))
+    assert place_label(box(0, 0, 6, 6), "S14") is None  # no room: omitted (the BOM notes it)
+    ring = box(0, 0, 100, 100).difference(box(5, 5, 95, 95))  # a thin frame: the middle is a hole
+    label = place_label(Polygon(ring.exterior, [ring.interiors[0]]), "F1")
+    assert label is None or label_box(label).within(ring)
+
+
+def test_stroke_lettering_stays_in_its_box():
+    label = Label("SH12-B", 10.0, 20.0, 6.0, 90.0)
+    lines = strokes(*label)
+    assert len(lines) > 6 and all(len(line) >= 2 for line in lines)
+    assert label_box(label).buffer(1e-9).covers(MultiPoint([p for line in lines for p in line]))
+    assert text_size(label.text, label.height) == pytest.approx((6 * 5.6 - 1.6, 6.0))  # 4 wide + 1.6 gap per 6
