@@ -49,6 +49,7 @@ class Variants:
     offset: list[tuple[float, float]] = field(default_factory=list)
     tris: np.ndarray | None = None
     tbb: np.ndarray | None = None
+    tri_area: np.ndarray | None = None
     start: np.ndarray | None = None
     end: np.ndarray | None = None
     size: np.ndarray | None = None
@@ -117,6 +118,11 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
         out.by_part.append(np.asarray(ids, dtype=np.int64))
     out.tris = np.concatenate(tris) if tris else np.zeros((0, 3, 2))
     out.tbb = np.concatenate([out.tris.min(axis=1), out.tris.max(axis=1)], axis=1) if tris else np.zeros((0, 4))
+    if tris:
+        e1, e2 = out.tris[:, 1] - out.tris[:, 0], out.tris[:, 2] - out.tris[:, 0]
+        out.tri_area = 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
+    else:
+        out.tri_area = np.zeros(0)
     out.start = np.asarray(starts, dtype=np.int64)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)

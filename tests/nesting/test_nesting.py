@@ -36,7 +36,7 @@ def test_rectangles_need_the_area_lower_bound_of_sheets():
 
 def test_l_shapes_and_triangles_in_a_strip():
     parts = [NestPart("L", L_SHAPE, 4), NestPart("t", Polygon([(0, 0), (60, 0), (0, 50)]), 5)]
-    r = valid(nest_strip(parts, 150, time_limit=1.0, max_rounds=100), 0, 0)
+    r = valid(nest_strip(parts, 150, time_limit=60, max_rounds=10), 0, 0)
     assert r.used_length < sum(p.polygon.area * p.quantity for p in parts) / 150 * 1.6
 
 
@@ -114,12 +114,13 @@ def test_kernel_agrees_with_shapely(a, b):
     assert got == (inter > 0.0)
 
 
-TWIN = ("import numpy as np\nfrom fabrication.nesting import _kernels as K\n"
-        "rng = np.random.default_rng(1)\nout = []\n"
+TWIN = ("import numpy as np\nfrom fabrication.nesting import _kernels as K, _separate as S\n"
+        "rng = np.random.default_rng(1)\nout, depth = [], []\n"
         "for _ in range(300):\n"
         "    a, b = rng.uniform(-10, 10, (3, 2)), rng.uniform(-10, 10, (3, 2))\n"
         "    out.append('1' if K.tri_overlap(a, 0.0, 0.0, b, 1.0, 0.5, K.EPS) else '0')\n"
-        "print(''.join(out), hasattr(K.tri_overlap, 'py_func'))\n")
+        "    depth.append('%.9f' % S.tri_depth(a, 0.0, 0.0, b, 1.0, 0.5, K.EPS))\n"
+        "print(''.join(out), ','.join(depth), hasattr(K.tri_overlap, 'py_func') and hasattr(S.tri_depth, 'py_func'))\n")
 
 
 def test_pure_python_twin_agrees_with_the_numba_kernel():
@@ -128,8 +129,9 @@ def test_pure_python_twin_agrees_with_the_numba_kernel():
         env = {**os.environ, "D4D_NO_NUMBA": flag}
         out = subprocess.run([sys.executable, "-c", TWIN], capture_output=True, text=True, env=env, check=True)
         runs[flag] = out.stdout.split()
-    assert runs["1"][1] == "False" and runs[""][1] == "True"  # really one twin of each kind
+    assert runs["1"][2] == "False" and runs[""][2] == "True"  # really one twin of each kind
     assert runs["1"][0] == runs[""][0] and "1" in runs[""][0] and "0" in runs[""][0]
+    assert runs["1"][1] == runs[""][1]  # the separator's penetration depths too
 
 
 def test_catalogue_presets_nest_at_the_area_bound_in_most_cases():

@@ -1,0 +1,126 @@
+"""Strip compression: shrink the strip, let parts overlap, and separate them again (sparrow-style).
+
+Starting from a feasible layout of length L, each attempt cuts the strip at a random x, slides
+everything right of the cut left by ``step * L`` and asks the separator (``_separate.py``) to
+drive the overlap to zero: iterations of moving colliding items, guided local search weights,
+roll-back to the least-overlapping state after a run of iterations without a new best, and a
+strike per roll-back. A success becomes the new best (and the next, shorter, target); a failure
+halves the step. Bounded by a deadline and, for reproducible runs, a number of attempts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernels as K
+from . import _separate as S
+from .prepare import Variants
+
+#: iterations without a new least overlap before a roll-back (sparrow: 200 exploring, 100 compressing)
+NO_IMPROVE = 60
+#: roll-backs before an attempt is given up (sparrow: 3 exploring, 5 compressing)
+STRIKES = 3
+#: samples per move: across the container and around the item (sparrow: 50 and 25)
+N_CONTAINER, N_FOCUS = 50, 25
+#: first shrink step and the smallest one, as fractions of the length
+FIRST_STEP, LAST_STEP = 0.01, 0.001
+
+
+@dataclass
+class StripState:
+    """A layout in a strip: variant, x, y per item (local origins, strip coordinates)."""
+
+    var: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    def copy(self) -> StripState:
+        """An independent copy."""
+        return StripState(self.var.copy(), self.x.copy(), self.y.copy())
+
+    def length(self, v: Variants) -> float:
+        """Used length: the largest right edge."""
+        return float((self.x + v.size[self.var, 0]).max()) if len(self.x) else 0.0
+
+
+class Compressor:
+    """Separator-driven strip shrinking for items ``parts[k]`` (part index per item) of height ``height``."""
+
+    def __init__(self, v: Variants, parts: list[int], height: float, seed: int = 0):
+        self.v = v
+        self.height = height
+        self.rng = np.random.default_rng(seed)
+        K.seed(seed)
+        rows = [v.by_part[p] for p in parts]
+        self.n_allowed = np.array([len(r) for r in rows], dtype=np.int64)
+        self.allowed = np.zeros((len(rows), max(self.n_allowed, default=1)), dtype=np.int64)
+        for k, r in enumerate(rows):
+            self.allowed[k, :len(r)] = r
+        self.troot = np.sqrt(v.tri_area)
+        self.iterations = 0
+
+    def _args(self):
+        v = self.v
+        return v.tris, v.tbb, self.troot, v.start, v.end, v.size, K.EPS
+
+    def separate(self, state: StripState, length: float, deadline: float) -> bool:
+        """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success."""
+        n = len(state.x)
+        tris, tbb, troot, start, end, size, eps = self._args()
+        ov = S.overlap_matrix(state.var, state.x, state.y, n, tris, tbb, troot, start, end, size, eps)
+        total = ov.sum() / 2
+        if total == 0.0:
+            return True
+        w = np.ones((n, n))
+        best, best_total, stale, strikes = state.copy(), total, 0, 0
+        while time.monotonic() < deadline:
+            total = S.sep_iteration(self.allowed, self.n_allowed, state.var, state.x, state.y, n, w, ov, length,
+                                    self.height, tris, tbb, troot, start, end, size, eps, N_CONTAINER, N_FOCUS)
+            self.iterations += 1
+            if total == 0.0:
+                return True
+            if total < best_total:
+                if total < 0.98 * best_total:
+                    stale, strikes = 0, 0
+                best, best_total = state.copy(), total
+            else:
+                stale += 1
+            if stale >= NO_IMPROVE:
+                strikes += 1
+                if strikes >= STRIKES:
+                    break
+                stale = 0
+                state.var[:], state.x[:], state.y[:] = best.var, best.x, best.y
+                ov = S.overlap_matrix(state.var, state.x, state.y, n, tris, tbb, troot, start, end, size, eps)
+        return False
+
+    def shrink(self, state: StripState, step: float) -> tuple[StripState, float]:
+        """A copy of ``state`` in a strip ``step`` shorter: parts right of a random cut slide left."""
+        size = self.v.size
+        length = state.length(self.v)
+        target = length * (1.0 - step)
+        out = state.copy()
+        cut = self.rng.uniform(0.0, length)
+        centre = out.x + size[out.var, 0] / 2
+        out.x[centre > cut] -= length - target
+        out.x = np.clip(out.x, 0.0, np.maximum(target - size[out.var, 0], 0.0))
+        return out, target
+
+    def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
+            progress: Callable[[float], None] | None = None) -> StripState:
+        """Shrink and separate until the deadline (or ``max_attempts``); returns the shortest legal layout."""
+        best, step, attempts = state.copy(), FIRST_STEP, 0
+        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
+            attempts += 1
+            trial, target = self.shrink(best, step)
+            if self.separate(trial, target, deadline):
+                best = trial
+                if progress:
+                    progress(best.length(self.v))
+            else:
+                step = step / 2 if step / 2 >= LAST_STEP else FIRST_STEP / 2
+        return best

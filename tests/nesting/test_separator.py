@@ -1,0 +1,90 @@
+"""The overlap-minimising separator and strip compression (``_separate.py``, ``compress.py``)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import MultiPoint, Polygon, box
+
+from fabrication.nesting import NestPart, nest_strip, validate
+from fabrication.nesting import _kernels as K
+from fabrication.nesting import _separate as S
+from fabrication.nesting.compress import Compressor, StripState
+from fabrication.nesting.prepare import build_variants
+
+L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
+
+
+def overlap(v, a, b):
+    """Overlap amount and collision verdict of variant 0 at a and variant 1 at b."""
+    args = (v.tris, v.tbb, np.sqrt(v.tri_area), v.start, v.end, v.size, K.EPS)
+    q = S.pair_overlap(0, a[0], a[1], 1, b[0], b[1], *args, 1e300)
+    hit = K.pair_collides(0, a[0], a[1], 1, b[0], b[1], v.tris, v.tbb, v.start, v.end, v.size, K.EPS)
+    return q, hit
+
+
+points = st.lists(st.tuples(st.floats(0, 60), st.floats(0, 60)), min_size=4, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(points, points, st.floats(-40, 40), st.floats(-40, 40))
+def test_overlap_amount_is_zero_exactly_when_there_is_no_collision(a, b, dx, dy):
+    """The separator's measure and the construction's collision test never disagree, so a
+    layout the separator calls overlap-free is one the collision test accepts, and vice versa."""
+    pa, pb = MultiPoint(a).convex_hull, MultiPoint(b).convex_hull
+    if pa.geom_type != "Polygon" or pb.geom_type != "Polygon" or min(pa.area, pb.area) < 1.0:
+        return
+    v = build_variants([NestPart("a", pa, 1, (0.0,)), NestPart("b", pb, 1, (0.0,))], 0.0)
+    q, hit = overlap(v, (0.0, 0.0), (dx, dy))
+    assert (q > 0.0) == hit
+    assert q >= 0.0
+
+
+def test_overlap_grows_as_parts_slide_into_each_other():
+    v = build_variants([NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", box(0, 0, 50, 50), 1, (0.0,))], 0.0)
+    amounts = [overlap(v, (0.0, 0.0), (x, 0.0))[0] for x in (120, 110, 90, 70)]
+    assert amounts[0] == 0.0  # touching is legal
+    assert all(a < b for a, b in zip(amounts, amounts[1:]))
+
+
+def compressor(parts, height, seed=0):
+    items = [pi for pi, p in enumerate(parts) for _ in range(p.quantity)]
+    v = build_variants(parts, 0.0)
+    return v, Compressor(v, items, height, seed), items
+
+
+def test_separator_pulls_a_pile_apart():
+    parts = [NestPart("r", box(0, 0, 60, 30), 6)]
+    v, comp, items = compressor(parts, 100)
+    n = len(items)
+    pile = StripState(np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))  # all six on one spot
+    assert comp.separate(pile, 240.0, time.monotonic() + 30)
+    args = (v.tris, v.tbb, np.sqrt(v.tri_area), v.start, v.end, v.size, K.EPS)
+    assert not S.overlap_matrix(pile.var, pile.x, pile.y, n, *args).any()
+    assert pile.length(v) <= 240.0 + 1e-9 and (pile.y + v.size[pile.var, 1]).max() <= 100.0 + 1e-9
+
+
+def test_separator_gives_up_when_the_strip_is_too_short():
+    parts = [NestPart("sq", box(0, 0, 100, 100), 2, (0.0,))]
+    v, comp, items = compressor(parts, 100)
+    state = StripState(np.zeros(2, dtype=np.int64), np.array([0.0, 50.0]), np.zeros(2))
+    assert not comp.separate(state, 150.0, time.monotonic() + 30)  # two squares need 200 mm
+
+
+def test_compression_shortens_the_strip_and_is_reproducible():
+    parts = [NestPart("L", L_SHAPE, 4), NestPart("t", Polygon([(0, 0), (60, 0), (0, 50)]), 5),
+             NestPart("r", box(0, 0, 70, 25), 4)]
+    base = validate_strip(nest_strip(parts, 150, improve=False))
+    runs = [validate_strip(nest_strip(parts, 150, time_limit=60, max_rounds=12, seed=3)) for _ in range(2)]
+    assert runs[0].sheets[0].placements == runs[1].sheets[0].placements
+    assert runs[0].used_length < 0.95 * base.used_length
+    assert len(runs[0].history) >= 2  # every success is reported
+
+
+def validate_strip(result):
+    found = validate.problems(result, spacing=0.0, margin=0.0)
+    assert found == [], found
+    return result
