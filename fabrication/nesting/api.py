@@ -13,8 +13,8 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .prepare import NestPart, Stock, Variants, build_variants, check_fits, check_inputs
 from .compress import Compressor, StripState
+from .prepare import NestPart, Stock, Variants, build_variants, check_fits, check_inputs
 from .search import Engine
 
 

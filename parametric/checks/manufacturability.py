@@ -7,6 +7,7 @@ laser widths >= T; parts under 6 mm can drop through a laser bed (Ponoko).
 from __future__ import annotations
 
 import numpy as np
+import shapely
 from shapely.geometry import LineString
 
 from ..design import Design, Joint
@@ -35,6 +36,24 @@ def neck_width(part: FlatPart, limit: float) -> float | None:
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if splits(mid) else (mid, hi)
     return lo
+
+
+#: a thin piece counts as a strip (a tooth between slots, a finger) when its area is at least
+#: this many limit^2: a square corner's rounding loses ~0.05 limit^2 (ours)
+STRIP_AREA = 0.5
+
+
+def strip_width(part: FlatPart, limit: float) -> float | None:
+    """Width of the narrowest strip (a tooth, finger or web the part keeps, but narrower than
+    ``limit``), else None. Found by a morphological opening: what a round ``limit`` cannot reach
+    into, with more area than ``STRIP_AREA * limit**2`` (so rounded-off corners do not count),
+    measured by its largest inscribed circle."""
+    opened = part.outline.buffer(-limit / 2, join_style="round").buffer(limit / 2, join_style="round")
+    lost = part.outline.difference(opened.buffer(1e-6))
+    pieces = [g for g in getattr(lost, "geoms", [lost]) if g.geom_type == "Polygon" and g.area > STRIP_AREA * limit**2]
+    if not pieces:
+        return None
+    return min(2.0 * shapely.maximum_inscribed_circle(g, limit / 200).length for g in pieces)
 
 
 def _line(part: FlatPart, joint: Joint, s0: float, s1: float) -> LineString:
@@ -106,6 +125,11 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
             out.append(Finding("MFG-NECK", "error", f"{part.name} has a neck only {neck:.1f} mm wide; a "
                                f"{tool_diameter:g} mm tool needs {limit:.1f} mm to keep it strong and whole",
                                part.name, neck, limit, neck - limit, "mm"))
+        elif (strip := strip_width(part, limit)) is not None:
+            out.append(Finding("MFG-STRIP", "warning", f"{part.name} has a strip (e.g. a tooth between slots) only "
+                               f"{strip:.1f} mm wide; with a {tool_diameter:g} mm tool, {limit:.1f} mm cuts cleanly "
+                               "and does not snap off: space the joints further apart or use fewer of them",
+                               part.name, strip, limit, strip - limit, "mm"))
         w, h = sorted(part.size)
         if w < SLIVER_MM:
             out.append(Finding("MFG-SLIVER", "warning", f"{part.name} is only {w:.1f} mm across: small parts drop "
@@ -126,7 +150,7 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
         out.append(Finding("MFG-DISCONNECTED", "error", f"{', '.join(loose)} not joined to the rest of the product",
                            ", ".join(loose), float(len(groups)), 1.0, 1.0 - len(groups), "groups"))
     codes = {f.code for f in out}
-    for code, what in (("MFG-NECK", "necks and strips"), ("MFG-SLOT-DEPTH", "material under every slot"),
+    for code, what in (("MFG-NECK", "necks"), ("MFG-STRIP", "teeth and strips"), ("MFG-SLOT-DEPTH", "material under every slot"),
                        ("MFG-SHEET", "every part fits a sheet"), ("MFG-SLIDE", "every cross-lap slides together"),
                        ("MFG-DISCONNECTED", "all parts joined")):
         if code not in codes:

@@ -15,7 +15,8 @@ from parametric.joinery import cross_lap
 from parametric.mesh import part_mesh, to_manifold
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Length
-from parametric.part import Frame
+from parametric.checks.manufacturability import strip_width
+from parametric.part import FlatPart, Frame
 
 RHO = 685.0  # birch-ply, kg/m^3
 
@@ -73,7 +74,7 @@ def test_default_chair_passes_with_measured_margins(chair):
     report = run_checks(chair)
     assert report.ok, format_table(report)
     codes = {f.code for f in report.findings}
-    assert {"MASS", "STAB-SEATED", "STAB-FRONT", "STAB-REAR", "STAB-SIDE", "OVLP", "MFG-NECK", "MFG-SLIDE",
+    assert {"MASS", "STAB-SEATED", "STAB-FRONT", "STAB-REAR", "STAB-SIDE", "OVLP", "MFG-NECK", "MFG-STRIP", "MFG-SLIDE",
             "STR-DEFLECT", "STR-STRESS"} <= codes
     for f in report.findings:
         if f.code.startswith(("STAB", "STR")):
@@ -141,6 +142,28 @@ def test_missing_density_and_thin_part_are_findings():
     report = run_checks(Odd.design())
     assert report.by_code("MAT-DENSITY")[0].severity == "error"
     assert report.by_code("MFG-THICKNESS")[0].part == "foil"
+
+
+def comb(tooth: float) -> FlatPart:
+    """A 300 x 100 plate with four 12 mm slots 40 mm deep from its top, ``tooth`` mm apart."""
+    outline = box(0, 0, 300, 100)
+    for k in range(4):
+        x = 100 + k * (12 + tooth)
+        outline = outline.difference(box(x, 60, x + 12, 101))
+    return FlatPart("comb", outline, 12.0)
+
+
+def test_thin_teeth_between_slots_are_found_and_measured():
+    """An erosion test only sees necks that split a part; teeth between slots shrink away whole.
+    The opening test measures them (reference: bridges >= max(2 x bit, T) on a router)."""
+    assert strip_width(comb(8.0), 12.0) == pytest.approx(8.0, abs=0.1)
+    assert strip_width(comb(14.0), 12.0) is None
+    assert strip_width(FlatPart("plain", box(0, 0, 300, 100), 12.0), 12.0) is None
+    many = build_design("slice_chair", slat_count=22, slat_depth=50, rib_depth=65)  # 17.7 mm ply
+    strip = run_checks(many, families=("manufacturability",)).by_code("MFG-STRIP")[0]
+    assert strip.severity == "warning" and strip.part.startswith("rib") and strip.margin < 0
+    assert run_checks(build_design("slice_chair"), families=("manufacturability",)).by_code("MFG-STRIP")[0].severity \
+        == "pass"
 
 
 def test_part_larger_than_any_sheet():

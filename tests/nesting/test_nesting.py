@@ -15,7 +15,7 @@ from shapely.geometry import Polygon, box
 
 from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
-from fabrication.nesting.api import Placement, SheetResult, NestResult
+from fabrication.nesting.api import NestResult, Placement, SheetResult
 from parametric.errors import FabricationError
 
 L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
@@ -55,7 +55,7 @@ def test_grain_bound_parts_keep_their_rotation():
 
 def test_same_seed_same_layout():
     parts = [NestPart("L", L_SHAPE, 5), NestPart("r", box(0, 0, 70, 30), 6)]
-    run = lambda seed: nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, seed=seed,  # noqa: E731
+    run = lambda seed: nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, seed=seed,
                             max_rounds=40)
     a, b = run(7), run(7)
     assert [s.placements for s in a.sheets] == [s.placements for s in b.sheets]

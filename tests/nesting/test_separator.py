@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -47,7 +48,7 @@ def test_overlap_grows_as_parts_slide_into_each_other():
     v = build_variants([NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", box(0, 0, 50, 50), 1, (0.0,))], 0.0)
     amounts = [overlap(v, (0.0, 0.0), (x, 0.0))[0] for x in (120, 110, 90, 70)]
     assert amounts[0] == 0.0  # touching is legal
-    assert all(a < b for a, b in zip(amounts, amounts[1:]))
+    assert all(a < b for a, b in itertools.pairwise(amounts))
 
 
 def compressor(parts, height, seed=0):
@@ -69,7 +70,7 @@ def test_separator_pulls_a_pile_apart():
 
 def test_separator_gives_up_when_the_strip_is_too_short():
     parts = [NestPart("sq", box(0, 0, 100, 100), 2, (0.0,))]
-    v, comp, items = compressor(parts, 100)
+    _, comp, _ = compressor(parts, 100)
     state = StripState(np.zeros(2, dtype=np.int64), np.array([0.0, 50.0]), np.zeros(2))
     assert not comp.separate(state, 150.0, time.monotonic() + 30)  # two squares need 200 mm
 
