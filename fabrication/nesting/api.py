@@ -13,7 +13,7 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .compress import Compressor, StripState
+from .compress import Compressor, StripState, compress_last_sheet, drop_last_sheet
 from .prepare import NestPart, Stock, Variants, build_variants, check_fits, check_inputs
 from .search import Engine
 
@@ -84,6 +84,34 @@ def _result(sheets, parts: list[NestPart], stock: list[Stock], variants: Variant
     return NestResult(out, {p.id: p for p in parts}, elapsed)
 
 
+def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int, seed: int, order: list[int],
+             max_rounds: int | None, tick: Callable[[float, tuple], None]):
+    """The improvement phases: 40 % order hill-climbing and ruin-and-recreate, then (until 75 %)
+    attempts to empty the last sheet into the others with the separator while the sheet count is
+    above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
+    phases are bounded by work (rounds, three emptying attempts, rounds / 4 compression
+    attempts) instead of by their share of the time."""
+    end = start + time_limit
+    timed = max_rounds is None
+
+    def until(share: float) -> float:
+        return start + share * time_limit if timed else end
+
+    sheets = engine.improve(sheets, until(0.4), lower, tick, order, max_rounds)
+    tries = 0
+    while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < 3):
+        tries += 1
+        fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries)
+        if fewer is not None:
+            sheets = fewer
+            tick(time.monotonic(), engine.objective(sheets))
+    before = engine.objective(sheets)
+    sheets = compress_last_sheet(engine, sheets, end, seed, None if timed else max(1, max_rounds // 4))
+    if engine.objective(sheets) < before:
+        tick(time.monotonic(), engine.objective(sheets))
+    return sheets
+
+
 def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, margin: float = 15.0,
          time_limit: float = 5.0, seed: int = 0, samples: int = 60, improve: bool = True,
          max_rounds: int | None = None, progress: Callable[[float, int, float], None] | None = None) -> NestResult:
@@ -130,7 +158,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
             if progress:
                 progress(now - start, *obj)
 
-        sheets = engine.improve(sheets, start + time_limit, lower, tick, order, max_rounds)
+        sheets = _improve(engine, sheets, start, time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, stock, variants, items, inset, time.monotonic() - start)
     result.history = history
     return result

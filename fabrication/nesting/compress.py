@@ -124,3 +124,52 @@ class Compressor:
             else:
                 step = step / 2 if step / 2 >= LAST_STEP else FIRST_STEP / 2
         return best
+
+
+def _state(sheet: list[tuple[int, int, float, float]]) -> StripState:
+    return StripState(np.array([p[1] for p in sheet], dtype=np.int64), np.array([p[2] for p in sheet], dtype=float),
+                      np.array([p[3] for p in sheet], dtype=float))
+
+
+def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
+    return [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, state.var, state.x, state.y)]
+
+
+def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None) -> list:
+    """Shorten the used length of the last sheet by strip compression (its box height is the strip)."""
+    if not sheets or len(sheets[-1]) < 2:
+        return sheets
+    box = engine.sheet_box(len(sheets) - 1, len(sheets), None)
+    last = sorted(sheets[-1], key=lambda p: p[0])
+    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed)
+    best = comp.run(_state(last), deadline, max_attempts)
+    return [*sheets[:-1], _placed(last, best)]
+
+
+def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | None:
+    """Move the last sheet's parts onto the others (largest first, each to the sheet with the most
+    free area, at a random spot) and separate every sheet that received parts; the layout with
+    one sheet fewer, or None when some sheet cannot be separated before the deadline."""
+    rng = np.random.default_rng(seed)
+    rest = [sorted(s, key=lambda p: p[0]) for s in sheets[:-1]]
+    boxes = [engine.sheet_box(k, len(rest), None) for k in range(len(rest))]
+    free = [float((b[2] - b[0]) * (b[3] - b[1])) - sum(engine.area[p[0]] for p in s) for b, s in zip(boxes, rest)]
+    moved = sorted(sheets[-1], key=lambda p: -engine.area[p[0]])
+    if sum(engine.area[p[0]] for p in moved) > sum(free):
+        return None
+    size = engine.v.size
+    for item, *_ in moved:
+        k = int(np.argmax(free))
+        free[k] -= engine.area[item]
+        v = int(rng.choice(engine.v.by_part[engine.items[item]]))
+        x = rng.uniform(0.0, max(boxes[k][2] - size[v, 0], 0.0))
+        y = rng.uniform(0.0, max(boxes[k][3] - size[v, 1], 0.0))
+        rest[k].append((item, v, x, y))
+    out = []
+    for k, (sheet, b) in enumerate(zip(rest, boxes)):
+        comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k)
+        state = _state(sheet)
+        if not comp.separate(state, float(b[2]), deadline):
+            return None
+        out.append(_placed(sheet, state))
+    return out

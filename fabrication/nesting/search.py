@@ -51,7 +51,7 @@ class Engine:
         for item in order:
             done = False
             for k, sheet in enumerate(sheets):
-                box = self._box(k, len(sheets), last_x1)
+                box = self.sheet_box(k, len(sheets), last_x1)
                 got = self._insert(item, sheet, box)
                 if got is not None:
                     sheet.append(got)
@@ -61,13 +61,14 @@ class Engine:
                 if cap is not None and len(sheets) >= cap:
                     return False
                 sheets.append([])
-                got = self._insert(item, sheets[-1], self._box(len(sheets) - 1, len(sheets), None))
+                got = self._insert(item, sheets[-1], self.sheet_box(len(sheets) - 1, len(sheets), None))
                 if got is None:
                     return False
                 sheets[-1].append(got)
         return True
 
-    def _box(self, k: int, n: int, last_x1: float | None) -> np.ndarray:
+    def sheet_box(self, k: int, n: int, last_x1: float | None = None) -> np.ndarray:
+        """The usable box of sheet k of n (the last one cut at ``last_x1``)."""
         box = self.boxes[min(k, len(self.boxes) - 1)].copy()
         if last_x1 is not None and k == n - 1:
             box[2] = min(box[2], last_x1)
