@@ -1,9 +1,10 @@
 """numba kernels of the nesting engine, on plain numpy arrays (the only module importing numba).
 
 Geometry: every *variant* (one part at one rotation, inflated by half the spacing) is a set of
-triangles in variant-local coordinates, its bounding box ``[0, w] x [0, h]``. A placement puts
-the variant's local origin at ``(x, y)``. Two variants collide when some pair of their triangles
-overlaps by more than ``EPS`` on every separating axis, so touching is legal.
+convex pieces in variant-local coordinates, its bounding box ``[0, w] x [0, h]``; the arrays
+travel together as the tuple ``geo`` (``prepare.Variants.geo``). A placement puts the variant's
+local origin at ``(x, y)``. Two variants collide when some pair of their pieces overlaps by more
+than ``EPS`` on every separating axis (both pieces' edge normals), so touching is legal.
 
 With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference twin).
 """
@@ -15,7 +16,7 @@ import os
 import numpy as np
 
 if os.environ.get("D4D_NO_NUMBA"):
-    def njit(*args, **kwargs):  # noqa: D103 - pure-Python twin
+    def njit(*args, **kwargs):
         return args[0] if args and callable(args[0]) else (lambda f: f)
 else:
     from numba import njit
@@ -30,62 +31,78 @@ def seed(value):
 
 
 @njit(cache=True)
-def tri_overlap(a, ax, ay, b, bx, by, eps):
-    """True when triangle ``a`` (3x2, offset ax, ay) and ``b`` overlap by more than eps (SAT)."""
-    for t in range(2):
-        p = a if t == 0 else b
-        for i in range(3):
-            j = (i + 1) % 3
-            nx = -(p[j, 1] - p[i, 1])
-            ny = p[j, 0] - p[i, 0]
-            norm = np.sqrt(nx * nx + ny * ny)
-            if norm == 0.0:
+def piece_depth(geo, i, ax, ay, j, bx, by, eps):
+    """Penetration depth of convex pieces i (offset ax, ay) and j (offset bx, by): the smallest
+    overlap of their projections over both pieces' edge normals, or 0 when some axis separates
+    them (overlap <= eps), so touching and collinear edges are legal.
+
+    On its own edge's outward normal a piece reaches furthest at that edge and least at
+    ``vlow`` (precomputed), so only the other piece's vertices are projected."""
+    verts, vnorm, vlow, pstart, pend = geo[0], geo[1], geo[9], geo[2], geo[3]
+    depth = 1e300
+    for side in range(2):
+        p, q = (i, j) if side == 0 else (j, i)
+        # offset of q relative to p
+        dx, dy = (bx - ax, by - ay) if side == 0 else (ax - bx, ay - by)
+        for k in range(pstart[p], pend[p]):
+            nx, ny = vnorm[k, 0], vnorm[k, 1]
+            if nx == 0.0 and ny == 0.0:
                 continue
-            nx /= norm
-            ny /= norm
-            amin = 1e300
-            amax = -1e300
-            bmin = 1e300
-            bmax = -1e300
-            for k in range(3):
-                pa = (a[k, 0] + ax) * nx + (a[k, 1] + ay) * ny
-                pb = (b[k, 0] + bx) * nx + (b[k, 1] + by) * ny
-                amin = min(amin, pa)
-                amax = max(amax, pa)
-                bmin = min(bmin, pb)
-                bmax = max(bmax, pb)
-            if amax - bmin <= eps or bmax - amin <= eps:
-                return False
-    return True
+            phigh = verts[k, 0] * nx + verts[k, 1] * ny
+            qlow = 1e300
+            qhigh = -1e300
+            for m in range(pstart[q], pend[q]):
+                d = verts[m, 0] * nx + verts[m, 1] * ny
+                qlow = min(qlow, d)
+                qhigh = max(qhigh, d)
+            shift = dx * nx + dy * ny
+            o = min(phigh - qlow - shift, qhigh + shift - vlow[k])
+            if o <= eps:
+                return 0.0
+            depth = min(depth, o)
+    return depth
 
 
 @njit(cache=True)
-def pair_collides(va, xa, ya, vb, xb, yb, tris, tbb, start, end, size, eps):
-    """True when variant va at (xa, ya) and vb at (xb, yb) overlap."""
+def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
+    """Overlap of variant va at (xa, ya) and vb at (xb, yb): the sum over colliding piece pairs of
+    penetration depth x the square root of the smaller piece's area (mm^2); with ``first`` it
+    returns at the first colliding pair (a collision test)."""
+    pbb, proot, start, end, size = geo[4], geo[5], geo[6], geo[7], geo[8]
     if xa + size[va, 0] <= xb + eps or xb + size[vb, 0] <= xa + eps:
-        return False
+        return 0.0
     if ya + size[va, 1] <= yb + eps or yb + size[vb, 1] <= ya + eps:
-        return False
+        return 0.0
+    total = 0.0
     for i in range(start[va], end[va]):
-        ix0 = tbb[i, 0] + xa
-        iy0 = tbb[i, 1] + ya
-        ix1 = tbb[i, 2] + xa
-        iy1 = tbb[i, 3] + ya
+        ix0 = pbb[i, 0] + xa
+        iy0 = pbb[i, 1] + ya
+        ix1 = pbb[i, 2] + xa
+        iy1 = pbb[i, 3] + ya
         for j in range(start[vb], end[vb]):
-            if ix1 <= tbb[j, 0] + xb + eps or tbb[j, 2] + xb <= ix0 + eps:
+            if ix1 <= pbb[j, 0] + xb + eps or pbb[j, 2] + xb <= ix0 + eps:
                 continue
-            if iy1 <= tbb[j, 1] + yb + eps or tbb[j, 3] + yb <= iy0 + eps:
+            if iy1 <= pbb[j, 1] + yb + eps or pbb[j, 3] + yb <= iy0 + eps:
                 continue
-            if tri_overlap(tris[i], xa, ya, tris[j], xb, yb, eps):
-                return True
-    return False
+            d = piece_depth(geo, i, xa, ya, j, xb, yb, eps)
+            if d > 0.0:
+                total += d * min(proot[i], proot[j])
+                if first:
+                    return total
+    return total
 
 
 @njit(cache=True)
-def collides(v, x, y, pv, px, py, n, tris, tbb, start, end, size, eps):
+def pair_collides(geo, va, xa, ya, vb, xb, yb, eps):
+    """True when variant va at (xa, ya) and vb at (xb, yb) overlap."""
+    return pair_depth(geo, va, xa, ya, vb, xb, yb, eps, True) > 0.0
+
+
+@njit(cache=True)
+def collides(geo, v, x, y, pv, px, py, n, eps):
     """True when variant v at (x, y) overlaps any of the first n placed items (pv, px, py)."""
     for k in range(n):
-        if pair_collides(v, x, y, pv[k], px[k], py[k], tris, tbb, start, end, size, eps):
+        if pair_collides(geo, v, x, y, pv[k], px[k], py[k], eps):
             return True
     return False
 
@@ -96,7 +113,7 @@ def _fits(v, x, y, x0, y0, x1, y1, size):
 
 
 @njit(cache=True)
-def best_position(variants, box, pv, px, py, n, tris, tbb, start, end, size, samples, eps):
+def best_position(geo, variants, box, pv, px, py, n, samples, eps):
     """Bottom-left search for one item: random samples, then coordinate descent towards the origin.
 
     Args:
@@ -105,6 +122,7 @@ def best_position(variants, box, pv, px, py, n, tris, tbb, start, end, size, sam
     Returns:
         ``(variant, x, y, score)``; variant -1 when nothing fits.
     """
+    size = geo[8]
     x0, y0, x1, y1 = box[0], box[1], box[2], box[3]
     used = x0
     for k in range(n):
@@ -125,9 +143,8 @@ def best_position(variants, box, pv, px, py, n, tris, tbb, start, end, size, sam
             else:  # sample where the layout is, plus one part's width beyond it
                 x = x0 + np.random.random() * (min(x1, used + w) - x0 - w)
                 y = y0 + np.random.random() * (y1 - y0 - h)
-                if x < x0:
-                    x = x0
-            if collides(v, x, y, pv, px, py, n, tris, tbb, start, end, size, eps):
+                x = max(x, x0)
+            if collides(geo, v, x, y, pv, px, py, n, eps):
                 continue
             step = 0.5 * max(w, h)
             while step > 1e-3 * max(w, h):
@@ -135,12 +152,9 @@ def best_position(variants, box, pv, px, py, n, tris, tbb, start, end, size, sam
                 for d in range(3):
                     nx = x - step if d != 1 else x
                     ny = y - step if d != 0 else y
-                    if nx < x0:
-                        nx = x0
-                    if ny < y0:
-                        ny = y0
-                    if (nx != x or ny != y) and not collides(v, nx, ny, pv, px, py, n, tris, tbb, start, end,
-                                                             size, eps):
+                    nx = max(nx, x0)
+                    ny = max(ny, y0)
+                    if (nx != x or ny != y) and not collides(geo, v, nx, ny, pv, px, py, n, eps):
                         x, y = nx, ny
                         moved = True
                         break

@@ -5,10 +5,11 @@ colliding item, in random order, to the spot where its weighted overlap with the
 smallest (random samples across the container and around the item, refined by coordinate
 descent), then raises the weights of the pairs that still collide (guided local search).
 
-Overlap of two placed variants is the sum, over their triangle pairs that collide, of the
-triangles' penetration depth (the smallest overlap over the separating axes) times the square
-root of the smaller triangle's area: mm^2, zero exactly when ``_kernels.pair_collides`` is False
-(the same ``eps``, the same axes), so a zero-overlap layout is a legal one.
+Overlap of two placed variants is ``_kernels.pair_depth``: the sum, over their convex piece
+pairs that collide, of the pieces' penetration depth (the smallest overlap over the separating
+axes) times the square root of the smaller piece's area, in mm^2. It is zero exactly when
+``_kernels.pair_collides`` is False (the same code, the same ``eps``), so a zero-overlap layout
+is a legal one.
 
 Items stay inside the container by construction: a variant's bounding box ``[0, w] x [0, h]``
 is only ever placed inside ``[0, L] x [0, H]``.
@@ -18,77 +19,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels import njit
+from ._kernels import njit, pair_depth
 
 
 @njit(cache=True)
-def tri_depth(a, ax, ay, b, bx, by, eps):
-    """Penetration depth of triangles ``a`` and ``b`` (offsets applied): the smallest overlap of
-    their projections over the six edge normals, or 0 when some axis separates them by eps."""
-    depth = 1e300
-    for t in range(2):
-        p = a if t == 0 else b
-        for i in range(3):
-            j = (i + 1) % 3
-            nx = -(p[j, 1] - p[i, 1])
-            ny = p[j, 0] - p[i, 0]
-            norm = np.sqrt(nx * nx + ny * ny)
-            if norm == 0.0:
-                continue
-            nx /= norm
-            ny /= norm
-            amin = 1e300
-            amax = -1e300
-            bmin = 1e300
-            bmax = -1e300
-            for k in range(3):
-                pa = (a[k, 0] + ax) * nx + (a[k, 1] + ay) * ny
-                pb = (b[k, 0] + bx) * nx + (b[k, 1] + by) * ny
-                amin = min(amin, pa)
-                amax = max(amax, pa)
-                bmin = min(bmin, pb)
-                bmax = max(bmax, pb)
-            o = min(amax - bmin, bmax - amin)
-            if o <= eps:
-                return 0.0
-            depth = min(depth, o)
-    return depth
-
-
-@njit(cache=True)
-def pair_overlap(va, xa, ya, vb, xb, yb, tris, tbb, troot, start, end, size, eps, cap):
-    """Overlap amount (mm^2) of variant va at (xa, ya) and vb at (xb, yb); stops early past cap."""
-    if xa + size[va, 0] <= xb + eps or xb + size[vb, 0] <= xa + eps:
-        return 0.0
-    if ya + size[va, 1] <= yb + eps or yb + size[vb, 1] <= ya + eps:
-        return 0.0
-    total = 0.0
-    for i in range(start[va], end[va]):
-        ix0 = tbb[i, 0] + xa
-        iy0 = tbb[i, 1] + ya
-        ix1 = tbb[i, 2] + xa
-        iy1 = tbb[i, 3] + ya
-        for j in range(start[vb], end[vb]):
-            if ix1 <= tbb[j, 0] + xb + eps or tbb[j, 2] + xb <= ix0 + eps:
-                continue
-            if iy1 <= tbb[j, 1] + yb + eps or tbb[j, 3] + yb <= iy0 + eps:
-                continue
-            d = tri_depth(tris[i], xa, ya, tris[j], xb, yb, eps)
-            if d > 0.0:
-                total += d * min(troot[i], troot[j])
-                if total > cap:
-                    return total
-    return total
-
-
-@njit(cache=True)
-def item_score(i, v, x, y, var, px, py, n, w, tris, tbb, troot, start, end, size, eps, cap):
+def item_score(geo, i, v, x, y, var, px, py, n, w, eps, cap):
     """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap."""
     total = 0.0
     for j in range(n):
         if j == i:
             continue
-        o = pair_overlap(v, x, y, var[j], px[j], py[j], tris, tbb, troot, start, end, size, eps, 1e300)
+        o = pair_depth(geo, v, x, y, var[j], px[j], py[j], eps, False)
         if o > 0.0:
             total += w[i, j] * o
             if total > cap:
@@ -97,41 +38,40 @@ def item_score(i, v, x, y, var, px, py, n, w, tris, tbb, troot, start, end, size
 
 
 @njit(cache=True)
-def overlap_matrix(var, px, py, n, tris, tbb, troot, start, end, size, eps):
+def overlap_matrix(geo, var, px, py, n, eps):
     """Symmetric matrix of unweighted pair overlaps of the first n items."""
     ov = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            o = pair_overlap(var[i], px[i], py[i], var[j], px[j], py[j], tris, tbb, troot, start, end, size, eps,
-                             1e300)
+            o = pair_depth(geo, var[i], px[i], py[i], var[j], px[j], py[j], eps, False)
             ov[i, j] = o
             ov[j, i] = o
     return ov
 
 
 @njit(cache=True)
-def _clamp(v, x, y, length, height, size):
+def _clamp(size, v, x, y, length, height):
     x = min(max(x, 0.0), max(length - size[v, 0], 0.0))
     y = min(max(y, 0.0), max(height - size[v, 1], 0.0))
     return x, y
 
 
 @njit(cache=True)
-def _descend(i, v, x, y, s, var, px, py, n, w, length, height, tris, tbb, troot, start, end, size, eps,
-             first, last):
+def _descend(geo, i, v, x, y, s, var, px, py, n, w, length, height, eps, first, last):
     """Coordinate descent from (x, y) with score s: random axis (x, y or a diagonal), step x1.1 on
     success, x0.5 and a new axis on failure, from ``first`` down to ``last`` mm."""
+    size = geo[8]
     step = first
     axis = np.random.randint(4)
     while step >= last and s > 0.0:
+        ux = 0.0 if axis == 1 else 1.0
+        uy = 0.0 if axis == 0 else (-1.0 if axis == 3 else 1.0)
         best_s, best_x, best_y = s, x, y
         for sign in (-1.0, 1.0):
-            dx = step * sign * (1.0 if axis == 0 or axis >= 2 else 0.0)
-            dy = step * sign * (1.0 if axis == 1 else (1.0 if axis == 2 else (-1.0 if axis == 3 else 0.0)))
-            cx, cy = _clamp(v, x + dx, y + dy, length, height, size)
+            cx, cy = _clamp(size, v, x + sign * step * ux, y + sign * step * uy, length, height)
             if cx == x and cy == y:
                 continue
-            cs = item_score(i, v, cx, cy, var, px, py, n, w, tris, tbb, troot, start, end, size, eps, best_s)
+            cs = item_score(geo, i, v, cx, cy, var, px, py, n, w, eps, best_s)
             if cs < best_s:
                 best_s, best_x, best_y = cs, cx, cy
         if best_s < s:
@@ -144,11 +84,11 @@ def _descend(i, v, x, y, s, var, px, py, n, w, length, height, tris, tbb, troot,
 
 
 @njit(cache=True)
-def move_item(i, allowed, n_allowed, var, px, py, n, w, length, height, tris, tbb, troot, start, end, size, eps,
-              n_container, n_focus):
+def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps, n_container, n_focus):
     """Move item i to the best spot found (its weighted overlap only ever falls); returns the new score."""
+    size = geo[8]
     v0 = var[i]
-    cur = item_score(i, v0, px[i], py[i], var, px, py, n, w, tris, tbb, troot, start, end, size, eps, 1e300)
+    cur = item_score(geo, i, v0, px[i], py[i], var, px, py, n, w, eps, 1e300)
     keep = 3
     kv = np.full(keep, v0)
     kx = np.full(keep, px[i])
@@ -163,12 +103,12 @@ def move_item(i, allowed, n_allowed, var, px, py, n, w, length, height, tris, tb
         else:
             x = px[i] + (np.random.random() - 0.5) * size[v0, 0]
             y = py[i] + (np.random.random() - 0.5) * size[v0, 1]
-            x, y = _clamp(v, x, y, length, height, size)
+            x, y = _clamp(size, v, x, y, length, height)
         worst = 0
         for k in range(1, keep):
             if ks[k] > ks[worst]:
                 worst = k
-        sc = item_score(i, v, x, y, var, px, py, n, w, tris, tbb, troot, start, end, size, eps, ks[worst])
+        sc = item_score(geo, i, v, x, y, var, px, py, n, w, eps, ks[worst])
         if sc < ks[worst]:
             kv[worst], kx[worst], ky[worst], ks[worst] = v, x, y, sc
             if sc == 0.0:
@@ -179,21 +119,20 @@ def move_item(i, allowed, n_allowed, var, px, py, n, w, length, height, tris, tb
             continue
         v = kv[k]
         side = min(size[v, 0], size[v, 1])
-        x, y, sc = _descend(i, v, kx[k], ky[k], ks[k], var, px, py, n, w, length, height, tris, tbb, troot, start,
-                            end, size, eps, 0.25 * side, 0.02 * side)
+        x, y, sc = _descend(geo, i, v, kx[k], ky[k], ks[k], var, px, py, n, w, length, height, eps, 0.25 * side,
+                            0.02 * side)
         if sc < best_s:
             best_v, best_x, best_y, best_s = v, x, y, sc
     if best_s > 0.0:
         side = min(size[best_v, 0], size[best_v, 1])
-        best_x, best_y, best_s = _descend(i, best_v, best_x, best_y, best_s, var, px, py, n, w, length, height, tris,
-                                          tbb, troot, start, end, size, eps, 0.01 * side, 0.001 * side)
+        best_x, best_y, best_s = _descend(geo, i, best_v, best_x, best_y, best_s, var, px, py, n, w, length, height,
+                                          eps, 0.01 * side, 0.001 * side)
     var[i], px[i], py[i] = best_v, best_x, best_y
     return best_s
 
 
 @njit(cache=True)
-def sep_iteration(allowed, n_allowed, var, px, py, n, w, ov, length, height, tris, tbb, troot, start, end, size,
-                  eps, n_container, n_focus):
+def sep_iteration(geo, allowed, n_allowed, var, px, py, n, w, ov, length, height, eps, n_container, n_focus):
     """One separator iteration: move each colliding item (random order), refresh the overlap
     matrix rows of the moved items, then update the GLS weights. Returns the total overlap."""
     order = np.random.permutation(n)
@@ -206,12 +145,10 @@ def sep_iteration(allowed, n_allowed, var, px, py, n, w, ov, length, height, tri
                 break
         if not colliding:
             continue
-        move_item(i, allowed, n_allowed, var, px, py, n, w, length, height, tris, tbb, troot, start, end, size, eps,
-                  n_container, n_focus)
+        move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps, n_container, n_focus)
         for j in range(n):
             if j != i:
-                o = pair_overlap(var[i], px[i], py[i], var[j], px[j], py[j], tris, tbb, troot, start, end, size,
-                                 eps, 1e300)
+                o = pair_depth(geo, var[i], px[i], py[i], var[j], px[j], py[j], eps, False)
                 ov[i, j] = o
                 ov[j, i] = o
     top = 0.0

@@ -28,6 +28,8 @@ STRIKES = 3
 N_CONTAINER, N_FOCUS = 50, 25
 #: first shrink step and the smallest one, as fractions of the length
 FIRST_STEP, LAST_STEP = 0.01, 0.001
+#: after a success the step grows by this factor, up to MAX_STEP (ours: the easy early shrinks go fast)
+GROW, MAX_STEP = 1.5, 0.05
 
 
 @dataclass
@@ -60,26 +62,21 @@ class Compressor:
         self.allowed = np.zeros((len(rows), max(self.n_allowed, default=1)), dtype=np.int64)
         for k, r in enumerate(rows):
             self.allowed[k, :len(r)] = r
-        self.troot = np.sqrt(v.tri_area)
         self.iterations = 0
-
-    def _args(self):
-        v = self.v
-        return v.tris, v.tbb, self.troot, v.start, v.end, v.size, K.EPS
 
     def separate(self, state: StripState, length: float, deadline: float) -> bool:
         """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success."""
         n = len(state.x)
-        tris, tbb, troot, start, end, size, eps = self._args()
-        ov = S.overlap_matrix(state.var, state.x, state.y, n, tris, tbb, troot, start, end, size, eps)
+        geo = self.v.geo
+        ov = S.overlap_matrix(geo, state.var, state.x, state.y, n, K.EPS)
         total = ov.sum() / 2
         if total == 0.0:
             return True
         w = np.ones((n, n))
         best, best_total, stale, strikes = state.copy(), total, 0, 0
         while time.monotonic() < deadline:
-            total = S.sep_iteration(self.allowed, self.n_allowed, state.var, state.x, state.y, n, w, ov, length,
-                                    self.height, tris, tbb, troot, start, end, size, eps, N_CONTAINER, N_FOCUS)
+            total = S.sep_iteration(geo, self.allowed, self.n_allowed, state.var, state.x, state.y, n, w, ov, length,
+                                    self.height, K.EPS, N_CONTAINER, N_FOCUS)
             self.iterations += 1
             if total == 0.0:
                 return True
@@ -91,11 +88,11 @@ class Compressor:
                 stale += 1
             if stale >= NO_IMPROVE:
                 strikes += 1
+                state.var[:], state.x[:], state.y[:] = best.var, best.x, best.y
                 if strikes >= STRIKES:
                     break
                 stale = 0
-                state.var[:], state.x[:], state.y[:] = best.var, best.x, best.y
-                ov = S.overlap_matrix(state.var, state.x, state.y, n, tris, tbb, troot, start, end, size, eps)
+                ov = S.overlap_matrix(geo, state.var, state.x, state.y, n, K.EPS)
         return False
 
     def shrink(self, state: StripState, step: float) -> tuple[StripState, float]:
@@ -119,6 +116,7 @@ class Compressor:
             trial, target = self.shrink(best, step)
             if self.separate(trial, target, deadline):
                 best = trial
+                step = min(step * GROW, MAX_STEP)
                 if progress:
                     progress(best.length(self.v))
             else:

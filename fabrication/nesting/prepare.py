@@ -8,6 +8,7 @@ import numpy as np
 import shapely
 from shapely import affinity
 from shapely.geometry import Polygon
+from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
 
@@ -41,19 +42,30 @@ class Stock:
 
 @dataclass
 class Variants:
-    """Flat arrays of every variant (one part at one rotation / mirror, inflated by half the spacing)."""
+    """Flat arrays of every variant (one part at one rotation / mirror, inflated by half the spacing),
+    each cut into convex pieces (holes excluded) for the separating-axis kernels."""
 
     part: list[int] = field(default_factory=list)
     rotation: list[float] = field(default_factory=list)
     mirrored: list[bool] = field(default_factory=list)
     offset: list[tuple[float, float]] = field(default_factory=list)
-    tris: np.ndarray | None = None
-    tbb: np.ndarray | None = None
-    tri_area: np.ndarray | None = None
-    start: np.ndarray | None = None
-    end: np.ndarray | None = None
-    size: np.ndarray | None = None
+    verts: np.ndarray | None = None   # (V, 2) vertices of every convex piece, counter-clockwise
+    vnorm: np.ndarray | None = None   # (V, 2) unit outward normal of the edge from each vertex to the next
+    vlow: np.ndarray | None = None    # (V,) least projection of the vertex's piece onto that normal
+    pstart: np.ndarray | None = None  # (P,) first vertex of each piece
+    pend: np.ndarray | None = None    # (P,) one past its last vertex
+    pbb: np.ndarray | None = None     # (P, 4) piece bounding boxes
+    proot: np.ndarray | None = None   # (P,) square root of each piece's area
+    start: np.ndarray | None = None   # (N,) first piece of each variant
+    end: np.ndarray | None = None     # (N,) one past its last piece
+    size: np.ndarray | None = None    # (N, 2) variant bounding box (local origin at its lower-left)
     by_part: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def geo(self) -> tuple:
+        """The arrays every kernel takes, as one tuple."""
+        return (self.verts, self.vnorm, self.pstart, self.pend, self.pbb, self.proot, self.start, self.end,
+                self.size, self.vlow)
 
 
 def check_inputs(parts: list[NestPart], stock: list[Stock]) -> None:
@@ -90,25 +102,73 @@ def _variant_shape(poly: Polygon, rotation: float, mirrored: bool, grow: float, 
     return shape
 
 
+def convex_pieces(shape: Polygon) -> list[np.ndarray]:
+    """Cut a polygon (holes allowed) into convex pieces: a constrained Delaunay triangulation, then
+    Hertel-Mehlhorn merging (drop a shared edge whenever the merged piece stays convex), which gives
+    at most four times the minimum number of pieces. Pieces are counter-clockwise vertex arrays."""
+    tris = shapely.constrained_delaunay_triangles(shape)
+    polys = [[tuple(p) for p in np.asarray(orient(t, 1.0).exterior.coords)[:-1]] for t in tris.geoms]
+    owner = {(c[i], c[(i + 1) % len(c)]): k for k, c in enumerate(polys) for i in range(len(c))}
+    alive = set(range(len(polys)))
+    scale = max(shape.bounds[2] - shape.bounds[0], shape.bounds[3] - shape.bounds[1], 1.0)
+    for k in range(len(polys)):
+        merged = True
+        while merged and k in alive:
+            merged = False
+            c = polys[k]
+            for i in range(len(c)):
+                a, b = c[i], c[(i + 1) % len(c)]
+                other = owner.get((b, a))
+                if other is None or other == k or other not in alive:
+                    continue
+                d = polys[other]
+                j = d.index(b)
+                ring = c[i + 1:] + c[:i + 1] + [d[(j + 2 + m) % len(d)] for m in range(len(d) - 2)]
+                if _convex(ring, scale):
+                    polys[k] = ring
+                    alive.discard(other)
+                    owner.update({(ring[m], ring[(m + 1) % len(ring)]): k for m in range(len(ring))})
+                    merged = True
+                    break
+    return [_drop_collinear(np.array(polys[k]), scale) for k in sorted(alive)]
+
+
+def _cross(ring: np.ndarray) -> np.ndarray:
+    prev, nxt = np.roll(ring, 1, axis=0), np.roll(ring, -1, axis=0)
+    return (ring[:, 0] - prev[:, 0]) * (nxt[:, 1] - ring[:, 1]) - (ring[:, 1] - prev[:, 1]) * (nxt[:, 0] - ring[:, 0])
+
+
+def _convex(ring: list, scale: float) -> bool:
+    return bool((_cross(np.array(ring)) >= -1e-12 * scale * scale).all())
+
+
+def _drop_collinear(ring: np.ndarray, scale: float) -> np.ndarray:
+    keep = np.abs(_cross(ring)) > 1e-12 * scale * scale
+    return ring[keep] if keep.sum() >= 3 else ring
+
+
 def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2) -> Variants:
     """Pre-rotate, inflate by spacing/2 (+ the simplification tolerance, so the simplified outline
-    still contains the true offset), triangulate (holes excluded), and pack into arrays."""
+    still contains the true offset), cut into convex pieces (holes excluded), pack into arrays."""
     grow = spacing / 2 + (simplify if spacing > 0 else 0.0)
     out = Variants()
-    tris, starts, ends, sizes = [], [], [], []
-    count = 0
+    verts, pstart, pend, proot, starts, ends, sizes = [], [], [], [], [], [], []
+    nv = 0
     for pi, p in enumerate(parts):
         ids = []
         for mirrored in ((False, True) if p.mirror else (False,)):
             for rot in p.rotations:
                 shape = _variant_shape(p.polygon, float(rot), mirrored, grow, simplify if spacing > 0 else 0.0)
                 minx, miny, maxx, maxy = shape.bounds
-                tri = shapely.constrained_delaunay_triangles(shape)
-                coords = np.array([np.asarray(t.exterior.coords)[:3] for t in tri.geoms]) - [minx, miny]
-                tris.append(coords)
-                starts.append(count)
-                count += len(coords)
-                ends.append(count)
+                starts.append(len(pstart))
+                for piece in convex_pieces(shape):
+                    piece = piece - [minx, miny]
+                    verts.append(piece)
+                    pstart.append(nv)
+                    nv += len(piece)
+                    pend.append(nv)
+                    proot.append(np.sqrt(Polygon(piece).area))
+                ends.append(len(pstart))
                 sizes.append((maxx - minx, maxy - miny))
                 out.part.append(pi)
                 out.rotation.append(float(rot))
@@ -116,13 +176,21 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
                 out.offset.append((minx, miny))
                 ids.append(len(out.part) - 1)
         out.by_part.append(np.asarray(ids, dtype=np.int64))
-    out.tris = np.concatenate(tris) if tris else np.zeros((0, 3, 2))
-    out.tbb = np.concatenate([out.tris.min(axis=1), out.tris.max(axis=1)], axis=1) if tris else np.zeros((0, 4))
-    if tris:
-        e1, e2 = out.tris[:, 1] - out.tris[:, 0], out.tris[:, 2] - out.tris[:, 0]
-        out.tri_area = 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
-    else:
-        out.tri_area = np.zeros(0)
+    out.verts = np.concatenate(verts) if verts else np.zeros((0, 2))
+    out.pstart = np.asarray(pstart, dtype=np.int64)
+    out.pend = np.asarray(pend, dtype=np.int64)
+    nxt = out.verts.copy()
+    for a, b in zip(out.pstart, out.pend):
+        nxt[a:b] = np.roll(out.verts[a:b], -1, axis=0)
+    edge = nxt - out.verts
+    length = np.hypot(edge[:, 0], edge[:, 1])
+    out.vnorm = np.stack([edge[:, 1], -edge[:, 0]], axis=1) / np.where(length > 0, length, 1.0)[:, None]
+    out.vlow = np.zeros(len(out.verts))
+    for a, b in zip(out.pstart, out.pend):
+        out.vlow[a:b] = (out.verts[a:b] @ out.vnorm[a:b].T).min(axis=0)
+    out.pbb = np.array([[*out.verts[a:b].min(axis=0), *out.verts[a:b].max(axis=0)]
+                        for a, b in zip(out.pstart, out.pend)]).reshape(-1, 4)
+    out.proot = np.asarray(proot, dtype=np.float64)
     out.start = np.asarray(starts, dtype=np.int64)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)

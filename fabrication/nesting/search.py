@@ -40,8 +40,7 @@ class Engine:
         px = np.array([p[2] for p in sheet], dtype=np.float64)
         py = np.array([p[3] for p in sheet], dtype=np.float64)
         variants = self.v.by_part[self.items[item]]
-        v, x, y, _ = K.best_position(variants, box, pv, px, py, n, self.v.tris, self.v.tbb, self.v.start,
-                                     self.v.end, self.v.size, self.samples, K.EPS)
+        v, x, y, _ = K.best_position(self.v.geo, variants, box, pv, px, py, n, self.samples, K.EPS)
         return None if v < 0 else (item, int(v), float(x), float(y))
 
     def place_all(self, order: list[int], sheets: list[list[Placed]], last_x1: float | None = None,

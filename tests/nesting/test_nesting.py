@@ -9,13 +9,17 @@ import sys
 
 import numpy as np
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely import affinity
 from shapely.geometry import Polygon, box
+from shapely.ops import unary_union
 
 from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
 from fabrication.nesting.api import NestResult, Placement, SheetResult
+from fabrication.nesting.prepare import build_variants, convex_pieces
 from parametric.errors import FabricationError
 
 L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
@@ -97,30 +101,51 @@ def test_validator_catches_overlap_outside_and_missing():
     assert any("apart" in p for p in validate.problems(close, spacing=5, margin=0))
 
 
-tri = st.lists(st.tuples(st.floats(-20, 20), st.floats(-20, 20)), min_size=3, max_size=3)
+star = st.lists(st.floats(5, 40), min_size=5, max_size=9)
+
+
+def star_polygon(radii, cx=0.0, cy=0.0):
+    """A star-shaped (usually non-convex) polygon with the given radii at even angles."""
+    angles = np.linspace(0, 2 * np.pi, len(radii), endpoint=False)
+    return Polygon(np.c_[cx + np.cos(angles) * radii, cy + np.sin(angles) * radii])
 
 
 @settings(max_examples=150, deadline=None)
-@given(tri, tri)
-def test_kernel_agrees_with_shapely(a, b):
-    """The SAT kernel says 'overlap' exactly when shapely sees an intersection with area."""
-    pa, pb = Polygon(a), Polygon(b)
-    if pa.area < 1.0 or pb.area < 1.0:
-        return
-    inter = pa.intersection(pb).area
+@given(star, star, st.floats(-70, 70), st.floats(-70, 70))
+def test_kernel_agrees_with_shapely(a, b, dx, dy):
+    """The convex-piece SAT kernel says 'overlap' exactly when shapely sees an intersection with
+    area (non-convex parts: the pieces come from a triangulation merged by Hertel-Mehlhorn)."""
+    pa, pb = star_polygon(a), star_polygon(b)
+    v = build_variants([NestPart("a", pa, 1, (0.0,)), NestPart("b", pb, 1, (0.0,))], 0.0)
+    (ax, ay), (bx, by) = v.offset
+    inter = pa.intersection(affinity.translate(pb, dx, dy)).area
     if 0.0 < inter < 1e-3:
         return  # a sliver: too close to touching to call either way
-    got = K.tri_overlap(np.asarray(a, float), 0.0, 0.0, np.asarray(b, float), 0.0, 0.0, K.EPS)
+    got = K.pair_collides(v.geo, 0, ax, ay, 1, bx + dx, by + dy, K.EPS)
     assert got == (inter > 0.0)
 
 
-TWIN = ("import numpy as np\nfrom fabrication.nesting import _kernels as K, _separate as S\n"
+def test_convex_pieces_cover_the_part_exactly():
+    frame = Polygon(box(0, 0, 300, 300).exterior, [box(40, 40, 260, 260).exterior])
+    for shape in (L_SHAPE, frame, star_polygon([30, 10, 30, 10, 30, 10, 25])):
+        pieces = [Polygon(p) for p in convex_pieces(shape)]
+        assert all(abs(p.convex_hull.area - p.area) < 1e-9 * p.area for p in pieces)
+        assert abs(sum(p.area for p in pieces) - shape.area) < 1e-9 * shape.area
+        assert unary_union(pieces).symmetric_difference(shape).area < 1e-9 * shape.area
+        assert len(pieces) < len(shapely.constrained_delaunay_triangles(shape).geoms)
+
+
+TWIN = ("import numpy as np\nfrom shapely.geometry import Polygon\n"
+        "from fabrication.nesting import _kernels as K, NestPart\nfrom fabrication.nesting.prepare import build_variants\n"
         "rng = np.random.default_rng(1)\nout, depth = [], []\n"
-        "for _ in range(300):\n"
-        "    a, b = rng.uniform(-10, 10, (3, 2)), rng.uniform(-10, 10, (3, 2))\n"
-        "    out.append('1' if K.tri_overlap(a, 0.0, 0.0, b, 1.0, 0.5, K.EPS) else '0')\n"
-        "    depth.append('%.9f' % S.tri_depth(a, 0.0, 0.0, b, 1.0, 0.5, K.EPS))\n"
-        "print(''.join(out), ','.join(depth), hasattr(K.tri_overlap, 'py_func') and hasattr(S.tri_depth, 'py_func'))\n")
+        "for _ in range(100):\n"
+        "    a = rng.uniform(-10, 10, (3, 2))\n"
+        "    b = rng.uniform(-10, 10, (3, 2))\n"
+        "    v = build_variants([NestPart('a', Polygon(a), 1, (0.0,)), NestPart('b', Polygon(b), 1, (0.0,))], 0.0)\n"
+        "    (ax, ay), (bx, by) = v.offset\n"
+        "    out.append('1' if K.pair_collides(v.geo, 0, ax, ay, 1, bx + 1.0, by + 0.5, K.EPS) else '0')\n"
+        "    depth.append('%.9f' % K.pair_depth(v.geo, 0, ax, ay, 1, bx + 1.0, by + 0.5, K.EPS, False))\n"
+        "print(''.join(out), ','.join(depth), hasattr(K.pair_depth, 'py_func'))\n")
 
 
 def test_pure_python_twin_agrees_with_the_numba_kernel():
@@ -131,7 +156,7 @@ def test_pure_python_twin_agrees_with_the_numba_kernel():
         runs[flag] = out.stdout.split()
     assert runs["1"][2] == "False" and runs[""][2] == "True"  # really one twin of each kind
     assert runs["1"][0] == runs[""][0] and "1" in runs[""][0] and "0" in runs[""][0]
-    assert runs["1"][1] == runs[""][1]  # the separator's penetration depths too
+    assert runs["1"][1] == runs[""][1]  # the separator's overlap amounts too
 
 
 def test_catalogue_presets_nest_at_the_area_bound_in_most_cases():

@@ -21,9 +21,8 @@ L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
 
 def overlap(v, a, b):
     """Overlap amount and collision verdict of variant 0 at a and variant 1 at b."""
-    args = (v.tris, v.tbb, np.sqrt(v.tri_area), v.start, v.end, v.size, K.EPS)
-    q = S.pair_overlap(0, a[0], a[1], 1, b[0], b[1], *args, 1e300)
-    hit = K.pair_collides(0, a[0], a[1], 1, b[0], b[1], v.tris, v.tbb, v.start, v.end, v.size, K.EPS)
+    q = K.pair_depth(v.geo, 0, a[0], a[1], 1, b[0], b[1], K.EPS, False)
+    hit = K.pair_collides(v.geo, 0, a[0], a[1], 1, b[0], b[1], K.EPS)
     return q, hit
 
 
@@ -63,8 +62,7 @@ def test_separator_pulls_a_pile_apart():
     n = len(items)
     pile = StripState(np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))  # all six on one spot
     assert comp.separate(pile, 240.0, time.monotonic() + 30)
-    args = (v.tris, v.tbb, np.sqrt(v.tri_area), v.start, v.end, v.size, K.EPS)
-    assert not S.overlap_matrix(pile.var, pile.x, pile.y, n, *args).any()
+    assert not S.overlap_matrix(v.geo, pile.var, pile.x, pile.y, n, K.EPS).any()
     assert pile.length(v) <= 240.0 + 1e-9 and (pile.y + v.size[pile.var, 1]).max() <= 100.0 + 1e-9
 
 
