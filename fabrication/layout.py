@@ -8,6 +8,7 @@ dependable fallback (``--layout rows``) and what tests compare it against.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shapely import affinity
@@ -39,11 +40,14 @@ class SheetLayout:
     placed: tuple[PlacedPart, ...]
     material: str = ""
     thickness: float = 0.0
+    #: an offcut's outline (sheet mm, inside ``[0, width] x [0, height]``); None for a full sheet
+    outline: Polygon | None = None
 
     @property
     def utilisation(self) -> float:
-        """Part area / sheet area."""
-        return sum(p.outline.area for p in self.placed) / (self.width * self.height)
+        """Part area / sheet area (the offcut's area for an offcut)."""
+        area = self.outline.area if self.outline is not None else self.width * self.height
+        return sum(p.outline.area for p in self.placed) / area
 
     @property
     def used_length(self) -> float:
@@ -89,11 +93,12 @@ def grain_rotations(part: FlatPart) -> tuple[float, ...]:
 
 def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0, margin: float = 15.0,
                 material: str = "", thickness: float = 0.0, time_limit: float = 2.0, seed: int = 0,
-                max_rounds: int | None = 400) -> list[SheetLayout]:
+                max_rounds: int | None = 400, remnants: Sequence[Polygon] = ()) -> list[SheetLayout]:
     """True-shape nesting (the numba engine) of parts onto sheets, checked by the independent validator.
 
-    The search stops after ``max_rounds`` improvement rounds (so a seed gives one layout) or
-    ``time_limit`` seconds, whichever comes first.
+    ``remnants`` (offcut outlines, mm) are filled first, one sheet each, then as many
+    ``width`` x ``height`` sheets as needed. The search stops after ``max_rounds`` improvement
+    rounds (so a seed gives one layout) or ``time_limit`` seconds, whichever comes first.
 
     Raises:
         FabricationError: a part fits no sheet, or (never expected) the layout fails validation.
@@ -101,12 +106,14 @@ def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: 
     from .nesting import NestPart, Stock, nest, validate
 
     nparts = [NestPart(p.name, p.outline, p.quantity, grain_rotations(p)) for p in parts]
-    result = nest(nparts, [Stock(width, height)], spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
+    stock = [Stock.remnant(r, 1, f"remnant-{k + 1}") for k, r in enumerate(remnants)] + [Stock(width, height)]
+    result = nest(nparts, stock, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                   max_rounds=max_rounds)
     validate.check(result, spacing=spacing, margin=margin)
     by_name = {p.name: p for p in parts}
-    return [SheetLayout(k + 1, width, height, tuple(place(by_name[pl.part_id], pl.x, pl.y, pl.rotation)
-                                                    for pl in sheet.placements), material, thickness)
+    return [SheetLayout(k + 1, sheet.stock.width, sheet.stock.height,
+                        tuple(place(by_name[pl.part_id], pl.x, pl.y, pl.rotation) for pl in sheet.placements),
+                        material, thickness, sheet.stock.shape)
             for k, sheet in enumerate(result.sheets)]
 
 

@@ -145,10 +145,11 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
 
     s, g = CALIBRATION_MM, CALIBRATION_GAP
     taken = prep(unary_union([p.outline.buffer(g, quad_segs=2) for p in sheet.placed]))
+    inside = prep(sheet.outline.buffer(-g)) if sheet.outline is not None else None
     for y in np.arange(sheet.height - g - s, g - 1e-9, -25.0):
         for x in np.arange(sheet.width - g - s, g - 1e-9, -25.0):
             sq = box(x, y, x + s, y + s)
-            if not taken.intersects(sq):
+            if not taken.intersects(sq) and (inside is None or inside.contains(sq)):
                 return sq
     return box(0, -s - g, s, -g)
 
@@ -173,8 +174,11 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     ops = inside + outside + engrave
     if notes:
         w, h = sheet.width, sheet.height
-        ops.append(Operation("note", (((0.0, 0.0, 0.0), (w, 0.0, 0.0), (w, h, 0.0), (0.0, h, 0.0)),),
-                             text=f"sheet {sheet.index}: {w:g} x {h:g} mm, {sheet.material} {sheet.thickness:g} mm"))
+        ring = (((0.0, 0.0, 0.0), (w, 0.0, 0.0), (w, h, 0.0), (0.0, h, 0.0)) if sheet.outline is None else
+                tuple((float(x), float(y), 0.0) for x, y in list(orient(sheet.outline, 1.0).exterior.coords)[:-1]))
+        kind = "sheet" if sheet.outline is None else "offcut"
+        ops.append(Operation("note", (ring,), text=f"{kind} {sheet.index}: {w:.0f} x {h:.0f} mm, {sheet.material} "
+                                                   f"{sheet.thickness:g} mm"))
         sq = calibration_square(sheet)
         ring = tuple((float(x), float(y), 0.0) for x, y in list(sq.exterior.coords)[:-1])
         ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square (do not cut)"))

@@ -132,12 +132,16 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps
 
 
 @njit(cache=True)
-def sep_iteration(geo, allowed, n_allowed, var, px, py, n, w, ov, length, height, eps, n_container, n_focus):
-    """One separator iteration: move each colliding item (random order), refresh the overlap
-    matrix rows of the moved items, then update the GLS weights. Returns the total overlap."""
+def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, length, height, eps, n_container,
+                  n_focus):
+    """One separator iteration: move each colliding item that is not pinned (random order),
+    refresh the overlap matrix rows of the moved items, then update the GLS weights. Returns the
+    total overlap."""
     order = np.random.permutation(n)
     for k in range(n):
         i = order[k]
+        if pinned[i]:
+            continue
         colliding = False
         for j in range(n):
             if ov[i, j] > 0.0:

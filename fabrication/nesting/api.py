@@ -13,8 +13,16 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .compress import Compressor, StripState, compress_last_sheet, drop_last_sheet
-from .prepare import NestPart, Stock, Variants, build_variants, check_fits, check_inputs
+from .compress import Compressor, compress_last_sheet, drop_last_sheet
+from .prepare import (
+    NestPart,
+    Stock,
+    Variants,
+    add_obstacles,
+    build_variants,
+    check_fits,
+    check_inputs,
+)
 from .search import Engine
 
 
@@ -66,11 +74,15 @@ class NestResult:
         return self.sheets[-1].used_length if self.sheets else 0.0
 
 
-def _result(sheets, parts: list[NestPart], stock: list[Stock], variants: Variants,
+def _result(sheets, parts: list[NestPart], seq: list[Stock], variants: Variants,
             items: list[tuple[int, int]], inset: float, elapsed: float) -> NestResult:
+    """Placements in sheet coordinates; an offcut nothing fitted on is left out."""
     out = []
+    by_id = {p.id: p for p in parts}
     for k, sheet in enumerate(sheets):
-        st = stock[min(k, len(stock) - 1)]
+        if not sheet:
+            continue
+        st = seq[min(k, len(seq) - 1)]
         placements = []
         for item, v, x, y in sheet:
             pi, inst = items[item]
@@ -78,10 +90,21 @@ def _result(sheets, parts: list[NestPart], stock: list[Stock], variants: Variant
             placements.append(Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
                                         variants.mirrored[v]))
         area = sum(parts[items[i][0]].polygon.area for i, *_ in sheet)
-        used = max((p.polygon(parts[[q.id for q in parts].index(p.part_id)]).bounds[2] for p in placements),
-                   default=0.0)
-        out.append(SheetResult(st, placements, area / (st.width * st.height), used))
-    return NestResult(out, {p.id: p for p in parts}, elapsed)
+        used = max((p.polygon(by_id[p.part_id]).bounds[2] for p in placements), default=0.0)
+        out.append(SheetResult(st, placements, area / st.area, used))
+    return NestResult(out, by_id, elapsed)
+
+
+def sheet_sequence(stock: list[Stock]) -> list[Stock]:
+    """The stock sheet by sheet: each type repeated ``count`` times, in order; a type with no count
+    (unlimited) ends the sequence and repeats for every further sheet."""
+    seq: list[Stock] = []
+    for s in stock:
+        if s.count is None:
+            seq.append(s)
+            break
+        seq.extend([s] * s.count)
+    return seq
 
 
 def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int, seed: int, order: list[int],
@@ -137,12 +160,17 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
         return NestResult([], {p.id: p for p in parts})
     if margin < spacing / 2:
         raise FabricationError(f"the edge margin ({margin:g} mm) must be at least half the spacing ({spacing:g} mm)")
+    seq = sheet_sequence(stock)
+    if not seq:
+        raise FabricationError("every stock type has a count of 0: give at least one sheet to nest on")
     variants = build_variants(parts, spacing)
     check_fits(parts, variants, stock, margin, spacing)
     inset = margin - spacing / 2
-    boxes = [np.array([0.0, 0.0, s.width - 2 * inset, s.height - 2 * inset]) for s in stock]
-    limit = None if any(s.count is None for s in stock) else sum(s.count for s in stock)
-    engine = Engine(variants, [pi for pi, _ in items], boxes, limit, samples=samples, seed=seed)
+    boxes = [np.array([0.0, 0.0, s.width - 2 * inset, s.height - 2 * inset]) for s in seq]
+    obstacles = {id(s): add_obstacles(variants, s, inset) for s in stock}
+    limit = None if seq[-1].count is None else len(seq)
+    engine = Engine(variants, [pi for pi, _ in items], boxes, limit, samples=samples, seed=seed,
+                    fixed=[obstacles[id(s)] for s in seq])
     engine.area = np.array([parts[pi].polygon.area for pi, _ in items])
     order = sorted(range(len(items)), key=lambda i: (-engine.area[i], i))
     try:
@@ -150,7 +178,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     except RuntimeError:
         raise FabricationError(f"the parts need more sheets than the stock has ({limit}); add stock") from None
     total_area = float(engine.area.sum())
-    lower = max(1, math.ceil(total_area / max(s.width * s.height for s in stock)))
+    lower = max(1, math.ceil(total_area / max(s.area for s in stock)))
     history = [(time.monotonic() - start, *engine.objective(sheets))]
     if improve and time_limit > 0:
         def tick(now, obj):
@@ -159,7 +187,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
                 progress(now - start, *obj)
 
         sheets = _improve(engine, sheets, start, time_limit, lower, seed, order, max_rounds, tick)
-    result = _result(sheets, parts, stock, variants, items, inset, time.monotonic() - start)
+    result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)
     result.history = history
     return result
 
@@ -196,10 +224,8 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
                 progress(time.monotonic() - start, 1, used)
 
         sheet.sort(key=lambda p: p[0])
-        state = StripState(np.array([p[1] for p in sheet], dtype=np.int64), np.array([p[2] for p in sheet]),
-                           np.array([p[3] for p in sheet]))
-        best = Compressor(variants, [items[p[0]][0] for p in sheet], height, seed).run(
-            state, start + time_limit, max_rounds, tick)
+        comp = Compressor(variants, [items[p[0]][0] for p in sheet], height, seed)
+        best = comp.run(comp.state(sheet), start + time_limit, max_rounds, tick)
         sheet = [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, best.var, best.x, best.y)]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history

@@ -34,30 +34,36 @@ GROW, MAX_STEP = 1.5, 0.05
 
 @dataclass
 class StripState:
-    """A layout in a strip: variant, x, y per item (local origins, strip coordinates)."""
+    """A layout in a strip: variant, x, y per item (local origins, strip coordinates); the items
+    from ``n_free`` on are pinned obstacles (a remnant's missing corners), never moved."""
 
     var: np.ndarray
     x: np.ndarray
     y: np.ndarray
+    n_free: int | None = None
 
     def copy(self) -> StripState:
         """An independent copy."""
-        return StripState(self.var.copy(), self.x.copy(), self.y.copy())
+        return StripState(self.var.copy(), self.x.copy(), self.y.copy(), self.n_free)
 
     def length(self, v: Variants) -> float:
-        """Used length: the largest right edge."""
-        return float((self.x + v.size[self.var, 0]).max()) if len(self.x) else 0.0
+        """Used length: the largest right edge of a free item."""
+        k = len(self.x) if self.n_free is None else self.n_free
+        return float((self.x[:k] + v.size[self.var[:k], 0]).max()) if k else 0.0
 
 
 class Compressor:
     """Separator-driven strip shrinking for items ``parts[k]`` (part index per item) of height ``height``."""
 
-    def __init__(self, v: Variants, parts: list[int], height: float, seed: int = 0):
+    def __init__(self, v: Variants, parts: list[int], height: float, seed: int = 0,
+                 fixed: list[tuple[int, float, float]] = ()):
         self.v = v
         self.height = height
+        self.fixed = list(fixed)
         self.rng = np.random.default_rng(seed)
         K.seed(seed)
-        rows = [v.by_part[p] for p in parts]
+        rows = [v.by_part[p] for p in parts] + [np.array([f[0]]) for f in self.fixed]
+        self.pinned = np.array([False] * len(parts) + [True] * len(self.fixed))
         self.n_allowed = np.array([len(r) for r in rows], dtype=np.int64)
         self.allowed = np.zeros((len(rows), max(self.n_allowed, default=1)), dtype=np.int64)
         for k, r in enumerate(rows):
@@ -75,7 +81,7 @@ class Compressor:
         w = np.ones((n, n))
         best, best_total, stale, strikes = state.copy(), total, 0, 0
         while time.monotonic() < deadline:
-            total = S.sep_iteration(geo, self.allowed, self.n_allowed, state.var, state.x, state.y, n, w, ov, length,
+            total = S.sep_iteration(geo, self.allowed, self.n_allowed, self.pinned, state.var, state.x, state.y, n, w, ov, length,
                                     self.height, K.EPS, N_CONTAINER, N_FOCUS)
             self.iterations += 1
             if total == 0.0:
@@ -101,11 +107,18 @@ class Compressor:
         length = state.length(self.v)
         target = length * (1.0 - step)
         out = state.copy()
+        free = ~self.pinned
         cut = self.rng.uniform(0.0, length)
         centre = out.x + size[out.var, 0] / 2
-        out.x[centre > cut] -= length - target
-        out.x = np.clip(out.x, 0.0, np.maximum(target - size[out.var, 0], 0.0))
+        out.x[free & (centre > cut)] -= length - target
+        out.x[free] = np.clip(out.x[free], 0.0, np.maximum(target - size[out.var[free], 0], 0.0))
         return out, target
+
+    def state(self, sheet: list[tuple[int, int, float, float]]) -> StripState:
+        """The state of a sheet's placements ``(item, variant, x, y)``, with the pinned obstacles appended."""
+        rows = [(v, x, y) for _, v, x, y in sheet] + self.fixed
+        return StripState(np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=float),
+                          np.array([r[2] for r in rows], dtype=float), len(sheet))
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
             progress: Callable[[float], None] | None = None) -> StripState:
@@ -124,12 +137,8 @@ class Compressor:
         return best
 
 
-def _state(sheet: list[tuple[int, int, float, float]]) -> StripState:
-    return StripState(np.array([p[1] for p in sheet], dtype=np.int64), np.array([p[2] for p in sheet], dtype=float),
-                      np.array([p[3] for p in sheet], dtype=float))
-
-
 def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
+    """The free items of ``state`` as placements (pinned obstacles dropped)."""
     return [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, state.var, state.x, state.y)]
 
 
@@ -137,10 +146,11 @@ def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_at
     """Shorten the used length of the last sheet by strip compression (its box height is the strip)."""
     if not sheets or len(sheets[-1]) < 2:
         return sheets
-    box = engine.sheet_box(len(sheets) - 1, len(sheets), None)
+    k = len(sheets) - 1
+    box = engine.sheet_box(k, len(sheets), None)
     last = sorted(sheets[-1], key=lambda p: p[0])
-    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed)
-    best = comp.run(_state(last), deadline, max_attempts)
+    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    best = comp.run(comp.state(last), deadline, max_attempts)
     return [*sheets[:-1], _placed(last, best)]
 
 
@@ -151,7 +161,11 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | 
     rng = np.random.default_rng(seed)
     rest = [sorted(s, key=lambda p: p[0]) for s in sheets[:-1]]
     boxes = [engine.sheet_box(k, len(rest), None) for k in range(len(rest))]
-    free = [float((b[2] - b[0]) * (b[3] - b[1])) - sum(engine.area[p[0]] for p in s) for b, s in zip(boxes, rest)]
+    proot, start, end = engine.v.proot, engine.v.start, engine.v.end
+    blocked = [sum(float((proot[start[f[0]]:end[f[0]]] ** 2).sum()) for f in engine.obstacles(k))
+               for k in range(len(rest))]
+    free = [float((b[2] - b[0]) * (b[3] - b[1])) - blocked[k] - sum(engine.area[p[0]] for p in s)
+            for k, (b, s) in enumerate(zip(boxes, rest))]
     moved = sorted(sheets[-1], key=lambda p: -engine.area[p[0]])
     if sum(engine.area[p[0]] for p in moved) > sum(free):
         return None
@@ -165,8 +179,8 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | 
         rest[k].append((item, v, x, y))
     out = []
     for k, (sheet, b) in enumerate(zip(rest, boxes)):
-        comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k)
-        state = _state(sheet)
+        comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k, engine.obstacles(k))
+        state = comp.state(sheet)
         if not comp.separate(state, float(b[2]), deadline):
             return None
         out.append(_placed(sheet, state))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from shapely import affinity
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
@@ -32,12 +32,25 @@ class NestPart:
 
 @dataclass(frozen=True)
 class Stock:
-    """A sheet type: size (mm), how many are available (None = unlimited)."""
+    """A sheet type: size (mm), how many are available (None = unlimited), and for an offcut its
+    outline ``shape`` (sheet mm, inside ``[0, width] x [0, height]``; see ``Stock.remnant``)."""
 
     width: float
     height: float
     count: int | None = None
     name: str = "sheet"
+    shape: Polygon | None = None
+
+    @classmethod
+    def remnant(cls, outline: Polygon, count: int = 1, name: str = "remnant") -> Stock:
+        """An irregular offcut: its outline moved so its bounding box starts at the origin."""
+        minx, miny, maxx, maxy = outline.bounds
+        return cls(maxx - minx, maxy - miny, count, name, affinity.translate(outline, -minx, -miny))
+
+    @property
+    def area(self) -> float:
+        """The sheet's area (mm^2): the outline's for a remnant."""
+        return self.shape.area if self.shape is not None else self.width * self.height
 
 
 @dataclass
@@ -75,6 +88,9 @@ def check_inputs(parts: list[NestPart], stock: list[Stock]) -> None:
     for s in stock:
         if not (s.width > 0 and s.height > 0) or (s.count is not None and s.count < 0):
             raise FabricationError(f"stock {s.name!r}: width and height must be positive, count >= 0")
+        if s.shape is not None and (s.shape.geom_type != "Polygon" or not s.shape.is_valid or s.shape.area <= 0):
+            raise FabricationError(f"stock {s.name!r}: the remnant outline must be one valid polygon with an area; "
+                                   "redraw it as a single closed outline")
     seen = set()
     for p in parts:
         if p.id in seen:
@@ -179,15 +195,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     out.verts = np.concatenate(verts) if verts else np.zeros((0, 2))
     out.pstart = np.asarray(pstart, dtype=np.int64)
     out.pend = np.asarray(pend, dtype=np.int64)
-    nxt = out.verts.copy()
-    for a, b in zip(out.pstart, out.pend):
-        nxt[a:b] = np.roll(out.verts[a:b], -1, axis=0)
-    edge = nxt - out.verts
-    length = np.hypot(edge[:, 0], edge[:, 1])
-    out.vnorm = np.stack([edge[:, 1], -edge[:, 0]], axis=1) / np.where(length > 0, length, 1.0)[:, None]
-    out.vlow = np.zeros(len(out.verts))
-    for a, b in zip(out.pstart, out.pend):
-        out.vlow[a:b] = (out.verts[a:b] @ out.vnorm[a:b].T).min(axis=0)
+    out.vnorm, out.vlow = _normals(out.verts, out.pstart, out.pend)
     out.pbb = np.array([[*out.verts[a:b].min(axis=0), *out.verts[a:b].max(axis=0)]
                         for a, b in zip(out.pstart, out.pend)]).reshape(-1, 4)
     out.proot = np.asarray(proot, dtype=np.float64)
@@ -195,6 +203,69 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
     return out
+
+
+def add_obstacles(variants: Variants, stock: Stock, inset: float) -> list[tuple[int, float, float]]:
+    """Fixed obstacles that make a rectangular usable box into a remnant's usable shape.
+
+    The box is the sheet less ``inset`` on every side (box coordinates start at the inset corner);
+    inflated parts must stay inside the remnant outline eroded by ``inset``. Whatever of the box
+    lies outside that (grown by 0.05 mm, so round-off never reaches the margin) becomes pinned
+    variants appended to ``variants``. Returns ``(variant, x, y)`` per obstacle."""
+    if stock.shape is None:
+        return []
+    usable = affinity.translate(stock.shape, -inset, -inset)
+    usable = usable.buffer(-inset) if inset > 0 else usable
+    blocked = box(0, 0, stock.width - 2 * inset, stock.height - 2 * inset).difference(usable)
+    blocked = blocked.buffer(0.05, join_style="mitre").intersection(box(0, 0, stock.width - 2 * inset,
+                                                                        stock.height - 2 * inset))
+    out = []
+    for poly in getattr(blocked, "geoms", [blocked]):
+        if poly.geom_type != "Polygon" or poly.area <= 1e-9:
+            continue
+        minx, miny, maxx, maxy = poly.bounds
+        first = len(variants.pstart)
+        pieces = [piece - [minx, miny] for piece in convex_pieces(poly)]
+        _append_pieces(variants, pieces)
+        variants.start = np.append(variants.start, first)
+        variants.end = np.append(variants.end, len(variants.pstart))
+        variants.size = np.vstack([variants.size, [maxx - minx, maxy - miny]])
+        variants.part.append(-1)
+        variants.rotation.append(0.0)
+        variants.mirrored.append(False)
+        variants.offset.append((minx, miny))
+        out.append((len(variants.part) - 1, minx, miny))
+    return out
+
+
+def _append_pieces(variants: Variants, pieces: list[np.ndarray]) -> None:
+    """Append convex pieces (variant-local, counter-clockwise) to the flat piece arrays."""
+    base = len(variants.verts)
+    verts = np.concatenate(pieces)
+    counts = np.array([len(p) for p in pieces])
+    ends = base + np.cumsum(counts)
+    normals, low = _normals(verts, ends - counts - base, ends - base)
+    variants.verts = np.vstack([variants.verts, verts])
+    variants.vnorm = np.vstack([variants.vnorm, normals])
+    variants.vlow = np.concatenate([variants.vlow, low])
+    variants.pstart = np.concatenate([variants.pstart, ends - counts])
+    variants.pend = np.concatenate([variants.pend, ends])
+    variants.pbb = np.vstack([variants.pbb, [[*p.min(axis=0), *p.max(axis=0)] for p in pieces]])
+    variants.proot = np.concatenate([variants.proot, [np.sqrt(Polygon(p).area) for p in pieces]])
+
+
+def _normals(verts: np.ndarray, starts, ends) -> tuple[np.ndarray, np.ndarray]:
+    """Unit outward edge normals of counter-clockwise pieces and each piece's least projection on them."""
+    nxt = verts.copy()
+    for a, b in zip(starts, ends):
+        nxt[a:b] = np.roll(verts[a:b], -1, axis=0)
+    edge = nxt - verts
+    length = np.hypot(edge[:, 0], edge[:, 1])
+    normals = np.stack([edge[:, 1], -edge[:, 0]], axis=1) / np.where(length > 0, length, 1.0)[:, None]
+    low = np.zeros(len(verts))
+    for a, b in zip(starts, ends):
+        low[a:b] = (verts[a:b] @ normals[a:b].T).min(axis=0)
+    return normals, low
 
 
 def check_fits(parts: list[NestPart], variants: Variants, stock: list[Stock], margin: float, spacing: float) -> None:

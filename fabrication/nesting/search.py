@@ -24,21 +24,27 @@ class Engine:
     """Search over layouts of ``items`` (part index per demanded instance) on containers ``boxes``."""
 
     def __init__(self, variants: Variants, items: list[int], boxes: list[np.ndarray], limit: int | None,
-                 samples: int = 60, seed: int = 0):
+                 samples: int = 60, seed: int = 0, fixed: list[list[tuple[int, float, float]]] | None = None):
         self.v = variants
         self.items = items
         self.boxes = boxes          # usable box per sheet type: [x0, y0, x1, y1]
+        self.fixed = fixed or [[] for _ in boxes]  # pinned obstacles per sheet type (remnants)
         self.limit = limit          # max sheets (None = unlimited)
         self.samples = samples
         self.rng = np.random.default_rng(seed)
         K.seed(seed)
         self.area = np.array([0.0] * len(items))
 
-    def _insert(self, item: int, sheet: list[Placed], box: np.ndarray) -> Placed | None:
-        n = len(sheet)
-        pv = np.array([p[1] for p in sheet], dtype=np.int64)
-        px = np.array([p[2] for p in sheet], dtype=np.float64)
-        py = np.array([p[3] for p in sheet], dtype=np.float64)
+    def obstacles(self, k: int) -> list[tuple[int, float, float]]:
+        """The pinned obstacles ``(variant, x, y)`` of sheet k (empty unless it is a remnant)."""
+        return self.fixed[min(k, len(self.fixed) - 1)]
+
+    def _insert(self, item: int, sheet: list[Placed], box: np.ndarray, k: int) -> Placed | None:
+        fixed = self.obstacles(k)
+        n = len(sheet) + len(fixed)
+        pv = np.array([p[1] for p in sheet] + [f[0] for f in fixed], dtype=np.int64)
+        px = np.array([p[2] for p in sheet] + [f[1] for f in fixed], dtype=np.float64)
+        py = np.array([p[3] for p in sheet] + [f[2] for f in fixed], dtype=np.float64)
         variants = self.v.by_part[self.items[item]]
         v, x, y, _ = K.best_position(self.v.geo, variants, box, pv, px, py, n, self.samples, K.EPS)
         return None if v < 0 else (item, int(v), float(x), float(y))
@@ -51,19 +57,22 @@ class Engine:
             done = False
             for k, sheet in enumerate(sheets):
                 box = self.sheet_box(k, len(sheets), last_x1)
-                got = self._insert(item, sheet, box)
+                got = self._insert(item, sheet, box, k)
                 if got is not None:
                     sheet.append(got)
                     done = True
                     break
-            if not done:
+            while not done:  # open sheets (an offcut the item does not fit stays empty) until it fits
                 if cap is not None and len(sheets) >= cap:
                     return False
                 sheets.append([])
-                got = self._insert(item, sheets[-1], self.sheet_box(len(sheets) - 1, len(sheets), None))
-                if got is None:
-                    return False
-                sheets[-1].append(got)
+                k = len(sheets) - 1
+                got = self._insert(item, sheets[-1], self.sheet_box(k, len(sheets), None), k)
+                if got is not None:
+                    sheets[-1].append(got)
+                    done = True
+                elif k >= len(self.boxes) - 1:
+                    return False  # not even the repeating last sheet type takes it
         return True
 
     def sheet_box(self, k: int, n: int, last_x1: float | None = None) -> np.ndarray:
@@ -127,7 +136,8 @@ class Engine:
                     trial[k].remove(p)
                     removed.append(p)
             order = sorted({p[0] for p in removed}, key=lambda i: -self.area[i] * (0.8 + 0.4 * self.rng.random()))
-            trial = [s for s in trial if s] if emptying else trial
+            while emptying and trial and not trial[-1]:  # only trailing sheets go: sheet k keeps its stock type
+                trial.pop()
             if trial and self.place_all(order, trial, target_x1, cap):
                 obj = self.objective(trial)
                 if obj < best_obj:

@@ -1,6 +1,7 @@
 """Independent layout checker, written with shapely only (it shares no code with the engine).
 
-Every placed part must lie inside the usable sheet (the sheet less the edge margin), no two parts
+Every placed part must lie inside the usable sheet (the sheet, or an offcut's outline, less the
+edge margin), no two parts
 may come closer than the spacing (touching is allowed when the spacing is 0), parts inside
 another part's hole must respect that hole, and every demanded instance must be placed once.
 """
@@ -33,6 +34,8 @@ def problems(result, *, spacing: float, margin: float) -> list[str]:
         st = sheet.stock
         scale = max(st.width, st.height)
         usable = box(margin, margin, st.width - margin, st.height - margin)
+        if getattr(st, "shape", None) is not None:  # an offcut: its own outline less the margin
+            usable = st.shape.buffer(-margin) if margin > 0 else st.shape
         polys = []
         for pl in sheet.placements:
             counts[(pl.part_id, pl.instance)] += 1

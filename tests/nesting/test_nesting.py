@@ -206,3 +206,60 @@ def test_cli_nest_design_and_loose_dxf(tmp_path):
     bad = CliRunner().invoke(main, ["nest", str(tmp_path / "loose.dxf"), "--sheet", "100x100", "--out",
                                     str(tmp_path / "n3")])
     assert bad.exit_code == 2 and "does not fit" in bad.output and not (tmp_path / "n3").exists()
+
+
+OFFCUT = Polygon([(0, 0), (1000, 0), (1000, 300), (500, 300), (500, 600), (0, 600)])  # an L: one corner gone
+
+
+def test_parts_stay_on_an_offcut_and_off_its_missing_corner():
+    parts = [NestPart("r", box(0, 0, 180, 120), 7), NestPart("t", Polygon([(0, 0), (150, 0), (0, 100)]), 4)]
+    r = valid(nest(parts, [Stock.remnant(OFFCUT, count=1)], spacing=6, margin=10, time_limit=60, max_rounds=30),
+              6, 10)
+    assert len(r.sheets) == 1
+    gone = box(500, 300, 1000, 600)
+    for _, poly in r.placed_polygons(0):
+        assert poly.intersection(gone).area == 0.0
+    assert r.sheets[0].utilisation == pytest.approx(sum(p.polygon.area * p.quantity for p in parts) / OFFCUT.area)
+
+
+def test_offcuts_are_used_first_then_full_sheets_in_order():
+    wide = NestPart("wide", box(0, 0, 900, 500), 1, (0.0,))  # fits the offcut's box, not the offcut
+    small = NestPart("small", box(0, 0, 200, 200), 3)
+    stock = [Stock.remnant(OFFCUT, count=1), Stock(600, 400, count=1, name="half"), Stock(1200, 800, name="full")]
+    r = valid(nest([wide, small], stock, spacing=4, margin=8, time_limit=60, max_rounds=20), 4, 8)
+    names = [s.stock.name for s in r.sheets]
+    assert names[0] == "remnant" and names[-1] == "full"
+    assert {p.part_id for p in r.sheets[0].placements} == {"small"}  # the wide part went elsewhere
+    assert any(p.part_id == "wide" for p in r.sheets[-1].placements)
+
+
+def test_bad_offcut_and_empty_stock_counts_are_refused():
+    bow = Polygon([(0, 0), (100, 100), (100, 0), (0, 100)])
+    with pytest.raises(FabricationError, match="remnant outline"):
+        nest([NestPart("a", box(0, 0, 10, 10))], [Stock.remnant(bow)])
+    with pytest.raises(FabricationError, match="count of 0"):
+        nest([NestPart("a", box(0, 0, 10, 10))], [Stock(100, 100, count=0)])
+
+
+def test_cli_nest_fills_an_offcut_drawn_in_svg_first(tmp_path):
+    import ezdxf
+    from click.testing import CliRunner
+
+    from parametric.app.cli import main
+
+    svg = tmp_path / "offcut.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1000mm" height="600mm" viewBox="0 0 1000 600">'
+                   '<path d="M0,600 L1000,600 L1000,300 L500,300 L500,0 L0,0 Z"/></svg>')  # the L, y down
+    built = tmp_path / "stool"
+    assert CliRunner().invoke(main, ["build", "stool", "--out", str(built), "--no-solids",
+                                     "--nest-time", "0.5"]).exit_code == 0
+    result = CliRunner().invoke(main, ["nest", str(built / "design.json"), "--remnant", str(svg), "--out",
+                                       str(tmp_path / "n"), "--time", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 offcut(s)" in result.output
+    first = tmp_path / "n" / "sheet-01.dxf"
+    doc = ezdxf.readfile(first)
+    auditor = doc.audit()
+    assert not auditor.has_errors
+    notes = [e for e in doc.modelspace().query("LWPOLYLINE") if e.dxf.layer.upper().startswith("NOTES")]
+    assert any(len(e) == 6 for e in notes)  # the L outline drawn as the sheet's edge

@@ -58,20 +58,26 @@ def read_loose_parts(path: Path, thickness: float):
 @click.option("--margin", type=float, default=15.0, show_default=True, help="Gap to the sheet edge (mm).")
 @click.option("--time", "time_limit", type=float, default=10.0, show_default=True, help="Search time (s).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--remnant", "remnants", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="An offcut to fill first: a closed outline in an SVG or DXF file (repeatable; FILE#id picks "
+                   "one SVG element).")
 @click.option("--thickness", type=float, default=17.7, show_default=True, help="Sheet thickness for DXF input (mm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the sheets.")
 @friendly
-def nest_cmd(source, sheet, spacing, margin, time_limit, seed, thickness, out) -> None:
-    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines)."""
+def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickness, out) -> None:
+    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines),
+    filling any offcuts (--remnant) first, then as many sheets as needed."""
     from fabrication.export import dxf
     from fabrication.layout import nest_layout
 
     from ...paramfile import load_params_file
+    from ...profile_import import import_profile
     from ...registry import get_model
     from ..cli import _parse_sheet
     from ..output import staged_dir
 
     size = _parse_sheet(sheet)
+    offcuts = [import_profile(path) for path in remnants]
     if source.suffix.lower() == ".dxf":
         parts = read_loose_parts(source, thickness)
     else:
@@ -80,15 +86,20 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, thickness, out) -
             raise D4DError(f"{source} does not name its model; pass a design.json or params.json written by d4d")
         parts = list(get_model(model).design(values).parts)
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
-                         thickness=parts[0].thickness, material=parts[0].material)
+                         thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts)
     with staged_dir(out) as stage:
         summary = []
         for s in sheets:
             dxf.write_sheet(s, stage / f"sheet-{s.index:02d}.dxf")
-            summary.append({"sheet": s.index, "parts": [p.part.name for p in s.placed],
+            summary.append({"sheet": s.index, "offcut": s.outline is not None, "size": [round(s.width, 2),
+                                                                                     round(s.height, 2)],
+                            "parts": [p.part.name for p in s.placed],
                             "utilisation": round(s.utilisation, 4), "used_length": round(s.used_length, 2)})
         (stage / "layout.json").write_text(json.dumps({"sheet": list(size), "spacing": spacing, "margin": margin,
                                                        "sheets": summary}, indent=2) + "\n")
     area = sum(p.area * p.quantity for p in parts)
-    click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {len(sheets)} sheet(s) of {size[0]:g} x {size[1]:g} mm; "
-               f"last sheet used to {sheets[-1].used_length:.0f} mm; wrote {out}")
+    used = sum(s.outline is not None for s in sheets)
+    fulls = len(sheets) - used
+    what = (f"{used} of {len(offcuts)} offcut(s) and " if offcuts else "") + f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm"
+    click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
+               f"{sheets[-1].used_length:.0f} mm; wrote {out}")
