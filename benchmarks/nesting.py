@@ -65,7 +65,7 @@ def spyrrow_density(path: Path, time_limit: float, seed: int):
                           allowed_orientations=[float(r) for r in d["allowed_rotations_deg"]]) for it in d["items"]]
     inst = spyrrow.StripPackingInstance(d["name"], strip_height=d["strip_height"], items=items)
     sol = inst.solve(spyrrow.StripPackingConfig(early_termination=False, total_computation_time=int(time_limit),
-                                                num_wokers=2, seed=seed))
+                                                num_workers=2, seed=seed))
     return sol.density
 
 
