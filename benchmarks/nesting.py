@@ -112,21 +112,26 @@ def main() -> None:
             row = {"instance": name, "density": density, "best_known": best, "ratio": density / best,
                    "seconds": seconds, "valid": not problems and not base_p, "baseline": base_d,
                    "baseline_ratio": base_d / best, "baseline_s": base_s}
+            t_sp = time.perf_counter()
             sp = spyrrow_density(path, args.time_limit, args.seed)
             if sp is not None:
-                row.update(spyrrow=sp, spyrrow_ratio=sp / best)
+                row.update(spyrrow=sp, spyrrow_ratio=sp / best, spyrrow_s=time.perf_counter() - t_sp)
             rows.append(row)
             print(f"{name}: {density:.4f} ({density / best:.3f} of best-known), baseline {base_d:.4f}", flush=True)
     cols = [("instance", "instance"), ("density", "density"), ("best_known", "best"), ("ratio", "ratio"),
-            ("seconds", "s"), ("baseline", "BL dens"), ("baseline_ratio", "BL ratio"), ("valid", "valid")]
+            ("seconds", "s"), ("baseline", "BL dens"), ("baseline_ratio", "BL ratio"), ("baseline_s", "BL s"),
+            ("valid", "valid")]
     if any("spyrrow" in r for r in rows):
-        cols += [("spyrrow", "spyrrow"), ("spyrrow_ratio", "spy ratio")]
+        cols += [("spyrrow", "spyrrow"), ("spyrrow_ratio", "spy ratio"), ("spyrrow_s", "spy s")]
     print()
     print_table(rows, cols)
     mean = statistics.mean(r["ratio"] for r in rows)
     base_mean = statistics.mean(r["baseline_ratio"] for r in rows)
     print(f"\nmean ratio {mean:.3f} (baseline {base_mean:.3f}, x{mean / base_mean:.3f}); bar 0.90, goal 0.97; "
           f"numba first call (compile or cache load) {compile_s:.2f} s")
+    if all("spyrrow" in r for r in rows):
+        print(f"spyrrow (yardstick, same time on 2 workers): mean ratio "
+              f"{statistics.mean(r['spyrrow_ratio'] for r in rows):.3f}")
     furniture = furniture_bar(args.furniture_time)
     misses = [r for r in furniture if not r["at_bound"]]
     print(f"furniture bar: {len(furniture) - len(misses)}/{len(furniture)} presets at the area lower bound")

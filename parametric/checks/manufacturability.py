@@ -6,6 +6,8 @@ laser widths >= T; parts under 6 mm can drop through a laser bed (Ponoko).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import shapely
 from shapely.geometry import LineString
@@ -23,13 +25,19 @@ def min_feature(part: FlatPart, tool_diameter: float) -> float:
     return max(2.0 * tool_diameter, part.thickness)
 
 
-def neck_width(part: FlatPart, limit: float) -> float | None:
-    """Width of the narrowest neck when it is below ``limit`` (erosion splits the part), else None."""
-    def splits(width: float) -> bool:
-        eroded = part.outline.buffer(-width / 2, join_style="mitre")
-        return eroded.geom_type == "MultiPolygon" or eroded.is_empty
+def eroded(part: FlatPart, limit: float):
+    """The part's outline shrunk by half of ``limit`` (mitre joins: corners stay sharp)."""
+    return part.outline.buffer(-limit / 2, join_style="mitre")
 
-    if not splits(limit):
+
+def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+    """Width of the narrowest neck when it is below ``limit`` (erosion splits the part), else None.
+    ``shrunk`` is ``eroded(part, limit)`` when the caller has it already."""
+    def splits(width: float, shape=None) -> bool:
+        shape = shape if shape is not None else part.outline.buffer(-width / 2, join_style="mitre")
+        return shape.geom_type == "MultiPolygon" or shape.is_empty
+
+    if not splits(limit, shrunk):
         return None
     lo, hi = 0.0, limit
     for _ in range(12):
@@ -39,21 +47,33 @@ def neck_width(part: FlatPart, limit: float) -> float | None:
 
 
 #: a thin piece counts as a strip (a tooth between slots, a finger) when its area is at least
-#: this many limit^2: a square corner's rounding loses ~0.05 limit^2 (ours)
+#: this many limit^2 (ours: a tooth as long as half its limit width; corners lose nothing to
+#: a mitred opening, only acute tips beyond the mitre limit lose a little)
 STRIP_AREA = 0.5
 
 
-def strip_width(part: FlatPart, limit: float) -> float | None:
+def strip_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
     """Width of the narrowest strip (a tooth, finger or web the part keeps, but narrower than
-    ``limit``), else None. Found by a morphological opening: what a round ``limit`` cannot reach
-    into, with more area than ``STRIP_AREA * limit**2`` (so rounded-off corners do not count),
-    measured by its largest inscribed circle."""
-    opened = part.outline.buffer(-limit / 2, join_style="round").buffer(limit / 2, join_style="round")
-    lost = part.outline.difference(opened.buffer(1e-6))
+    ``limit``), else None. Found by a morphological opening (shrink by ``limit / 2``, grow back,
+    mitred): what vanishes with more area than ``STRIP_AREA * limit**2``, measured by its
+    largest inscribed circle. ``shrunk`` is ``eroded(part, limit)`` when the caller has it."""
+    shrunk = shrunk if shrunk is not None else eroded(part, limit)
+    opened = shrunk.buffer(limit / 2, join_style="mitre")
+    lost = part.outline.difference(opened.buffer(1e-6, join_style="mitre"))
     pieces = [g for g in getattr(lost, "geoms", [lost]) if g.geom_type == "Polygon" and g.area > STRIP_AREA * limit**2]
     if not pieces:
         return None
     return min(2.0 * shapely.maximum_inscribed_circle(g, limit / 200).length for g in pieces)
+
+
+@lru_cache(maxsize=512)
+def _thin_features(outline_wkb: bytes, limit: float) -> tuple[float | None, float | None]:
+    """(neck width, strip width) of an outline, cached by its exact geometry: a slice chair's ribs
+    and slats repeat one outline, and a slider drag rebuilds many unchanged parts."""
+    part = FlatPart("cached", shapely.from_wkb(outline_wkb), 1.0)
+    shrunk = eroded(part, limit)
+    neck = neck_width(part, limit, shrunk)
+    return neck, (None if neck is not None else strip_width(part, limit, shrunk))
 
 
 def _line(part: FlatPart, joint: Joint, s0: float, s1: float) -> LineString:
@@ -69,7 +89,8 @@ def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
         inset = 0.05
         slot = (_line(part, joint, joint.lo - 1.0, joint.mid - inset) if opens_low
                 else _line(part, joint, joint.mid + inset, joint.hi + 1.0))
-        if part.outline.intersection(slot).length > 1e-6:
+        shapely.prepare(part.outline)  # many joints per part: predicates on a prepared outline are fast
+        if part.outline.intersects(slot) and part.outline.intersection(slot).length > 1e-6:
             out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {joint.a if part.name == joint.b else joint.b}"
                                " is blocked, so the pair cannot be slid together", part.name, unit="mm"))
         beyond = _line(part, joint, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
@@ -120,12 +141,12 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                part.thickness - MIN_THICKNESS_MM, "mm"))
             continue
         limit = min_feature(part, tool_diameter)
-        neck = neck_width(part, limit)
+        neck, strip = _thin_features(shapely.to_wkb(part.outline), limit)
         if neck is not None:
             out.append(Finding("MFG-NECK", "error", f"{part.name} has a neck only {neck:.1f} mm wide; a "
                                f"{tool_diameter:g} mm tool needs {limit:.1f} mm to keep it strong and whole",
                                part.name, neck, limit, neck - limit, "mm"))
-        elif (strip := strip_width(part, limit)) is not None:
+        elif strip is not None:
             out.append(Finding("MFG-STRIP", "warning", f"{part.name} has a strip (e.g. a tooth between slots) only "
                                f"{strip:.1f} mm wide; with a {tool_diameter:g} mm tool, {limit:.1f} mm cuts cleanly "
                                "and does not snap off: space the joints further apart or use fewer of them",
