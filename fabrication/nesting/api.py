@@ -22,6 +22,7 @@ from .prepare import (
     build_variants,
     check_fits,
     check_inputs,
+    inflation,
 )
 from .search import Engine
 
@@ -128,11 +129,9 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
         if fewer is not None:
             sheets = fewer
             tick(time.monotonic(), engine.objective(sheets))
-    before = engine.objective(sheets)
-    sheets = compress_last_sheet(engine, sheets, end, seed, None if timed else max(1, max_rounds // 4))
-    if engine.objective(sheets) < before:
-        tick(time.monotonic(), engine.objective(sheets))
-    return sheets
+    count = len(sheets)
+    return compress_last_sheet(engine, sheets, end, seed, None if timed else max(1, max_rounds // 4),
+                               lambda used: tick(time.monotonic(), (count, used)))
 
 
 def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, margin: float = 15.0,
@@ -179,12 +178,14 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
         raise FabricationError(f"the parts need more sheets than the stock has ({limit}); add stock") from None
     total_area = float(engine.area.sum())
     lower = max(1, math.ceil(total_area / max(s.area for s in stock)))
-    history = [(time.monotonic() - start, *engine.objective(sheets))]
+    first = engine.objective(sheets)
+    history = [(time.monotonic() - start, first[0], first[1] + inset - inflation(spacing))]
     if improve and time_limit > 0:
-        def tick(now, obj):
-            history.append((now - start, *obj))
+        def tick(now, obj):  # the engine measures in the inset box of inflated parts: report sheet mm
+            count, used = obj[0], obj[1] + inset - inflation(spacing)
+            history.append((now - start, count, used))
             if progress:
-                progress(now - start, *obj)
+                progress(now - start, count, used)
 
         sheets = _improve(engine, sheets, start, time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)

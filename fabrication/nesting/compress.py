@@ -142,15 +142,17 @@ def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
     return [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, state.var, state.x, state.y)]
 
 
-def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None) -> list:
-    """Shorten the used length of the last sheet by strip compression (its box height is the strip)."""
+def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
+                        progress: Callable[[float], None] | None = None) -> list:
+    """Shorten the used length of the last sheet by strip compression (its box height is the strip);
+    ``progress(used_length)`` hears of every shorter layout."""
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     k = len(sheets) - 1
     box = engine.sheet_box(k, len(sheets), None)
     last = sorted(sheets[-1], key=lambda p: p[0])
     comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
-    best = comp.run(comp.state(last), deadline, max_attempts)
+    best = comp.run(comp.state(last), deadline, max_attempts, progress)
     return [*sheets[:-1], _placed(last, best)]
 
 

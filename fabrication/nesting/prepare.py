@@ -163,10 +163,15 @@ def _drop_collinear(ring: np.ndarray, scale: float) -> np.ndarray:
     return ring[keep] if keep.sum() >= 3 else ring
 
 
+def inflation(spacing: float, simplify: float = 0.2) -> float:
+    """How far every part is grown (mm): half the spacing, plus the outward simplification."""
+    return spacing / 2 + (simplify if spacing > 0 else 0.0)
+
+
 def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2) -> Variants:
     """Pre-rotate, inflate by spacing/2 (+ the simplification tolerance, so the simplified outline
     still contains the true offset), cut into convex pieces (holes excluded), pack into arrays."""
-    grow = spacing / 2 + (simplify if spacing > 0 else 0.0)
+    grow = inflation(spacing, simplify)
     out = Variants()
     verts, pstart, pend, proot, starts, ends, sizes = [], [], [], [], [], [], []
     nv = 0

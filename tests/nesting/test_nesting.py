@@ -192,6 +192,7 @@ def test_cli_nest_design_and_loose_dxf(tmp_path):
                                        "--time", "0.5"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "n1" / "layout.json").read_text())["sheets"][0]["parts"]
+    assert "nesting 17 parts" in result.output and "sheet(s), the last one used to" in result.output  # progress
     doc = ezdxf.new("R2010", units=4)
     msp = doc.modelspace()
     msp.add_lwpolyline([(0, 0), (300, 0), (300, 200), (0, 200)], close=True)

@@ -85,8 +85,17 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickne
         if model is None:
             raise D4DError(f"{source} does not name its model; pass a design.json or params.json written by d4d")
         parts = list(get_model(model).design(values).parts)
+    best: list[tuple[int, float]] = []
+
+    def report(elapsed: float, count: int, used: float) -> None:
+        if not best or (count, round(used)) < best[-1]:
+            best.append((count, round(used)))
+            click.echo(f"  {elapsed:5.1f} s: {count} sheet(s), the last one used to {used:.0f} mm", err=True)
+
+    click.echo(f"nesting {sum(p.quantity for p in parts)} parts for up to {time_limit:g} s ...", err=True)
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
-                         thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts)
+                         thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts,
+                         max_rounds=None, progress=report)
     with staged_dir(out) as stage:
         summary = []
         for s in sheets:
