@@ -264,3 +264,35 @@ def test_cli_nest_fills_an_offcut_drawn_in_svg_first(tmp_path):
     assert not auditor.has_errors
     notes = [e for e in doc.modelspace().query("LWPOLYLINE") if e.dxf.layer.upper().startswith("NOTES")]
     assert any(len(e) == 6 for e in notes)  # the L outline drawn as the sheet's edge
+
+
+@st.composite
+def nesting_cases(draw):
+    """A few star-shaped parts (some with a hole), stock that every part fits, spacing and margin."""
+    parts = []
+    for k in range(draw(st.integers(1, 3))):
+        shape = star_polygon(draw(st.lists(st.floats(15, 60), min_size=5, max_size=8)))
+        if draw(st.booleans()):
+            shape = shape.difference(box(-4, -4, 4, 4))
+        rotations = draw(st.sampled_from([(0.0,), (0.0, 180.0), (0.0, 90.0, 180.0, 270.0)]))
+        parts.append(NestPart(f"p{k}", shape, draw(st.integers(1, 4)), rotations, draw(st.booleans())))
+    spacing = draw(st.sampled_from([0.0, 2.0, 5.0]))
+    margin = spacing / 2 + draw(st.sampled_from([0.0, 3.0]))
+    side = 2 * margin + 130 + draw(st.floats(0, 200))
+    if draw(st.booleans()):  # an offcut with a corner missing, then full sheets
+        corner = Polygon([(0, 0), (side + 200, 0), (side + 200, side * 0.4), (side, side), (0, side)])
+        stock = [Stock.remnant(corner, 1), Stock(side, side)]
+    else:
+        stock = [Stock(side, side)]
+    return parts, stock, spacing, margin
+
+
+@settings(max_examples=25, deadline=None)
+@given(nesting_cases(), st.integers(0, 3))
+def test_every_layout_of_random_parts_is_valid(case, seed):
+    """Random parts (holes, mirroring, grain), offcuts and spacings: whatever the engine returns
+    passes the independent checker, with every instance placed exactly once."""
+    parts, stock, spacing, margin = case
+    r = nest(parts, stock, spacing=spacing, margin=margin, time_limit=20, seed=seed, max_rounds=8)
+    valid(r, spacing, margin)
+    assert sum(len(s.placements) for s in r.sheets) == sum(p.quantity for p in parts)
