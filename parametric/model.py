@@ -73,7 +73,7 @@ class Model:
         specs: dict[str, Spec] = {}
         for klass in reversed(cls.__mro__):
             specs.update({k: v for k, v in vars(klass).items() if isinstance(v, Spec)})
-        cls.schema = ParamSchema(cls.name, specs.values(), cls.constraints, cls.presets)
+        cls.schema = ParamSchema(cls.name, specs.values(), cls.constraints, cls.presets, owner=cls)
 
     @classmethod
     def description(cls) -> str:

@@ -19,74 +19,14 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from .errors import ConstraintError, ParameterError
+from .params_shape import Outline, Profile  # noqa: F401 - re-exported: models import every spec from here
+from .spec import Spec, _fmt
 from .units import parse_length
 
 _REL = 1e-9  # relative slack on range checks, so 0.1 + 0.2 style sums never fail a bound
-
-
-def _fmt(value: float) -> str:
-    """Format a number compactly (no trailing zeros)."""
-    return f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-
-
-class Spec:
-    """Base of every parameter spec.
-
-    Attributes:
-        name: set from the attribute name in the model class.
-        default: the value used when nothing else is given.
-        help: one sentence for tooltips and ``d4d info``.
-        group: the panel / table section the parameter belongs to.
-        label: a human label (defaults to the name with spaces).
-    """
-
-    kind: ClassVar[str] = "value"
-    unit: str = ""
-
-    def __init__(self, default: Any, *, help: str = "", group: str = "General", label: str | None = None):
-        self.name = ""
-        self.help = help
-        self.group = group
-        self._label = label
-        self._raw_default = default
-        self.default: Any = None
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-        self.default = self.coerce(self._raw_default)
-        self.check(self.default)
-
-    @property
-    def label(self) -> str:
-        """Human-readable label."""
-        return self._label or self.name.replace("_", " ").capitalize()
-
-    def error(self, message: str) -> ParameterError:
-        """A ParameterError about this parameter."""
-        return ParameterError(f"{self.name}: {message}", [self.name])
-
-    def coerce(self, value: Any) -> Any:
-        """Convert user input (number, text, list) to the canonical value; raise ParameterError."""
-        raise NotImplementedError
-
-    def check(self, value: Any) -> None:
-        """Raise ParameterError when a canonical value is outside the declared range."""
-
-    def to_json(self, value: Any) -> Any:
-        """Canonical value -> JSON-compatible value."""
-        return value
-
-    def describe(self) -> dict[str, Any]:
-        """A JSON-compatible description for ``d4d info --json`` and the viewer."""
-        return {"name": self.name, "kind": self.kind, "default": self.to_json(self.default),
-                "unit": self.unit, "group": self.group, "label": self.label, "help": self.help}
-
-    def range_text(self) -> str:
-        """The allowed values in words."""
-        return ""
 
 
 class _Number(Spec):
@@ -283,7 +223,10 @@ class Params(Mapping[str, Any]):
         return f"Params({self.model!r}, {self.to_dict()!r})"
 
     def __reduce__(self):
-        return (_rebuild_params, (self.model, self.to_dict()))
+        owner = self._schema.owner
+        if owner is None:
+            raise TypeError(f"Params of {self.model!r} cannot be pickled: its schema belongs to no model class")
+        return (_rebuild_params, (owner, self.to_dict()))
 
     @property
     def model(self) -> str:
@@ -318,18 +261,20 @@ class Params(Mapping[str, Any]):
         return {k: v for k, v in self.to_dict().items() if defaults[k] != v}
 
 
-def _rebuild_params(model: str, values: dict[str, Any]) -> Params:
-    from .registry import get_model  # local: registry imports models
-
-    return get_model(model).schema.make(values)
+def _rebuild_params(owner: type, values: dict[str, Any]) -> Params:
+    """Unpickle: the model class (pickled by reference, so a process pool or a Dask worker imports
+    its module) validates the values again."""
+    return owner.schema.make(values)
 
 
 class ParamSchema:
     """The parameters, constraints and presets of one model."""
 
     def __init__(self, model: str, specs: Iterable[Spec], constraints: Iterable[Constraint] = (),
-                 presets: Mapping[str, Mapping[str, Any]] | None = None):
+                 presets: Mapping[str, Mapping[str, Any]] | None = None, owner: type | None = None):
         self.model = model
+        #: the model class this schema belongs to (how its Params pickle)
+        self.owner = owner
         self.specs: dict[str, Spec] = {s.name: s for s in specs}
         self.constraints = tuple(constraints)
         self.presets = {k: dict(v) for k, v in (presets or {}).items()}
@@ -395,8 +340,3 @@ def _holds(constraint: Constraint, params: Params) -> bool:
         return bool(constraint.check(params))
     except (ArithmeticError, ValueError):
         return False
-
-
-
-# the 2D shape specs live in their own module; re-exported here so models import every spec from one place
-from .params_shape import Outline, Profile  # noqa: E402, F401

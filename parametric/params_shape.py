@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import ParameterError
-from .params import Spec, _fmt
+from .spec import Spec, _fmt
 from .units import parse_length
 
 

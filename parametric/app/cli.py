@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -11,35 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import D4DError
-
-SET_HELP = "Set a parameter, e.g. --set seat_height=450 or --set width=18in (repeatable)."
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
-
-
-def friendly(fn):
-    """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except D4DError as exc:
-            _fail(str(exc))
-
-    return wrapper
-
-
-def model_options(fn):
-    """The options that choose parameters: --preset, --set, --params."""
-    fn = click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
-                      help="JSON or YAML parameter file (e.g. a design's params.json).")(fn)
-    fn = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help=SET_HELP)(fn)
-    fn = click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
-    return click.argument("model")(fn)
+from .options import friendly, model_options, parse_sheet
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -88,7 +59,7 @@ def info_cmd(model: str, as_json: bool) -> None:
         default = spec.to_json(spec.default)
         if spec.kind == "profile":
             default = "; ".join(f"{x:g},{y:g}" for x, y in default)
-        click.echo(f"  {spec.name:<14} {str(default):>8} {spec.unit:<4} {spec.range_text()}")
+        click.echo(f"  {spec.name:<14} {default!s:>8} {spec.unit:<4} {spec.range_text()}")
         if spec.help:
             click.echo(f"  {'':<14} {spec.help}")
     if desc["constraints"]:
@@ -115,7 +86,7 @@ def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, l
     from .pipeline import resolve_params, write_build
 
     cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
-    size = _parse_sheet(sheet)
+    size = parse_sheet(sheet)
     design = cls.design(params)
     result = write_build(design, out, unit=unit, sheet=size, solids=not no_step, layout=layout, nest_time=nest_time)
     click.echo(f"{design.title} {design.hash}: {len(design.parts)} parts, {len(design.joints)} cross-laps, "
@@ -152,24 +123,12 @@ def batch_cmd(sweep_file, out, workers, dask_address, no_checks) -> None:
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f"; wrote {out}")
 
 
-def _parse_sheet(text: str) -> tuple[float, float]:
-    from ..units import parse_length
-
-    a, sep, b = text.lower().partition("x")
-    if not sep:
-        raise D4DError(f"--sheet {text!r}: write WIDTHxHEIGHT, e.g. 2440x1220")
-    w, h = parse_length(a, name="--sheet"), parse_length(b, name="--sheet")
-    if w <= 0 or h <= 0:
-        raise D4DError(f"--sheet {text!r}: both sides must be positive")
-    return w, h
-
-
 def _register() -> None:
     """Add the commands that live in their own modules (cheap imports only at start-up)."""
     from .commands.check import check_cmd
     from .commands.export import export_cmd
-    from .commands.profiles import machines_cmd, materials_cmd
     from .commands.nest import nest_cmd
+    from .commands.profiles import machines_cmd, materials_cmd
     from .commands.view import view_cmd
 
     for command in (check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd, view_cmd):

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..cli import friendly, model_options
+from ..options import friendly, model_options
 
 
 @click.command("check")

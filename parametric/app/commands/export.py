@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ...errors import ParameterError
-from ..cli import friendly, model_options
+from ..options import friendly, model_options
 from .profiles import PROFILES_HELP, user_profiles
 
 

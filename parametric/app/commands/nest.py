@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ...errors import D4DError, GeometryError
-from ..cli import friendly
+from ..options import friendly, parse_sheet
 
 
 def read_loose_parts(path: Path, thickness: float):
@@ -73,10 +73,9 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickne
     from ...paramfile import load_params_file
     from ...profile_import import import_profile
     from ...registry import get_model
-    from ..cli import _parse_sheet
     from ..output import staged_dir
 
-    size = _parse_sheet(sheet)
+    size = parse_sheet(sheet)
     offcuts = [import_profile(path) for path in remnants]
     if source.suffix.lower() == ".dxf":
         parts = read_loose_parts(source, thickness)

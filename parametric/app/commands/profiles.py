@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ...errors import ProfileError
-from ..cli import friendly
+from ..options import friendly
 
 PROFILES_HELP = "Your own profiles: a YAML file with machines: and/or materials: (same fields as the shipped ones)."
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import friendly
+from ..options import friendly
 
 
 @click.command("view")

@@ -1,0 +1,54 @@
+"""Options and error handling shared by every ``d4d`` command (the command modules and ``cli.py``
+import from here, so no command imports the command line that registers it)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import D4DError
+
+SET_HELP = "Set a parameter, e.g. --set seat_height=450 or --set width=18in (repeatable)."
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def friendly(fn):
+    """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except D4DError as exc:
+            _fail(str(exc))
+
+    return wrapper
+
+
+def model_options(fn):
+    """The options that choose parameters: --preset, --set, --params."""
+    fn = click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+                      help="JSON or YAML parameter file (e.g. a design's params.json).")(fn)
+    fn = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help=SET_HELP)(fn)
+    fn = click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
+    return click.argument("model")(fn)
+
+
+def parse_sheet(text: str) -> tuple[float, float]:
+    """``--sheet 2440x1220`` (or ``96inx48in``) -> (width, height) in mm."""
+    from ..units import parse_length
+
+    a, sep, b = text.lower().partition("x")
+    if not sep:
+        raise D4DError(f"--sheet {text!r}: write WIDTHxHEIGHT, e.g. 2440x1220")
+    w, h = parse_length(a, name="--sheet"), parse_length(b, name="--sheet")
+    if w <= 0 or h <= 0:
+        raise D4DError(f"--sheet {text!r}: both sides must be positive")
+    return w, h
