@@ -111,6 +111,7 @@ class Design:
         joints: joints derived from the geometry.
         load_cases: the loads the checks apply.
         title: human-readable product name.
+        removable: parts that come off the product in use (a lift-off lid).
     """
 
     model: str
@@ -120,6 +121,7 @@ class Design:
     joints: tuple[Joint, ...] = ()
     load_cases: tuple[LoadCase, ...] = ()
     title: str = ""
+    removable: tuple[str, ...] = ()
     _index: dict[str, FlatPart] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,4 +170,5 @@ class Design:
                 "params": self.params.to_dict(), "total_area": round(self.total_area, 3),
                 "part_count": sum(p.quantity for p in self.parts), "slot_count": self.slot_count(),
                 "parts": [p.summary() for p in self.parts], "joints": [j.summary() for j in self.joints],
+                "removable": list(self.removable),
                 "load_cases": [lc.summary() for lc in self.load_cases]}

@@ -1,8 +1,10 @@
-"""Tab-and-slot joints derived from geometry: a plate standing on (or under) another's face.
+"""Joints derived where plates meet along an edge or a face.
 
-Where plate A's edge lies on a face of plate B, A grows tabs that pass through B's thickness
-and B gets matching rectangular slots (through holes), sized from the measured thicknesses plus
-the joint clearance. Tabs are spread evenly along each stretch of contact.
+Tab-and-slot: where plate A's edge lies on a face of plate B, A grows tabs that pass through B's
+thickness and B gets matching rectangular slots (through holes), sized from the measured
+thicknesses plus the joint clearance. Tabs are spread evenly along each stretch of contact.
+Finger joints: where two perpendicular plates' corner columns overlap. Glue: where two parallel
+plates lie face to face (a lid and the lip under it); nothing is cut.
 """
 
 from __future__ import annotations
@@ -191,3 +193,29 @@ def finger_joint(a: FlatPart, b: FlatPart, *, clearance: float, finger: float) -
     joint = Joint("finger", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)), lo, (lo + hi) / 2, hi,
                   float((hi - lo) / n), float((hi - lo) / n + clearance), 90.0, "lo")
     return FingerJoint(joint, notches[a.name], notches[b.name])
+
+
+#: smallest face-to-face contact that counts as a glue joint (mm^2)
+MIN_GLUE_MM2 = 100.0
+
+
+def glue_joint(a: FlatPart, b: FlatPart) -> Joint | None:
+    """A glued face joint where parallel plates ``a`` and ``b`` lie face to face, or None.
+
+    The joint's point is the centre of the shared face area, its direction the plates' normal
+    (from a towards b), and ``hi`` the contact area in mm^2, so the checks can weigh it.
+    """
+    na, nb = a.frame.normal, b.frame.normal
+    if abs(abs(float(np.dot(na, nb))) - 1.0) > 1e-6:
+        return None
+    gap = float(np.dot(b.frame.to_world([(0.0, 0.0)])[0] - a.frame.to_world([(0.0, 0.0)])[0], na))
+    if abs(abs(gap) - (a.thickness + b.thickness) / 2) > CONTACT_TOL:
+        return None
+    ring = b.frame.to_world(np.asarray(b.outline.exterior.coords))
+    contact = a.outline.intersection(Polygon(a.frame.to_local(ring)[:, :2]))
+    if contact.area < MIN_GLUE_MM2:
+        return None
+    centre = a.frame.to_world([(contact.centroid.x, contact.centroid.y)], w=np.sign(gap) * a.thickness / 2)[0]
+    direction = na * np.sign(gap)
+    return Joint("glue", a.name, b.name, tuple(map(float, centre)), tuple(map(float, direction)), 0.0, 0.0,
+                 float(contact.area), 0.0, 0.0, 0.0, "lo")

@@ -26,7 +26,7 @@ from shapely.ops import unary_union
 
 from .design import Design, Joint, LoadCase
 from .errors import JoineryError
-from .edge_joints import finger_joint, tab_joint
+from .edge_joints import finger_joint, glue_joint, tab_joint
 from .joinery import cross_lap, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
@@ -101,11 +101,13 @@ class Model:
         builder._pairs: list[tuple[str, str, float]] = []
         builder._tabs: list[tuple[str, str]] = []
         builder._fingers: list[tuple[str, str, float]] = []
+        builder._glued: list[tuple[str, str]] = []
+        builder._removable: list[str] = []
         builder._loads: list[LoadCase] = []
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
         return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
-                      cls.title or cls.name.replace("_", " ").title())
+                      cls.title or cls.name.replace("_", " ").title(), removable=tuple(builder._removable))
 
     # -- what build() uses ---------------------------------------------------------------
     def build(self, p: Params) -> None:
@@ -139,6 +141,15 @@ class Model:
         """Finger-joint two perpendicular plates along the edge where their corners overlap (a keeps the ends)."""
         self._fingers.append((a.name, b.name, width))
 
+    def glue(self, a: FlatPart, b: FlatPart) -> None:
+        """Glue two parallel plates that lie face to face (derived: refused unless they touch)."""
+        self._glued.append((a.name, b.name))
+
+    def lift_off(self, *parts: FlatPart) -> None:
+        """Mark parts that come off the product in use (a lid): the assembly check lets them form a
+        group of their own."""
+        self._removable.extend(p.name for p in parts)
+
     def interlock(self, group_a: Iterable[FlatPart], group_b: Iterable[FlatPart], *,
                   share_a: float = 0.5) -> None:
         """Cross-lap every plate of ``group_a`` with every plate of ``group_b`` that it crosses."""
@@ -168,6 +179,11 @@ class Model:
             joints.append(fj.joint)
             slots[a_name].extend((b_name, n) for n in fj.notches_a)
             slots[b_name].extend((a_name, n) for n in fj.notches_b)
+        for a_name, b_name in self._glued:
+            gj = glue_joint(self._parts[a_name], self._parts[b_name])
+            if gj is None:
+                raise JoineryError(f"{a_name} and {b_name} do not lie face to face, so they cannot be glued")
+            joints.append(gj)
         grow: dict[str, list] = {name: [] for name in self._parts}
         holes: dict[str, list] = {name: [] for name in self._parts}
         for a_name, b_name in self._tabs:

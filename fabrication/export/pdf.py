@@ -66,8 +66,13 @@ def assembly_steps(design: Design) -> list[Step]:
         elif joints:
             kinds = {j.kind for j in joints}
             onto = _labels(design, list(dict.fromkeys(j.a for j in joints)))
-            how = "press their slots over the tabs of" if kinds == {"tab"} else "mesh their joints with"
-            text = f"Fit {what}: {how} {onto}."
+            if kinds == {"glue"}:
+                text = f"Glue {what} to {onto}, face to face as shown, and let the glue set."
+            else:
+                how = "press their slots over the tabs of" if kinds == {"tab"} else "mesh their joints with"
+                text = f"Fit {what}: {how} {onto}."
+        elif set(names) <= set(design.removable):
+            text = f"Make {what} separately: they lift off the rest."
         else:
             text = f"Fit {what} as shown."
         steps.append(Step(number, tuple(names), text))

@@ -166,10 +166,12 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
         if joint.kind == "cross_lap":
             out.extend(_slot_findings(design, joint, tool_diameter))
     groups = _components(design)
-    if len(groups) > 1:
-        loose = sorted(set().union(*groups[1:]))
+    removable = set(design.removable)
+    stray = [g for g in groups[1:] if not g <= removable]  # a lift-off lid may stand apart
+    if stray:
+        loose = sorted(set().union(*stray))
         out.append(Finding("MFG-DISCONNECTED", "error", f"{', '.join(loose)} not joined to the rest of the product",
-                           ", ".join(loose), float(len(groups)), 1.0, 1.0 - len(groups), "groups"))
+                           ", ".join(loose), float(len(stray) + 1), 1.0, -float(len(stray)), "groups"))
     codes = {f.code for f in out}
     for code, what in (("MFG-NECK", "necks"), ("MFG-STRIP", "teeth and strips"), ("MFG-SLOT-DEPTH", "material under every slot"),
                        ("MFG-SHEET", "every part fits a sheet"), ("MFG-SLIDE", "every cross-lap slides together"),
