@@ -111,17 +111,36 @@ def _parse(name: str, data: Any, source: str) -> Machine:
                            f"{', '.join(SVG_CONVENTIONS)}, got {convention!r}")
     try:
         speed = tuple(sorted((float(k), float(v)) for k, v in (data.get("speed") or {}).items()))
-        return Machine(name=name, title=str(data.get("title", name)), kind=kind,
-                       bed=(float(data["bed"][0]), float(data["bed"][1])), spacing=float(data["spacing"]),
-                       margin=float(data["margin"]), pierce_time=float(data["pierce_time"]),
-                       kerf=float(data.get("kerf", 0.0)),
-                       tool_diameter=float(data.get("tool_diameter", data.get("kerf", 0.0))),
-                       feed=float(data.get("feed", 0.0)), depth_per_pass=float(data.get("depth_per_pass", 0.0)),
-                       speed=speed, max_thickness=float(data.get("max_thickness", 40.0)),
-                       svg_colours=convention,
-                       colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})})
+        machine = Machine(name=name, title=str(data.get("title", name)), kind=kind,
+                         bed=(float(data["bed"][0]), float(data["bed"][1])), spacing=float(data["spacing"]),
+                         margin=float(data["margin"]), pierce_time=float(data["pierce_time"]),
+                         kerf=float(data.get("kerf", 0.0)),
+                         tool_diameter=float(data.get("tool_diameter", data.get("kerf", 0.0))),
+                         feed=float(data.get("feed", 0.0)), depth_per_pass=float(data.get("depth_per_pass", 0.0)),
+                         speed=speed, max_thickness=float(data.get("max_thickness", 40.0)),
+                         svg_colours=convention,
+                         colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})})
     except (TypeError, ValueError, IndexError) as exc:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
+    _check_gaps(machine, source)
+    return machine
+
+
+def _check_gaps(m: Machine, source: str) -> None:
+    """Refuse part gaps a tool cannot pass through, and margins the nesting cannot keep.
+
+    The bit (or beam) cuts both neighbours' outlines inside the gap, so the gap must be at least
+    the tool's width (reference section 2: Ø + 2-5 mm on a router); the edge margin must be at
+    least half the gap, since every part keeps half the gap around it.
+    """
+    tool = m.tool_diameter if m.is_router else m.kerf
+    if m.spacing < tool:
+        raise ProfileError(f"machine {m.name!r} in {source}: spacing {m.spacing:g} mm is narrower than the "
+                           f"{'bit' if m.is_router else 'kerf'} ({tool:g} mm), so neighbouring cuts would eat into "
+                           f"each other; use at least {tool + (2 if m.is_router else 0):g} mm")
+    if m.margin < m.spacing / 2:
+        raise ProfileError(f"machine {m.name!r} in {source}: the edge margin ({m.margin:g} mm) must be at least half "
+                           f"the spacing ({m.spacing:g} mm)")
 
 
 def machines_from_mapping(data: Any, source: str) -> dict[str, Machine]:

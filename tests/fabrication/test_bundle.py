@@ -144,6 +144,18 @@ def test_profile_file_with_a_missing_field_names_field_and_file(tmp_path, text, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.yaml"]
 
 
+@pytest.mark.parametrize("fields, words", [
+    ("tool_diameter: 6\n    spacing: 4\n    margin: 10", "narrower than the bit"),
+    ("tool_diameter: 6\n    spacing: 10\n    margin: 3", "at least half the spacing"),
+])
+def test_router_gaps_the_bit_cannot_pass_are_refused(tmp_path, fields, words):
+    shop = tmp_path / "shop.yaml"
+    shop.write_text("machines:\n  tight:\n    kind: router\n    bed: [1000, 600]\n    " + fields +
+                    "\n    feed: 3000\n    depth_per_pass: 6\n    pierce_time: 2\n")
+    result = CliRunner().invoke(main, ["machines", "--profiles", str(shop)])
+    assert result.exit_code == 2 and words in result.output and "tight" in result.output
+
+
 def test_user_profiles_extend_the_lists(tmp_path):
     shop = tmp_path / "shop.yaml"
     shop.write_text("machines:\n  my-laser:\n    kind: laser\n    bed: [600, 400]\n    kerf: 0.18\n    spacing: 3\n"
