@@ -100,9 +100,16 @@ def pair_collides(geo, va, xa, ya, vb, xb, yb, eps):
 
 @njit(cache=True)
 def collides(geo, v, x, y, pv, px, py, n, eps):
-    """True when variant v at (x, y) overlaps any of the first n placed items (pv, px, py)."""
+    """True when variant v at (x, y) overlaps any of the first n placed items (pv, px, py).
+    (Bounding boxes are tested here, inline: a call per item costs more than the test.)"""
+    size = geo[8]
+    x1 = x + size[v, 0]
+    y1 = y + size[v, 1]
     for k in range(n):
-        if pair_collides(geo, v, x, y, pv[k], px[k], py[k], eps):
+        u = pv[k]
+        if x1 <= px[k] + eps or px[k] + size[u, 0] <= x + eps or y1 <= py[k] + eps or py[k] + size[u, 1] <= y + eps:
+            continue
+        if pair_collides(geo, v, x, y, u, px[k], py[k], eps):
             return True
     return False
 

@@ -24,12 +24,19 @@ from ._kernels import njit, pair_depth
 
 @njit(cache=True)
 def item_score(geo, i, v, x, y, var, px, py, n, w, eps, cap):
-    """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap."""
+    """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap.
+    (Bounding boxes are tested here, inline: a call per item costs more than the test.)"""
+    size = geo[8]
+    x1 = x + size[v, 0]
+    y1 = y + size[v, 1]
     total = 0.0
     for j in range(n):
         if j == i:
             continue
-        o = pair_depth(geo, v, x, y, var[j], px[j], py[j], eps, False)
+        u = var[j]
+        if x1 <= px[j] + eps or px[j] + size[u, 0] <= x + eps or y1 <= py[j] + eps or py[j] + size[u, 1] <= y + eps:
+            continue
+        o = pair_depth(geo, v, x, y, u, px[j], py[j], eps, False)
         if o > 0.0:
             total += w[i, j] * o
             if total > cap:
