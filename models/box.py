@@ -34,7 +34,7 @@ class Box(Model):
     clearance = Clearance(0.05)
     presets = {"3mm-ply": {}, "6mm-ply": {"width": 360, "depth": 260, "height": 180, "thickness": 6.4, "finger": 3},
                "open-tray": {"lid": "none", "height": 60, "width": 300, "depth": 200}}
-    constraints = [require(lambda p: min(p.width, p.depth, wall_height(p)) >= 3 * p.finger * p.thickness + 2 * p.thickness,
+    constraints = [require(lambda p: min(p.width, p.depth, wall_height(p)) >= (3 * p.finger + 2) * p.thickness,
                            "the box is too small for {finger}-thickness fingers: make it larger or the fingers "
                            "smaller", "finger", "width", "depth", "height")]
 

@@ -81,8 +81,8 @@ class Compressor:
         w = np.ones((n, n))
         best, best_total, stale, strikes = state.copy(), total, 0, 0
         while time.monotonic() < deadline:
-            total = S.sep_iteration(geo, self.allowed, self.n_allowed, self.pinned, state.var, state.x, state.y, n, w, ov, length,
-                                    self.height, K.EPS, N_CONTAINER, N_FOCUS)
+            total = S.sep_iteration(geo, self.allowed, self.n_allowed, self.pinned, state.var, state.x, state.y, n,
+                                    w, ov, length, self.height, K.EPS, N_CONTAINER, N_FOCUS)
             self.iterations += 1
             if total == 0.0:
                 return True

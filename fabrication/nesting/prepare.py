@@ -279,7 +279,8 @@ def check_fits(parts: list[NestPart], variants: Variants, stock: list[Stock], ma
     for pi, p in enumerate(parts):
         if p.quantity == 0:
             continue
-        ok = any(variants.size[v, 0] <= s.width - 2 * inset + 1e-9 and variants.size[v, 1] <= s.height - 2 * inset + 1e-9
+        ok = any(variants.size[v, 0] <= s.width - 2 * inset + 1e-9
+                 and variants.size[v, 1] <= s.height - 2 * inset + 1e-9
                  for v in variants.by_part[pi] for s in stock)
         if not ok:
             minx, miny, maxx, maxy = p.polygon.bounds

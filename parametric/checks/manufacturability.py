@@ -91,8 +91,9 @@ def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
                 else _line(part, joint, joint.mid + inset, joint.hi + 1.0))
         shapely.prepare(part.outline)  # many joints per part: predicates on a prepared outline are fast
         if part.outline.intersects(slot) and part.outline.intersection(slot).length > 1e-6:
-            out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {joint.a if part.name == joint.b else joint.b}"
-                               " is blocked, so the pair cannot be slid together", part.name, unit="mm"))
+            other = joint.a if part.name == joint.b else joint.b
+            out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {other} is blocked, so the pair "
+                               "cannot be slid together", part.name, unit="mm"))
         beyond = _line(part, joint, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
         inside = part.outline.intersection(beyond)
         pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
@@ -173,7 +174,8 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
         out.append(Finding("MFG-DISCONNECTED", "error", f"{', '.join(loose)} not joined to the rest of the product",
                            ", ".join(loose), float(len(stray) + 1), 1.0, -float(len(stray)), "groups"))
     codes = {f.code for f in out}
-    for code, what in (("MFG-NECK", "necks"), ("MFG-STRIP", "teeth and strips"), ("MFG-SLOT-DEPTH", "material under every slot"),
+    for code, what in (("MFG-NECK", "necks"), ("MFG-STRIP", "teeth and strips"),
+                       ("MFG-SLOT-DEPTH", "material under every slot"),
                        ("MFG-SHEET", "every part fits a sheet"), ("MFG-SLIDE", "every cross-lap slides together"),
                        ("MFG-DISCONNECTED", "all parts joined")):
         if code not in codes:

@@ -136,7 +136,8 @@ def test_convex_pieces_cover_the_part_exactly():
 
 
 TWIN = ("import numpy as np\nfrom shapely.geometry import Polygon\n"
-        "from fabrication.nesting import _kernels as K, NestPart\nfrom fabrication.nesting.prepare import build_variants\n"
+        "from fabrication.nesting import _kernels as K, NestPart\n"
+        "from fabrication.nesting.prepare import build_variants\n"
         "rng = np.random.default_rng(1)\nout, depth = [], []\n"
         "for _ in range(100):\n"
         "    a = rng.uniform(-10, 10, (3, 2))\n"

@@ -108,6 +108,8 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickne
     area = sum(p.area * p.quantity for p in parts)
     used = sum(s.outline is not None for s in sheets)
     fulls = len(sheets) - used
-    what = (f"{used} of {len(offcuts)} offcut(s) and " if offcuts else "") + f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm"
+    what = f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm"
+    if offcuts:
+        what = f"{used} of {len(offcuts)} offcut(s) and {what}"
     click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
                f"{sheets[-1].used_length:.0f} mm; wrote {out}")
