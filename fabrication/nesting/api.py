@@ -13,7 +13,7 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .compress import Compressor, compress_last_sheet, drop_last_sheet
+from .compress import compress_last_sheet, drop_last_sheet
 from .prepare import (
     NestPart,
     Stock,
@@ -134,6 +134,14 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
                                lambda used: tick(time.monotonic(), (count, used)))
 
 
+def _engine(parts: list[NestPart], items: list[tuple[int, int]], variants: Variants, boxes: list[np.ndarray],
+            limit: int | None, samples: int, seed: int, fixed=None) -> tuple[Engine, list[int]]:
+    """The search engine for these items, and the construction order (largest area first)."""
+    engine = Engine(variants, [pi for pi, _ in items], boxes, limit, samples=samples, seed=seed, fixed=fixed)
+    engine.area = np.array([parts[pi].polygon.area for pi, _ in items])
+    return engine, sorted(range(len(items)), key=lambda i: (-engine.area[i], i))
+
+
 def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, margin: float = 15.0,
          time_limit: float = 5.0, seed: int = 0, samples: int = 60, improve: bool = True,
          max_rounds: int | None = None, progress: Callable[[float, int, float], None] | None = None) -> NestResult:
@@ -168,10 +176,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     boxes = [np.array([0.0, 0.0, s.width - 2 * inset, s.height - 2 * inset]) for s in seq]
     obstacles = {id(s): add_obstacles(variants, s, inset) for s in stock}
     limit = None if seq[-1].count is None else len(seq)
-    engine = Engine(variants, [pi for pi, _ in items], boxes, limit, samples=samples, seed=seed,
-                    fixed=[obstacles[id(s)] for s in seq])
-    engine.area = np.array([parts[pi].polygon.area for pi, _ in items])
-    order = sorted(range(len(items)), key=lambda i: (-engine.area[i], i))
+    engine, order = _engine(parts, items, variants, boxes, limit, samples, seed, [obstacles[id(s)] for s in seq])
     try:
         sheets = engine.construct(order)
     except RuntimeError:
@@ -212,10 +217,7 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
         return NestResult([], {p.id: p for p in parts})
     variants = build_variants(parts, spacing)
     check_fits(parts, variants, stock, spacing / 2, spacing)
-    engine = Engine(variants, [pi for pi, _ in items], [np.array([0.0, 0.0, length, height])], 1, samples=samples,
-                    seed=seed)
-    engine.area = np.array([parts[pi].polygon.area for pi, _ in items])
-    order = sorted(range(len(items)), key=lambda i: (-engine.area[i], i))
+    engine, order = _engine(parts, items, variants, [np.array([0.0, 0.0, length, height])], 1, samples, seed)
     sheet = engine.construct(order)[0]
     history = [(time.monotonic() - start, 1, engine.used_length(sheet))]
     if improve and time_limit > 0:
@@ -224,10 +226,7 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
             if progress:
                 progress(time.monotonic() - start, 1, used)
 
-        sheet.sort(key=lambda p: p[0])
-        comp = Compressor(variants, [items[p[0]][0] for p in sheet], height, seed)
-        best = comp.run(comp.state(sheet), start + time_limit, max_rounds, tick)
-        sheet = [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, best.var, best.x, best.y)]
+        sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     return result
