@@ -185,9 +185,14 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     return ops
 
 
-def draw_sheet(sheet: SheetLayout, writer: SheetWriter, cut_parts: dict[str, CutPart] | None = None):
-    """Walk one sheet into a writer; returns ``writer.finish()``."""
+def draw_sheet(sheet: SheetLayout, writer: SheetWriter, cut_parts: dict[str, CutPart] | None = None,
+               ops: Sequence[Operation] | None = None):
+    """Draw one sheet into a writer; returns ``writer.finish()``.
+
+    ``ops`` are the sheet's operations from :func:`walk` when already walked (walk a sheet once and
+    share its operations between the DXF, SVG and PDF writers); otherwise the sheet is walked here.
+    """
     writer.begin(sheet)
-    for op in walk(sheet, cut_parts):
+    for op in (walk(sheet, cut_parts) if ops is None else ops):
         writer.draw(op)
     return writer.finish()
