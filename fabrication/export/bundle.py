@@ -1,5 +1,10 @@
 """The download bundle: everything a micro-factory needs to cut and assemble one design, in one zip.
 
+Staged so batch runs can stop early or write only what they need: :func:`fabricate` computes
+(toolpaths, layout, BOM, checks: a :class:`Fabrication`, no files), :func:`write_cut_files` writes
+the DXF/SVG per sheet and the BOM, :func:`write_bundle_files` everything the zip holds, and
+:func:`export_bundle` zips that atomically. Each sheet is walked once and shared by DXF, SVG and PDF.
+
 ``<model>-<hash>.zip`` holds a README (material, measured thickness, tool/kerf, sheet size,
 steps, licence), ``params.json`` (rebuilds the identical design), the product as STEP and STL,
 DXF and SVG per sheet, the PDF (sheets at 1:1 + assembly guide), the BOM as CSV and the check
@@ -11,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 import zipfile
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parametric.design import Design
@@ -26,6 +33,7 @@ from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
+from .sheetwalk import Operation, walk
 
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 
@@ -39,6 +47,8 @@ class Bundle:
     sheets: list[SheetLayout]
     bom: Bom
     check_ok: bool | None
+    #: seconds per stage (toolpaths, nesting, bom, checks, walk, dxf, svg, bom_csv, step, stl, pdf, zip)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def stock_size(material: Material, machine: Machine) -> tuple[float, float]:
@@ -129,11 +139,131 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
     return "\n".join(lines)
 
 
+@dataclass
+class Fabrication:
+    """Everything computed for one design on one machine and material, before any file is written.
+
+    Attributes:
+        stock: the sheet size laid out on (mm, long side along x).
+        cut_parts: prepared parts by name; sheets: the layout; bom: the cut list with totals.
+        check: the ``check.json`` content, or None when checks were not run.
+        timings: seconds per stage (``toolpaths``, ``nesting``, ``bom``, ``checks``, then the writers').
+    """
+
+    design: Design
+    machine: Machine
+    material: Material
+    stock: tuple[float, float]
+    cut_parts: dict[str, CutPart]
+    sheets: list[SheetLayout]
+    bom: Bom
+    check: dict | None
+    timings: dict[str, float] = field(default_factory=dict)
+    _operations: list | None = field(default=None, repr=False)
+
+    def operations(self) -> list[list[Operation]]:
+        """Each sheet's operations in cutting order, walked once and shared by every writer."""
+        if self._operations is None:
+            with _timed(self.timings, "walk"):
+                self._operations = [walk(s, self.cut_parts) for s in self.sheets]
+        return self._operations
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
+              relief: str = "dogbone", checks: bool = True, layout: str = "nest",
+              nest_time: float = 2.0) -> Fabrication:
+    """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
+
+    Args:
+        compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
+        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
+
+    Raises:
+        FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
+    """
+    timings: dict[str, float] = {}
+    t = check_thickness(design, machine)
+    with _timed(timings, "toolpaths"):
+        cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief)
+                     for p in design.parts}
+    stock = stock_size(material, machine)
+    with _timed(timings, "nesting"):
+        sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
+                              material=material.name, thickness=t, method=layout, time_limit=nest_time)
+    with _timed(timings, "bom"):
+        bom = make_bom(design, cut_parts, sheets, machine, material)
+    check = None
+    if checks:
+        with _timed(timings, "checks"):
+            check = check_report(design, material, machine, stock)
+    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings)
+
+
+def write_cut_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm") -> list[str]:
+    """Write ``sheet-NN.dxf``, ``sheet-NN.svg`` and ``bom.csv`` into an existing folder; returns the names.
+
+    Each sheet is walked once (:meth:`Fabrication.operations`) for both writers.
+    """
+    root, names = Path(folder), []
+    for sheet, ops in zip(fab.sheets, fab.operations()):
+        stem = f"sheet-{sheet.index:02d}"
+        with _timed(fab.timings, "dxf"):
+            dxf.write_sheet(sheet, root / f"{stem}.dxf", unit=unit, cut_parts=fab.cut_parts, ops=ops)
+        with _timed(fab.timings, "svg"):
+            svg.write_sheet(sheet, root / f"{stem}.svg", fab.machine, fab.cut_parts, ops=ops)
+        names += [f"{stem}.dxf", f"{stem}.svg"]
+    with _timed(fab.timings, "bom_csv"):
+        (root / "bom.csv").write_text(fab.bom.csv())
+    return names + ["bom.csv"]
+
+
+def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm",
+                       render_size: tuple[int, int] = (900, 650), progress=None) -> list[str]:
+    """Write everything the zip holds into an existing folder: the cut files, the PDF guide, STEP,
+    STL, ``params.json``, ``check.json`` (when checked) and ``README.md``; returns the names, sorted.
+
+    Args:
+        progress: ``callback(what)`` before each group of files.
+    """
+    from parametric import geometry
+
+    tick = progress or (lambda what: None)
+    root, design = Path(folder), fab.design
+    tick("writing sheets")
+    write_cut_files(fab, root, unit=unit)
+    tick("writing solids")
+    with _timed(fab.timings, "step"):
+        geometry.export_step(design, root / f"{design.model}.step")
+    with _timed(fab.timings, "stl"):
+        geometry.export_stl(design, root / f"{design.model}.stl")
+    tick("writing the PDF guide")
+    with _timed(fab.timings, "pdf"):
+        pdf.write_pdf(root / f"{design.model}-guide.pdf", design, fab.sheets, fab.cut_parts, fab.bom,
+                      machine_title=fab.machine.title, render_size=render_size, operations=fab.operations())
+    tick("writing the README")
+    (root / "params.json").write_text(dump_params(design.params, "json", design.model_version))
+    if fab.check is not None:
+        (root / "check.json").write_text(json.dumps(fab.check, indent=2) + "\n")
+    (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
+                                           pdf.assembly_steps(design), fab.check, unit))
+    return sorted(p.name for p in root.iterdir())
+
+
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
                   compensate_kerf: bool = True, relief: str = "dogbone", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
                   render_size: tuple[int, int] = (900, 650), progress=None) -> Bundle:
-    """Write the download bundle for one design; returns what went in.
+    """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
+    temporary folder, zipped to a temporary file and renamed); returns what went in, with timings.
 
     Args:
         out: the zip path, or an existing folder for ``<model>-<hash>.zip``.
@@ -146,51 +276,28 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
         OutputError: the target folder does not exist.
     """
-    from parametric import geometry
-
+    total, steps = 7, iter(range(3, 7))
     tick = progress or (lambda step, total, what: None)
     target = bundle_path(out, design)
-    t = check_thickness(design, machine)
-    total = 7
+    check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
-    cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief) for p in design.parts}
-    stock = stock_size(material, machine)
-    sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin, material=material.name,
-                          thickness=t, method=layout, time_limit=nest_time)
-    bom = make_bom(design, cut_parts, sheets, machine, material)
-    check = None
-    if checks:
-        tick(2, total, "checking")
-        check = check_report(design, material, machine, stock)
+    fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
+                    layout=layout, nest_time=nest_time)
+    tick(2, total, "laid out and checked")
     fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
         with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-            root = Path(tmp)
-            tick(3, total, "writing sheets")
-            for s in sheets:
-                dxf.write_sheet(s, root / f"sheet-{s.index:02d}.dxf", unit=unit, cut_parts=cut_parts)
-                svg.write_sheet(s, root / f"sheet-{s.index:02d}.svg", machine, cut_parts)
-            tick(4, total, "writing solids")
-            geometry.export_step(design, root / f"{design.model}.step")
-            geometry.export_stl(design, root / f"{design.model}.stl")
-            tick(5, total, "writing the PDF guide")
-            steps = pdf.assembly_steps(design)
-            pdf.write_pdf(root / f"{design.model}-guide.pdf", design, sheets, cut_parts, bom,
-                          machine_title=machine.title, render_size=render_size)
-            tick(6, total, "writing the BOM")
-            (root / "bom.csv").write_text(bom.csv())
-            (root / "params.json").write_text(dump_params(design.params, "json", design.model_version))
-            if check is not None:
-                (root / "check.json").write_text(json.dumps(check, indent=2) + "\n")
-            (root / "README.md").write_text(readme(design, machine, material, stock, bom, steps, check, unit))
-            files = sorted(p.name for p in root.iterdir())
-            for name in files:
-                zf.write(root / name, f"{design.slug}/{name}")
+            files = write_bundle_files(fab, tmp, unit=unit, render_size=render_size,
+                                       progress=lambda what: tick(next(steps, 6), total, what))
+            with _timed(fab.timings, "zip"):
+                for name in files:
+                    zf.write(Path(tmp) / name, f"{design.slug}/{name}")
         os.chmod(tmp_zip, 0o644)
         os.replace(tmp_zip, target)
     except BaseException:
         Path(tmp_zip).unlink(missing_ok=True)
         raise
     tick(7, total, "done")
-    return Bundle(target, files, sheets, bom, None if check is None else check["ok"])
+    return Bundle(target, files, fab.sheets, fab.bom, None if fab.check is None else fab.check["ok"],
+                  dict(fab.timings))

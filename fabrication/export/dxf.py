@@ -11,6 +11,7 @@ entity carries XDATA (application ``D4D``): the part's name and its label, as in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import ezdxf
@@ -122,12 +123,14 @@ class DxfSheetWriter:
         return self.doc
 
 
-def sheet_document(sheet: SheetLayout, cut_parts: dict | None = None, unit: str = "mm") -> ezdxf.document.Drawing:
-    """The DXF document of one sheet (see :func:`write_sheet`)."""
-    return draw_sheet(sheet, DxfSheetWriter(unit), cut_parts)
+def sheet_document(sheet: SheetLayout, cut_parts: dict | None = None, unit: str = "mm",
+                   ops: Sequence[Operation] | None = None) -> ezdxf.document.Drawing:
+    """The DXF document of one sheet (see :func:`write_sheet`); ``ops``: the sheet already walked."""
+    return draw_sheet(sheet, DxfSheetWriter(unit), cut_parts, ops)
 
 
-def write_sheet(sheet: SheetLayout, path: str | Path, unit: str = "mm", cut_parts: dict | None = None) -> None:
+def write_sheet(sheet: SheetLayout, path: str | Path, unit: str = "mm", cut_parts: dict | None = None,
+                ops: Sequence[Operation] | None = None) -> None:
     """Write one sheet: inside cuts, outside cuts, single-stroke labels, then the sheet outline and a
     calibration square on the non-cutting layer.
 
@@ -135,5 +138,6 @@ def write_sheet(sheet: SheetLayout, path: str | Path, unit: str = "mm", cut_part
         unit: ``"mm"`` or ``"in"`` (coordinates scaled, ``$INSUNITS`` set to match).
         cut_parts: prepared parts by name (:class:`fabrication.toolpath.CutPart`), for relief arcs
             and label positions; without them labels are placed on the placed outlines.
+        ops: the sheet's operations from :func:`.sheetwalk.walk`, when already walked.
     """
-    sheet_document(sheet, cut_parts, unit).saveas(Path(path))
+    sheet_document(sheet, cut_parts, unit, ops).saveas(Path(path))

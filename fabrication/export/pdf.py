@@ -10,6 +10,7 @@ and the direction the new parts slide in along their cross-laps. Pictures come f
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,8 +125,12 @@ class PdfSheetWriter:
 
 
 def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_parts: dict[str, CutPart],
-              bom: Bom, *, machine_title: str = "", render_size: tuple[int, int] = (900, 650)) -> None:
-    """Write the sheets at 1:1, a parts page and the assembly guide (one page per step) to one PDF."""
+              bom: Bom, *, machine_title: str = "", render_size: tuple[int, int] = (900, 650),
+              operations: Sequence[Sequence[Operation]] | None = None) -> None:
+    """Write the sheets at 1:1, a parts page and the assembly guide (one page per step) to one PDF.
+
+    ``operations``: each sheet's operations (:func:`.sheetwalk.walk`), when already walked.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -135,8 +140,8 @@ def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_p
     from parametric.render import render_png
 
     with PdfPages(str(path)) as pdf, tempfile.TemporaryDirectory() as tmp:
-        for sheet in sheets:
-            fig = draw_sheet(sheet, PdfSheetWriter(), cut_parts)
+        for i, sheet in enumerate(sheets):
+            fig = draw_sheet(sheet, PdfSheetWriter(), cut_parts, None if operations is None else operations[i])
             pdf.savefig(fig)
             plt.close(fig)
         fig = plt.figure(figsize=A4_LANDSCAPE)

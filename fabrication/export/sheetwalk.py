@@ -70,7 +70,12 @@ class SheetWriter(Protocol):
 
 
 def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = ()) -> list[Vertex]:
-    """Vertices ``(x, y, bulge)`` of a closed ring, runs of vertices on a relief circle merged into arcs."""
+    """Vertices ``(x, y, bulge)`` of a closed ring, runs of vertices on a relief circle merged into arcs.
+
+    A segment is part of an arc when both its ends lie on the same relief circle and it is short
+    against the radius; a run of such segments becomes one vertex whose bulge is ``tan(sweep / 4)``.
+    The output starts right after a straight segment (vectorised: no per-vertex Python loop).
+    """
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
     if not len(arcs) or n < 3:
@@ -85,23 +90,23 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     if arc_seg.all():
         return [(float(x), float(y), 0.0) for x, y in pts]
     start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment
-    order = [(start + k) % n for k in range(n)]
-    out, k = [], 0
-    while k < n:
-        i = order[k]
-        if not arc_seg[i]:
-            out.append((float(pts[i][0]), float(pts[i][1]), 0.0))
-            k += 1
-            continue
-        c = circles[on[i], :2]
-        sweep, j = 0.0, k
-        while j < n and arc_seg[order[j]] and on[order[j]] == on[i]:
-            a, b = pts[order[j]] - c, pts[nxt[order[j]]] - c
-            sweep += math.atan2(a[0] * b[1] - a[1] * b[0], a @ b)
-            j += 1
-        out.append((float(pts[i][0]), float(pts[i][1]), math.tan(sweep / 4)))
-        k = j
-    return out
+    order = (start + np.arange(n)) % n
+    seg, circle = arc_seg[order], on[order]
+    # a vertex is written unless it continues the previous segment's arc on the same circle
+    cont = np.zeros(n, dtype=bool)
+    cont[1:] = seg[1:] & seg[:-1] & (circle[1:] == circle[:-1])
+    keep = ~cont
+    bulge = np.zeros(n)
+    if seg.any():
+        c = circles[np.maximum(circle, 0), :2]
+        a, b = pts[order] - c, pts[nxt[order]] - c
+        sweep = np.where(seg, np.arctan2(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0], (a * b).sum(axis=1)), 0.0)
+        run = np.cumsum(keep) - 1  # which written vertex each segment belongs to
+        total = np.zeros(int(keep.sum()))
+        np.add.at(total, run, sweep)
+        bulge[keep] = np.where(seg[keep], np.tan(total / 4), 0.0)
+    kept = order[keep]
+    return [(float(x), float(y), float(w)) for (x, y), w in zip(pts[kept], bulge[keep])]
 
 
 def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
@@ -185,9 +190,14 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     return ops
 
 
-def draw_sheet(sheet: SheetLayout, writer: SheetWriter, cut_parts: dict[str, CutPart] | None = None):
-    """Walk one sheet into a writer; returns ``writer.finish()``."""
+def draw_sheet(sheet: SheetLayout, writer: SheetWriter, cut_parts: dict[str, CutPart] | None = None,
+               ops: Sequence[Operation] | None = None):
+    """Draw one sheet into a writer; returns ``writer.finish()``.
+
+    ``ops`` are the sheet's operations from :func:`walk` when already walked (walk a sheet once and
+    share its operations between the DXF, SVG and PDF writers); otherwise the sheet is walked here.
+    """
     writer.begin(sheet)
-    for op in walk(sheet, cut_parts):
+    for op in (walk(sheet, cut_parts) if ops is None else ops):
         writer.draw(op)
     return writer.finish()

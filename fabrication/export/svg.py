@@ -9,6 +9,7 @@ out: laser drivers map every stroke colour to some operation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -76,11 +77,14 @@ class SvgSheetWriter:
                 f'<g transform="matrix(1 0 0 -1 0 {h:g})">\n' + "\n".join(body) + "\n</g>\n</svg>\n")
 
 
-def sheet_svg(sheet: SheetLayout, machine: Machine, cut_parts: dict | None = None) -> str:
-    """The SVG text of one sheet (inside cuts before outside cuts, then engraving)."""
-    return draw_sheet(sheet, SvgSheetWriter(machine), cut_parts)
+def sheet_svg(sheet: SheetLayout, machine: Machine, cut_parts: dict | None = None,
+              ops: Sequence[Operation] | None = None) -> str:
+    """The SVG text of one sheet (inside cuts before outside cuts, then engraving); ``ops``: the sheet
+    already walked (:func:`.sheetwalk.walk`)."""
+    return draw_sheet(sheet, SvgSheetWriter(machine), cut_parts, ops)
 
 
-def write_sheet(sheet: SheetLayout, path: str | Path, machine: Machine, cut_parts: dict | None = None) -> None:
-    """Write one sheet as SVG."""
-    Path(path).write_text(sheet_svg(sheet, machine, cut_parts), encoding="utf-8")
+def write_sheet(sheet: SheetLayout, path: str | Path, machine: Machine, cut_parts: dict | None = None,
+                ops: Sequence[Operation] | None = None) -> None:
+    """Write one sheet as SVG (``ops``: the sheet already walked)."""
+    Path(path).write_text(sheet_svg(sheet, machine, cut_parts, ops), encoding="utf-8")

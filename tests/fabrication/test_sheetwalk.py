@@ -1,0 +1,86 @@
+"""The sheet walker's geometry: relief arcs merged into bulges (vectorised) and the calibration square."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from shapely.geometry.polygon import orient
+
+from fabrication.export.sheetwalk import ring_with_bulges
+from fabrication.layout import transform_xy
+from fabrication.machines import get_machine
+from fabrication.toolpath import prepare
+
+
+def _reference_ring_with_bulges(coords, arcs=()):
+    """The per-vertex loop ring_with_bulges replaced (commit 245e9ad), kept as the oracle."""
+    pts = np.asarray(coords, dtype=float)[:-1]
+    n = len(pts)
+    if not len(arcs) or n < 3:
+        return [(float(x), float(y), 0.0) for x, y in pts]
+    circles = np.asarray(arcs, dtype=float)
+    dist = np.linalg.norm(pts[:, None, :] - circles[None, :, :2], axis=2)
+    hit = np.abs(dist - circles[None, :, 2]) < 1e-6 * max(1.0, float(circles[:, 2].max()))
+    on = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
+    nxt = np.roll(np.arange(n), -1)
+    chord = np.linalg.norm(pts[nxt] - pts, axis=1)
+    arc_seg = (on >= 0) & (on == on[nxt]) & (chord < 0.1 * circles[np.maximum(on, 0), 2])
+    if arc_seg.all():
+        return [(float(x), float(y), 0.0) for x, y in pts]
+    start = int(np.argmin(arc_seg)) + 1
+    order = [(start + k) % n for k in range(n)]
+    out, k = [], 0
+    while k < n:
+        i = order[k]
+        if not arc_seg[i]:
+            out.append((float(pts[i][0]), float(pts[i][1]), 0.0))
+            k += 1
+            continue
+        c = circles[on[i], :2]
+        sweep, j = 0.0, k
+        while j < n and arc_seg[order[j]] and on[order[j]] == on[i]:
+            a, b = pts[order[j]] - c, pts[nxt[order[j]]] - c
+            sweep += math.atan2(a[0] * b[1] - a[1] * b[0], a @ b)
+            j += 1
+        out.append((float(pts[i][0]), float(pts[i][1]), math.tan(sweep / 4)))
+        k = j
+    return out
+
+
+def _rings(cut, placed=None):
+    """(coords, arcs) of every ring of a prepared part, part-local or as placed on a sheet."""
+    arcs = list(cut.arcs)
+    outline = orient(cut.outline if placed is None else placed.outline, 1.0)
+    if placed is not None:
+        arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in cut.arcs]
+    return [(list(r.coords), arcs) for r in (outline.exterior, *outline.interiors)]
+
+
+@pytest.mark.parametrize("relief", ["dogbone", "tbone"])
+def test_vectorised_bulges_match_the_loop_on_real_parts(chair, relief):
+    machine = get_machine("cnc-router-6mm")
+    rings = [r for p in chair.parts for r in _rings(prepare(p, machine, relief=relief))]
+    assert sum(len(a) for _, a in rings) > 50
+    arcs_seen = 0
+    for coords, arcs in rings:
+        new, old = ring_with_bulges(coords, arcs), _reference_ring_with_bulges(coords, arcs)
+        assert len(new) == len(old)
+        np.testing.assert_allclose(np.asarray(new), np.asarray(old), rtol=0, atol=1e-9)
+        arcs_seen += sum(1 for v in old if v[2])
+    assert arcs_seen > 50
+
+
+def test_vectorised_bulges_match_the_loop_on_placed_parts(prepared):
+    machine, design, cuts, sheets = prepared
+    for sheet in sheets:
+        for placed in sheet.placed:
+            for coords, arcs in _rings(cuts[placed.part.name], placed):
+                np.testing.assert_allclose(np.asarray(ring_with_bulges(coords, arcs)),
+                                           np.asarray(_reference_ring_with_bulges(coords, arcs)), rtol=0, atol=1e-9)
+
+
+def test_a_ring_without_arcs_keeps_its_vertices():
+    square = [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
+    assert ring_with_bulges(square) == [(0.0, 0.0, 0.0), (10.0, 0.0, 0.0), (10.0, 10.0, 0.0), (0.0, 10.0, 0.0)]

@@ -1,0 +1,62 @@
+"""The staged export API: fabricate once, then write cut files or the whole bundle, each sheet walked once."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from fabrication.export import bundle as bundle_mod
+from fabrication.export import sheetwalk
+from fabrication.machines import get_machine
+from parametric.materials import get_material
+
+
+@pytest.fixture(scope="module")
+def fab(laser_chair):
+    """The kids' chair fabricated for the 60 W laser (row layout, no checks: fast)."""
+    return bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
+                                checks=False, layout="rows")
+
+
+def _count_walks(monkeypatch) -> list[int]:
+    calls = []
+    real = sheetwalk.walk
+
+    def counting(sheet, *args, **kwargs):
+        calls.append(sheet.index)
+        return real(sheet, *args, **kwargs)
+
+    monkeypatch.setattr(bundle_mod, "walk", counting)
+    monkeypatch.setattr(sheetwalk, "walk", counting)
+    return calls
+
+
+def test_fabricate_computes_everything_but_files(fab, laser_chair):
+    assert set(fab.cut_parts) == {p.name for p in laser_chair.parts}
+    assert fab.sheets and fab.bom.sheets == len(fab.sheets) and fab.check is None
+    assert {"toolpaths", "nesting", "bom"} <= set(fab.timings) and "checks" not in fab.timings
+    assert all(v >= 0 for v in fab.timings.values())
+
+
+def test_cut_files_walk_each_sheet_once(tmp_path, laser_chair, monkeypatch):
+    fab = bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
+                               checks=False, layout="rows")
+    calls = _count_walks(monkeypatch)
+    names = bundle_mod.write_cut_files(fab, tmp_path)
+    assert sorted(names) == sorted(p.name for p in tmp_path.iterdir())
+    assert {f"sheet-{s.index:02d}.{ext}" for s in fab.sheets for ext in ("dxf", "svg")} | {"bom.csv"} == set(names)
+    assert sorted(calls) == sorted(s.index for s in fab.sheets)
+    doc = ezdxf.readfile(tmp_path / "sheet-01.dxf")
+    assert len(doc.modelspace().query("LWPOLYLINE[layer=='ENGRAVE']")) > 0
+    assert {"walk", "dxf", "svg", "bom_csv"} <= set(fab.timings)
+
+
+def test_bundle_files_share_the_walk_with_the_pdf(tmp_path, laser_chair, monkeypatch):
+    fab = bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
+                               checks=False, layout="rows")
+    calls = _count_walks(monkeypatch)
+    names = bundle_mod.write_bundle_files(fab, tmp_path, render_size=(200, 150))
+    assert {"README.md", "params.json", "slice_chair.step", "slice_chair.stl", "slice_chair-guide.pdf",
+            "bom.csv", "sheet-01.dxf", "sheet-01.svg"} <= set(names) and "check.json" not in names
+    assert sorted(calls) == sorted(s.index for s in fab.sheets)
+    assert {"step", "stl", "pdf"} <= set(fab.timings)
