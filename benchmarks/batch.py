@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import print_table, write_json  # noqa: E402
 
-from parametric.app.batch import Sweep, run_sweep, summarise  # noqa: E402
+from parametric.app.batch import Sweep, run_batch, summarise  # noqa: E402
 
 
 def main() -> None:

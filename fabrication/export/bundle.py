@@ -61,7 +61,7 @@ def stock_size(material: Material, machine: Machine) -> tuple[float, float]:
 
 def layout_parts(parts: list[FlatPart], stock: tuple[float, float], spacing: float, margin: float, *,
                  material: str = "", thickness: float = 0.0, method: str = "nest",
-                 time_limit: float = 2.0) -> list[SheetLayout]:
+                 time_limit: float = 2.0, max_rounds: int | None = 400) -> list[SheetLayout]:
     """Lay parts out on sheets of ``stock`` size: true-shape nesting (default) or rows of bounding boxes.
 
     The one place the bundle chooses a layout engine (swap engines here).
@@ -74,7 +74,7 @@ def layout_parts(parts: list[FlatPart], stock: tuple[float, float], spacing: flo
     if method != "nest":
         raise FabricationError(f"unknown layout {method!r}; use nest or rows")
     return nest_layout(parts, *stock, spacing=spacing, margin=margin, material=material, thickness=thickness,
-                       time_limit=time_limit)
+                       time_limit=time_limit, max_rounds=max_rounds)
 
 
 def cut_outlines(cut_parts: dict[str, CutPart]) -> list[FlatPart]:
@@ -180,12 +180,14 @@ def _timed(timings: dict[str, float], stage: str):
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "dogbone", checks: bool = True, layout: str = "nest",
-              nest_time: float = 2.0) -> Fabrication:
+              nest_time: float = 2.0, nest_rounds: int | None = 400) -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
-        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
+        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search; nest_rounds: its
+            improvement rounds (a work budget: with a fixed seed, the same layout on any machine as long
+            as the rounds finish within ``nest_time``).
 
     Raises:
         FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
@@ -198,7 +200,8 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     stock = stock_size(material, machine)
     with _timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
-                              material=material.name, thickness=t, method=layout, time_limit=nest_time)
+                              material=material.name, thickness=t, method=layout, time_limit=nest_time,
+                              max_rounds=nest_rounds)
     with _timed(timings, "bom"):
         bom = make_bom(design, cut_parts, sheets, machine, material)
     check = None

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from .. import __version__
-from ..errors import D4DError
 from .options import friendly, model_options, parse_sheet
 
 
@@ -99,39 +97,16 @@ def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, l
     click.echo(f"wrote {len(result.files)} files to {out}")
 
 
-@main.command("batch")
-@click.argument("sweep_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Results table: .csv or .json.")
-@click.option("--workers", type=int, default=None, help="Process-pool size (default: all cores; 1 = in process).")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Run on a Dask cluster (tcp://host:8786) or 'local'; needs d4d-cad[dask].")
-@click.option("--no-checks", is_flag=True, help="Only build, do not run the physical checks.")
-@friendly
-def batch_cmd(sweep_file, out, workers, dask_address, no_checks) -> None:
-    """Run a parameter sweep (YAML/JSON) and write one result row per variant."""
-    from .batch import load_sweep, run_sweep, summarise, write_rows
-
-    if not out.parent.exists():
-        raise D4DError(f"--out {out}: the folder {out.parent} does not exist; create it first")
-    sweep = load_sweep(sweep_file)
-    with click.progressbar(length=len(sweep), label=f"{sweep.model}: {len(sweep)} variants", file=sys.stderr) as bar:
-        rows = run_sweep(sweep, workers=workers, dask=dask_address, checks=not no_checks,
-                         progress=lambda done, total: bar.update(1))
-    write_rows(rows, out)
-    counts = summarise(rows)
-    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f"; wrote {out}")
-
-
 def _register() -> None:
     """Add the commands that live in their own modules (cheap imports only at start-up)."""
+    from .commands.batch import batch_cmd
     from .commands.check import check_cmd
     from .commands.export import export_cmd
     from .commands.nest import nest_cmd
     from .commands.profiles import machines_cmd, materials_cmd
     from .commands.view import view_cmd
 
-    for command in (check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd, view_cmd):
+    for command in (batch_cmd, check_cmd, export_cmd, machines_cmd, materials_cmd, nest_cmd, view_cmd):
         main.add_command(command)
 
 

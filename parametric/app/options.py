@@ -20,7 +20,8 @@ def _fail(message: str) -> None:
 
 
 def friendly(fn):
-    """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback)."""
+    """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback), and Ctrl-C
+    into exit status 130 (outputs are staged, so an interrupted command leaves them as they were)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -28,6 +29,9 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except D4DError as exc:
             _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing half-written was left behind", err=True)
+            sys.exit(130)
 
     return wrapper
 

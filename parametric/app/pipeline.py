@@ -50,6 +50,26 @@ def resolve_params(model: str | type[Model], *, preset: str | None = None, param
     return cls, cls.params(values, preset=preset)
 
 
+def resolve_material(spec: str, extra: str | None = None):
+    """``NAME`` or ``NAME:NOMINAL`` (e.g. ``birch-ply:12``) -> (Material, typical measured thickness or None)."""
+    from ..materials import get_material
+
+    name, _, nominal = spec.partition(":")
+    material = get_material(name, extra)
+    if not nominal:
+        return material, None
+    try:
+        value = float(nominal)
+    except ValueError:
+        raise ParameterError(f"--material {spec!r}: write NAME or NAME:NOMINAL_MM, e.g. birch-ply:12",
+                             ["material"]) from None
+    table = dict(material.thicknesses)
+    if value not in table:
+        raise ParameterError(f"{name} comes in {', '.join(f'{t:g}' for t in table)} mm, not {value:g}",
+                             ["material"])
+    return material, table[value]
+
+
 @dataclass
 class BuildOutputs:
     """What ``write_build`` wrote, and how long each step took (seconds)."""

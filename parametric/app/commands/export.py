@@ -7,29 +7,8 @@ from pathlib import Path
 
 import click
 
-from ...errors import ParameterError
 from ..options import friendly, model_options
 from .profiles import PROFILES_HELP, user_profiles
-
-
-def resolve_material(spec: str, extra: str | None = None):
-    """``NAME`` or ``NAME:NOMINAL`` (e.g. ``birch-ply:12``) -> (Material, typical measured thickness or None)."""
-    from ...materials import get_material
-
-    name, _, nominal = spec.partition(":")
-    material = get_material(name, extra)
-    if not nominal:
-        return material, None
-    try:
-        value = float(nominal)
-    except ValueError:
-        raise ParameterError(f"--material {spec!r}: write NAME or NAME:NOMINAL_MM, e.g. birch-ply:12",
-                             ["material"]) from None
-    table = dict(material.thicknesses)
-    if value not in table:
-        raise ParameterError(f"{name} comes in {', '.join(f'{t:g}' for t in table)} mm, not {value:g}",
-                             ["material"])
-    return material, table[value]
 
 
 @click.command("export")
@@ -55,7 +34,7 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
     from ...profiles import pick
-    from ..pipeline import resolve_params
+    from ..pipeline import resolve_material, resolve_params
 
     with user_profiles(profiles) as (machines, materials_file):
         mach = pick(machines, machine, "machine")

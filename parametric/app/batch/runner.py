@@ -1,0 +1,351 @@
+"""Run a sweep: every variant becomes a folder of checked, nested, ready-to-cut files.
+
+Layout of the results folder::
+
+    results.csv            one row per variant (rebuilt from disk after every run)
+    index.html             the gallery: a card per variant, filter and sort, links to the bundles
+    batch.json             what was run and the summary
+    variants/<id>/         row.json (written last), params.json, check.json, sheet-NN.dxf/svg, bom.csv,
+                           <model>-<hash>.zip, thumbnail.png (as the sweep's ``outputs`` choose)
+
+``<id>`` is ``<model>-<parameter hash>[-<machine>][-<material>]``, so a rerun of the same sweep into the
+same folder skips every variant already there (made with the same options and outputs) and only
+runs the rest. A variant is written into a staging folder and renamed into place with its row last:
+a run killed at any moment leaves finished variants and nothing half-written that counts.
+
+Execution: a :class:`~.pool.WorkerPool` of processes by default (a killed worker's variant is retried
+once, then marked ``killed``; ``time_limit`` stops a variant's worker and marks it ``timeout``),
+``dask="local"`` for a Dask LocalCluster, or ``dask="tcp://host:8786"`` for a running scheduler
+(the same code: workers only compute, this process writes every file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ... import __version__
+from ...errors import D4DError, OutputError, ParameterError
+from ...registry import get_model
+from ..output import atomic_write_bytes, safe_child
+from .results import read_row, summarise, table_bytes
+from .sweep import Sweep
+
+#: how many times a variant runs when its worker dies (the first run and one retry)
+ATTEMPTS = 2
+WORKER = "parametric.app.batch.worker:run_variant"
+PRELOAD = "parametric.app.batch._preload"
+
+Progress = Callable[[int, int, dict[str, Any]], None]
+
+
+class SchedulerError(D4DError, ConnectionError):
+    """The Dask scheduler cannot be reached."""
+
+
+@dataclass
+class BatchResult:
+    """The outcome of :func:`run_batch`: every row in sweep order, counts, and how many were reused."""
+
+    out: Path
+    rows: list[dict[str, Any]]
+    summary: dict[str, Any]
+    reused: int = 0
+    ran: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+
+
+def _task(sweep: Sweep, variant, digest: str) -> dict[str, Any]:
+    """The picklable job for one variant, with its folder id."""
+    values = dict(variant.values)
+    material = variant.material
+    if material and ":" in material and "thickness" not in values:
+        from ..pipeline import resolve_material
+
+        values["thickness"] = resolve_material(material)[1]
+    cls = get_model(sweep.model)
+    try:
+        ident = cls.params(values, preset=sweep.preset).hash
+    except ParameterError:
+        raw = json.dumps([sweep.preset, values], sort_keys=True, default=str)
+        ident = "refused-" + hashlib.sha256(raw.encode()).hexdigest()[:12]
+    key = "-".join(_slug(p) for p in (sweep.model, ident, variant.machine or "", material or "") if p)
+    return {"index": variant.index, "key": key, "model": sweep.model, "model_class": cls, "preset": sweep.preset,
+            "values": values,
+            "machine": variant.machine, "material": material, "outputs": sweep.outputs, "options": sweep.options,
+            "digest": digest}
+
+
+def digest(sweep: Sweep) -> str:
+    """What, besides the parameters, decides a variant's files (a change redoes the variant)."""
+    raw = json.dumps([__version__, sorted(sweep.outputs), sweep.options], sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+def prepare_out(out: str | Path) -> Path:
+    """Create the results folder and prove it can be written, before any work.
+
+    Raises:
+        OutputError: the folder cannot be created or written.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file; batch results go into a folder: choose a folder path")
+    try:
+        (out / "variants").mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".d4d-probe-", dir=out / "variants")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write the results folder {out}: {exc.strerror or exc}; choose a folder you "
+                          "can write (--out DIR)") from None
+    for stale in (out / "variants").glob(".stage-*"):  # half-written variants of a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    return out
+
+
+def _store(out: Path, task: dict, row: dict, files: dict[str, bytes]) -> dict:
+    """Write one variant's files into ``variants/<id>/`` atomically (row.json last); returns the row."""
+    variants = out / "variants"
+    key = task["key"]
+    folder = f"variants/{key}"
+    row = {**row, "folder": folder, "digest": task["digest"],
+           "thumbnail": f"{folder}/thumbnail.png" if "thumbnail.png" in files else "",
+           "bundle": f"{folder}/{row['bundle']}" if row.get("bundle") else ""}
+    row.update({f"param.{k}": (json.dumps(v) if isinstance(v, (list, tuple, dict)) else v)
+                for k, v in task["values"].items()})
+    stage = Path(tempfile.mkdtemp(prefix=f".stage-{key}-", dir=variants))
+    try:
+        for name, data in files.items():
+            safe_child(stage, name).write_bytes(data)
+        (stage / "row.json").write_text(json.dumps(row, indent=1, default=str) + "\n", encoding="utf-8")
+        final = variants / key
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".stage-old-{key}-", dir=variants))
+            os.replace(final, old / key)
+            os.replace(stage, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(stage, final)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return row
+
+
+def _failed_row(task: dict, status: str, message: str, attempts: int) -> dict:
+    return {"index": task["index"], "variant": task["key"], "status": status, "codes": status.upper(),
+            "message": message, "model": task["model"], "hash": "", "machine": task["machine"] or "",
+            "material": task["material"] or "", "attempts": attempts}
+
+
+def plan(sweep: Sweep) -> list[dict[str, Any]]:
+    """Every variant's job, with its folder id (reads every material and parameter set: bad input fails
+    here, before any folder is made)."""
+    mark = digest(sweep)
+    return [_task(sweep, v, mark) for v in sweep.variants()]
+
+
+def iter_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, dask: str | None = None,
+               time_limit: float | None = None, retry_errors: bool = False,
+               progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+    """Run a sweep into ``out``, yielding each variant's row as it finishes (reused ones first, marked
+    ``reused: True``).
+
+    Args:
+        workers: worker processes (default: all cores); ``0`` runs in this process (no isolation:
+            for debugging).
+        dask: ``"local"`` for a Dask LocalCluster, or a scheduler address (``tcp://host:8786``).
+        time_limit: seconds a variant may take; its worker is stopped and the row says ``timeout``
+            (process pool only: Dask cannot stop a running task, so the two are refused together).
+        retry_errors: run again the variants a previous run left as ``error``, ``timeout`` or ``killed``.
+        progress: ``callback(done, total, row)`` after each variant.
+
+    Raises (before any work): ParameterError / ParamsFileError (bad options or input), OutputError
+    (folder not writable), SchedulerError (Dask scheduler unreachable).
+    """
+    _check_options(workers, dask, time_limit)
+    tasks = plan(sweep)
+    yield from _iter_tasks(tasks, prepare_out(out), workers, dask, time_limit, retry_errors, progress)
+
+
+def _check_options(workers: int | None, dask: str | None, time_limit: float | None) -> None:
+    if time_limit is not None and not time_limit > 0:
+        raise ParameterError(f"--time-limit {time_limit}: give a positive number of seconds")
+    if workers is not None and workers < 0:
+        raise ParameterError(f"--workers {workers}: give 0 (in this process) or more")
+    if dask and time_limit is not None:
+        raise ParameterError("--time-limit works on the process pool only: Dask cannot stop a running task; "
+                             "drop --time-limit or --dask")
+
+
+def _iter_tasks(tasks: list[dict], out: Path, workers: int | None, dask: str | None, time_limit: float | None,
+                retry_errors: bool, progress: Progress | None) -> Iterator[dict[str, Any]]:
+    total, done = len(tasks), 0
+    todo: dict[str, list[dict]] = {}  # variants with the same parameters share one folder and one run
+    for task in tasks:
+        row = read_row(out / "variants" / task["key"])
+        redo = row is None or row.get("digest") != task["digest"] or \
+            (retry_errors and row["status"] in ("error", "timeout", "killed"))
+        if redo:
+            todo.setdefault(task["key"], []).append(task)
+            continue
+        done += 1
+        row = {**row, "index": task["index"], "reused": True}
+        if progress:
+            progress(done, total, row)
+        yield row
+    if not todo:
+        return
+    first = [same[0] for same in todo.values()]
+    if dask:
+        results = _run_dask(first, dask, workers)
+    elif workers == 0:
+        results = _run_here(first)
+    else:
+        results = _run_pool(first, workers or os.cpu_count() or 1, time_limit)
+    for task, row, files in results:
+        row = _store(out, task, row, files)
+        for same in todo[task["key"]]:
+            done += 1
+            row = {**row, "index": same["index"]}
+            if progress:
+                progress(done, total, row)
+            yield row
+
+
+def _run_here(todo: list[dict]) -> Iterator[tuple[dict, dict, dict]]:
+    from .worker import run_variant
+
+    for task in todo:
+        row, files = run_variant(task)
+        yield task, {**row, "attempts": 1}, files
+
+
+def _run_pool(todo: list[dict], workers: int, time_limit: float | None) -> Iterator[tuple[dict, dict, dict]]:
+    from .pool import WorkerPool
+
+    by_key = {t["key"]: t for t in todo}
+    attempts = {t["key"]: 0 for t in todo}
+    with WorkerPool(WORKER, min(workers, len(todo)), time_limit=time_limit, preload=[PRELOAD]) as pool:
+        for event in pool.run((t["key"], (t,)) for t in todo):
+            task = by_key[event.key]
+            attempts[event.key] += 1
+            if event.kind == "done":
+                row, files = event.result
+                yield task, {**row, "attempts": attempts[event.key]}, files
+            elif event.kind == "timeout":
+                yield task, _failed_row(task, "timeout", f"stopped after {time_limit:g} s (--time-limit)",
+                                        attempts[event.key]), {}
+            elif attempts[event.key] < ATTEMPTS:
+                pool.submit(event.key, (task,))
+            else:
+                yield task, _failed_row(task, "killed", f"its worker process died {ATTEMPTS} times (exit code "
+                                        f"{event.exitcode}): out of memory, or a crash in a native library",
+                                        attempts[event.key]), {}
+
+
+def _client(address: str, workers: int | None):
+    """A Dask client for ``"local"`` (a LocalCluster, a killed worker's task retried once) or an address."""
+    from ..._optional import require
+
+    distributed = require("dask.distributed", "dask")
+    import dask
+
+    if address == "local":
+        with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
+            cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                               processes=True, dashboard_address=None)
+        return distributed.Client(cluster), cluster
+    try:
+        return distributed.Client(address, timeout="10s"), None
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask scheduler`, "
+                             "then `dask worker ADDRESS` on each machine) or use --dask local") from None
+
+
+def _run_dask(todo: list[dict], address: str, workers: int | None) -> Iterator[tuple[dict, dict, dict]]:
+    from distributed import KilledWorker, as_completed
+
+    from .worker import run_variant
+
+    client, cluster = _client(address, workers)
+    try:
+        futures = {client.submit(run_variant, t, key=f"d4d-{t['key']}-{t['digest']}", pure=False): t for t in todo}
+        for future in as_completed(futures):
+            task = futures.pop(future)
+            try:
+                row, files = future.result()
+                yield task, {**row, "attempts": 1}, files
+            except KilledWorker as exc:
+                yield task, _failed_row(task, "killed", f"its Dask worker died while running it ({exc})",
+                                        ATTEMPTS), {}
+            except Exception as exc:  # the task itself never raises: this is the cluster's failure
+                yield task, _failed_row(task, "error", f"{type(exc).__name__}: {exc}", 1), {}
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def collect(sweep: Sweep, out: str | Path, tasks: list[dict] | None = None) -> list[dict[str, Any]]:
+    """The rows of a sweep's variants that are on disk, in sweep order (the table is rebuilt from these)."""
+    out = Path(out)
+    rows = []
+    for task in plan(sweep) if tasks is None else tasks:
+        row = read_row(out / "variants" / task["key"])
+        if row is not None and row.get("digest") == task["digest"]:
+            rows.append({**row, "index": task["index"]})
+    return rows
+
+
+def write_results(sweep: Sweep, out: str | Path, rows: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Write ``results.csv``, ``batch.json`` and the gallery ``index.html`` from what is on disk."""
+    out = Path(out)
+    rows = collect(sweep, out) if rows is None else rows
+    summary = summarise(rows)
+    atomic_write_bytes(out / "results.csv", table_bytes(rows))
+    info = {"d4d": __version__, "model": sweep.model, "source": sweep.source, "variants": len(sweep),
+            "outputs": list(sweep.outputs), "options": sweep.options, "summary": summary}
+    atomic_write_bytes(out / "batch.json", (json.dumps(info, indent=1) + "\n").encode())
+    written = [out / "results.csv", out / "batch.json"]
+    try:
+        from ..gallery import write_gallery
+    except ImportError:  # pragma: no cover - the gallery module ships with the package
+        return written
+    write_gallery(rows, out / "index.html", title=f"{get_model(sweep.model).title or sweep.model}: "
+                  f"{len(sweep)} variants", summary=summary)
+    return written + [out / "index.html"]
+
+
+def run_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, dask: str | None = None,
+              time_limit: float | None = None, retry_errors: bool = False,
+              progress: Progress | None = None) -> BatchResult:
+    """Run a sweep (see :func:`iter_batch` for the options) and write the results table and gallery.
+
+    On Ctrl-C or any interruption the table is still rebuilt from the variants that finished.
+    """
+    _check_options(workers, dask, time_limit)
+    tasks = plan(sweep)
+    out = prepare_out(out)
+    reused = ran = 0
+    try:
+        for row in _iter_tasks(tasks, out, workers, dask, time_limit, retry_errors, progress):
+            reused += bool(row.get("reused"))
+            ran += not row.get("reused")
+    finally:
+        rows = collect(sweep, out, tasks)
+        files = write_results(sweep, out, rows)
+    return BatchResult(out, rows, summarise(rows), reused, ran, files)

@@ -1,0 +1,166 @@
+"""One variant of a batch, start to finish, in a worker process: the same pipeline as ``d4d export``.
+
+:func:`run_variant` never raises: whatever happens becomes the row's ``status`` (``ok``, ``failed``
+with the failing check codes, ``refused`` with the parameter error, ``error`` with the exception's
+type, message and traceback). It returns the row and the variant's files as bytes; the parent
+process writes them (so a worker that dies mid-variant leaves nothing on disk, and a Dask worker
+needs no shared file system).
+
+Importing this module imports the heavy libraries, so a forkserver that preloads it hands out
+warm workers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+import time
+import traceback
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ...errors import D4DError, ParameterError
+from ...paramfile import dump_params
+from ...registry import get_model
+
+#: check families of the results table, by the prefix of a finding's code
+FAMILIES = {"STAB": "stability", "MFG": "manufacturability", "FIT": "manufacturability", "OVLP": "overlap",
+            "STR": "strength"}
+#: the longest error message kept in a row (the traceback goes to the variant's error.txt)
+MESSAGE_CHARS = 500
+
+
+def warm_up() -> None:
+    """Import what a variant needs (called by the pool's forkserver, so every worker starts warm)."""
+    import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
+    import fabrication.nesting  # noqa: F401  (numba kernels, loaded from the on-disk cache)
+    from ... import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
+
+
+def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
+    """The smallest margin per check family (stability mm, manufacturability mm, overlap mm^3,
+    strength in the finding's unit), over findings that carry one."""
+    out: dict[str, float | None] = {f"margin.{f}": None for f in dict.fromkeys(FAMILIES.values())}
+    for f in findings:
+        family = FAMILIES.get(f["code"].split("-")[0])
+        m = f.get("margin")
+        if family is None or m is None or not math.isfinite(m):
+            continue
+        key = f"margin.{family}"
+        out[key] = m if out[key] is None else min(out[key], m)
+    return {k: (round(v, 3) if v is not None else None) for k, v in out.items()}
+
+
+def _zip(folder: Path, names: list[str], root: str) -> bytes:
+    """The download bundle: the files under ``root/`` in a zip (deflated)."""
+    with tempfile.SpooledTemporaryFile(max_size=64 << 20) as buf:
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in names:
+                zf.write(folder / name, f"{root}/{name}")
+        buf.seek(0)
+        return buf.read()
+
+
+def _fabricate(task: dict, design, row: dict, files: dict[str, bytes], timings: dict[str, float]) -> dict | None:
+    """Toolpaths, nesting, BOM, checks and the chosen files for a machine; returns check.json's content."""
+    from fabrication.export import bundle as bundle_mod
+    from fabrication.machines import get_machine
+
+    from ..pipeline import resolve_material
+
+    options = task["options"]
+    machine = get_machine(task["machine"])
+    material, _ = resolve_material(task["material"] or "birch-ply")
+    bundle_mod.check_thickness(design, machine)
+    fab = bundle_mod.fabricate(design, machine, material, compensate_kerf=options["kerf"], relief=options["relief"],
+                               checks=options["checks"], layout=options["layout"], nest_time=options["nest_time"],
+                               nest_rounds=options["nest_rounds"])
+    timings.update(fab.timings)
+    bom = fab.bom
+    row.update(sheets=bom.sheets, utilisation=round(bom.utilisation, 4), cut_length_m=round(bom.cut_length / 1000, 3),
+               cut_time_min=round(bom.cut_seconds / 60, 2), cost=round(bom.material_cost, 2),
+               material=material.name)
+    outputs = task["outputs"]
+    with tempfile.TemporaryDirectory(prefix="d4d-variant-") as tmp:
+        folder = Path(tmp)
+        if "cut_files" in outputs:
+            clock = time.perf_counter()
+            for name in bundle_mod.write_cut_files(fab, folder, unit=options["unit"]):
+                files[name] = (folder / name).read_bytes()
+            timings["cut_files"] = time.perf_counter() - clock
+        if "bundle" in outputs:
+            clock = time.perf_counter()
+            inner = folder / "bundle"
+            inner.mkdir()
+            names = bundle_mod.write_bundle_files(fab, inner, unit=options["unit"], render_size=(640, 480))
+            zip_name = f"{design.slug}.zip"
+            files[zip_name] = _zip(inner, names, design.slug)
+            row["bundle"] = zip_name
+            timings["bundle"] = time.perf_counter() - clock
+    return fab.check
+
+
+def _check_only(task: dict, design) -> dict:
+    """The check report when no machine is named (default tool and sheets)."""
+    from ...checks import run_checks
+
+    return run_checks(design).to_dict()
+
+
+def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Build, check, fabricate and write one variant; returns ``(row, files)`` and never raises.
+
+    ``task`` holds ``model, model_class, preset, values, index, key, machine, material, outputs, options``
+    (see :mod:`.runner`). The row's keys are documented in :mod:`.results`.
+    """
+    start = time.perf_counter()
+    row: dict[str, Any] = {"index": task["index"], "variant": task["key"], "status": "ok", "codes": "",
+                           "message": "", "model": task["model"], "hash": "", "machine": task["machine"] or "",
+                           "material": task["material"] or "", "thickness": None, "parts": 0}
+    files: dict[str, bytes] = {}
+    timings: dict[str, float] = {}
+    try:
+        cls = task.get("model_class") or get_model(task["model"])  # a class pickles by reference
+        params = cls.params(task["values"], preset=task["preset"])
+        row.update(hash=params.hash, thickness=params.get("thickness"))
+        clock = time.perf_counter()
+        design = cls.design(params)
+        timings["design"] = time.perf_counter() - clock
+        row["parts"] = sum(p.quantity for p in design.parts)
+        files["params.json"] = dump_params(design.params, "json", design.model_version).encode()
+        check = _fabricate(task, design, row, files, timings) if task["machine"] else _check_only(task, design)
+        if check is not None:
+            row.update(_worst_margins(check["findings"]))
+            errors = sorted({f["code"] for f in check["findings"] if f["severity"] == "error"})
+            row["codes"] = " ".join(errors)
+            if errors:
+                row["status"] = "failed"
+            if "report" in task["outputs"]:
+                files["check.json"] = (json.dumps(check, indent=2) + "\n").encode()
+        if "thumbnail" in task["outputs"]:
+            clock = time.perf_counter()
+            files["thumbnail.png"] = _thumbnail(design)
+            timings["thumbnail"] = time.perf_counter() - clock
+    except ParameterError as exc:
+        row.update(status="refused", codes=type(exc).__name__, message=str(exc)[:MESSAGE_CHARS])
+        files.clear()
+    except Exception as exc:  # one bad variant must never stop a sweep
+        row.update(status="error", codes=type(exc).__name__, message=str(exc)[:MESSAGE_CHARS])
+        if not isinstance(exc, D4DError):
+            files = {"error.txt": traceback.format_exc().encode()}
+        else:
+            files.clear()
+    row["seconds"] = round(time.perf_counter() - start, 3)
+    row["timings"] = {k: round(v, 4) for k, v in timings.items()}
+    return row, files
+
+
+def _thumbnail(design) -> bytes:
+    """A small off-screen picture of the product (PNG bytes)."""
+    from ...render import render_png
+
+    with tempfile.TemporaryDirectory(prefix="d4d-thumb-") as tmp:
+        path = render_png(design, Path(tmp) / "thumbnail.png", view="iso", size=(320, 240))
+        return Path(path).read_bytes()

@@ -1,0 +1,37 @@
+"""A stool that misbehaves on request, for batch tests: ``fate`` = ok | raise | kill | hang.
+
+``kill`` ends its own worker process with SIGKILL in the middle of the variant (as the OOM killer
+would), ``hang`` never finishes, ``raise`` raises a plain exception (a bug in a model).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+from models.stool import Stool
+from parametric.params import Choice
+from parametric.registry import available_models
+
+
+class Saboteur(Stool):
+    """A stool with a fate."""
+
+    name = "saboteur"
+    title = "Saboteur stool"
+    fate = Choice("ok", ["ok", "raise", "kill", "hang"], help="What goes wrong while building")
+
+    def build(self, p) -> None:
+        if p.fate == "raise":
+            raise RuntimeError("the saboteur raised on purpose")
+        if p.fate == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if p.fate == "hang":
+            threading.Event().wait()
+        super().build(p)
+
+
+def register() -> None:
+    """Make ``saboteur`` known to this process's registry (workers get the class by reference)."""
+    available_models()["saboteur"] = Saboteur
