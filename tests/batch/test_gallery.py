@@ -202,7 +202,11 @@ def test_filtering_by_status_and_text(driver, page):
     assert shown and {c["status"] for c in shown} == {"failed"}
     assert len(shown) == sum(r["status"] == "failed" for r in rows)
     assert "showing 4 of 4 matching variants (20 in all)" in driver.find_element("id", "shown").text
-    choose(driver, "status", "")
+    driver.find_element("css selector", "#counts .st-refused").click()   # the header's counts filter too
+    assert [c["status"] for c in cards(driver)] == ["refused", "refused"]
+    assert all("not built" in c.text for c in driver.find_elements("css selector", ".card"))
+    driver.find_element("css selector", "#counts .st-total").click()
+    assert len(cards(driver)) == len(rows)
     driver.find_element("id", "search").send_keys("width=430")
     assert [c["index"] for c in cards(driver)] == ["3"]
     assert severe(driver) == []
