@@ -163,8 +163,8 @@ def _link(value: Any, key: str, label: str) -> str:
 def _template() -> tuple[str, str]:
     """The page template and its Content-Security-Policy (hashes of its one style and one script)."""
     template = resources.files(__package__).joinpath("gallery.html").read_text(encoding="utf-8")
-    style = re.search(r"<style>(.*?)</style>", template, re.S)
-    script = re.search(r"<script>(.*?)</script>", template, re.S)
+    style = re.search(r"<style>(.*?)</style>", template, re.DOTALL)
+    script = re.search(r"<script>(.*?)</script>", template, re.DOTALL)
     if style is None or script is None:  # a broken package, not a user error
         raise RuntimeError("gallery.html must hold one <style> and one plain <script> element")
 

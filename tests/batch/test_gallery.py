@@ -12,13 +12,13 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
-
 from batch.browser import browser_missing, chrome, gallery_screenshot, load_all_images, wait_for_images
 from batch.rows import HOSTILE_MESSAGE, HOSTILE_PARAM, THUMB, sample_rows
+
 from parametric.app.gallery import GalleryError, render_gallery, write_gallery
 from parametric.errors import D4DError, OutputError
 
-DATA = re.compile(r'<script type="application/json" id="d4d-data">(.*?)</script>', re.S)
+DATA = re.compile(r'<script type="application/json" id="d4d-data">(.*?)</script>', re.DOTALL)
 
 
 def embedded(page: str) -> dict:
@@ -56,8 +56,8 @@ def test_the_policy_allows_exactly_the_page_s_own_script_and_style():
         return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
     assert "default-src 'none'" in csp
-    assert f"script-src '{digest(re.search(r'<script>(.*?)</script>', page, re.S).group(1))}'" in csp
-    assert f"style-src '{digest(re.search(r'<style>(.*?)</style>', page, re.S).group(1))}'" in csp
+    assert f"script-src '{digest(re.search(r'<script>(.*?)</script>', page, re.DOTALL).group(1))}'" in csp
+    assert f"style-src '{digest(re.search(r'<style>(.*?)</style>', page, re.DOTALL).group(1))}'" in csp
 
 
 def test_hostile_values_stay_text():
@@ -179,7 +179,7 @@ def page(driver, gallery):
 
 
 def test_one_card_per_variant_and_no_console_error(driver, page):
-    path, rows = page
+    _, rows = page
     assert severe(driver) == []
     assert [c["variant"] for c in cards(driver)] == [r["variant"] for r in rows]
     assert driver.execute_script("return window.pwned") is None  # the hostile message did not run
