@@ -225,6 +225,33 @@ def test_sorting_by_cost_orders_the_visible_cards(driver, page):
     assert ok == sorted((r["cost"] for r in rows if r["status"] == "ok"), reverse=True)
 
 
+def test_the_view_is_kept_in_the_address(driver, gallery):
+    path, rows = gallery
+    driver.get(path.as_uri() + "#status=ok&sort=cost&desc=1")
+    ok = sorted((r["cost"] for r in rows if r["status"] == "ok"), reverse=True)
+    assert [float(c["cost"]) for c in cards(driver)] == ok
+    choose(driver, "status", "failed")
+    assert urlparse(driver.current_url).fragment == "status=failed&sort=cost&desc=1"
+    driver.get(path.as_uri() + "#status=<img src=x>&sort=nonsense")   # unknown values: the default view
+    assert len(cards(driver)) == len(rows) and driver.find_element("id", "sort").get_attribute("value") == "index"
+    assert severe(driver) == []
+
+
+def test_a_missing_picture_becomes_a_placeholder(driver, gallery, tmp_path):
+    _, rows = gallery
+    rows = [dict(rows[0], thumbnail="variants/gone/thumbnail.png")]
+    write_gallery(rows, tmp_path / "index.html", title="t")
+    driver.get_log("browser")
+    driver.get((tmp_path / "index.html").as_uri())
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements("css selector", ".card .placeholder"))
+    assert "picture not found" in driver.find_element("css selector", ".card .placeholder").text
+    assert driver.find_elements("css selector", ".card img") == []
+    messages = [e["message"] for e in severe(driver)]   # the browser reports the missing file, nothing else
+    assert messages and all("variants/gone/thumbnail.png" in m for m in messages)
+
+
 def test_links_point_at_the_variant_files(driver, page):
     path, rows = page
     by_id = {r["variant"]: r for r in rows}
