@@ -23,6 +23,7 @@ import hashlib
 import html
 import json
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -85,16 +86,17 @@ def render_gallery(rows: Sequence[Mapping[str, Any]], *, title: str,
     """The gallery page as a string (see :func:`write_gallery`)."""
     params = list(dict.fromkeys(k[6:] for row in rows for k in row if k.startswith("param.")))
     columns = [*TEXTS, "thickness", *NUMBERS, *LINKS, *(f"param.{p}" for p in params)]
-    table = [_row(row, i, params) for i, row in enumerate(rows)]
-    present = {r[1] for r in table}
+    table = [_row(row, i, columns) for i, row in enumerate(rows)]
+    at = columns.index("status")
+    present = {r[at] for r in table}
     statuses = [s for s in STATUSES if s in present] + sorted(present - set(STATUSES))
     if summary is None:
-        summary = {"total": len(table), **{s: sum(r[1] == s for r in table) for s in statuses}}
-    bad = [k for k, v in summary.items() if isinstance(v, bool) or not isinstance(v, int)]
+        summary = {"total": len(table), **{s: sum(r[at] == s for r in table) for s in statuses}}
+    bad = [k for k, v in summary.items() if isinstance(v, bool) or not isinstance(v, numbers.Integral)]
     if bad:
         raise GalleryError(f"gallery summary values must be counts (int); {bad} are not")
     data = {"columns": columns, "params": params, "statuses": statuses,
-            "summary": {str(k): v for k, v in summary.items()}, "rows": table}
+            "summary": {str(k): int(v) for k, v in summary.items()}, "rows": table}
     text = json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     # Inside <script> only "</" could end the block; escaping <, > and & keeps the JSON identical.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -103,29 +105,29 @@ def render_gallery(rows: Sequence[Mapping[str, Any]], *, title: str,
     return _MARK.sub(lambda m: values[m.group(1)], template)
 
 
-def _row(row: Mapping[str, Any], i: int, params: list[str]) -> list[Any]:
+def _row(row: Mapping[str, Any], i: int, columns: list[str]) -> list[Any]:
     """One row as a list in the page's column order, checked and normalised."""
     label = f"row {i} ({str(row.get('variant', ''))[:80]!r})"
-    out: list[Any] = []
-    for key in TEXTS:
-        value = row.get(key)
-        out.append("" if value is None else str(value))
-    if not out[0] or not out[1]:
+    rec: dict[str, Any] = {k: "" if row.get(k) is None else str(row[k]) for k in TEXTS}
+    if not rec["variant"] or not rec["status"]:
         raise GalleryError(f"gallery {label}: every row needs a non-empty 'variant' (folder id) and 'status'")
-    if len(out[3]) > MESSAGE_CHARS:
-        out[3] = out[3][:MESSAGE_CHARS] + " [... cut here; the whole message is in results.csv]"
-    out.append(_value(row.get("thickness")))
-    for key in NUMBERS:
-        out.append(_number(row.get(key), key, label))
-    if out[len(TEXTS) + 1] is None:
-        out[len(TEXTS) + 1] = i  # no index: the row's position
-    out.extend(_link(row.get(key), key, label) for key in LINKS)
-    out.extend(_value(row.get(f"param.{p}")) for p in params)
-    return out
+    if len(rec["message"]) > MESSAGE_CHARS:
+        rec["message"] = rec["message"][:MESSAGE_CHARS] + " [... cut here: results.csv has the whole message]"
+    rec.update({k: _number(row.get(k), k, label) for k in NUMBERS})
+    if rec["index"] is None:
+        rec["index"] = i  # no index: the row's position
+    thickness = row.get("thickness")
+    try:
+        rec["thickness"] = _number(thickness, "thickness", label)
+    except GalleryError:  # text such as "18 (measured 17.7)": shown as written
+        rec["thickness"] = str(thickness)
+    rec.update({k: _link(row.get(k), k, label) for k in LINKS})
+    rec.update({c: _value(row.get(c)) for c in columns if c.startswith("param.")})
+    return [rec[c] for c in columns]
 
 
 def _number(value: Any, key: str, label: str) -> float | int | None:
-    """A contract number: int/float kept, numeric text parsed, empty/None/NaN/inf -> None."""
+    """A contract number: ints and floats (numpy's too) kept, numeric text parsed, empty/None/NaN/inf -> None."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -134,16 +136,22 @@ def _number(value: Any, key: str, label: str) -> float | int | None:
         except ValueError:
             raise GalleryError(f"gallery {label}: {key} {value[:40]!r} is not a number; "
                                "write a number or leave it empty") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise GalleryError(f"gallery {label}: {key} must be a number or empty, not {type(value).__name__}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    value = float(value)
     return value if math.isfinite(value) else None
 
 
 def _value(value: Any) -> Any:
-    """A parameter (or thickness) value: numbers kept (non-finite -> None), anything else as text."""
-    if value is None or isinstance(value, (bool, int, str)):
+    """A parameter value: numbers kept (non-finite -> None), text and flags as they are, anything else as text."""
+    if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
         return value if math.isfinite(value) else None
     return str(value)
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
+import numpy as np
 import pytest
 from batch.browser import browser_missing, chrome, gallery_screenshot, load_all_images, wait_for_images
 from batch.rows import HOSTILE_MESSAGE, HOSTILE_PARAM, THUMB, sample_rows
@@ -106,9 +107,13 @@ def test_bad_rows_are_refused_with_the_fix():
 def test_numbers_as_text_and_non_finite_values():
     rows = sample_rows(n=2)
     rows[0].update({"cost": "12.5", "sheets": float("nan"), "margin.overlap": float("-inf"), "param.width": math.nan})
-    (got, _) = embedded(render_gallery(rows, title="t"))["objects"]
+    rows[1].update({"sheets": np.int64(3), "cost": np.float32(7.5), "param.width": np.int32(420),
+                    "thickness": "18 (measured 17.7)"})
+    got, got1 = embedded(render_gallery(rows, title="t", summary={"total": np.int64(2)}))["objects"]
     assert got["cost"] == 12.5 and got["sheets"] is None and got["margin.overlap"] is None
     assert got["param.width"] is None
+    assert (got1["sheets"], got1["cost"], got1["param.width"]) == (3, 7.5, 420)
+    assert got1["thickness"] == "18 (measured 17.7)" and got["thickness"] == 6.0
 
 
 def test_an_empty_sweep_gives_a_page(tmp_path):
