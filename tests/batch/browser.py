@@ -107,4 +107,7 @@ if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
         sys.exit("usage: python tests/batch/browser.py PAGE.html OUT.png [WIDTHxHEIGHT]")
     w, h = (int(x) for x in (sys.argv[3] if len(sys.argv) == 4 else "1280x900").split("x"))
-    print(gallery_screenshot(sys.argv[1], sys.argv[2], (w, h)))
+    try:
+        print(gallery_screenshot(sys.argv[1], sys.argv[2], (w, h)))
+    except (OSError, RuntimeError) as exc:
+        sys.exit(f"error: {exc}")
