@@ -35,3 +35,17 @@ class Saboteur(Stool):
 def register() -> None:
     """Make ``saboteur`` known to this process's registry (workers get the class by reference)."""
     available_models()["saboteur"] = Saboteur
+
+
+def misbehave(action: str, marker: str = "") -> str:
+    """A pool task: ``ok`` returns, ``kill`` SIGKILLs its worker, ``kill_once`` only while ``marker``
+    does not exist yet (it creates it first), ``hang`` never returns."""
+    from pathlib import Path
+
+    if action == "kill" or (action == "kill_once" and not Path(marker).exists()):
+        if marker:
+            Path(marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if action == "hang":
+        threading.Event().wait()
+    return f"{action} done in {os.getpid()}"

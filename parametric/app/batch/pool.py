@@ -27,14 +27,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Event:
-    """What became of one task: ``kind`` is ``"done"`` (with ``result``), ``"died"`` (the worker
-    process ended during the task, ``exitcode`` says how) or ``"timeout"`` (stopped at the limit)."""
+    """What became of one task: ``kind`` is ``"done"`` (with ``result``), ``"died"`` (its worker process
+    ended during every attempt; ``exitcode`` says how the last one ended) or ``"timeout"`` (stopped at
+    the limit; not retried). ``attempts`` counts the runs it took."""
 
     kind: str
     key: Any
     result: Any = None
     exitcode: int | None = None
     seconds: float = 0.0
+    attempts: int = 1
 
 
 def _resolve(target: str):
@@ -69,7 +71,7 @@ class _Worker:
         self.busy = False
 
     def give(self, key: Any, args: tuple) -> None:
-        self.key, self.busy, self.started = key, True, time.monotonic()
+        self.key, self.args, self.busy, self.started = key, args, True, time.monotonic()
         self.conn.send((key, args))
 
     def stop(self, *, kill: bool = False) -> None:
@@ -105,13 +107,15 @@ class WorkerPool:
         workers: number of processes.
         time_limit: seconds a task may run before its worker is killed (None: no limit).
         preload: modules the forkserver imports once, so workers start warm.
+        retries: how many times a task whose worker died is run again (on a fresh worker).
     """
 
     def __init__(self, target: str, workers: int, *, time_limit: float | None = None,
-                 preload: Iterable[str] = ()):
+                 preload: Iterable[str] = (), retries: int = 1):
         if workers < 1:
             raise ValueError("a pool needs at least one worker")
-        self.target, self.size, self.time_limit = target, workers, time_limit
+        self.target, self.size, self.time_limit, self.retries = target, workers, time_limit, retries
+        self.attempts: dict[Any, int] = {}
         self.ctx = context(preload)
         self.workers: list[_Worker] = []
 
@@ -128,10 +132,8 @@ class WorkerPool:
         self.workers = []
 
     def run(self, tasks: Iterable[tuple[Any, tuple]]) -> Iterator[Event]:
-        """Run ``(key, args)`` tasks, yielding an :class:`Event` per task as it ends (in completion order).
-
-        The caller may :meth:`submit` more tasks (a retry) while iterating.
-        """
+        """Run ``(key, args)`` tasks (keys unique), yielding one :class:`Event` per task as it ends, in
+        completion order; a task whose worker dies is run again up to ``retries`` times first."""
         self.queue: deque[tuple[Any, tuple]] = deque(tasks)
         while len(self.workers) < min(self.size, max(1, len(self.queue))):
             self.workers.append(_Worker(self.ctx, self.target))
@@ -140,12 +142,10 @@ class WorkerPool:
                 if not w.busy and self.queue:
                     if not w.process.is_alive():  # ended between tasks: nobody to blame
                         w = self._replace(w)
-                    w.give(*self.queue.popleft())
+                    key, args = self.queue.popleft()
+                    self.attempts[key] = self.attempts.get(key, 0) + 1
+                    w.give(key, args)
             yield from self._wait()
-
-    def submit(self, key: Any, args: tuple) -> None:
-        """Queue one more task during :meth:`run` (e.g. a retry)."""
-        self.queue.append((key, args))
 
     def _wait(self) -> Iterator[Event]:
         busy = [w for w in self.workers if w.busy]
@@ -159,18 +159,23 @@ class WorkerPool:
                     kind, key, payload = w.conn.recv()
                     if kind == "done":
                         w.busy = False
-                        yield Event("done", key, payload, seconds=time.monotonic() - w.started)
+                        yield Event("done", key, payload, seconds=time.monotonic() - w.started,
+                                    attempts=self.attempts[key])
             except (EOFError, OSError):
                 pass  # the worker died: its sentinel says so below
             if not w.busy:
                 continue
             if not w.process.is_alive():
                 w.process.join()
-                event = Event("died", w.key, exitcode=w.process.exitcode, seconds=time.monotonic() - w.started)
+                key, args, code = w.key, w.args, w.process.exitcode
                 self._replace(w)
-                yield event
+                if self.attempts[key] <= self.retries:
+                    self.queue.appendleft((key, args))
+                    continue
+                yield Event("died", key, exitcode=code, seconds=time.monotonic() - w.started,
+                            attempts=self.attempts[key])
             elif self.time_limit is not None and time.monotonic() - w.started >= self.time_limit:
-                event = Event("timeout", w.key, seconds=time.monotonic() - w.started)
+                event = Event("timeout", w.key, seconds=time.monotonic() - w.started, attempts=self.attempts[w.key])
                 w.stop(kill=True)
                 self._replace(w)
                 yield event

@@ -237,23 +237,20 @@ def _run_pool(todo: list[dict], workers: int, time_limit: float | None) -> Itera
     from .pool import WorkerPool
 
     by_key = {t["key"]: t for t in todo}
-    attempts = {t["key"]: 0 for t in todo}
-    with WorkerPool(WORKER, min(workers, len(todo)), time_limit=time_limit, preload=[PRELOAD]) as pool:
+    with WorkerPool(WORKER, min(workers, len(todo)), time_limit=time_limit, preload=[PRELOAD],
+                    retries=ATTEMPTS - 1) as pool:
         for event in pool.run((t["key"], (t,)) for t in todo):
             task = by_key[event.key]
-            attempts[event.key] += 1
             if event.kind == "done":
                 row, files = event.result
-                yield task, {**row, "attempts": attempts[event.key]}, files
+                yield task, {**row, "attempts": event.attempts}, files
             elif event.kind == "timeout":
                 yield task, _failed_row(task, "timeout", f"stopped after {time_limit:g} s (--time-limit)",
-                                        attempts[event.key]), {}
-            elif attempts[event.key] < ATTEMPTS:
-                pool.submit(event.key, (task,))
+                                        event.attempts), {}
             else:
-                yield task, _failed_row(task, "killed", f"its worker process died {ATTEMPTS} times (exit code "
+                yield task, _failed_row(task, "killed", f"its worker process died {event.attempts} times (exit code "
                                         f"{event.exitcode}): out of memory, or a crash in a native library",
-                                        attempts[event.key]), {}
+                                        event.attempts), {}
 
 
 def _client(address: str, workers: int | None):
