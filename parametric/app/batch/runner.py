@@ -177,7 +177,12 @@ def iter_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, das
     """
     _check_options(workers, dask, time_limit)
     tasks = plan(sweep)
-    yield from _iter_tasks(tasks, prepare_out(out), workers, dask, time_limit, retry_errors, progress)
+    cluster = _Dask(dask, workers) if dask else None  # an unreachable scheduler fails before any folder is made
+    try:
+        yield from _iter_tasks(tasks, prepare_out(out), workers, cluster, time_limit, retry_errors, progress)
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def _check_options(workers: int | None, dask: str | None, time_limit: float | None) -> None:
@@ -190,7 +195,7 @@ def _check_options(workers: int | None, dask: str | None, time_limit: float | No
                              "drop --time-limit or --dask")
 
 
-def _iter_tasks(tasks: list[dict], out: Path, workers: int | None, dask: str | None, time_limit: float | None,
+def _iter_tasks(tasks: list[dict], out: Path, workers: int | None, dask: _Dask | None, time_limit: float | None,
                 retry_errors: bool, progress: Progress | None) -> Iterator[dict[str, Any]]:
     total, done = len(tasks), 0
     todo: dict[str, list[dict]] = {}  # variants with the same parameters share one folder and one run
@@ -210,7 +215,7 @@ def _iter_tasks(tasks: list[dict], out: Path, workers: int | None, dask: str | N
         return
     first = [same[0] for same in todo.values()]
     if dask:
-        results = _run_dask(first, dask, workers)
+        results = dask.run(first)
     elif workers == 0:
         results = _run_here(first)
     else:
@@ -253,33 +258,38 @@ def _run_pool(todo: list[dict], workers: int, time_limit: float | None) -> Itera
                                         event.attempts), {}
 
 
-def _client(address: str, workers: int | None):
-    """A Dask client for ``"local"`` (a LocalCluster, a killed worker's task retried once) or an address."""
-    from ..._optional import require
+class _Dask:
+    """A Dask client: a LocalCluster for ``"local"`` (a killed worker's task retried once), or a running
+    scheduler's address (its own ``allowed-failures`` setting decides retries there)."""
 
-    distributed = require("dask.distributed", "dask")
-    import dask
+    def __init__(self, address: str, workers: int | None):
+        from ..._optional import require
 
-    if address == "local":
-        with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
-            cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                               processes=True, dashboard_address=None)
-        return distributed.Client(cluster), cluster
-    try:
-        return distributed.Client(address, timeout="10s"), None
-    except (OSError, TimeoutError) as exc:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask scheduler`, "
-                             "then `dask worker ADDRESS` on each machine) or use --dask local") from None
+        distributed = require("dask.distributed", "dask")
+        import dask
 
+        self.cluster = None
+        if address == "local":
+            with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
+                self.cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                                        threads_per_worker=1, processes=True, dashboard_address=":0")
+            self.client = distributed.Client(self.cluster)
+            return
+        try:
+            self.client = distributed.Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask "
+                                 "scheduler`, then `dask worker ADDRESS` on each machine) or use --dask local"
+                                 ) from None
 
-def _run_dask(todo: list[dict], address: str, workers: int | None) -> Iterator[tuple[dict, dict, dict]]:
-    from distributed import KilledWorker, as_completed
+    def run(self, todo: list[dict]) -> Iterator[tuple[dict, dict, dict]]:
+        """Submit every variant; yield ``(task, row, files)`` as they complete."""
+        from distributed import KilledWorker, as_completed
 
-    from .worker import run_variant
+        from .worker import run_variant
 
-    client, cluster = _client(address, workers)
-    try:
-        futures = {client.submit(run_variant, t, key=f"d4d-{t['key']}-{t['digest']}", pure=False): t for t in todo}
+        futures = {self.client.submit(run_variant, t, key=f"d4d-{t['key']}-{t['digest']}", pure=False): t
+                   for t in todo}
         for future in as_completed(futures):
             task = futures.pop(future)
             try:
@@ -291,10 +301,12 @@ def _run_dask(todo: list[dict], address: str, workers: int | None) -> Iterator[t
             except Exception as exc:  # the task itself never raises: this is the cluster's failure
                 yield task, _failed_row(task, "error", f"{type(exc).__name__}: {exc}", 1), {}
             future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+    def close(self) -> None:
+        """Disconnect (and stop the LocalCluster)."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
 
 
 def collect(sweep: Sweep, out: str | Path, tasks: list[dict] | None = None) -> list[dict[str, Any]]:
@@ -318,12 +330,10 @@ def write_results(sweep: Sweep, out: str | Path, rows: list[dict[str, Any]] | No
             "outputs": list(sweep.outputs), "options": sweep.options, "summary": summary}
     atomic_write_bytes(out / "batch.json", (json.dumps(info, indent=1) + "\n").encode())
     written = [out / "results.csv", out / "batch.json"]
-    try:
-        from ..gallery import write_gallery
-    except ImportError:  # pragma: no cover - the gallery module ships with the package
-        return written
+    from ..gallery import write_gallery
+
     write_gallery(rows, out / "index.html", title=f"{get_model(sweep.model).title or sweep.model}: "
-                  f"{len(sweep)} variants", summary=summary)
+                  f"{len(sweep)} variants")
     return written + [out / "index.html"]
 
 
@@ -336,13 +346,18 @@ def run_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, dask
     """
     _check_options(workers, dask, time_limit)
     tasks = plan(sweep)
-    out = prepare_out(out)
+    cluster = _Dask(dask, workers) if dask else None
     reused = ran = 0
     try:
-        for row in _iter_tasks(tasks, out, workers, dask, time_limit, retry_errors, progress):
-            reused += bool(row.get("reused"))
-            ran += not row.get("reused")
+        out = prepare_out(out)
+        try:
+            for row in _iter_tasks(tasks, out, workers, cluster, time_limit, retry_errors, progress):
+                reused += bool(row.get("reused"))
+                ran += not row.get("reused")
+        finally:
+            rows = collect(sweep, out, tasks)
+            files = write_results(sweep, out, rows)
     finally:
-        rows = collect(sweep, out, tasks)
-        files = write_results(sweep, out, rows)
+        if cluster is not None:
+            cluster.close()
     return BatchResult(out, rows, summarise(rows), reused, ran, files)

@@ -159,8 +159,11 @@ def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]
 
 def _thumbnail(design) -> bytes:
     """A small off-screen picture of the product (PNG bytes)."""
+    from vtkmodules.vtkCommonCore import vtkLogger
+
     from ...render import render_png
 
+    vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_OFF)  # "bad X server connection": off-screen on purpose
     with tempfile.TemporaryDirectory(prefix="d4d-thumb-") as tmp:
         path = render_png(design, Path(tmp) / "thumbnail.png", view="iso", size=(320, 240))
         return Path(path).read_bytes()
