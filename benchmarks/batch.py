@@ -1,13 +1,23 @@
-"""Batch throughput: slice-chair variants per second, in process vs on the process pool.
+"""Batch throughput: complete slice-chair variants per second, in process, on the process pool and on a
+Dask LocalCluster, with 1 and 2 workers; first-call overhead apart; the export stage by stage.
 
-Run: ``python benchmarks/batch.py [--variants N] [--json out.json] [--dask local]``.
-The in-process run is the baseline; the pool's speed-up is reported against it.
+Run: ``python benchmarks/batch.py [--variants N] [--bundle] [--no-dask] [--json out.json]``.
+
+A *complete* variant is build + check + nest + cut files (sheet DXF/SVG, BOM, check.json); with
+``--bundle`` also the full download zip (PDF guide, STEP, STL) and a thumbnail. The baseline is the
+same variants run one after another in this process after a warm-up; rates on the pool and the
+cluster are *steady-state*: counted between the first result of each worker and the last result,
+so worker start-up (imports, numba compile) is reported apart as the first-call overhead.
+Parallel efficiency = rate with 2 workers / (2 x rate with 1). The machines are shared and noisy:
+compare the ratios of one run, not absolute numbers across runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,33 +25,94 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import print_table, write_json  # noqa: E402
 
-from parametric.app.batch import Sweep, run_batch, summarise  # noqa: E402
+from parametric.app.batch import Sweep, run_batch  # noqa: E402
+from parametric.app.batch.sweep import OPTIONS  # noqa: E402
+
+PARAMS = ["width", "seat_height", "seat_depth", "back_angle", "slat_count", "rib_count"]
+
+
+def sweep(n: int, bundle: bool, seed: int = 0) -> Sweep:
+    """``n`` seeded random slice chairs on the 6 mm router (a new seed per mode, so nothing is reused)."""
+    outputs = ("report", "cut_files", "bundle", "thumbnail") if bundle else ("report", "cut_files")
+    return Sweep("slice_chair", random_count=n, random_seed=seed, random_params=PARAMS, sampler="random",
+                 machines=["cnc-router-6mm"], materials=["birch-ply:18"], outputs=outputs,
+                 options={**OPTIONS, "nest_rounds": 2})
+
+
+def timed_run(s: Sweep, **kw) -> dict:
+    """Run a sweep into a fresh folder; wall time, time to the first result, steady-state rate."""
+    stamps: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="d4d-bench-") as out:
+        start = time.perf_counter()
+        result = run_batch(s, out, progress=lambda done, total, row: stamps.append(time.perf_counter()), **kw)
+        wall = time.perf_counter() - start
+    workers = kw.get("workers") or 1
+    made = [r for r in result.rows if r["status"] in ("ok", "failed")]
+    seconds = [r["seconds"] for r in made]
+    steady = (len(stamps) - workers) / (stamps[-1] - stamps[workers - 1]) if len(stamps) > workers else float("nan")
+    return {"variants": len(result.rows), "made": len(made), "wall_s": wall, "first_result_s": stamps[0] - start,
+            "per_second": steady, "median_variant_s": statistics.median(seconds) if seconds else float("nan"),
+            **{k: v for k, v in result.summary.items() if k in ("ok", "failed", "refused", "error")}}
+
+
+def in_process(s: Sweep) -> dict:
+    """The baseline: warm up once (imports, numba compile: the first-call overhead), then run in process."""
+    start = time.perf_counter()
+    from parametric.app.batch.worker import warm_up
+
+    warm_up()
+    first_call = time.perf_counter() - start
+    row = timed_run(s, workers=0)
+    row["per_second"] = row["variants"] / row["wall_s"]
+    row["first_call_s"] = first_call
+    return row
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--variants", type=int, default=200)
-    ap.add_argument("--checks", action="store_true", help="also run the physical checks per variant")
-    ap.add_argument("--dask", help="also run on this Dask scheduler ('local' for a local cluster)")
+    ap.add_argument("--variants", type=int, default=24)
+    ap.add_argument("--bundle", action="store_true", help="also the full bundle zip and a thumbnail per variant")
+    ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster rows")
+    ap.add_argument("--no-export", action="store_true", help="skip the export stage table")
     ap.add_argument("--json")
     args = ap.parse_args()
-    sweep = Sweep("slice_chair", random_count=args.variants, random_seed=0,
-                  random_params=["width", "seat_height", "seat_depth", "back_angle", "slat_count", "rib_count"])
-    modes = [("in process", {"workers": 1}), ("process pool", {"workers": None})]
-    if args.dask:
-        modes.append((f"dask {args.dask}", {"dask": args.dask}))
     rows = []
-    for label, kw in modes:
-        start = time.perf_counter()
-        results = run_sweep(sweep, checks=args.checks, **kw)
-        elapsed = time.perf_counter() - start
-        rows.append({"mode": label, "variants": len(results), "seconds": elapsed,
-                     "per_second": len(results) / elapsed, **summarise(results)})
-    for row in rows:
-        row["speedup"] = row["per_second"] / rows[0]["per_second"]
-    print_table(rows, [("mode", "mode"), ("variants", "variants"), ("seconds", "s"), ("per_second", "variants/s"),
-                       ("speedup", "x baseline"), ("ok", "ok"), ("refused", "refused")])
-    write_json(args.json, "batch", rows)
+    for bundle in ([False, True] if args.bundle else [False]):
+        what = "bundle" if bundle else "cut files"
+        seed = 100 * bundle
+        base = in_process(sweep(args.variants, bundle, seed))
+        rows.append({"mode": f"in process ({what})", "workers": 1, **base})
+        modes = [("pool", {"workers": 1}), ("pool", {"workers": 2})]
+        if not args.no_dask:
+            modes += [("dask local", {"dask": "local", "workers": 1}), ("dask local", {"dask": "local", "workers": 2})]
+        for k, (label, kw) in enumerate(modes, 1):
+            row = timed_run(sweep(args.variants, bundle, seed + k), **kw)
+            rows.append({"mode": f"{label} ({what})", "workers": kw["workers"], **row})
+        for row in rows[-len(modes) - 1:]:
+            row["x_baseline"] = row["per_second"] / base["per_second"]
+            row["per_core"] = row["per_second"] / row["workers"]
+        for label in ("pool", "dask local"):
+            pair = [r for r in rows[-len(modes):] if r["mode"].startswith(label)]
+            if len(pair) == 2:
+                pair[1]["efficiency"] = pair[1]["per_second"] / (2 * pair[0]["per_second"])
+    print_table(rows, [("mode", "mode"), ("workers", "workers"), ("variants", "variants"), ("made", "made"),
+                       ("per_second", "variants/s"), ("per_core", "per core"), ("x_baseline", "x baseline"),
+                       ("efficiency", "efficiency"), ("median_variant_s", "variant s (median)"),
+                       ("first_result_s", "first result s"), ("first_call_s", "first call s"), ("wall_s", "wall s")])
+    extra = {}
+    if not args.no_export:
+        try:
+            from export import stage_timings
+        except ImportError:
+            stage_timings = None
+        if stage_timings is not None:
+            stages = stage_timings()
+            print("\nd4d export slice_chair, stage by stage (s):")
+            print_table([{"stage": k, **v} if isinstance(v, dict) else {"stage": k, "seconds": v}
+                         for k, v in stages.items()], [("stage", "stage"), ("cold", "cold"), ("warm", "warm"),
+                                                        ("seconds", "s")])
+            extra["export_stages"] = stages
+    write_json(args.json, "batch", rows, extra)
 
 
 if __name__ == "__main__":

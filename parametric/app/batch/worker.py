@@ -34,9 +34,17 @@ MESSAGE_CHARS = 500
 
 def warm_up() -> None:
     """Import what a variant needs (called by the pool's forkserver, so every worker starts warm)."""
+    from shapely.geometry import box
+
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
-    import fabrication.nesting  # noqa: F401  (numba kernels, loaded from the on-disk cache)
+    from fabrication.nesting import NestPart, Stock, nest
+
     from ... import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
+
+    # one tiny nest loads every numba kernel (compiled once, then from the on-disk cache) into this
+    # process, so the workers forked from it do not each pay for it on their first variant
+    nest([NestPart("a", box(0, 0, 100, 50), 3)], [Stock(400, 200)], spacing=5, margin=5, time_limit=5,
+         max_rounds=1)
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
