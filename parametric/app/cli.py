@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .options import friendly, model_options, parse_sheet
+from .options import SECONDS, friendly, model_options, parse_sheet
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -77,7 +77,7 @@ def info_cmd(model: str, as_json: bool) -> None:
 @click.option("--no-solids", "no_step", is_flag=True, help="Skip the STEP and STL solids (faster).")
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
-@click.option("--nest-time", type=float, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
 @friendly
 def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, layout, nest_time) -> None:
     """Build a product and write design.json, STEP, STL, part DXFs and sheet DXFs to --out."""

@@ -4,12 +4,36 @@ import from here, so no command imports the command line that registers it)."""
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import D4DError
+
+class FiniteFloat(click.FloatRange):
+    """A float option that must be finite (no nan or inf) and within a range, with units in the message."""
+
+    def __init__(self, min: float | None = None, *, min_open: bool = False, unit: str = ""):
+        super().__init__(min=min, min_open=min_open)
+        self.unit = unit
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        try:
+            return super().convert(number, param, ctx)
+        except click.BadParameter:
+            bound = "greater than" if self.min_open else "at least"
+            self.fail(f"{value!r} must be {bound} {self.min:g}{' ' + self.unit if self.unit else ''}", param, ctx)
+
+
+#: seconds of search (nesting) and millimetres of gap: positive or zero, finite
+SECONDS = FiniteFloat(0, min_open=True, unit="s")
+MM = FiniteFloat(0, unit="mm")
+POSITIVE_MM = FiniteFloat(0, min_open=True, unit="mm")
 
 SET_HELP = "Set a parameter, e.g. --set seat_height=450 or --set width=18in (repeatable)."
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import friendly, model_options
+from ..options import SECONDS, friendly, model_options
 from .profiles import PROFILES_HELP, user_profiles
 
 
@@ -26,7 +26,7 @@ from .profiles import PROFILES_HELP, user_profiles
               help="Units of the DXF files (SVG and PDF stay in mm).")
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
-@click.option("--nest-time", type=float, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
 @friendly
 def export_cmd(model, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
                layout, nest_time) -> None:
