@@ -27,6 +27,8 @@ from ..toolpath import CutPart, Label, place_label
 CALIBRATION_MM = 100.0
 #: clearance between the calibration square and parts or the sheet edge, mm
 CALIBRATION_GAP = 10.0
+#: outlines are simplified by this much (mm) before the calibration square's spot search
+_SIMPLIFY_MM = 0.01
 
 Vertex = tuple[float, float, float]
 
@@ -144,19 +146,45 @@ def sheet_label(placed: PlacedPart, cut: CutPart | None) -> Label | None:
 
 
 def calibration_square(sheet: SheetLayout) -> Polygon:
-    """Where the calibration square goes: a free spot on the sheet (top right first), else below it."""
-    from shapely.ops import unary_union
-    from shapely.prepared import prep
+    """Where the calibration square goes: a free spot on the sheet (top right first), else below it.
+
+    Spots on a 25 mm grid are scanned from the top right (rows top down, each right to left); a
+    spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
+    lies that far inside the outline). Bulk queries: an STRtree of the outlines' boxes finds the
+    first spot whose gap-widened box meets no part's box; only the spots before it get a distance
+    test, against the outlines they near, simplified by :data:`_SIMPLIFY_MM` (the gap widened to match).
+    """
+    import shapely
 
     s, g = CALIBRATION_MM, CALIBRATION_GAP
-    taken = prep(unary_union([p.outline.buffer(g, quad_segs=2) for p in sheet.placed]))
-    inside = prep(sheet.outline.buffer(-g)) if sheet.outline is not None else None
-    for y in np.arange(sheet.height - g - s, g - 1e-9, -25.0):
-        for x in np.arange(sheet.width - g - s, g - 1e-9, -25.0):
-            sq = box(x, y, x + s, y + s)
-            if not taken.intersects(sq) and (inside is None or inside.contains(sq)):
-                return sq
-    return box(0, -s - g, s, -g)
+    ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
+    xs = np.arange(sheet.width - g - s, g - 1e-9, -25.0)
+    fallback = box(0, -s - g, s, -g)
+    if not len(ys) or not len(xs):
+        return fallback
+    x0, y0 = (a.ravel() for a in np.meshgrid(xs, ys))  # y outer (top down), x inner (right to left)
+    squares = shapely.box(x0, y0, x0 + s, y0 + s)
+    ok = np.ones(len(squares), dtype=bool)
+    if sheet.outline is not None:
+        inside = sheet.outline.buffer(-g)
+        shapely.prepare(inside)
+        ok = shapely.contains(inside, squares)
+    if sheet.placed:
+        outlines = np.array([p.outline for p in sheet.placed], dtype=object)
+        near_sq, near_part = shapely.STRtree(outlines).query(shapely.box(x0 - g, y0 - g, x0 + s + g, y0 + s + g))
+        clear = ok.copy()
+        clear[near_sq] = False
+        stop = int(np.argmax(clear)) if clear.any() else len(squares)
+        todo = near_sq < stop
+        near_sq, near_part = near_sq[todo], near_part[todo]
+        simple = outlines.copy()
+        used = np.unique(near_part)
+        simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
+        blocked = near_sq[shapely.dwithin(squares[near_sq], simple[near_part], g + _SIMPLIFY_MM)]
+        ok[stop + 1:] = False
+        ok[blocked] = False
+    first = np.flatnonzero(ok)
+    return squares[first[0]] if len(first) else fallback
 
 
 def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
