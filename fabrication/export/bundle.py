@@ -234,7 +234,7 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     Args:
         progress: ``callback(what)`` before each group of files.
     """
-    from parametric import geometry
+    from parametric import geometry, mesh
 
     tick = progress or (lambda what: None)
     root, design = Path(folder), fab.design
@@ -244,7 +244,7 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     with _timed(fab.timings, "step"):
         geometry.export_step(design, root / f"{design.model}.step")
     with _timed(fab.timings, "stl"):
-        geometry.export_stl(design, root / f"{design.model}.stl")
+        mesh.export_stl(design, root / f"{design.model}.stl")
     tick("writing the PDF guide")
     with _timed(fab.timings, "pdf"):
         pdf.write_pdf(root / f"{design.model}-guide.pdf", design, fab.sheets, fab.cut_parts, fab.bom,
