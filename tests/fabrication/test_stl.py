@@ -1,4 +1,4 @@
-"""The STL from the fast mesh path: one watertight body with the design's exact volume."""
+"""The product files: the STL from the fast mesh path (one watertight body, exact volume) and the STEP."""
 
 from __future__ import annotations
 
@@ -25,3 +25,23 @@ def test_a_product_of_several_bodies_stays_watertight(tmp_path):
     union = mesh.watertight_mesh(design)
     assert union.is_watertight and len(union.split(only_watertight=True)) == len(union.split(only_watertight=False))
     assert union.volume == pytest.approx(sum(p.volume for p in design.parts), rel=1e-5)
+
+
+def test_step_names_every_part_and_identical_parts_share_a_product(tmp_path, chair):
+    import re
+
+    import cadquery as cq
+    import shapely
+
+    from parametric import geometry
+
+    path = tmp_path / "chair.step"
+    geometry.export_step(chair, path)
+    text = path.read_text()
+    instances = re.findall(r"NEXT_ASSEMBLY_USAGE_OCCURRENCE\('[^']*','([^']*)'", text)
+    assert sorted(instances) == sorted(p.name for p in chair.parts)
+    products = re.findall(r"PRODUCT\('([^']*)'", text)
+    assert len(products) == 1 + len({shapely.to_wkb(p.outline) for p in chair.parts}) < 1 + len(chair.parts)
+    solids = cq.importers.importStep(str(path)).solids().vals()
+    assert len(solids) == len(chair.parts)
+    assert sum(s.Volume() for s in solids) == pytest.approx(sum(p.volume for p in chair.parts), rel=1e-6)
