@@ -30,6 +30,13 @@ CALIBRATION_GAP = 10.0
 #: outlines are simplified by this much (mm) before the calibration square's spot search
 _SIMPLIFY_MM = 0.01
 
+#: how far (relative to the radius, at least 1 mm) a vertex may lie off a relief circle and still be on
+#: it: the relief polygons' chords lie inside their circle by up to r (1 - cos(pi / 4n)) (3.6e-6 mm for
+#: a 3.05 mm radius at n = 512 segments per quarter, ``toolpath.RELIEF_QUAD_SEGS``), so the points
+#: where a wall meets a relief are on its arc; a tighter tolerance left a 0.002-0.009 mm straight
+#: segment between the wall and the arc (CAM reads those as noise, issue 13.4)
+ON_CIRCLE_REL_TOL = 1e-4
+
 Vertex = tuple[float, float, float]
 
 
@@ -71,12 +78,15 @@ class SheetWriter(Protocol):
         """End the sheet; returns the writer's result (document, text...)."""
 
 
-def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = ()) -> list[Vertex]:
+def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = (), *,
+                     rel_tol: float = ON_CIRCLE_REL_TOL) -> list[Vertex]:
     """Vertices ``(x, y, bulge)`` of a closed ring, runs of vertices on a relief circle merged into arcs.
 
-    A segment is part of an arc when both its ends lie on the same relief circle and it is short
-    against the radius; a run of such segments becomes one vertex whose bulge is ``tan(sweep / 4)``.
-    The output starts right after a straight segment (vectorised: no per-vertex Python loop).
+    A vertex is on a circle when its distance from the centre is the radius within ``rel_tol`` x
+    max(1, largest radius) mm; a segment is part of an arc when both its ends are on the same circle
+    and it is short against the radius; a run of such segments becomes one vertex whose bulge is
+    ``tan(sweep / 4)``. The output starts right after a straight segment (vectorised: no per-vertex
+    Python loop).
     """
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
@@ -84,7 +94,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         return [(float(x), float(y), 0.0) for x, y in pts]
     circles = np.asarray(arcs, dtype=float)
     dist = np.linalg.norm(pts[:, None, :] - circles[None, :, :2], axis=2)
-    hit = np.abs(dist - circles[None, :, 2]) < 1e-6 * max(1.0, float(circles[:, 2].max()))
+    hit = np.abs(dist - circles[None, :, 2]) < rel_tol * max(1.0, float(circles[:, 2].max()))
     on = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
     nxt = np.roll(np.arange(n), -1)
     chord = np.linalg.norm(pts[nxt] - pts, axis=1)
