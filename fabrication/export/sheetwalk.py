@@ -224,7 +224,7 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
                                                    f"{sheet.thickness:g} mm"))
         sq = calibration_square(sheet)
         ring = tuple((float(x), float(y), 0.0) for x, y in list(sq.exterior.coords)[:-1])
-        ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square (do not cut)"))
+        ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square\n(do not cut)"))
     return ops
 
 
