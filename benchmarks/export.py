@@ -3,7 +3,9 @@
 Run: ``python benchmarks/export.py [--model slice_chair] [--machine cnc-router-6mm] [--json out.json]``.
 
 Two bundles in one process: a cold first call (heavy modules imported on the way, reported as
-``imports``) and a warm second call (what each further variant of a batch run costs). Stages:
+``imports``) and a warm second call (what each further variant of a batch run costs: the
+per-outline solid and mesh caches are cleared first, so the repeat gets no help a new variant
+would not get). Stages:
 imports, design, toolpaths, nesting (its own time budget, ``--nest-time``), checks, bom, walk
 (each sheet walked once, shared by DXF/SVG/PDF), dxf, svg, bom_csv, pdf, step, stl, zip. The
 baseline is the bare ``design()`` build of the same model, measured in the same run (median of
@@ -42,6 +44,14 @@ def import_timings(modules=HEAVY_MODULES) -> dict[str, float]:
     return out
 
 
+def clear_caches() -> None:
+    """Forget the per-outline solids and meshes, so a repeated call costs what a new variant costs."""
+    from parametric import geometry, mesh
+
+    geometry._local_solid.cache_clear()
+    mesh._extrude.cache_clear()
+
+
 def stage_timings(model: str = "slice_chair", *, machine: str = "cnc-router-6mm", material: str = "birch-ply",
                   params: dict | None = None, nest_time: float = 2.0, checks: bool = True,
                   out: str | Path | None = None) -> dict:
@@ -55,6 +65,7 @@ def stage_timings(model: str = "slice_chair", *, machine: str = "cnc-router-6mm"
     start = time.perf_counter()
     by_module = import_timings()
     stages["imports"] = sum(by_module.values())
+    clear_caches()
     from fabrication.export.bundle import export_bundle
     from fabrication.machines import get_machine
     from parametric import build_design

@@ -93,9 +93,13 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     if not len(arcs) or n < 3:
         return [(float(x), float(y), 0.0) for x, y in pts]
     circles = np.asarray(arcs, dtype=float)
-    dist = np.linalg.norm(pts[:, None, :] - circles[None, :, :2], axis=2)
-    hit = np.abs(dist - circles[None, :, 2]) < rel_tol * max(1.0, float(circles[:, 2].max()))
-    on = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
+    tol = rel_tol * max(1.0, float(circles[:, 2].max()))
+    on = np.full(n, -1)  # the first circle each vertex lies on (-1: none)
+    for k in range(len(circles) - 1, -1, -1):  # per circle, so the lowest index wins
+        cx, cy, r = circles[k]
+        near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
+        d = np.hypot(pts[near, 0] - cx, pts[near, 1] - cy)
+        on[near[np.abs(d - r) < tol]] = k
     nxt = np.roll(np.arange(n), -1)
     chord = np.linalg.norm(pts[nxt] - pts, axis=1)
     arc_seg = (on >= 0) & (on == on[nxt]) & (chord < 0.1 * circles[np.maximum(on, 0), 2])
