@@ -93,7 +93,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7, help="runs of the baseline (median)")
     ap.add_argument("--json", help="write results here")
     args = ap.parse_args()
-    kw = dict(machine=args.machine, material=args.material, nest_time=args.nest_time)
+    kw = {"machine": args.machine, "material": args.material, "nest_time": args.nest_time}
     cold = stage_timings(args.model, **kw)
     warm = stage_timings(args.model, **kw)
     from parametric import get_model

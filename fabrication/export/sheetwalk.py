@@ -84,7 +84,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
 
     A vertex is on a circle when its distance from the centre is the radius within ``rel_tol`` x
     max(1, largest radius) mm; a segment is part of an arc when both its ends are on the same circle
-    and it is short against the radius; a run of such segments becomes one vertex whose bulge is
+    (a vertex where two reliefs meet is on both) and it is short against the radius; a run of such segments becomes one vertex whose bulge is
     ``tan(sweep / 4)``. The output starts right after a straight segment (vectorised: no per-vertex
     Python loop).
     """
@@ -94,15 +94,16 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         return [(float(x), float(y), 0.0) for x, y in pts]
     circles = np.asarray(arcs, dtype=float)
     tol = rel_tol * max(1.0, float(circles[:, 2].max()))
-    on = np.full(n, -1)  # the first circle each vertex lies on (-1: none)
+    nxt = np.roll(np.arange(n), -1)
+    chord = np.linalg.norm(pts[nxt] - pts, axis=1)
+    on = np.full(n, -1)  # the circle of each segment: the first one both its ends lie on (-1: none)
     for k in range(len(circles) - 1, -1, -1):  # per circle, so the lowest index wins
         cx, cy, r = circles[k]
         near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
-        d = np.hypot(pts[near, 0] - cx, pts[near, 1] - cy)
-        on[near[np.abs(d - r) < tol]] = k
-    nxt = np.roll(np.arange(n), -1)
-    chord = np.linalg.norm(pts[nxt] - pts, axis=1)
-    arc_seg = (on >= 0) & (on == on[nxt]) & (chord < 0.1 * circles[np.maximum(on, 0), 2])
+        hit = np.zeros(n, dtype=bool)
+        hit[near[np.abs(np.hypot(pts[near, 0] - cx, pts[near, 1] - cy) - r) < tol]] = True
+        on[hit & hit[nxt] & (chord < 0.1 * r)] = k
+    arc_seg = on >= 0
     if arc_seg.all():
         return [(float(x), float(y), 0.0) for x, y in pts]
     start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from ezdxf import bbox
 
-from fabrication.export.bundle import cut_outlines, layout_parts, stock_size, write_cut_files
-from fabrication.export.bundle import fabricate
+from fabrication.export.bundle import cut_outlines, layout_parts, stock_size
 from fabrication.machines import get_machine
 from fabrication.toolpath import prepare
 from parametric.materials import get_material
@@ -73,3 +72,24 @@ def test_dxf_header_has_the_drawing_extents(router_sheet, tmp_path, chair):
     x0, y0, x1, y1 = chair.parts[0].outline.bounds
     assert tuple(part.header["$EXTMIN"])[:2] == pytest.approx((x0, y0), abs=1e-3)
     assert tuple(part.header["$EXTMAX"])[:2] == pytest.approx((x1, y1), abs=1e-3)
+
+
+def test_reliefs_that_meet_leave_no_short_segment_between_them():
+    """The box's finger joints put T-bones side by side: where two relief circles meet, the vertex is
+    on both, and each circle's run stays one arc (112 noise segments before)."""
+    from shapely.geometry.polygon import orient
+
+    from fabrication.export.sheetwalk import ring_with_bulges
+    from parametric import build_design
+
+    machine = get_machine("cnc-router-6mm")
+    seen = 0
+    for part in build_design("box").parts:
+        cut = prepare(part, machine, relief="tbone")
+        outline = orient(cut.outline, 1.0)
+        for ring in (outline.exterior, *outline.interiors):
+            verts = np.asarray(ring_with_bulges(ring.coords, cut.arcs))
+            seg = np.linalg.norm(np.roll(verts[:, :2], -1, axis=0) - verts[:, :2], axis=1)
+            assert seg.min() >= MIN_SEGMENT_MM, (part.name, seg.min())
+            seen += int((verts[:, 2] != 0).sum())
+    assert seen > 50

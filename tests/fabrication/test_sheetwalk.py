@@ -75,7 +75,7 @@ def test_vectorised_bulges_match_the_loop_on_real_parts(chair, relief):
 
 
 def test_vectorised_bulges_match_the_loop_on_placed_parts(prepared):
-    machine, design, cuts, sheets = prepared
+    _, _, cuts, sheets = prepared
     for sheet in sheets:
         for placed in sheet.placed:
             for coords, arcs in _rings(cuts[placed.part.name], placed):
