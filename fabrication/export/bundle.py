@@ -35,6 +35,8 @@ from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
 from .sheetwalk import Operation, walk
 
+#: what ``labels`` may be: engraved single-stroke part labels, or none (the BOM still names the parts)
+LABELS = ("engrave", "none")
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 
 
@@ -115,8 +117,8 @@ def check_report(design: Design, material: Material, machine: Machine, stock: tu
 
 
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
-           steps: list[pdf.Step], check: dict | None, unit: str = "mm") -> str:
-    """The bundle's README.md."""
+           steps: list[pdf.Step], check: dict | None, unit: str = "mm", labelled: bool = True) -> str:
+    """The bundle's README.md (``labelled``: whether the parts carry engraved labels)."""
     t = design.params["thickness"]
     tool = (f"router bit {machine.tool_diameter:g} mm (dogbone reliefs in every inside corner)" if machine.is_router
             else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)")
@@ -128,7 +130,9 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              f"edge margin {machine.margin:g} mm",
              f"- units: DXF in {'inches' if unit == 'in' else 'millimetres'}, SVG and PDF in millimetres (PDF sheet "
              "pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` (single-stroke "
-             "labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it before cutting)", "",
+             "labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it before cutting)",
+             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
+                             "none engraved (the BOM and the PDF's parts page name the parts)"), "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
     if check is not None:
@@ -180,21 +184,27 @@ def _timed(timings: dict[str, float], stage: str):
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "dogbone", checks: bool = True, layout: str = "nest",
-              nest_time: float = 2.0) -> Fabrication:
+              nest_time: float = 2.0, labels: str = "engrave") -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
+        labels: ``"engrave"`` (single-stroke part labels on the engrave layer) or ``"none"``.
 
     Raises:
-        FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
+        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet, or
+            ``labels`` is not one of the above.
     """
+    if labels not in LABELS:
+        raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
     timings: dict[str, float] = {}
     t = check_thickness(design, machine)
     with _timed(timings, "toolpaths"):
         cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief)
                      for p in design.parts}
+        if labels == "none":
+            cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
     stock = stock_size(material, machine)
     with _timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
@@ -253,15 +263,16 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     (root / "params.json").write_text(dump_params(design.params, "json", design.model_version))
     if fab.check is not None:
         (root / "check.json").write_text(json.dumps(fab.check, indent=2) + "\n")
+    labelled = any(c.label is not None for c in fab.cut_parts.values())
     (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
-                                           pdf.assembly_steps(design), fab.check, unit))
+                                           pdf.assembly_steps(design), fab.check, unit, labelled))
     return sorted(p.name for p in root.iterdir())
 
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
                   compensate_kerf: bool = True, relief: str = "dogbone", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
-                  render_size: tuple[int, int] = (900, 650), progress=None) -> Bundle:
+                  render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave") -> Bundle:
     """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
     temporary folder, zipped to a temporary file and renamed); returns what went in, with timings.
 
@@ -270,10 +281,11 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         checks: run the physical checks and add ``check.json``.
         layout: ``"nest"`` or ``"rows"``; unit: DXF units, ``"mm"`` or ``"in"``.
-        progress: ``callback(step, total, what)``.
+        progress: ``callback(step, total, what)``; labels: ``"engrave"`` or ``"none"``.
 
     Raises:
-        FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
+        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet, or
+            ``labels`` is unknown.
         OutputError: the target folder does not exist.
     """
     total, steps = 7, iter(range(3, 7))
@@ -282,7 +294,7 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
-                    layout=layout, nest_time=nest_time)
+                    layout=layout, nest_time=nest_time, labels=labels)
     tick(2, total, "laid out and checked")
     fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
