@@ -4,7 +4,7 @@ Conventions (fabrication-reference.md section 3): every contour is one closed LW
 relief arcs written as bulges (tan of a quarter of the sweep); one layer per operation, named
 with the operation and the material thickness (``CUT_OUTSIDE_17.7MM``, ``CUT_INSIDE_17.7MM``),
 ACI 1 (red) for cuts, 5 (blue) for engraving, 8 (grey) for the non-cutting sheet outline and
-notes (``NOTES_NOCUT``); pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside
+notes (``NOTES_NOCUT``), 3 (green) for holding tab positions (``HOLDING_TABS``, when asked for); pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside
 cuts come before outside cuts (entity order, from :mod:`.sheetwalk`). Every cut and engrave
 entity carries XDATA (application ``D4D``): the part's name and its label, as in the BOM.
 """
@@ -25,6 +25,8 @@ from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, ring_with_bulges  
 
 ENGRAVE = "ENGRAVE"
 SHEET = "NOTES_NOCUT"
+#: holding tab positions (stretches of the outside cuts to leave as bridges; see ``export/tabs.py``)
+TABS = "HOLDING_TABS"
 #: XDATA application id for part names and labels on cut entities
 APPID = "D4D"
 #: note text: largest cap height, padding from the note's box, line pitch (x height), mm
@@ -54,7 +56,7 @@ def new_document(thickness: float, unit: str = "mm") -> ezdxf.document.Drawing:
     doc = ezdxf.new("R2010", units=_units.INSUNITS[unit], setup=True)
     doc.header["$MEASUREMENT"] = 1 if unit == "mm" else 0
     outside, inside = cut_layers(thickness)
-    for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8)):
+    for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8), (TABS, 3)):
         doc.layers.add(name, color=colour)
     doc.appids.add(APPID)
     return doc
@@ -133,7 +135,7 @@ class DxfSheetWriter:
         """Start a new document for the sheet's thickness."""
         self.doc = new_document(sheet.thickness, self.unit)
         self.layers = {"outside": cut_layers(sheet.thickness)[0], "inside": cut_layers(sheet.thickness)[1],
-                       "engrave": ENGRAVE, "note": SHEET}
+                       "engrave": ENGRAVE, "note": SHEET, "tab": TABS}
 
     def draw(self, op: Operation) -> None:
         """Add the operation's paths as LWPOLYLINEs on its layer (cuts and engraving tagged with the part)."""

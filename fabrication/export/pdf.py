@@ -28,8 +28,8 @@ A4_LANDSCAPE = (297 / MM_PER_INCH, 210 / MM_PER_INCH)
 #: characters per line of a step's text on an A4 landscape page at 11 pt (wrapped here: matplotlib's
 #: own wrapping measures the text word by word)
 STEP_TEXT_CHARS = 110
-#: drawing colours by operation (cut red, engrave blue, notes grey: the DXF layer colours)
-COLOURS = {"inside": "red", "outside": "red", "engrave": "blue", "note": "0.5"}
+#: drawing colours by operation (cut red, tabs green, engrave blue, notes grey: the DXF layer colours)
+COLOURS = {"inside": "red", "outside": "red", "tab": "green", "engrave": "blue", "note": "0.5"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class PdfSheetWriter:
         from matplotlib.collections import LineCollection
 
         for kind, lines in self.lines.items():
-            self.ax.add_collection(LineCollection(lines, colors=COLOURS[kind], linewidths=0.3,
+            self.ax.add_collection(LineCollection(lines, colors=COLOURS[kind], linewidths=2.0 if kind == "tab" else 0.3,
                                                   linestyles="--" if kind == "note" else "-"))
         return self.fig
 

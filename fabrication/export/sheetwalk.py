@@ -3,7 +3,8 @@
 The walker decides *what* is on a sheet and in which order; writers only decide how to draw it
 (the "one frontend, many backends" habit of ezdxf's drawing add-on). Order: every inside cut,
 then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
-then the engraved labels, then the non-cutting notes (sheet outline, calibration square).
+then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels,
+then the non-cutting notes (sheet outline, calibration square).
 Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
 bulges (tan of a quarter of the sweep).
 """
@@ -45,10 +46,11 @@ class Operation:
     """One thing to draw on a sheet.
 
     Attributes:
-        kind: ``"inside"`` or ``"outside"`` (cuts), ``"engrave"`` (label strokes) or ``"note"``
-            (never cut: sheet outline, calibration square).
+        kind: ``"inside"`` or ``"outside"`` (cuts), ``"tab"`` (holding tabs: stretches of the
+            outside cut to leave as bridges, see :mod:`.tabs`), ``"engrave"`` (label strokes) or
+            ``"note"`` (never cut: sheet outline, calibration square).
         paths: vertices ``(x, y, bulge)`` per path, sheet mm; cut and note paths are closed rings
-            (last vertex not repeated), engrave paths are open polylines.
+            (last vertex not repeated), tab and engrave paths are open polylines.
         part: the part's name (empty for notes); label: its label (the BOM's labels).
         text: a note's caption.
     """
@@ -62,7 +64,7 @@ class Operation:
     @property
     def closed(self) -> bool:
         """Whether the paths are closed rings."""
-        return self.kind != "engrave"
+        return self.kind not in ("engrave", "tab")
 
 
 class SheetWriter(Protocol):
@@ -203,9 +205,12 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
 
 
 def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
-         notes: bool = True) -> list[Operation]:
-    """The operations of one sheet in cutting order (see the module docstring)."""
-    inside, outside, engrave = [], [], []
+         notes: bool = True, tabs: bool = False) -> list[Operation]:
+    """The operations of one sheet in cutting order (see the module docstring); ``tabs``: add each
+    part's holding tabs (:func:`.tabs.tab_stretches`) right after the outside cuts."""
+    from .tabs import tab_stretches
+
+    inside, outside, held, engrave = [], [], [], []
     for placed in sheet.placed:
         name, label = placed.part.name, placed.part.label
         cut = (cut_parts or {}).get(name)
@@ -213,13 +218,19 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
         outline = orient(placed.outline, 1.0)
         for ring in outline.interiors:
             inside.append(Operation("inside", (tuple(ring_with_bulges(ring.coords, arcs)),), name, label))
-        outside.append(Operation("outside", (tuple(ring_with_bulges(outline.exterior.coords, arcs)),), name, label))
+        ring = tuple(ring_with_bulges(outline.exterior.coords, arcs))
+        outside.append(Operation("outside", (ring,), name, label))
+        if tabs:
+            stretches = tab_stretches(ring)
+            if stretches:
+                held.append(Operation("tab", tuple(((a[0], a[1], 0.0), (b[0], b[1], 0.0)) for a, b in stretches),
+                                      name, label))
         mark = sheet_label(placed, cut)
         if mark is not None:
             lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle)
             engrave.append(Operation("engrave", tuple(tuple((x, y, 0.0) for x, y in s) for s in lines), name,
                                      label, mark.text))
-    ops = inside + outside + engrave
+    ops = inside + outside + held + engrave
     if notes:
         w, h = sheet.width, sheet.height
         ring = (((0.0, 0.0, 0.0), (w, 0.0, 0.0), (w, h, 0.0), (0.0, h, 0.0)) if sheet.outline is None else
