@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from .design import Design
 from .mesh import design_meshes
@@ -10,7 +13,53 @@ from .mesh import design_meshes
 #: colours by part role (RGB 0..1); others cycle through the palette
 ROLE_COLOURS = {"rib": (0.80, 0.62, 0.40), "slat": (0.93, 0.80, 0.58)}
 PALETTE = [(0.85, 0.70, 0.50), (0.70, 0.55, 0.38), (0.95, 0.85, 0.65), (0.60, 0.48, 0.33)]
+HIGHLIGHT = (0.20, 0.45, 0.85)
 VIEWS = {"iso": (1.0, -1.1, 0.8), "front": (0.0, -1.0, 0.0), "side": (1.0, 0.0, 0.0), "top": (0.0, 0.0, 1.0)}
+
+
+def render_images(design: Design, shots: Sequence[tuple[Sequence[str] | None, Sequence[str] | None]], *,
+                  view: str = "iso", size: tuple[int, int] = (800, 600)) -> list[np.ndarray]:
+    """Several pictures of one design from one off-screen plotter (set up once: the meshes, camera
+    and GL context are shared; each shot only changes which parts show and which are highlighted).
+
+    Args:
+        shots: ``(parts, highlight)`` per picture: names of the parts to draw (None: all) and of
+            those drawn in a strong colour (e.g. the ones an assembly step adds).
+        view: ``"iso"``, ``"front"``, ``"side"`` or ``"top"`` (the camera frames the whole design).
+
+    Returns:
+        One RGB image (``height x width x 3`` uint8) per shot.
+    """
+    import pyvista as pv
+
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    meshes = design_meshes(design)
+    plotter = pv.Plotter(off_screen=True, window_size=list(size))
+    try:
+        plotter.set_background("white")
+        roles, actors, colours = {}, {}, {}
+        for name, mesh in meshes.items():
+            part = design.part(name)
+            colours[name] = (ROLE_COLOURS.get(part.role)
+                             or PALETTE[roles.setdefault(part.role, len(roles)) % len(PALETTE)])
+            actors[name] = plotter.add_mesh(pv.wrap(mesh), color=colours[name], smooth_shading=False)
+        lo = np.min([m.bounds[0] for m in meshes.values()], axis=0)
+        hi = np.max([m.bounds[1] for m in meshes.values()], axis=0)
+        centre, radius = (lo + hi) / 2, float(np.linalg.norm(hi - lo))
+        direction = np.asarray(VIEWS[view]) / np.linalg.norm(VIEWS[view])
+        up = (0, 1, 0) if view == "top" else (0, 0, 1)
+        plotter.camera_position = [tuple(centre + direction * radius * 1.6), tuple(centre), up]
+        images = []
+        for parts, highlight in shots:
+            shown, strong = set(parts or meshes), set(highlight or ())
+            for name, actor in actors.items():
+                actor.SetVisibility(name in shown)
+                actor.prop.color = HIGHLIGHT if name in strong else colours[name]
+            images.append(np.asarray(plotter.screenshot(return_img=True))[..., :3].copy())
+        return images
+    finally:
+        plotter.close()
 
 
 def render_png(design: Design, path: str | Path, *, view: str = "iso", size: tuple[int, int] = (800, 600),
@@ -22,31 +71,9 @@ def render_png(design: Design, path: str | Path, *, view: str = "iso", size: tup
         parts: names of the parts to draw (default all).
         highlight: parts drawn in a strong colour (e.g. the ones an assembly step adds).
     """
-    import pyvista as pv
+    from PIL import Image
 
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
-    meshes = design_meshes(design)
-    names = parts or list(meshes)
-    plotter = pv.Plotter(off_screen=True, window_size=list(size))
-    plotter.set_background("white")
-    roles = {}
-    for name in names:
-        part = design.part(name)
-        colour = ROLE_COLOURS.get(part.role) or PALETTE[roles.setdefault(part.role, len(roles)) % len(PALETTE)]
-        if highlight and name in highlight:
-            colour = (0.20, 0.45, 0.85)
-        plotter.add_mesh(pv.wrap(meshes[name]), color=colour, smooth_shading=False)
-    bounds = [m for n, m in meshes.items()]
-    import numpy as np
-
-    lo = np.min([m.bounds[0] for m in bounds], axis=0)
-    hi = np.max([m.bounds[1] for m in bounds], axis=0)
-    centre, radius = (lo + hi) / 2, float(np.linalg.norm(hi - lo))
-    direction = np.asarray(VIEWS[view]) / np.linalg.norm(VIEWS[view])
-    up = (0, 1, 0) if view == "top" else (0, 0, 1)
-    plotter.camera_position = [tuple(centre + direction * radius * 1.6), tuple(centre), up]
+    (image,) = render_images(design, [(parts, highlight)], view=view, size=size)
     path = Path(path)
-    plotter.screenshot(str(path))
-    plotter.close()
+    Image.fromarray(image).save(path)
     return path

@@ -34,7 +34,10 @@ from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
 from .sheetwalk import Operation, walk
+from .tabs import TAB_LENGTH_MM
 
+#: what ``labels`` may be: engraved single-stroke part labels, or none (the BOM still names the parts)
+LABELS = ("engrave", "none")
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 
 
@@ -115,8 +118,10 @@ def check_report(design: Design, material: Material, machine: Machine, stock: tu
 
 
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
-           steps: list[pdf.Step], check: dict | None, unit: str = "mm") -> str:
-    """The bundle's README.md."""
+           steps: list[pdf.Step], check: dict | None, unit: str = "mm", labelled: bool = True,
+           tabs: bool = False) -> str:
+    """The bundle's README.md (``labelled``: the parts carry engraved labels; ``tabs``: the sheets
+    carry holding tab positions)."""
     t = design.params["thickness"]
     tool = (f"router bit {machine.tool_diameter:g} mm (dogbone reliefs in every inside corner)" if machine.is_router
             else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)")
@@ -128,7 +133,11 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              f"edge margin {machine.margin:g} mm",
              f"- units: DXF in {'inches' if unit == 'in' else 'millimetres'}, SVG and PDF in millimetres (PDF sheet "
              "pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` (single-stroke "
-             "labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it before cutting)", "",
+             "labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it before cutting)",
+             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
+                             "none engraved (the BOM and the PDF's parts page name the parts)"),
+             *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
+                "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if tabs else []), "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
     if check is not None:
@@ -148,6 +157,7 @@ class Fabrication:
         cut_parts: prepared parts by name; sheets: the layout; bom: the cut list with totals.
         check: the ``check.json`` content, or None when checks were not run.
         timings: seconds per stage (``toolpaths``, ``nesting``, ``bom``, ``checks``, then the writers').
+        holding_tabs: whether the sheets carry holding tab positions (router only, :mod:`.tabs`).
     """
 
     design: Design
@@ -159,13 +169,14 @@ class Fabrication:
     bom: Bom
     check: dict | None
     timings: dict[str, float] = field(default_factory=dict)
+    holding_tabs: bool = False
     _operations: list | None = field(default=None, repr=False)
 
     def operations(self) -> list[list[Operation]]:
         """Each sheet's operations in cutting order, walked once and shared by every writer."""
         if self._operations is None:
             with _timed(self.timings, "walk"):
-                self._operations = [walk(s, self.cut_parts) for s in self.sheets]
+                self._operations = [walk(s, self.cut_parts, tabs=self.holding_tabs) for s in self.sheets]
         return self._operations
 
 
@@ -180,7 +191,8 @@ def _timed(timings: dict[str, float], stage: str):
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "dogbone", checks: bool = True, layout: str = "nest",
-              nest_time: float = 2.0, nest_rounds: int | None = 400) -> Fabrication:
+              nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
+              holding_tabs: bool = False) -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
@@ -188,15 +200,25 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search; nest_rounds: its
             improvement rounds (a work budget: with a fixed seed, the same layout on any machine as long
             as the rounds finish within ``nest_time``).
+        labels: ``"engrave"`` (single-stroke part labels on the engrave layer) or ``"none"``.
+        holding_tabs: mark holding tab positions on every part's outside cut (routers only).
 
     Raises:
-        FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
+        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet,
+            ``labels`` is not one of the above, or holding tabs are asked of a laser.
     """
+    if labels not in LABELS:
+        raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
+    if holding_tabs and not machine.is_router:
+        raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
+                               "free on the bed); leave out --holding-tabs or choose a router profile")
     timings: dict[str, float] = {}
     t = check_thickness(design, machine)
     with _timed(timings, "toolpaths"):
         cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief)
                      for p in design.parts}
+        if labels == "none":
+            cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
     stock = stock_size(material, machine)
     with _timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
@@ -208,7 +230,7 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     if checks:
         with _timed(timings, "checks"):
             check = check_report(design, material, machine, stock)
-    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings)
+    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs)
 
 
 def write_cut_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm") -> list[str]:
@@ -237,7 +259,7 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     Args:
         progress: ``callback(what)`` before each group of files.
     """
-    from parametric import geometry
+    from parametric import geometry, mesh
 
     tick = progress or (lambda what: None)
     root, design = Path(folder), fab.design
@@ -247,7 +269,7 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     with _timed(fab.timings, "step"):
         geometry.export_step(design, root / f"{design.model}.step")
     with _timed(fab.timings, "stl"):
-        geometry.export_stl(design, root / f"{design.model}.stl")
+        mesh.export_stl(design, root / f"{design.model}.stl")
     tick("writing the PDF guide")
     with _timed(fab.timings, "pdf"):
         pdf.write_pdf(root / f"{design.model}-guide.pdf", design, fab.sheets, fab.cut_parts, fab.bom,
@@ -256,15 +278,17 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     (root / "params.json").write_text(dump_params(design.params, "json", design.model_version))
     if fab.check is not None:
         (root / "check.json").write_text(json.dumps(fab.check, indent=2) + "\n")
+    labelled = any(c.label is not None for c in fab.cut_parts.values())
     (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
-                                           pdf.assembly_steps(design), fab.check, unit))
+                                           pdf.assembly_steps(design), fab.check, unit, labelled, fab.holding_tabs))
     return sorted(p.name for p in root.iterdir())
 
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
                   compensate_kerf: bool = True, relief: str = "dogbone", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
-                  render_size: tuple[int, int] = (900, 650), progress=None) -> Bundle:
+                  render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave",
+                  holding_tabs: bool = False) -> Bundle:
     """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
     temporary folder, zipped to a temporary file and renamed); returns what went in, with timings.
 
@@ -273,10 +297,12 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         checks: run the physical checks and add ``check.json``.
         layout: ``"nest"`` or ``"rows"``; unit: DXF units, ``"mm"`` or ``"in"``.
-        progress: ``callback(step, total, what)``.
+        progress: ``callback(step, total, what)``; labels: ``"engrave"`` or ``"none"``.
+        holding_tabs: mark holding tab positions on the router sheets (``HOLDING_TABS`` layer).
 
     Raises:
-        FabricationError: the sheet is too thick for the machine, or a part does not fit a sheet.
+        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet, or
+            ``labels`` is unknown, or holding tabs are asked of a laser.
         OutputError: the target folder does not exist.
     """
     total, steps = 7, iter(range(3, 7))
@@ -285,7 +311,7 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
-                    layout=layout, nest_time=nest_time)
+                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs)
     tick(2, total, "laid out and checked")
     fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)

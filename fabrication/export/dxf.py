@@ -4,7 +4,7 @@ Conventions (fabrication-reference.md section 3): every contour is one closed LW
 relief arcs written as bulges (tan of a quarter of the sweep); one layer per operation, named
 with the operation and the material thickness (``CUT_OUTSIDE_17.7MM``, ``CUT_INSIDE_17.7MM``),
 ACI 1 (red) for cuts, 5 (blue) for engraving, 8 (grey) for the non-cutting sheet outline and
-notes (``NOTES_NOCUT``); pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside
+notes (``NOTES_NOCUT``), 3 (green) for holding tab positions (``HOLDING_TABS``, when asked for); pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside
 cuts come before outside cuts (entity order, from :mod:`.sheetwalk`). Every cut and engrave
 entity carries XDATA (application ``D4D``): the part's name and its label, as in the BOM.
 """
@@ -25,8 +25,15 @@ from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, ring_with_bulges  
 
 ENGRAVE = "ENGRAVE"
 SHEET = "NOTES_NOCUT"
+#: holding tab positions (stretches of the outside cuts to leave as bridges; see ``export/tabs.py``)
+TABS = "HOLDING_TABS"
 #: XDATA application id for part names and labels on cut entities
 APPID = "D4D"
+#: note text: largest cap height, padding from the note's box, line pitch (x height), mm
+NOTE_TEXT_MM, NOTE_PAD_MM, NOTE_LINE_SPACING = 5.0, 2.0, 1.6
+#: assumed advance per character, in cap heights: the widest glyphs (M, W) of common CAD fonts are
+#: about one cap height wide, so a note sized with it stays in its box (and on the sheet) in any reader
+NOTE_CHAR_WIDTH = 1.0
 
 
 def _mm(value: float) -> str:
@@ -49,7 +56,7 @@ def new_document(thickness: float, unit: str = "mm") -> ezdxf.document.Drawing:
     doc = ezdxf.new("R2010", units=_units.INSUNITS[unit], setup=True)
     doc.header["$MEASUREMENT"] = 1 if unit == "mm" else 0
     outside, inside = cut_layers(thickness)
-    for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8)):
+    for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8), (TABS, 3)):
         doc.layers.add(name, color=colour)
     doc.appids.add(APPID)
     return doc
@@ -81,6 +88,30 @@ def add_label(msp, label: Label | None, scale: float = 1.0, *, as_strokes: bool 
         (label.x * scale, label.y * scale), align=TextEntityAlignment.MIDDLE_CENTER)
 
 
+def add_note_text(msp, text: str, ring, scale: float = 1.0) -> None:
+    """Write a note's lines (``\\n``-separated) inside its ring's box, bottom-left, on the notes layer.
+
+    The height is :data:`NOTE_TEXT_MM` or less, so that the longest line fits the box at
+    :data:`NOTE_CHAR_WIDTH` cap heights per character whatever font the reader substitutes.
+    """
+    xs, ys = [v[0] for v in ring], [v[1] for v in ring]
+    x0, y0, width = min(xs), min(ys), max(xs) - min(xs)
+    lines = text.splitlines()
+    height = min(NOTE_TEXT_MM, (width - 2 * NOTE_PAD_MM) / (NOTE_CHAR_WIDTH * max(len(line) for line in lines)))
+    for k, line in enumerate(reversed(lines)):
+        y = y0 + NOTE_PAD_MM + k * NOTE_LINE_SPACING * height
+        msp.add_text(line, height=height * scale, dxfattribs={"layer": SHEET}).set_placement(
+            ((x0 + NOTE_PAD_MM) * scale, y * scale))
+
+
+def set_extents(doc: ezdxf.document.Drawing) -> None:
+    """Set ``$EXTMIN``/``$EXTMAX`` (and the model space's own extents, which ezdxf copies into the
+    header on save) to what the model space holds: CAM programs zoom and place by them."""
+    from ezdxf import appsettings
+
+    appsettings.update_extents(doc)
+
+
 def write_part(part, path: str | Path, unit: str = "mm") -> None:
     """Write one part's finished outline (and label) to a DXF file in part-local coordinates."""
     scale = 1.0 / _units.PER_MM[unit]
@@ -88,6 +119,7 @@ def write_part(part, path: str | Path, unit: str = "mm") -> None:
     msp = doc.modelspace()
     add_outline(msp, part.outline, part.thickness, scale)
     add_label(msp, place_label(part.outline, part.label), scale)
+    set_extents(doc)
     doc.saveas(Path(path))
 
 
@@ -103,7 +135,7 @@ class DxfSheetWriter:
         """Start a new document for the sheet's thickness."""
         self.doc = new_document(sheet.thickness, self.unit)
         self.layers = {"outside": cut_layers(sheet.thickness)[0], "inside": cut_layers(sheet.thickness)[1],
-                       "engrave": ENGRAVE, "note": SHEET}
+                       "engrave": ENGRAVE, "note": SHEET, "tab": TABS}
 
     def draw(self, op: Operation) -> None:
         """Add the operation's paths as LWPOLYLINEs on its layer (cuts and engraving tagged with the part)."""
@@ -114,12 +146,11 @@ class DxfSheetWriter:
             if op.part:
                 e.set_xdata(APPID, [(1000, op.part), (1000, op.label)])
         if op.kind == "note" and op.text:
-            x0 = min(x for x, _, _ in op.paths[0]) * s
-            y0 = min(y for _, y, _ in op.paths[0]) * s
-            msp.add_text(op.text, height=5 * s, dxfattribs={"layer": SHEET}).set_placement((x0 + 2 * s, y0 + 2 * s))
+            add_note_text(msp, op.text, op.paths[0], s)
 
     def finish(self):
-        """The finished document."""
+        """The finished document, with its drawing extents in the header."""
+        set_extents(self.doc)
         return self.doc
 
 

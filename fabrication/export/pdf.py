@@ -4,12 +4,12 @@ Steps come from the design: parts are grouped by role, roles ordered so that the
 slide onto come first (from the joints; ties keep the order the model created them: for a slice
 chair, ribs, then slats), each step showing the product so far with the new parts highlighted
 and the direction the new parts slide in along their cross-laps. Pictures come from
-:func:`parametric.render.render_png` (off-screen pyvista).
+:func:`parametric.render.render_images` (off-screen pyvista, one plotter for every step).
 """
 
 from __future__ import annotations
 
-import tempfile
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +25,11 @@ from .sheetwalk import Operation, draw_sheet, flatten
 
 MM_PER_INCH = 25.4
 A4_LANDSCAPE = (297 / MM_PER_INCH, 210 / MM_PER_INCH)
-#: drawing colours by operation (cut red, engrave blue, notes grey: the DXF layer colours)
-COLOURS = {"inside": "red", "outside": "red", "engrave": "blue", "note": "0.5"}
+#: characters per line of a step's text on an A4 landscape page at 11 pt (wrapped here: matplotlib's
+#: own wrapping measures the text word by word)
+STEP_TEXT_CHARS = 110
+#: drawing colours by operation (cut red, tabs green, engrave blue, notes grey: the DXF layer colours)
+COLOURS = {"inside": "red", "outside": "red", "tab": "green", "engrave": "blue", "note": "0.5"}
 
 
 @dataclass(frozen=True)
@@ -106,21 +109,25 @@ class PdfSheetWriter:
         self.ax.set_xlim(0, sheet.width)
         self.ax.set_ylim(0, sheet.height)
         self.ax.set_axis_off()
+        self.lines: dict[str, list[np.ndarray]] = {}
 
     def draw(self, op: Operation) -> None:
-        """Draw the paths as thin lines in the operation's colour (note captions as text)."""
+        """Collect the paths as thin lines in the operation's colour (note captions as text)."""
         for path in op.paths:
             pts = np.asarray(flatten(path, op.closed))
-            if op.closed:
-                pts = np.vstack([pts, pts[:1]])
-            self.ax.plot(pts[:, 0], pts[:, 1], color=COLOURS[op.kind], lw=0.3,
-                         ls="--" if op.kind == "note" else "-")
+            self.lines.setdefault(op.kind, []).append(np.vstack([pts, pts[:1]]) if op.closed else pts)
         if op.kind == "note" and op.text:
             x0, y0 = np.min(np.asarray(op.paths[0])[:, :2], axis=0)
-            self.ax.text(x0 + 3, y0 + 3, op.text, fontsize=9, color="0.3")
+            for k, line in enumerate(reversed(op.text.splitlines())):
+                self.ax.text(x0 + 3, y0 + 3 + 5 * k, line, fontsize=9, color="0.3")
 
     def finish(self):
-        """The figure."""
+        """The figure, with one line collection per operation kind."""
+        from matplotlib.collections import LineCollection
+
+        for kind, lines in self.lines.items():
+            self.ax.add_collection(LineCollection(lines, colors=COLOURS[kind], linewidths=2.0 if kind == "tab" else 0.3,
+                                                  linestyles="--" if kind == "note" else "-"))
         return self.fig
 
 
@@ -137,9 +144,14 @@ def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_p
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from parametric.render import render_png
+    from parametric.render import render_images
 
-    with PdfPages(str(path)) as pdf, tempfile.TemporaryDirectory() as tmp:
+    steps = assembly_steps(design)
+    shots, shown = [], []
+    for step in steps:
+        shown += step.parts
+        shots.append((list(shown), list(step.parts)))
+    with PdfPages(str(path)) as pdf:
         for i, sheet in enumerate(sheets):
             fig = draw_sheet(sheet, PdfSheetWriter(), cut_parts, None if operations is None else operations[i])
             pdf.savefig(fig)
@@ -156,16 +168,13 @@ def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_p
                  f"{bom.cut_seconds / 60:.0f} min of cutting, material {bom.material_cost:.2f}", fontsize=11)
         pdf.savefig(fig)
         plt.close(fig)
-        shown: list[str] = []
-        for step in assembly_steps(design):
-            shown += step.parts
-            png = render_png(design, Path(tmp) / f"step{step.number}.png", parts=list(shown),
-                             highlight=list(step.parts), size=render_size)
+        # one plotter for every step's picture; embedded at their own resolution (no resampling)
+        for step, image in zip(steps, render_images(design, shots, size=render_size)):
             fig = plt.figure(figsize=A4_LANDSCAPE)
             fig.text(0.05, 0.92, f"Step {step.number}", fontsize=18, weight="bold")
-            fig.text(0.05, 0.86, step.text, fontsize=11, wrap=True)
+            fig.text(0.05, 0.86, textwrap.fill(step.text, STEP_TEXT_CHARS), fontsize=11, va="top")
             ax = fig.add_axes((0.05, 0.05, 0.9, 0.75))
-            ax.imshow(plt.imread(png))
+            ax.imshow(image, interpolation="none")
             ax.set_axis_off()
             pdf.savefig(fig)
             plt.close(fig)

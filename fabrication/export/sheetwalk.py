@@ -3,7 +3,8 @@
 The walker decides *what* is on a sheet and in which order; writers only decide how to draw it
 (the "one frontend, many backends" habit of ezdxf's drawing add-on). Order: every inside cut,
 then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
-then the engraved labels, then the non-cutting notes (sheet outline, calibration square).
+then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels,
+then the non-cutting notes (sheet outline, calibration square).
 Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
 bulges (tan of a quarter of the sweep).
 """
@@ -27,6 +28,15 @@ from ..toolpath import CutPart, Label, place_label
 CALIBRATION_MM = 100.0
 #: clearance between the calibration square and parts or the sheet edge, mm
 CALIBRATION_GAP = 10.0
+#: outlines are simplified by this much (mm) before the calibration square's spot search
+_SIMPLIFY_MM = 0.01
+
+#: how far (relative to the radius, at least 1 mm) a vertex may lie off a relief circle and still be on
+#: it: the relief polygons' chords lie inside their circle by up to r (1 - cos(pi / 4n)) (3.6e-6 mm for
+#: a 3.05 mm radius at n = 512 segments per quarter, ``toolpath.RELIEF_QUAD_SEGS``), so the points
+#: where a wall meets a relief are on its arc; a tighter tolerance left a 0.002-0.009 mm straight
+#: segment between the wall and the arc (CAM reads those as noise, issue 13.4)
+ON_CIRCLE_REL_TOL = 1e-4
 
 Vertex = tuple[float, float, float]
 
@@ -36,10 +46,11 @@ class Operation:
     """One thing to draw on a sheet.
 
     Attributes:
-        kind: ``"inside"`` or ``"outside"`` (cuts), ``"engrave"`` (label strokes) or ``"note"``
-            (never cut: sheet outline, calibration square).
+        kind: ``"inside"`` or ``"outside"`` (cuts), ``"tab"`` (holding tabs: stretches of the
+            outside cut to leave as bridges, see :mod:`.tabs`), ``"engrave"`` (label strokes) or
+            ``"note"`` (never cut: sheet outline, calibration square).
         paths: vertices ``(x, y, bulge)`` per path, sheet mm; cut and note paths are closed rings
-            (last vertex not repeated), engrave paths are open polylines.
+            (last vertex not repeated), tab and engrave paths are open polylines.
         part: the part's name (empty for notes); label: its label (the BOM's labels).
         text: a note's caption.
     """
@@ -53,7 +64,7 @@ class Operation:
     @property
     def closed(self) -> bool:
         """Whether the paths are closed rings."""
-        return self.kind != "engrave"
+        return self.kind not in ("engrave", "tab")
 
 
 class SheetWriter(Protocol):
@@ -69,24 +80,32 @@ class SheetWriter(Protocol):
         """End the sheet; returns the writer's result (document, text...)."""
 
 
-def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = ()) -> list[Vertex]:
+def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]] = (), *,
+                     rel_tol: float = ON_CIRCLE_REL_TOL) -> list[Vertex]:
     """Vertices ``(x, y, bulge)`` of a closed ring, runs of vertices on a relief circle merged into arcs.
 
-    A segment is part of an arc when both its ends lie on the same relief circle and it is short
-    against the radius; a run of such segments becomes one vertex whose bulge is ``tan(sweep / 4)``.
-    The output starts right after a straight segment (vectorised: no per-vertex Python loop).
+    A vertex is on a circle when its distance from the centre is the radius within ``rel_tol`` x
+    max(1, largest radius) mm; a segment is part of an arc when both its ends are on the same circle
+    (a vertex where two reliefs meet is on both) and it is short against the radius; a run of such segments becomes one vertex whose bulge is
+    ``tan(sweep / 4)``. The output starts right after a straight segment (vectorised: no per-vertex
+    Python loop).
     """
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
     if not len(arcs) or n < 3:
         return [(float(x), float(y), 0.0) for x, y in pts]
     circles = np.asarray(arcs, dtype=float)
-    dist = np.linalg.norm(pts[:, None, :] - circles[None, :, :2], axis=2)
-    hit = np.abs(dist - circles[None, :, 2]) < 1e-6 * max(1.0, float(circles[:, 2].max()))
-    on = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
+    tol = rel_tol * max(1.0, float(circles[:, 2].max()))
     nxt = np.roll(np.arange(n), -1)
     chord = np.linalg.norm(pts[nxt] - pts, axis=1)
-    arc_seg = (on >= 0) & (on == on[nxt]) & (chord < 0.1 * circles[np.maximum(on, 0), 2])
+    on = np.full(n, -1)  # the circle of each segment: the first one both its ends lie on (-1: none)
+    for k in range(len(circles) - 1, -1, -1):  # per circle, so the lowest index wins
+        cx, cy, r = circles[k]
+        near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
+        hit = np.zeros(n, dtype=bool)
+        hit[near[np.abs(np.hypot(pts[near, 0] - cx, pts[near, 1] - cy) - r) < tol]] = True
+        on[hit & hit[nxt] & (chord < 0.1 * r)] = k
+    arc_seg = on >= 0
     if arc_seg.all():
         return [(float(x), float(y), 0.0) for x, y in pts]
     start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment
@@ -144,25 +163,54 @@ def sheet_label(placed: PlacedPart, cut: CutPart | None) -> Label | None:
 
 
 def calibration_square(sheet: SheetLayout) -> Polygon:
-    """Where the calibration square goes: a free spot on the sheet (top right first), else below it."""
-    from shapely.ops import unary_union
-    from shapely.prepared import prep
+    """Where the calibration square goes: a free spot on the sheet (top right first), else below it.
+
+    Spots on a 25 mm grid are scanned from the top right (rows top down, each right to left); a
+    spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
+    lies that far inside the outline). Bulk queries: an STRtree of the outlines' boxes finds the
+    first spot whose gap-widened box meets no part's box; only the spots before it get a distance
+    test, against the outlines they near, simplified by :data:`_SIMPLIFY_MM` (the gap widened to match).
+    """
+    import shapely
 
     s, g = CALIBRATION_MM, CALIBRATION_GAP
-    taken = prep(unary_union([p.outline.buffer(g, quad_segs=2) for p in sheet.placed]))
-    inside = prep(sheet.outline.buffer(-g)) if sheet.outline is not None else None
-    for y in np.arange(sheet.height - g - s, g - 1e-9, -25.0):
-        for x in np.arange(sheet.width - g - s, g - 1e-9, -25.0):
-            sq = box(x, y, x + s, y + s)
-            if not taken.intersects(sq) and (inside is None or inside.contains(sq)):
-                return sq
-    return box(0, -s - g, s, -g)
+    ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
+    xs = np.arange(sheet.width - g - s, g - 1e-9, -25.0)
+    fallback = box(0, -s - g, s, -g)
+    if not len(ys) or not len(xs):
+        return fallback
+    x0, y0 = (a.ravel() for a in np.meshgrid(xs, ys))  # y outer (top down), x inner (right to left)
+    squares = shapely.box(x0, y0, x0 + s, y0 + s)
+    ok = np.ones(len(squares), dtype=bool)
+    if sheet.outline is not None:
+        inside = sheet.outline.buffer(-g)
+        shapely.prepare(inside)
+        ok = shapely.contains(inside, squares)
+    if sheet.placed:
+        outlines = np.array([p.outline for p in sheet.placed], dtype=object)
+        near_sq, near_part = shapely.STRtree(outlines).query(shapely.box(x0 - g, y0 - g, x0 + s + g, y0 + s + g))
+        clear = ok.copy()
+        clear[near_sq] = False
+        stop = int(np.argmax(clear)) if clear.any() else len(squares)
+        todo = near_sq < stop
+        near_sq, near_part = near_sq[todo], near_part[todo]
+        simple = outlines.copy()
+        used = np.unique(near_part)
+        simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
+        blocked = near_sq[shapely.dwithin(squares[near_sq], simple[near_part], g + _SIMPLIFY_MM)]
+        ok[stop + 1:] = False
+        ok[blocked] = False
+    first = np.flatnonzero(ok)
+    return squares[first[0]] if len(first) else fallback
 
 
 def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
-         notes: bool = True) -> list[Operation]:
-    """The operations of one sheet in cutting order (see the module docstring)."""
-    inside, outside, engrave = [], [], []
+         notes: bool = True, tabs: bool = False) -> list[Operation]:
+    """The operations of one sheet in cutting order (see the module docstring); ``tabs``: add each
+    part's holding tabs (:func:`.tabs.tab_stretches`) right after the outside cuts."""
+    from .tabs import tab_stretches
+
+    inside, outside, held, engrave = [], [], [], []
     for placed in sheet.placed:
         name, label = placed.part.name, placed.part.label
         cut = (cut_parts or {}).get(name)
@@ -170,13 +218,19 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
         outline = orient(placed.outline, 1.0)
         for ring in outline.interiors:
             inside.append(Operation("inside", (tuple(ring_with_bulges(ring.coords, arcs)),), name, label))
-        outside.append(Operation("outside", (tuple(ring_with_bulges(outline.exterior.coords, arcs)),), name, label))
+        ring = tuple(ring_with_bulges(outline.exterior.coords, arcs))
+        outside.append(Operation("outside", (ring,), name, label))
+        if tabs:
+            stretches = tab_stretches(ring)
+            if stretches:
+                held.append(Operation("tab", tuple(((a[0], a[1], 0.0), (b[0], b[1], 0.0)) for a, b in stretches),
+                                      name, label))
         mark = sheet_label(placed, cut)
         if mark is not None:
             lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle)
             engrave.append(Operation("engrave", tuple(tuple((x, y, 0.0) for x, y in s) for s in lines), name,
                                      label, mark.text))
-    ops = inside + outside + engrave
+    ops = inside + outside + held + engrave
     if notes:
         w, h = sheet.width, sheet.height
         ring = (((0.0, 0.0, 0.0), (w, 0.0, 0.0), (w, h, 0.0), (0.0, h, 0.0)) if sheet.outline is None else
@@ -186,7 +240,7 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
                                                    f"{sheet.thickness:g} mm"))
         sq = calibration_square(sheet)
         ring = tuple((float(x), float(y), 0.0) for x, y in list(sq.exterior.coords)[:-1])
-        ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square (do not cut)"))
+        ops.append(Operation("note", (ring,), text=f"{CALIBRATION_MM:g} mm calibration square\n(do not cut)"))
     return ops
 
 

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
 from fabrication.export.sheetwalk import ring_with_bulges
@@ -15,7 +16,8 @@ from fabrication.toolpath import prepare
 
 
 def _reference_ring_with_bulges(coords, arcs=()):
-    """The per-vertex loop ring_with_bulges replaced (commit 245e9ad), kept as the oracle."""
+    """The per-vertex loop ring_with_bulges replaced (commit 245e9ad), kept as the oracle (its on-circle
+    tolerance was 1e-6 x max(1, r); the vectorised one is compared at that tolerance)."""
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
     if not len(arcs) or n < 3:
@@ -65,7 +67,7 @@ def test_vectorised_bulges_match_the_loop_on_real_parts(chair, relief):
     assert sum(len(a) for _, a in rings) > 50
     arcs_seen = 0
     for coords, arcs in rings:
-        new, old = ring_with_bulges(coords, arcs), _reference_ring_with_bulges(coords, arcs)
+        new, old = ring_with_bulges(coords, arcs, rel_tol=1e-6), _reference_ring_with_bulges(coords, arcs)
         assert len(new) == len(old)
         np.testing.assert_allclose(np.asarray(new), np.asarray(old), rtol=0, atol=1e-9)
         arcs_seen += sum(1 for v in old if v[2])
@@ -73,14 +75,57 @@ def test_vectorised_bulges_match_the_loop_on_real_parts(chair, relief):
 
 
 def test_vectorised_bulges_match_the_loop_on_placed_parts(prepared):
-    machine, design, cuts, sheets = prepared
+    _, _, cuts, sheets = prepared
     for sheet in sheets:
         for placed in sheet.placed:
             for coords, arcs in _rings(cuts[placed.part.name], placed):
-                np.testing.assert_allclose(np.asarray(ring_with_bulges(coords, arcs)),
+                np.testing.assert_allclose(np.asarray(ring_with_bulges(coords, arcs, rel_tol=1e-6)),
                                            np.asarray(_reference_ring_with_bulges(coords, arcs)), rtol=0, atol=1e-9)
 
 
 def test_a_ring_without_arcs_keeps_its_vertices():
     square = [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
     assert ring_with_bulges(square) == [(0.0, 0.0, 0.0), (10.0, 0.0, 0.0), (10.0, 10.0, 0.0), (0.0, 10.0, 0.0)]
+
+
+def _brute_force_spot(sheet):
+    """The first 25 mm grid spot (top right first) at least the gap from every part and inside the offcut."""
+    from fabrication.export.sheetwalk import CALIBRATION_GAP as g
+    from fabrication.export.sheetwalk import CALIBRATION_MM as s
+
+    inside = sheet.outline.buffer(-g) if sheet.outline is not None else None
+    for y in np.arange(sheet.height - g - s, g - 1e-9, -25.0):
+        for x in np.arange(sheet.width - g - s, g - 1e-9, -25.0):
+            sq = box(x, y, x + s, y + s)
+            if all(p.outline.distance(sq) > g + 0.02 for p in sheet.placed) and (inside is None or inside.contains(sq)):
+                return sq
+    return None
+
+
+@pytest.mark.parametrize("offcut", [False, True])
+def test_calibration_square_takes_the_first_free_spot(chair, offcut):
+    """Parts crowd the top right (a relieved rib, a disc, a bar); the square goes where the scan first finds room."""
+    from shapely import affinity
+    from shapely.geometry import Point
+
+    from fabrication.export.sheetwalk import calibration_square
+    from fabrication.layout import PlacedPart, SheetLayout
+
+    cut = prepare(chair.parts[0], get_machine("cnc-router-6mm"))
+    w, h = 1200.0, 800.0
+    rib = affinity.translate(cut.outline, w - cut.outline.bounds[2] - 5, h - cut.outline.bounds[3] - 5)
+    shapes = [rib, Point(w - 300, h - 150).buffer(120, quad_segs=256), box(0, h - 60, w, h - 40)]
+    placed = tuple(PlacedPart(chair.parts[0], 0, 0, 0, o) for o in shapes)
+    outline = Polygon([(0, 0), (w, 0), (w, h - 200), (w - 200, h), (0, h)]) if offcut else None
+    sheet = SheetLayout(1, w, h, placed, "birch-ply", 17.7, outline)
+    spot, expected = calibration_square(sheet), _brute_force_spot(sheet)
+    assert expected is not None and spot.equals(expected), (spot.bounds, expected.bounds)
+    assert all(p.outline.distance(spot) >= 10.0 for p in placed)
+
+
+def test_calibration_square_goes_below_a_full_sheet(chair):
+    from fabrication.export.sheetwalk import calibration_square
+    from fabrication.layout import PlacedPart, SheetLayout
+
+    sheet = SheetLayout(1, 400, 300, (PlacedPart(chair.parts[0], 0, 0, 0, box(5, 5, 395, 295)),))
+    assert calibration_square(sheet).bounds == (0.0, -110.0, 100.0, -10.0)

@@ -60,3 +60,47 @@ def test_bundle_files_share_the_walk_with_the_pdf(tmp_path, laser_chair, monkeyp
             "bom.csv", "sheet-01.dxf", "sheet-01.svg"} <= set(names) and "check.json" not in names
     assert sorted(calls) == sorted(s.index for s in fab.sheets)
     assert {"step", "stl", "pdf"} <= set(fab.timings)
+
+
+def test_labels_none_leaves_the_engrave_layer_empty(tmp_path, laser_chair):
+    fab = bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
+                               checks=False, layout="rows", labels="none")
+    assert all(c.label is None for c in fab.cut_parts.values())
+    bundle_mod.write_cut_files(fab, tmp_path)
+    for sheet in fab.sheets:
+        doc = ezdxf.readfile(tmp_path / f"sheet-{sheet.index:02d}.dxf")
+        assert len(doc.modelspace().query("*[layer=='ENGRAVE']")) == 0
+        assert len(doc.modelspace().query("LWPOLYLINE[layer=='CUT_OUTSIDE_6.4MM']")) == len(sheet.placed)
+        svg_text = (tmp_path / f"sheet-{sheet.index:02d}.svg").read_text()
+        assert '<g id="engrave"' in svg_text and "data-part" not in svg_text.split('<g id="engrave"')[1]
+    assert "R1" in fab.bom.csv()  # the BOM still names the parts
+
+
+def test_labels_none_through_the_cli_and_bad_values_exit_2(tmp_path, laser_chair):
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from parametric.app.cli import main
+
+    args = ["export", "slice_chair", "--preset", "kids", "--set", "thickness=6.4", "--set", "rib_depth=60",
+            "--set", "slat_depth=40", "--machine", "co2-laser-60w", "--layout", "rows", "--out", str(tmp_path)]
+    bad = CliRunner().invoke(main, [*args, "--labels", "paint"])
+    assert bad.exit_code == 2 and "--labels" in bad.output
+    result = CliRunner().invoke(main, [*args, "--labels", "none"])
+    assert result.exit_code == 0, result.output
+    (zpath,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(zpath) as zf:
+        readme = zf.read(f"{laser_chair.slug}/README.md").decode()
+        sheet = zf.read(f"{laser_chair.slug}/sheet-01.dxf").decode()
+    assert "labels: none engraved" in readme
+    assert "\nENGRAVE\n" in sheet  # the layer is declared...
+    assert sheet.count("\nENGRAVE\n") == 1  # ...and nothing is drawn on it
+
+
+def test_unknown_labels_value_is_refused(laser_chair):
+    from parametric.errors import FabricationError
+
+    with pytest.raises(FabricationError, match="engrave or none"):
+        bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
+                             checks=False, layout="rows", labels="paint")

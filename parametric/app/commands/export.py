@@ -27,9 +27,13 @@ from .profiles import PROFILES_HELP, user_profiles
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
 @click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@click.option("--labels", type=click.Choice(["engrave", "none"]), default="engrave", show_default=True,
+              help="Engrave single-stroke part labels, or none (the BOM still names the parts).")
+@click.option("--holding-tabs", is_flag=True,
+              help="Router: mark holding tab positions on each part's outside cut (layer HOLDING_TABS).")
 @friendly
 def export_cmd(model, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
-               layout, nest_time) -> None:
+               layout, nest_time, labels, holding_tabs) -> None:
     """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params."""
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
@@ -48,7 +52,8 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     check_thickness(design, mach)
     with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
         bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
-                               layout=layout, nest_time=nest_time, progress=lambda step, total, what: bar.update(1))
+                               layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs,
+                               progress=lambda step, total, what: bar.update(1))
     verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]
     click.echo(f"{design.title} {design.hash}: {bundle.bom.sheets} sheet(s), {len(bundle.files)} files; {verdict}")
     click.echo(f"wrote {bundle.path}")
