@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parametric.design import Design
+from parametric import scratch
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
 from parametric.paramfile import dump_params
@@ -99,13 +100,21 @@ def check_thickness(design: Design, machine: Machine) -> float:
 
 
 def bundle_path(out: str | Path, design: Design) -> Path:
-    """The zip path: ``out`` itself, or ``out/<model>-<hash>.zip`` when ``out`` is a folder."""
+    """The zip path: ``out`` itself, or ``out/<model>-<hash>.zip`` when ``out`` is a folder or ends with a
+    slash (``--out bundles/`` means a folder, made when the bundle is written if it does not exist).
+
+    Raises:
+        OutputError: a zip path whose folder does not exist, or a folder path where a file stands.
+    """
+    folder = str(out).endswith(("/", os.sep))
     out = Path(out)
-    if out.is_dir() or str(out).endswith(("/", os.sep)):
-        out = out / f"{design.slug}.zip"
+    if out.is_dir() or folder:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"--out {out}/ names a folder, but {out} is a file; choose a folder path")
+        return out / f"{design.slug}.zip"
     if not out.parent.is_dir():
-        raise OutputError(f"cannot write {out}: the folder {out.parent} does not exist; create it or choose "
-                          "another --out")
+        raise OutputError(f"cannot write {out}: the folder {out.parent} does not exist; create it, write "
+                          f"--out {out.parent}/ to have it made, or choose another --out")
     return out
 
 
@@ -313,8 +322,14 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
                     layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs)
     tick(2, total, "laid out and checked")
-    fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; choose a folder you can write") from None
     os.close(fd)
+    scratch.track(tmp_zip)
     try:
         with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
             files = write_bundle_files(fab, tmp, unit=unit, render_size=render_size,
@@ -326,7 +341,14 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         os.replace(tmp_zip, target)
     except BaseException:
         Path(tmp_zip).unlink(missing_ok=True)
+        for folder in made:  # the folders --out DIR/ made, if nothing else went in
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
+    finally:
+        scratch.untrack(tmp_zip)
     tick(7, total, "done")
     return Bundle(target, files, fab.sheets, fab.bom, None if fab.check is None else fab.check["ok"],
                   dict(fab.timings))

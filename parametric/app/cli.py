@@ -112,5 +112,14 @@ def _register() -> None:
 
 _register()
 
-if __name__ == "__main__":  # pragma: no cover
+def run() -> None:
+    """The ``d4d`` console script: the command line with a Ctrl-C that always works (see
+    :mod:`.interrupt`)."""
+    from .interrupt import install
+
+    install()
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -43,6 +43,11 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _interrupted() -> None:
+    click.echo("interrupted: nothing half-written was left behind", err=True)
+    sys.exit(130)
+
+
 def friendly(fn):
     """Turn d4d's own errors into a one-paragraph message and exit status 2 (no traceback), and Ctrl-C
     into exit status 130 (outputs are staged, so an interrupted command leaves them as they were)."""
@@ -54,8 +59,13 @@ def friendly(fn):
         except D4DError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            click.echo("interrupted: nothing half-written was left behind", err=True)
-            sys.exit(130)
+            _interrupted()
+        except Exception as exc:
+            from .interrupt import caused_by_interrupt
+
+            if caused_by_interrupt(exc):  # e.g. a native module's import failing on the interrupt
+                _interrupted()
+            raise
 
     return wrapper
 

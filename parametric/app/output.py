@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import scratch
 from ..errors import OutputError
 
 
@@ -102,6 +103,7 @@ def staged_dir(out: str | Path) -> Iterator[Path]:
     except OSError as exc:
         raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}; choose a folder you can "
                           "write (--out DIR)") from None
+    scratch.track(stage)
     try:
         yield stage
         files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())
@@ -129,6 +131,7 @@ def staged_dir(out: str | Path) -> Iterator[Path]:
                           "write (--out DIR)") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        scratch.untrack(stage)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

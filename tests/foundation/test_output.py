@@ -102,3 +102,14 @@ def test_an_unwritable_out_is_one_clear_line(tmp_path, command):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and result.output.count("\n") == 1
     assert result.output.startswith("error: ") and str(blocker) in result.output
+
+
+def test_export_out_with_a_slash_means_a_folder(tmp_path):
+    run = CliRunner().invoke
+    result = run(main, ["export", "stool", "--machine", "cnc-router-6mm", "--layout", "rows",
+                        "--out", f"{tmp_path / 'new' / 'bundles'}/"])
+    assert result.exit_code == 0, result.output
+    assert [p.suffix for p in (tmp_path / "new" / "bundles").iterdir()] == [".zip"]
+    missing = run(main, ["export", "stool", "--machine", "cnc-router-6mm", "--out", str(tmp_path / "nope" / "x")])
+    assert missing.exit_code == 2 and f"--out {tmp_path / 'nope'}/" in missing.output
+    assert not (tmp_path / "nope").exists()

@@ -16,8 +16,8 @@ from .profiles import PROFILES_HELP, user_profiles
 @click.option("--machine", required=True, help="Machine profile (see `d4d machines`).")
 @click.option("--material", default="birch-ply", show_default=True,
               help="Material profile, optionally with a nominal thickness: birch-ply:12 (see `d4d materials`).")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="The zip file, or an existing folder to write <model>-<hash>.zip into.")
+@click.option("--out", type=click.Path(), required=True,
+              help="The zip file, or a folder (an existing one, or any path ending in /) for <model>-<hash>.zip.")
 @click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
 @click.option("--no-kerf", is_flag=True, help="Laser: do not compensate the kerf (the service does it).")
 @click.option("--relief", type=click.Choice(["dogbone", "tbone", "none"]), default="dogbone", show_default=True,

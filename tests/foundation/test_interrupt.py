@@ -1,0 +1,51 @@
+"""Ctrl-C at any point: the command exits 130 and leaves its outputs as they were (no partial zip, no
+staging folder, no half-replaced folder). Signals are sent when the command is seen writing (its
+scratch file exists), not after a delay."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _interrupt_when(args: list[str], ready) -> tuple[int, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "parametric.app.cli", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while proc.poll() is None and not ready():
+        pass
+    if proc.poll() is not None:
+        pytest.skip("the command finished before it could be interrupted")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err.decode()
+
+
+def test_ctrl_c_while_the_bundle_is_written(tmp_path):
+    out = tmp_path / "bundles"
+    out.mkdir()
+    code, err = _interrupt_when(["export", "stool", "--machine", "cnc-router-6mm", "--out", f"{out}/"],
+                                lambda: any(p.suffix == ".part" for p in out.iterdir()))
+    assert code == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_ctrl_c_while_a_build_replaces_a_folder(tmp_path):
+    out = tmp_path / "stool"
+    args = ["build", "stool", "--no-solids", "--layout", "rows", "--out", str(out)]
+    subprocess.run([sys.executable, "-m", "parametric.app.cli", *args], check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    code, err = _interrupt_when([*args[:-2], "--set", "legs=3", "--out", str(out)],
+                                lambda: any(p.name.startswith(".stool.d4d-") for p in tmp_path.iterdir()))
+    assert code == 130, err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["stool"]
