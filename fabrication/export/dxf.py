@@ -4,8 +4,9 @@ Conventions (fabrication-reference.md section 3): every contour is one closed LW
 relief arcs written as bulges (tan of a quarter of the sweep); one layer per operation, named
 with the operation and the material thickness (``CUT_OUTSIDE_17.7MM``, ``CUT_INSIDE_17.7MM``),
 ACI 1 (red) for cuts, 5 (blue) for engraving, 8 (grey) for the non-cutting sheet outline and
-notes (``NOTES_NOCUT``), 3 (green) for holding tab positions (``HOLDING_TABS``, when asked for); pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside
-cuts come before outside cuts (entity order, from :mod:`.sheetwalk`). Every cut and engrave
+notes (``NOTES_NOCUT``), 3 (green) for holding tab positions (``HOLDING_TABS``, when asked for);
+pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside cuts come before outside
+cuts (entity order, from :mod:`.sheetwalk`). Every cut and engrave
 entity carries XDATA (application ``D4D``): the part's name and its label, as in the BOM.
 """
 

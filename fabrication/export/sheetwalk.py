@@ -86,9 +86,9 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
 
     A vertex is on a circle when its distance from the centre is the radius within ``rel_tol`` x
     max(1, largest radius) mm; a segment is part of an arc when both its ends are on the same circle
-    (a vertex where two reliefs meet is on both) and it is short against the radius; a run of such segments becomes one vertex whose bulge is
-    ``tan(sweep / 4)``. The output starts right after a straight segment (vectorised: no per-vertex
-    Python loop).
+    (a vertex where two reliefs meet is on both) and it is short against the radius; a run of such
+    segments becomes one vertex whose bulge is ``tan(sweep / 4)``. The output starts right after a
+    straight segment (vectorised: a loop over circles, none over vertices).
     """
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
