@@ -20,6 +20,8 @@ CASES = [
     ("stool", {"seat_width": 260}, {}),                                      # MFG-NECK
     ("table", {"length": 600}, {}),                                          # STAB-LEAN-END
     ("table", {"length": 600}, {"tool_diameter": 3.0}),                      # the same with check options
+    # STAB-REAR: three candidates, two fix it, so the third is settled (scanned only as far as could beat them)
+    ("slice_chair", {"back_angle": 135, "rear_foot": -40, "back_height": 1150}, {}),
 ]
 
 
@@ -58,7 +60,7 @@ def search_both_ways(model, values, kw, memo):
     return [f.fix for f in report.findings], result, search.stats
 
 
-@pytest.mark.parametrize("model, values, kw", CASES, ids=["stool", "table", "table-tool"])
+@pytest.mark.parametrize("model, values, kw", CASES, ids=["stool", "table", "table-tool", "chair-settled"])
 def test_the_memo_gives_the_same_answer_with_fewer_evaluations(model, values, kw, counted):
     fixes_off, result_off, stats_off = search_both_ways(model, values, kw, memo=False)
     calls_off = len(counted)
