@@ -179,7 +179,8 @@ def _dxf_pieces(path: Path, unit: str | None, select: str | None,
     else:
         what = "does not declare its units ($INSUNITS)" if not code else f"uses unit code {code} ($INSUNITS)"
         raise GeometryError(f"{path} {what}; save it in mm or inches (LibreCAD: Options > Drawing Preferences > "
-                            "Units), or name the unit after the file name, e.g. side_outline=@side.dxf:mm")
+                            "Units), or name the unit after the file name, e.g. side_outline=@side.dxf:mm or d4d nest "
+                            "parts.dxf:in")
     pieces, used = [], set()
     for index, e in enumerate(recursive_decompose(doc.modelspace())):
         kind = e.dxftype()

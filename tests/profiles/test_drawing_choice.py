@@ -177,3 +177,18 @@ def test_nesting_loose_parts_keeps_every_kind_of_hole(tmp_path):
     sheet = ezdxf.readfile(tmp_path / "n" / "sheet-01.dxf").modelspace()
     inside = [e for e in sheet.query("LWPOLYLINE") if e.dxf.layer.startswith("CUT_INSIDE")]
     assert len(inside) == 5
+
+
+def test_nesting_a_dxf_without_units_needs_the_unit_named_and_a_layer_can_be_chosen(tmp_path):
+    path = dxf(tmp_path / "inches.dxf", lambda msp: (
+        msp.add_lwpolyline([(0, 0), (4, 0), (4, 3), (0, 3)], close=True, dxfattribs={"layer": "A"}),
+        msp.add_circle((2, 1.5), 0.5, dxfattribs={"layer": "A"}),
+        msp.add_lwpolyline([(6, 0), (8, 0), (8, 2), (6, 2)], close=True, dxfattribs={"layer": "B"})), units=0)
+    args = ["--sheet", "600x400", "--time", "300", "--rounds", "2", "--thickness", "6"]
+    refused = CliRunner().invoke(main, ["nest", str(path), "--out", str(tmp_path / "n0"), *args])
+    assert refused.exit_code == 2 and "does not declare its units" in refused.output
+    result = CliRunner().invoke(main, ["nest", f"{path}:in#A", "--out", str(tmp_path / "n1"), *args])
+    assert result.exit_code == 0, result.output
+    assert "read 1 part(s) with 1 hole(s)" in result.output and "(in, named by you)" in result.output
+    layout = json.loads((tmp_path / "n1" / "layout.json").read_text())
+    assert [p for s in layout["sheets"] for p in s["parts"]] == ["part-1"]

@@ -11,19 +11,21 @@ from ...errors import D4DError, GeometryError
 from ..options import friendly, parse_sheet
 
 
-def read_loose_parts(path: Path, thickness: float, unit: str | None = None):
+def read_loose_parts(path: Path, thickness: float, unit: str | None = None, select: str | None = None):
     """The separate closed shapes of a DXF (or SVG) as flat parts, with their holes, in mm.
 
     Read by ``profile_import.read_drawing``: closed polylines, splines, circles, ellipses and loops
     joined from LINE/ARC pieces; a shape inside another is its hole, a shape inside a hole is a part
-    again. A d4d sheet (entities on ``CUT_*`` layers) is read from its cut layers only. Returns
+    again. A d4d sheet (entities on ``CUT_*`` layers) is read from its cut layers only. ``unit``
+    names the unit of a file that declares none; ``select`` reads one layer. Returns
     ``(parts, open_paths)``: open paths are not parts; the caller says they were left out.
     """
     from ...part import FlatPart
     from ...profile_import import read_drawing
 
-    drawing = read_drawing(path, unit=unit)
-    if any(layer.upper().startswith("CUT_") for layer in drawing.layers):  # d4d's own sheets: cut layers only (labels and notes are not parts)
+    drawing = read_drawing(path, unit=unit, select=select)
+    if select is None and any(layer.upper().startswith("CUT_") for layer in drawing.layers):
+        # d4d's own sheets: cut layers only (labels and notes are not parts)
         drawing = read_drawing(path, unit=unit, layers=lambda name: name.upper().startswith("CUT_"))
     if not drawing.shapes:
         raise GeometryError(f"{path} has no closed shapes to nest; close the outlines (or join them) first")
@@ -48,20 +50,22 @@ def read_loose_parts(path: Path, thickness: float, unit: str | None = None):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the sheets.")
 @friendly
 def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remnants, thickness, out) -> None:
-    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines),
+    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines:
+    parts.dxf, parts.dxf:in when it declares no units, parts.dxf#LAYER for one layer),
     filling any offcuts (--remnant) first, then as many sheets as needed."""
     from fabrication.export import dxf
     from fabrication.layout import nest_layout
 
     from ...paramfile import load_params_file
-    from ...profile_import import import_profile
+    from ...profile_import import import_profile, parse_ref
     from ...registry import get_model
     from ..output import staged_dir
 
     size = parse_sheet(sheet)
     offcuts = [import_profile(path) for path in remnants]
-    if source.suffix.lower() == ".dxf":
-        parts, drawing = read_loose_parts(source, thickness)
+    text, unit, layer, _ = parse_ref(str(source))  # parts.dxf:in#LAYER
+    if Path(text).suffix.lower() == ".dxf":
+        parts, drawing = read_loose_parts(Path(text), thickness, unit, layer)
         holes = sum(len(p.outline.interiors) for p in parts)
         click.echo(f"read {len(parts)} part(s) with {holes} hole(s) from {source} ({drawing.unit}, "
                    f"{drawing.unit_note})", err=True)
