@@ -21,6 +21,7 @@ from parametric import loads
 from parametric.curves import arc_lengths, bspline, min_radius, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Count, Length, Outline, Profile, require
+from parametric.params_shape import outline_polygon
 from parametric.part import Frame
 
 POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
@@ -56,12 +57,13 @@ def seating_line(p) -> np.ndarray:
 
 
 def drawn_outline(p) -> Polygon:
-    """The drawn side profile, moved so it stands on the floor (z = 0) with its front at y = 0.
+    """The drawn side profile (with any holes drawn in it), moved so it stands on the floor (z = 0)
+    with its front at y = 0.
 
     A chair drawn facing right (its back, the highest point, in the left half and rising
     ``BACK_RISE_MM`` or more above everything in the right half) is mirrored to face front.
     """
-    poly = Polygon(p.side_outline)
+    poly = outline_polygon(p.side_outline)
     minx, miny, maxx, _ = poly.bounds
     ring = np.asarray(poly.exterior.coords)
     top = ring[np.argmax(ring[:, 1])]
@@ -231,8 +233,10 @@ class SliceChair(Model):
     profile = Profile([(0.0, 0.0)] * 5, min=(-150, -150), max=(150, 150), points=POINTS, group="Shape",
                       help="Offsets (forward/back, up/down) of the profile's control points, to sculpt it")
     side_outline = Outline(None, min_size=250, max_size=1600, group="Shape",
-                           help="A side profile drawn elsewhere (@file.svg or @file.dxf): replaces the parametric "
-                                "ribs; slats follow its upper edge from the seat front to the top of the back")
+                           help="A side profile drawn elsewhere (@file.svg[#id] or @file.dxf[:unit][#LAYER]; add "
+                                "?pick=largest to take the largest of several shapes; holes are kept): replaces the "
+                                "parametric ribs; slats follow its upper edge from the seat front to the top of the "
+                                "back")
     rib_count = Count(3, min=2, max=8, group="Structure", help="Number of side ribs across the width")
     rib_depth = Length(80, min=45, max=160, step=5, group="Structure",
                        help="Depth of the rib band under the seating surface")

@@ -65,10 +65,37 @@ class Profile(Spec):
                                      "step": self.step}
 
 
+def outline_polygon(value):
+    """The shapely polygon of an :class:`Outline` value (holes included), or None for None."""
+    from shapely.geometry import Polygon
+
+    if value is None:
+        return None
+    rings = outline_rings(value)
+    return Polygon(rings[0], rings[1:])
+
+
+def outline_rings(value) -> tuple:
+    """An :class:`Outline` value as rings: ``(outline, hole, hole...)``, each a tuple of (x, y) mm."""
+    if value and isinstance(value[0][0], (int, float)):
+        return (tuple(value),)
+    return tuple(value)
+
+
 class Outline(Spec):
-    """A closed 2D outline (mm), drawn by hand or imported: ``"@drawing.svg"`` or ``"@side.dxf"``
-    (``"@side.dxf:in"`` for a DXF without units). The points are stored, so a parameter file
-    rebuilds the design without the drawing. ``None`` means "use the parametric shape"."""
+    """A closed 2D outline (mm), with any holes, drawn by hand or imported.
+
+    File values: ``"@PATH[:UNIT][#NAME][?pick=largest]"``: ``@side.svg``, ``@side.dxf``,
+    ``@side.dxf:in`` (a DXF without units), ``@side.svg#seat`` (an SVG element or group id),
+    ``@side.dxf#PROFILE`` (a DXF layer), ``?pick=largest`` (the largest of several shapes). A
+    drawing with several separate shapes or open paths is refused with a list of them. The points
+    are stored, so a parameter file rebuilds the design without the drawing: a list of ``[x, y]``
+    without holes, ``{"outline": [[x, y]...], "holes": [[[x, y]...]...]}`` with them. ``None``
+    means "use the parametric shape".
+
+    The value is a tuple of (x, y) points without holes, or a tuple of rings (outline first) with
+    them; :func:`outline_polygon` turns either into a polygon.
+    """
 
     kind = "outline"
     unit = "mm"
@@ -81,34 +108,52 @@ class Outline(Spec):
         if value is None or value == "" or (isinstance(value, str) and value.strip().lower() == "none"):
             return None
         if isinstance(value, str) and value.startswith("@"):
-            from .errors import GeometryError
-            from .profile_import import import_profile
-
-            target, unit = value[1:], None
-            head, sep, tail = target.rpartition(":")
-            if sep and tail in ("mm", "cm", "in"):
-                target, unit = head, tail
-            try:
-                poly = import_profile(target, unit=unit)
-            except GeometryError as exc:
-                raise self.error(str(exc)) from None
-            value = list(poly.exterior.coords)[:-1]
+            value = self._read(value[1:])
+        if isinstance(value, dict):
+            if set(value) - {"outline", "holes"} or "outline" not in value:
+                raise self.error('expected {"outline": [[x, y], ...], "holes": [[[x, y], ...], ...]}')
+            value = [value["outline"], *value.get("holes", [])]
         try:
-            pts = tuple((round(float(x), 3), round(float(y), 3)) for x, y in value)
-        except (TypeError, ValueError):
+            if value and isinstance(value[0], (list, tuple)) and value[0] and isinstance(value[0][0], (list, tuple)):
+                rings = [self._ring(r) for r in value]  # rings: outline first, then holes
+            else:
+                rings = [self._ring(value)]
+        except (TypeError, ValueError, IndexError):
             raise self.error("expected a list of x,y points or @file.svg / @file.dxf") from None
-        if len(pts) < 3:
-            raise self.error("an outline needs at least 3 points")
-        return pts
+        if len(rings[0]) < 3 or any(len(r) < 3 for r in rings):
+            raise self.error("an outline (and each hole) needs at least 3 points")
+        return rings[0] if len(rings) == 1 else tuple(rings)
+
+    @staticmethod
+    def _ring(points) -> tuple[tuple[float, float], ...]:
+        return tuple((round(float(x), 3), round(float(y), 3)) for x, y in points)
+
+    def _read(self, ref: str):
+        """The rings of a drawing reference (``profile_import.parse_ref`` syntax), size-checked with its unit."""
+        from .errors import GeometryError
+        from .profile_import import parse_ref, read_drawing_profile
+
+        try:
+            path, unit, select, pick = parse_ref(ref)
+            poly, drawing = read_drawing_profile(path, unit=unit, select=select, pick=pick)
+        except GeometryError as exc:
+            raise self.error(str(exc)) from None
+        minx, miny, maxx, maxy = poly.bounds
+        size = max(maxx - minx, maxy - miny)
+        if not self.min_size <= size <= self.max_size:
+            how = {"declared": "declared in the file", "named by you": "as you named it"}.get(drawing.unit_note,
+                                                                                          drawing.unit_note)
+            raise self.error(f"the drawing's shape is {size:.0f} mm across ({size / drawing.unit_mm:.4g} "
+                             f"{drawing.unit}, the unit {how}); allowed {self.range_text()}: check the drawing's "
+                             "units")
+        return [list(poly.exterior.coords)[:-1], *(list(r.coords)[:-1] for r in poly.interiors)]
 
     def check(self, value) -> None:
         if value is None:
             return
-        from shapely.geometry import Polygon
-
-        poly = Polygon(value)
+        poly = outline_polygon(value)
         if not poly.is_valid or poly.area <= 0:
-            raise self.error("the outline crosses itself or has no area; redraw it")
+            raise self.error("the outline crosses itself (or a hole crosses it) or has no area; redraw it")
         minx, miny, maxx, maxy = poly.bounds
         size = max(maxx - minx, maxy - miny)
         if not self.min_size <= size <= self.max_size:
@@ -119,4 +164,8 @@ class Outline(Spec):
         return f"{_fmt(self.min_size)} to {_fmt(self.max_size)} mm across"
 
     def to_json(self, value: Any) -> Any:
-        return None if value is None else [list(p) for p in value]
+        if value is None:
+            return None
+        rings = outline_rings(value)
+        points = [[list(p) for p in ring] for ring in rings]
+        return points[0] if len(points) == 1 else {"outline": points[0], "holes": points[1:]}

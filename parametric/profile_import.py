@@ -1,31 +1,39 @@
 """Import a closed profile drawn elsewhere: an SVG path (Inkscape) or a closed DXF polyline/spline
 (LibreCAD), scaled by the file's units to millimetres.
 
-The largest closed shape becomes the outline; closed shapes inside it become holes. Open pieces
-whose ends meet (within 0.05 mm) are joined first, so an outline drawn as separate lines and arcs
-(common in LibreCAD) or as several open SVG sub-paths still closes.
+A drawing must hold exactly one shape: one closed outline, with any closed shapes inside it kept
+as its holes (a shape inside a hole is a separate part again). Several separate shapes, or open
+paths, are refused with a list of them (sizes and bounding boxes in the drawing's units) and the
+ways to choose: ``file.svg#id`` (an element or group), ``file.dxf#LAYER`` (a layer), or
+``?pick=largest`` (keep the largest shape, ignore the rest). Open pieces whose ends meet (within
+0.05 mm) are joined first, so an outline drawn as separate lines and arcs (common in LibreCAD) or
+as several open SVG sub-paths still closes.
 
 SVG: parsed with entity declarations refused (defusedxml when installed, otherwise any DOCTYPE
 with an internal subset is refused); transforms on paths and groups, ``<use>``, arcs and curves
 honoured (svgelements); hidden elements and ``<defs>`` skipped; units from ``width``/``height``
-and ``viewBox`` (mm, cm, in; px at 96 per inch); curves flattened to a 0.05 mm chord.
+and ``viewBox`` (mm, cm, in, pt, pc; px at 96 per inch, also assumed, and said so on the
+``d4d.profile`` logger, when ``width`` carries no unit); curves flattened to a 0.05 mm chord.
 
 DXF: closed LWPOLYLINE/POLYLINE (bulges become arcs), SPLINE (closed/periodic ones too), CIRCLE,
 full ELLIPSE, and chains of LINE/ARC/open polylines, including those inside blocks (INSERT); units
 from ``$INSUNITS`` (in, ft, mm, cm, m); a file without units is refused unless the caller names
-the unit.
+the unit (nothing is assumed).
 
 Example:
-    >>> poly = import_profile("side.svg")                 # the largest closed shape, mm, y up
+    >>> poly = import_profile("side.svg")                 # the one shape (with its holes), mm, y up
     >>> poly = import_profile("side.svg", select="seat")  # the element (or group) with id "seat"
-    >>> poly = import_profile("side.dxf", unit="in")      # a DXF that does not declare its units
+    >>> poly = import_profile("side.dxf#CUT", unit="in")  # layer CUT of a DXF that does not declare units
+    >>> poly = import_profile("parts.svg", pick="largest")  # the largest of several shapes
+    >>> shapes = read_drawing("parts.dxf").shapes          # every separate shape (nesting loose parts)
 """
 
 from __future__ import annotations
 
-import io
+import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,56 +43,188 @@ from shapely.geometry import Polygon
 from shapely.geometry.polygon import orient
 
 from .errors import GeometryError
+from .profile_readers import (CHORD_MM, DXF_UNITS, JOIN_MM, MIN_AREA_MM2, PX_MM, SVG_UNITS, UNITS,  # noqa: F401
+                              _dxf_pieces, _Piece, _svg_pieces, _svg_unit)
 
-#: largest distance between a curve and its flattened polyline (mm)
-CHORD_MM = 0.05
-#: ends of open pieces closer than this are joined (mm)
-JOIN_MM = 0.05
-#: shapes smaller than this are ignored (mm^2): stray dots, zero-area slivers
-MIN_AREA_MM2 = 1.0
-#: CSS pixels (Inkscape, browsers): 96 per inch
-PX_MM = 25.4 / 96.0
-#: units a caller may name for a DXF without ``$INSUNITS`` (mm per unit)
-UNITS = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
-#: ``$INSUNITS`` codes d4d reads (mm per unit)
-DXF_UNITS = {1: 25.4, 2: 304.8, 4: 1.0, 5: 10.0, 6: 1000.0}
+#: the ways to choose one shape, for ``pick``
+PICKS = ("largest",)
+#: shapes listed by name in a refusal (the rest are counted)
+LIST_MAX = 8
+
+log = logging.getLogger("d4d.profile")
 
 _HOW_TO_CLOSE = ("close it (Inkscape: select the two end nodes and join them, or Path > Close; LibreCAD: "
                  "draw it as one closed polyline, or join the pieces end to end)")
 
 
 @dataclass
-class _Piece:
-    """A flattened path in mm (y up): closed ring or open chain, with where it came from."""
+class Shape:
+    """One separate closed shape of a drawing: its outline with its holes (mm, y up, counter-clockwise)."""
 
-    points: np.ndarray
+    polygon: Polygon
     source: str
-    closed: bool
 
 
-def import_profile(path: str | Path, *, unit: str | None = None, select: str | None = None) -> Polygon:
-    """Read the closed profile of an SVG or DXF file as a polygon in mm (y up, counter-clockwise).
+@dataclass
+class Drawing:
+    """What a drawing holds, sorted into separate shapes (largest first, holes attached) and open paths.
 
-    ``path`` may end in ``#name`` (``"side.svg#seat"``) instead of passing ``select``.
+    Attributes:
+        path: the file read.
+        shapes: every separate closed shape; a closed shape inside another is its hole, a shape
+            inside a hole is a separate shape again.
+        open_paths: open chains left after joining pieces whose ends meet: ``(source, points)``.
+        unit: the drawing's unit (``mm``, ``in``, ``px``...); ``unit_mm`` is its length in mm.
+        unit_note: how the unit was found (``"declared"``, ``"named by you"`` or why it was assumed).
+        y_down: the drawing's own y axis runs down (SVG), for reporting positions as the file has them.
+        kind: ``"svg"`` or ``"dxf"``; layers: the DXF layers anything was read from.
+    """
+
+    path: Path
+    shapes: list[Shape]
+    open_paths: list[tuple[str, np.ndarray]]
+    unit: str
+    unit_mm: float
+    unit_note: str
+    y_down: bool = False
+    kind: str = ""
+    layers: frozenset[str] = frozenset()
+
+    def where(self, bounds) -> str:
+        """A bounding box (mm, y up) as ``W x H unit at (x0, y0)-(x1, y1)`` in the drawing's own units."""
+        minx, miny, maxx, maxy = (b / self.unit_mm for b in bounds)
+        if self.y_down:
+            miny, maxy = -maxy, -miny
+        u = self.unit
+        return (f"{_num(maxx - minx)} x {_num(maxy - miny)} {u} at ({_num(minx)}, {_num(miny)})-({_num(maxx)}, "
+                f"{_num(maxy)}) {u}")
+
+    def listing(self) -> str:
+        """The shapes and open paths, one per line, for messages."""
+        lines = []
+        for k, shape in enumerate(self.shapes[:LIST_MAX]):
+            holes = len(shape.polygon.interiors)
+            extra = f", {holes} hole{'s' * (holes != 1)}" if holes else ""
+            lines.append(f"  shape {k + 1}: {shape.source}, {self.where(shape.polygon.bounds)}{extra}")
+        if len(self.shapes) > LIST_MAX:
+            lines.append(f"  ... and {len(self.shapes) - LIST_MAX} more shapes")
+        for source, pts in self.open_paths[:LIST_MAX]:
+            gap = float(np.linalg.norm(pts[0] - pts[-1])) / self.unit_mm
+            lines.append(f"  open path: {source}, {self.where((*pts.min(axis=0), *pts.max(axis=0)))}, its ends "
+                         f"{_num(gap)} {self.unit} apart")
+        if len(self.open_paths) > LIST_MAX:
+            lines.append(f"  ... and {len(self.open_paths) - LIST_MAX} more open paths")
+        return "\n".join(lines)
+
+
+def _num(v: float) -> str:
+    return f"{v:.4g}" if abs(v) < 1000 else f"{v:.0f}"
+
+
+def parse_ref(text: str) -> tuple[str, str | None, str | None, str | None]:
+    """Split a drawing reference ``PATH[:UNIT][#NAME][?pick=largest]`` into (path, unit, name, pick).
+
+    ``UNIT`` is one of :data:`UNITS` (for a DXF without ``$INSUNITS``); ``NAME`` an SVG element or
+    group id, or a DXF layer; ``?pick=largest`` keeps the largest of several shapes. A part that is
+    not one of these stays in the path (``#`` or ``?`` in a file name still works when the file exists).
+    """
+    path, unit, name, pick = text, None, None, None
+    head, sep, query = path.rpartition("?")
+    if sep and query.startswith("pick=") and not Path(path).is_file():
+        pick, path = query[5:], head
+        if pick not in PICKS:
+            raise GeometryError(f"{text}: unknown choice ?pick={pick}; the one choice is ?pick=largest (or name "
+                                "an element id / layer after #)")
+    head, sep, tail = path.rpartition("#")
+    if sep and head and not Path(path).is_file():
+        path, name = head, tail
+        sub, sep, u = name.rpartition(":")
+        if sep and u in UNITS:  # "file.dxf#LAYER:in" is read like "file.dxf:in#LAYER"
+            name, unit = sub, u
+    head, sep, tail = path.rpartition(":")
+    if sep and head and tail in UNITS and not Path(path).is_file():
+        path, unit = head, tail
+    return path, unit, (name or None), pick
+
+
+def import_profile(path: str | Path, *, unit: str | None = None, select: str | None = None,
+                   pick: str | None = None) -> Polygon:
+    """Read the one closed profile of an SVG or DXF file as a polygon in mm (y up, counter-clockwise).
+
+    ``path`` may carry ``:unit``, ``#name`` and ``?pick=largest`` (see :func:`parse_ref`) instead of
+    the keyword arguments.
 
     Args:
         path: an ``.svg`` or ``.dxf`` file.
         unit: for a DXF, the drawing unit (``mm``, ``cm``, ``m``, ``in``, ``ft``); needed when the
             file does not declare ``$INSUNITS`` and wins over it when given. Ignored for SVG.
         select: only this SVG element (a path or a group, by id) or this DXF layer.
+        pick: ``"largest"``: of several separate shapes keep the largest (with its holes) and
+            ignore the others and any open path.
 
     Returns:
-        The largest closed shape, with the closed shapes inside it as holes.
+        The shape, with the closed shapes inside it as holes.
 
     Raises:
-        GeometryError: a missing, empty, unreadable or hostile file; no closed shape; an open
-            path; a self-intersecting outline; an unknown ``select`` name or unit. The message
-            names the file and the way out.
+        GeometryError: a missing, empty, unreadable or hostile file; no closed shape; several
+            separate shapes or open paths (listed, with the ways to choose); a self-intersecting
+            outline; an unknown ``select`` name, unit or pick. The message names the file and the way out.
+    """
+    return read_drawing_profile(path, unit=unit, select=select, pick=pick)[0]
+
+
+def read_drawing_profile(path: str | Path, *, unit: str | None = None, select: str | None = None,
+                         pick: str | None = None) -> tuple[Polygon, Drawing]:
+    """:func:`import_profile`, also returning the :class:`Drawing` it came from (units, other shapes)."""
+    drawing = read_drawing(path, unit=unit, select=select)
+    if pick is None and not Path(path).is_file():
+        pick = parse_ref(str(path))[3]
+    if pick is not None and pick not in PICKS:
+        raise GeometryError(f"unknown pick {pick!r}; the one choice is 'largest'")
+    shapes, opens = drawing.shapes, drawing.open_paths
+    if not shapes:
+        if opens:
+            source, pts = max(opens, key=lambda o: float(np.linalg.norm(np.diff(o[1], axis=0), axis=1).sum()))
+            a, b = pts[0], pts[-1]
+            raise GeometryError(
+                f"{drawing.path}: {len(opens)} open path(s) and no closed shape; the ends of {source} are "
+                f"{np.linalg.norm(a - b):.1f} mm apart, at ({a[0]:.1f}, {a[1]:.1f}) and ({b[0]:.1f}, {b[1]:.1f}) "
+                f"mm: {_HOW_TO_CLOSE}")
+        raise GeometryError(f"{drawing.path}: no closed shape found; draw the profile as one closed path or "
+                            "polyline")
+    if (len(shapes) > 1 or opens) and pick != "largest":
+        what = [f"{len(shapes)} separate shapes" if len(shapes) > 1 else "1 shape"]
+        if opens:
+            what.append(f"{len(opens)} open path{'s' * (len(opens) != 1)}")
+        name = drawing.path.name
+        choose = (f"name the element or group after the file, e.g. @{name}#seat (Inkscape: Object > Object "
+                  "Properties shows the id)" if drawing.kind == "svg" else
+                  f"name the layer after the file, e.g. @{name}#PROFILE (or @{name}:in#PROFILE with a unit)")
+        raise GeometryError(
+            f"{drawing.path}: the drawing holds {' and '.join(what)}, but a profile is one closed shape (shapes "
+            f"inside it are its holes):\n{drawing.listing()}\nTo choose, {choose}; or add ?pick=largest to keep "
+            "the largest shape and ignore the rest; or delete the others"
+            + (f", and {_HOW_TO_CLOSE} for the open ones" if opens else "") + ".")
+    return shapes[0].polygon, drawing
+
+
+def read_drawing(path: str | Path, *, unit: str | None = None, select: str | None = None,
+                 layers: Callable[[str], bool] | None = None) -> Drawing:
+    """Read every closed shape (with its holes) and open path of an SVG or DXF file, in mm (y up).
+
+    Args:
+        path: an ``.svg`` or ``.dxf`` file; may carry ``:unit`` and ``#name`` (see :func:`parse_ref`).
+        unit: for a DXF, the drawing unit when it declares none (or to override it).
+        select: only this SVG element or group (id) or this DXF layer (case-insensitive).
+        layers: for a DXF, keep only entities on layers this returns True for.
+
+    Raises:
+        GeometryError: see :func:`import_profile` (but several shapes are fine here).
     """
     path = Path(path)
-    if not path.is_file() and "#" in path.name and select is None:
-        name, _, select = path.name.rpartition("#")
-        path = path.with_name(name)
+    if not path.is_file():
+        text, ref_unit, ref_name, _ = parse_ref(str(path))
+        path, unit, select = Path(text), unit or ref_unit, select or ref_name
     if not path.is_file():
         raise GeometryError(f"profile file {path} does not exist")
     suffix = path.suffix.lower()
@@ -94,8 +234,15 @@ def import_profile(path: str | Path, *, unit: str | None = None, select: str | N
     if not data.strip():
         raise GeometryError(f"{path} is empty: save the drawing again (Inkscape: plain or Inkscape SVG; "
                             "LibreCAD: DXF)")
-    pieces = _svg_pieces(path, data, select) if suffix == ".svg" else _dxf_pieces(path, unit, select)
-    return _outline(pieces, path)
+    if suffix == ".svg":
+        pieces, (name, unit_mm, note) = _svg_pieces(path, data, select), _svg_unit(data)
+    else:
+        pieces, name, unit_mm, note = _dxf_pieces(path, unit, select, layers)
+    if note.startswith("assumed"):
+        log.warning("%s declares no units; %s", path, note)
+    shapes, opens = _shapes(pieces, path)
+    return Drawing(path, shapes, opens, name, unit_mm, note, y_down=suffix == ".svg", kind=suffix[1:],
+                   layers=frozenset(p.layer for p in pieces if p.layer))
 
 
 # -- shared ---------------------------------------------------------------------------------------
@@ -155,7 +302,7 @@ def _join(pieces: list[_Piece]) -> list[_Piece]:
         pts = np.vstack(parts)
         is_closed = len(pts) > 2 and np.linalg.norm(pts[0] - pts[-1]) <= JOIN_MM
         source = sources[0] if len(sources) == 1 else f"{len(sources)} joined pieces ({', '.join(sources[:3])}...)"
-        chains.append(_Piece(_clean(pts) if is_closed else pts, source, is_closed))
+        chains.append(_Piece(_clean(pts) if is_closed else pts, source, is_closed, chain.layer))
     return closed + chains
 
 
@@ -167,10 +314,11 @@ def _where(text: str) -> str:
     return text
 
 
-def _outline(pieces: list[_Piece], path: Path) -> Polygon:
-    """The largest closed shape with the closed shapes inside it as holes."""
+def _shapes(pieces: list[_Piece], path: Path) -> tuple[list[Shape], list[tuple[str, np.ndarray]]]:
+    """Join open pieces, then sort the closed ones into separate shapes with holes (even depth of
+    nesting: a shape; odd: a hole of the shape around it). Returns (shapes largest first, open paths)."""
     pieces = _join(pieces)
-    polys: list[Polygon] = []
+    polys: list[tuple[Polygon, str]] = []
     for piece in pieces:
         if not piece.closed:
             continue
@@ -183,186 +331,29 @@ def _outline(pieces: list[_Piece], path: Path) -> Polygon:
             raise GeometryError(f"{path}: the outline of {piece.source} crosses itself {_where(reason)}; redraw "
                                 "it so its boundary never crosses or touches itself")
         if poly.area >= MIN_AREA_MM2:
-            polys.append(poly)
-    if not polys:
-        open_pieces = [p for p in pieces if not p.closed and len(p.points) > 1]
-        if open_pieces:
-            longest = max(open_pieces, key=lambda p: float(np.linalg.norm(np.diff(p.points, axis=0), axis=1).sum()))
-            a, b = longest.points[0], longest.points[-1]
-            raise GeometryError(
-                f"{path}: {len(open_pieces)} open path(s) and no closed shape; the ends of {longest.source} are "
-                f"{np.linalg.norm(a - b):.1f} mm apart, at ({a[0]:.1f}, {a[1]:.1f}) and ({b[0]:.1f}, {b[1]:.1f}) "
-                f"mm: {_HOW_TO_CLOSE}")
-        raise GeometryError(f"{path}: no closed shape found; draw the profile as one closed path or polyline")
-    polys.sort(key=lambda p: -p.area)
-    outer = polys[0]
-    holes = [p.exterior for p in polys[1:] if outer.contains(p)]
-    holes = [h for i, h in enumerate(holes) if not any(Polygon(o).contains(Polygon(h)) for o in holes[:i])]
-    result = Polygon(outer.exterior, holes)
-    if not result.is_valid:  # holes touching each other or the outline
-        raise GeometryError(f"{path}: the shapes inside the outline touch it or each other "
-                            f"({_where(shapely.is_valid_reason(result))}); keep holes clear of the edge")
-    return orient(result.simplify(CHORD_MM / 5, preserve_topology=True), 1.0)
-
-
-def _flatten(evaluate, t0: float, t1: float, tol: float) -> np.ndarray:
-    """Points of a parametric curve on ``[t0, t1]``, subdivided from 16 even steps until every
-    chord's midpoint is within ``tol`` of the curve's midpoint (``evaluate(ts)`` -> ``(n, 2)``)."""
-    ts = np.linspace(t0, t1, 17)
-    for _ in range(16):
-        pts = evaluate(ts)
-        mid_t = (ts[:-1] + ts[1:]) / 2
-        dev = np.linalg.norm(evaluate(mid_t) - (pts[:-1] + pts[1:]) / 2, axis=1)
-        bad = dev > tol
-        if not bad.any():
-            return pts
-        ts = np.sort(np.concatenate([ts, mid_t[bad]]))
-    return evaluate(ts)
-
-
-# -- SVG ------------------------------------------------------------------------------------------
-def _refuse_entities(data: bytes, path: Path) -> None:
-    """Refuse XML that declares entities (billion laughs, external entities); report malformed XML."""
-    hostile = (f"{path}: the SVG declares XML entities, which d4d does not expand; save it as plain SVG "
-               "(Inkscape: File > Save As > Plain SVG)")
-    try:
-        import defusedxml
-        from defusedxml import ElementTree as SafeET
-    except ImportError:  # fall back to refusing any DOCTYPE with an internal subset
-        text = _decode(data)
-        if re.search(r"<!ENTITY", text, re.IGNORECASE) or re.search(r"<!DOCTYPE[^>]*\[", text, re.IGNORECASE):
-            raise GeometryError(hostile) from None
-        return
-    from xml.etree.ElementTree import ParseError
-
-    try:
-        SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except defusedxml.DefusedXmlException:
-        raise GeometryError(hostile) from None
-    except ParseError as exc:
-        line, col = getattr(exc, "position", (0, 0))
-        raise GeometryError(f"{path}: not a readable SVG (malformed XML at line {line}, column {col + 1}); open "
-                            "it in Inkscape and save it again") from None
-
-
-def _decode(data: bytes) -> str:
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    return data.decode("utf-8", errors="replace")
-
-
-def _svg_pieces(path: Path, data: bytes, select: str | None) -> list[_Piece]:
-    import svgelements as S
-
-    _refuse_entities(data, path)
-    try:
-        svg = S.SVG.parse(io.BytesIO(data), ppi=96.0)
-    except Exception as exc:  # noqa: BLE001 - svgelements raises several kinds on malformed input
-        raise GeometryError(f"{path}: not a readable SVG ({type(exc).__name__}: {exc}); open it in Inkscape and "
-                            "save it again") from None
-    if select is None:
-        shapes = [e for e in svg.elements() if isinstance(e, S.Shape)]
-    else:
-        target = svg.get_element_by_id(select)
-        if target is None:
-            ids = [e.id for e in svg.elements() if isinstance(e, (S.Shape, S.Group)) and e.id][:12]
-            raise GeometryError(f"{path}: no element with id {select!r}; ids in the file: "
-                                f"{', '.join(ids) or 'none'} (Inkscape: Object > Object Properties)")
-        shapes = [e for e in target.select() if isinstance(e, S.Shape)] if isinstance(target, S.Group) else [target]
-    tol_px = CHORD_MM / PX_MM
-    pieces = []
-    for index, element in enumerate(shapes):
-        name = f"{type(element).__name__.lower()} {element.id!r}" if element.id else \
-            f"{type(element).__name__.lower()} #{index + 1}"
-        shape = S.Path(element)
-        shape.reify()  # apply the element's and its groups' transforms (and the viewBox) to the points
-        for sub in shape.as_subpaths():
-            sub = S.Path(sub)
-            pts = _flatten_svg(sub, S, tol_px)
-            if len(pts) < 2:
-                continue
-            pts = pts * PX_MM
-            pts[:, 1] *= -1.0  # SVG y runs down
-            closed = any(isinstance(seg, S.Close) for seg in sub) or np.linalg.norm(pts[0] - pts[-1]) <= JOIN_MM
-            pieces.append(_Piece(pts, name, closed))
-    return pieces
-
-
-def _flatten_svg(sub, S, tol: float) -> np.ndarray:
-    """A sub-path's points, curves subdivided until each chord is within ``tol`` of the curve."""
-    out: list[tuple[float, float]] = []
-    for seg in sub:
-        if isinstance(seg, S.Move):
-            out.append((seg.end.x, seg.end.y))
-        elif isinstance(seg, (S.Line, S.Close)):
-            if seg.end is not None and seg.start is not None:
-                out.append((seg.end.x, seg.end.y))
-        elif seg.start is not None and seg.end is not None:
-            curve = _flatten(lambda ts, seg=seg: np.asarray(seg.npoint(ts), dtype=float), 0.0, 1.0, tol)
-            out.extend(map(tuple, curve[1:]))
-    return np.asarray(out, dtype=float).reshape(-1, 2)
-
-
-# -- DXF ------------------------------------------------------------------------------------------
-def _dxf_pieces(path: Path, unit: str | None, select: str | None) -> list[_Piece]:
-    import ezdxf
-    from ezdxf import path as ezpath
-    from ezdxf.disassemble import recursive_decompose
-
-    try:
-        doc = ezdxf.readfile(path)
-    except Exception as exc:  # noqa: BLE001 - ezdxf raises DXFStructureError, UnicodeDecodeError... on junk
-        raise GeometryError(f"{path}: not a readable DXF ({type(exc).__name__}: {exc}); open it in LibreCAD and "
-                            "save it again as DXF") from None
-    code = doc.header.get("$INSUNITS", 0)
-    if unit is not None:
-        if unit not in UNITS:
-            raise GeometryError(f"{path}: unknown unit {unit!r}; use one of {', '.join(UNITS)}")
-        scale = UNITS[unit]
-    elif code in DXF_UNITS:
-        scale = DXF_UNITS[code]
-    else:
-        what = "does not declare its units ($INSUNITS)" if not code else f"uses unit code {code} ($INSUNITS)"
-        raise GeometryError(f"{path} {what}; save it in mm or inches (LibreCAD: Options > Drawing Preferences > "
-                            "Units), or name the unit after the file name, e.g. side_outline=@side.dxf:mm")
-    pieces = []
-    for index, e in enumerate(recursive_decompose(doc.modelspace())):
-        kind = e.dxftype()
-        if kind not in ("LWPOLYLINE", "POLYLINE", "SPLINE", "CIRCLE", "ELLIPSE", "ARC", "LINE"):
+            polys.append((poly, piece.source))
+    opens = [(p.source, p.points) for p in pieces if not p.closed and len(p.points) > 1
+             and np.ptp(p.points, axis=0).max() >= 1.0]
+    polys.sort(key=lambda ps: -ps[0].area)
+    geoms = [p for p, _ in polys]
+    parent = [-1] * len(geoms)
+    if geoms:  # containers of each polygon; the smallest one (latest in area order) is its parent
+        tree = shapely.STRtree(geoms)
+        outer, inner = tree.query(geoms, predicate="contains")
+        for o, i in zip(outer.tolist(), inner.tolist()):
+            if o != i and o < i and o > parent[i]:
+                parent[i] = o
+    depth = [0] * len(geoms)
+    for i, p in enumerate(parent):
+        depth[i] = 0 if p < 0 else depth[p] + 1
+    shapes = []
+    for k, (poly, source) in enumerate(polys):
+        if depth[k] % 2:
             continue
-        if select is not None and e.dxf.get("layer", "0") != select:
-            continue
-        if kind == "POLYLINE" and not e.is_2d_polyline:
-            continue  # 3D polylines and meshes are not profiles
-        try:
-            if kind == "SPLINE":  # evaluated on its valid knot span: closed (periodic) splines too
-                curve = e.construction_tool()
-                knots = list(curve.knots())
-                pts = _flatten(lambda ts, c=curve: np.asarray([(v.x, v.y) for v in c.points(ts)], dtype=float),
-                               knots[curve.degree], knots[curve.count], CHORD_MM / scale)
-            else:
-                pts = np.asarray([(v.x, v.y) for v in ezpath.make_path(e).flattening(CHORD_MM / scale)],
-                                 dtype=float)
-        except Exception as exc:  # noqa: BLE001 - a broken entity
-            raise GeometryError(f"{path}: cannot read a {kind} (handle {e.dxf.get('handle', '?')}): {exc}; "
-                                "redraw it") from None
-        if len(pts) < 2:
-            continue
-        pts = pts * scale
-        if kind in ("LWPOLYLINE", "POLYLINE"):
-            closed = e.is_closed
-        elif kind == "SPLINE":
-            closed = e.closed
-        elif kind == "CIRCLE":
-            closed = True
-        elif kind == "ELLIPSE":
-            closed = math.isclose(abs(e.dxf.end_param - e.dxf.start_param) % math.tau, 0.0, abs_tol=1e-9)
-        else:
-            closed = False
-        closed = closed or (len(pts) > 2 and np.linalg.norm(pts[0] - pts[-1]) <= JOIN_MM)
-        pieces.append(_Piece(pts, f"{kind} #{index + 1} on layer {e.dxf.get('layer', '0')!r}", closed))
-    if select is not None and not pieces:
-        layers = sorted({layer.dxf.name for layer in doc.layers})
-        raise GeometryError(f"{path}: nothing to read on layer {select!r}; layers: {', '.join(layers)}")
-    return pieces
+        holes = [geoms[i].exterior for i in range(k + 1, len(geoms)) if parent[i] == k]
+        result = Polygon(poly.exterior, holes)
+        if not result.is_valid:  # holes touching each other or the outline
+            raise GeometryError(f"{path}: the shapes inside {source} touch it or each other "
+                                f"({_where(shapely.is_valid_reason(result))}); keep holes clear of the edge")
+        shapes.append(Shape(orient(result.simplify(CHORD_MM / 5, preserve_topology=True), 1.0), source))
+    return shapes, opens

@@ -11,44 +11,27 @@ from ...errors import D4DError, GeometryError
 from ..options import friendly, parse_sheet
 
 
-def read_loose_parts(path: Path, thickness: float):
-    """Closed outlines of a DXF as flat parts (holes: outlines inside another), in the file's units -> mm."""
-    import ezdxf
-    from ezdxf import path as ezpath
-    from shapely.geometry import Polygon
+def read_loose_parts(path: Path, thickness: float, unit: str | None = None, select: str | None = None):
+    """The separate closed shapes of a DXF (or SVG) as flat parts, with their holes, in mm.
 
+    Read by ``profile_import.read_drawing``: closed polylines, splines, circles, ellipses and loops
+    joined from LINE/ARC pieces; a shape inside another is its hole, a shape inside a hole is a part
+    again. A d4d sheet (entities on ``CUT_*`` layers) is read from its cut layers only. ``unit``
+    names the unit of a file that declares none; ``select`` reads one layer. Returns
+    ``(parts, open_paths)``: open paths are not parts; the caller says they were left out.
+    """
     from ...part import FlatPart
+    from ...profile_import import read_drawing
 
-    try:
-        doc = ezdxf.readfile(path)
-    except (OSError, ezdxf.DXFError) as exc:
-        raise GeometryError(f"cannot read DXF {path}: {exc}") from None
-    scale = {0: None, 1: 25.4, 4: 1.0, 5: 10.0, 6: 1000.0}.get(doc.header.get("$INSUNITS", 0), None)
-    if scale is None:
-        raise GeometryError(f"{path} does not say its units ($INSUNITS); save it in mm or inches")
-    rings = []
-    entities = list(doc.modelspace().query("LWPOLYLINE POLYLINE"))
-    if any(e.dxf.layer.upper().startswith("CUT_") for e in entities):  # d4d's own sheets: cut layers only
-        entities = [e for e in entities if e.dxf.layer.upper().startswith("CUT_")]
-    for e in entities:
-        if not e.is_closed:
-            continue
-        pts = [(v.x * scale, v.y * scale) for v in ezpath.make_path(e).flattening(0.01)]
-        poly = Polygon(pts)
-        if poly.is_valid and poly.area > 0:
-            rings.append(poly)
-    if not rings:
-        raise GeometryError(f"{path} has no closed polylines to nest; close the outlines (or join them) first")
-    rings.sort(key=lambda p: -p.area)
-    parts, used = [], set()
-    for i, outer in enumerate(rings):
-        if i in used:
-            continue
-        holes = [k for k in range(i + 1, len(rings)) if k not in used and outer.contains(rings[k])]
-        used.update(holes)
-        parts.append(FlatPart(f"part-{len(parts) + 1}", Polygon(outer.exterior, [rings[k].exterior for k in holes]),
-                              thickness, label=f"P{len(parts) + 1}"))
-    return parts
+    drawing = read_drawing(path, unit=unit, select=select)
+    if select is None and any(layer.upper().startswith("CUT_") for layer in drawing.layers):
+        # d4d's own sheets: cut layers only (labels and notes are not parts)
+        drawing = read_drawing(path, unit=unit, layers=lambda name: name.upper().startswith("CUT_"))
+    if not drawing.shapes:
+        raise GeometryError(f"{path} has no closed shapes to nest; close the outlines (or join them) first")
+    parts = [FlatPart(f"part-{k + 1}", shape.polygon, thickness, label=f"P{k + 1}")
+             for k, shape in enumerate(drawing.shapes)]
+    return parts, drawing
 
 
 @click.command("nest")
@@ -58,27 +41,37 @@ def read_loose_parts(path: Path, thickness: float):
 @click.option("--margin", type=float, default=15.0, show_default=True, help="Gap to the sheet edge (mm).")
 @click.option("--time", "time_limit", type=float, default=10.0, show_default=True, help="Search time (s).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--rounds", "max_rounds", type=int, default=None,
+              help="Stop after this many improvement rounds (with --seed: the same layout on any machine).")
 @click.option("--remnant", "remnants", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An offcut to fill first: a closed outline in an SVG or DXF file (repeatable; FILE#id picks "
                    "one SVG element).")
 @click.option("--thickness", type=float, default=17.7, show_default=True, help="Sheet thickness for DXF input (mm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the sheets.")
 @friendly
-def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickness, out) -> None:
-    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines),
+def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remnants, thickness, out) -> None:
+    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines:
+    parts.dxf, parts.dxf:in when it declares no units, parts.dxf#LAYER for one layer),
     filling any offcuts (--remnant) first, then as many sheets as needed."""
     from fabrication.export import dxf
     from fabrication.layout import nest_layout
 
     from ...paramfile import load_params_file
-    from ...profile_import import import_profile
+    from ...profile_import import import_profile, parse_ref
     from ...registry import get_model
     from ..output import staged_dir
 
     size = parse_sheet(sheet)
     offcuts = [import_profile(path) for path in remnants]
-    if source.suffix.lower() == ".dxf":
-        parts = read_loose_parts(source, thickness)
+    text, unit, layer, _ = parse_ref(str(source))  # parts.dxf:in#LAYER
+    if Path(text).suffix.lower() == ".dxf":
+        parts, drawing = read_loose_parts(Path(text), thickness, unit, layer)
+        holes = sum(len(p.outline.interiors) for p in parts)
+        click.echo(f"read {len(parts)} part(s) with {holes} hole(s) from {source} ({drawing.unit}, "
+                   f"{drawing.unit_note})", err=True)
+        if drawing.open_paths:
+            click.echo(f"left out {len(drawing.open_paths)} open path(s), not parts:\n"
+                       + "\n".join(line for line in drawing.listing().splitlines() if "open path" in line), err=True)
     else:
         model, values = load_params_file(source)
         if model is None:
@@ -94,7 +87,7 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, remnants, thickne
     click.echo(f"nesting {sum(p.quantity for p in parts)} parts for up to {time_limit:g} s ...", err=True)
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                          thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts,
-                         max_rounds=None, progress=report)
+                         max_rounds=max_rounds, progress=report)
     with staged_dir(out) as stage:
         summary = []
         for s in sheets:
