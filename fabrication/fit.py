@@ -149,9 +149,10 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         perp = np.array([-d[1], d[0]])
         half = other.thickness / 2
         window = (o, d, perp, joint.lo, joint.hi, -half, half)
+        band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
+                        o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
         geo[part.name] = {"drawn": _sample(part.outline, *window), "cut": _sample(cut[part.name], *window),
-                          "o": o, "d": d, "band": Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
-                                                          o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])}
+                          "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
         depth = _relief_depth(design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
@@ -172,7 +173,8 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
     fits = []
     sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
     cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
-    for p_name, m_name, opens_lo in ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo")):
+    sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
+    for p_name, m_name, opens_lo in sides:
         part, mate = design.part(p_name), design.part(m_name)
         o = part.frame.to_local([joint.point])[0, :2]
         d = _unit(part.frame.dir_to_local(joint.direction))

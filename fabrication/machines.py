@@ -145,7 +145,8 @@ def _parse(name: str, data: Any, source: str) -> Machine:
                          svg_colours=convention,
                          colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})},
                          clearance=float(data.get("clearance", DEFAULT_CLEARANCE[kind])),
-                         material_clearance={str(k): float(v) for k, v in (data.get("material_clearance") or {}).items()},
+                         material_clearance={str(k): float(v)
+                                             for k, v in (data.get("material_clearance") or {}).items()},
                          fit_play=float(data.get("fit_play", DEFAULT_FIT_PLAY[kind])))
     except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None

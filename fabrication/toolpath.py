@@ -265,7 +265,8 @@ def check_bit_reach(part: FlatPart, tool_diameter: float) -> None:
     raise FabricationError(
         f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, narrower than the "
         f"{tool_diameter:g} mm bit, and no corner relief can change that; use a bit of at most "
-        f"{math.floor(width * 100) / 100:g} mm (a 1/8\" = 3.175 mm bit{' fits' if width >= 3.175 else ' is still too wide'}), "
+        f"{math.floor(width * 100) / 100:g} mm (a 1/8\" = 3.175 mm bit "
+        f"{'fits' if width >= 3.175 else 'is still too wide'}), "
         f"or make the joint wider than the bit (wider fingers or tabs: for a box, a larger 'finger' or thicker stock)")
 
 

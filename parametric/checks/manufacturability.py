@@ -41,8 +41,9 @@ NECK_STEP = 0.5
 
 def _splits(outline, width: float) -> bool:
     """True when eroding by ``width / 2`` (round joins: a Euclidean erosion, so a diagonal neck is
-    measured across its true width, not along the axes of its corners) leaves two or more pieces each at least ``NECK_RATIO`` x
-    ``width`` wide (measured by the piece's largest inscribed circle plus the erosion)."""
+    measured across its true width, not along the axes of its corners) leaves two or more pieces
+    each at least ``NECK_RATIO`` x ``width`` wide (the piece's largest inscribed circle plus the
+    erosion)."""
     shape = outline.buffer(-width / 2)
     pieces = [g for g in getattr(shape, "geoms", [shape]) if g.geom_type == "Polygon" and not g.is_empty]
     if len(pieces) < 2:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from shapely.geometry import box
 
@@ -28,7 +30,7 @@ def _worst(design, tool: float) -> dict[str, int]:
 def test_severity_never_drops_as_the_bit_grows(model, settings):
     design = build_design(model, **settings)
     sweep = [_worst(design, tool) for tool in BITS]
-    for small, large, (d0, d1) in zip(sweep, sweep[1:], zip(BITS, BITS[1:])):
+    for (small, large), (d0, d1) in zip(pairwise(sweep), pairwise(BITS)):
         for part, rank in small.items():
             assert large.get(part, 0) >= rank, f"{part}: {d0} mm bit ranks {rank}, {d1} mm bit {large.get(part, 0)}"
 

@@ -79,7 +79,7 @@ def test_tabs_and_laser_kerf_measure_the_clearance():
 def test_too_much_clearance_is_flagged_with_the_fix(box3):
     loose = build_design("box", clearance=0.4)
     laser = get_machine("co2-laser-60w")
-    finding = [f for f in fit_findings(loose, _cut(loose, laser), laser) if f.severity == "error"][0]
+    finding = next(f for f in fit_findings(loose, _cut(loose, laser), laser) if f.severity == "error")
     assert finding.measured == pytest.approx(0.8, abs=0.02) and finding.limit == 0.3
     assert finding.fix.startswith("reduce the clearance")
 
