@@ -46,6 +46,9 @@ RELIEF_QUAD_SEGS = 512
 #: share of a wall's length a relief must leave to bear on the mating part, for ``relief="auto"``
 #: (ours: below half, the joint is held by the relief's edges, not the wall)
 BEARING = 0.5
+#: a void corner up to this angle (degrees) makes a U whose walls a bit cannot pass between when the
+#: bottom is narrower than the bit (a slot's corners are 90; wider corners open like a V; ours)
+U_MAX_ANGLE = 120.0
 #: relief styles :func:`prepare` accepts
 RELIEF_STYLES = ("auto", "dogbone", "tbone", "none")
 #: smallest label cap height worth engraving (mm; ours)
@@ -239,9 +242,9 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
 
 def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np.ndarray]]:
     """The bottoms of drawn voids (slots, notches, holes) narrower than the bit: edges running
-    from one inside corner straight to the next (a U's bottom) shorter than ``tool_diameter``; a
-    round bit cannot pass between those corners. Returns ``(width, midpoint)`` pairs, narrowest first."""
-    corners = inside_corners(outline)
+    from one inside corner (of at most :data:`U_MAX_ANGLE`) straight to the next (a U's bottom)
+    shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns ``(width, midpoint)`` pairs, narrowest first."""
+    corners = [c for c in inside_corners(outline) if c.angle <= U_MAX_ANGLE]
     at = {tuple(np.round(c.vertex, 6)) for c in corners}
     out = []
     for c in corners:
