@@ -22,6 +22,14 @@ SVG_CONVENTIONS = {
     "ponoko": {"cut": "#0000FF", "engrave": "#FF0000", "notes": "#808080"},
 }
 
+#: slot clearance by machine kind when a profile gives none (fabrication-reference.md section 2,
+#: slot fit): router c = 0.1-0.3 mm, 0.25 measured (cognatio notes); laser slip fit 0.1-0.2 mm
+DEFAULT_CLEARANCE = {"router": 0.25, "laser": 0.1}
+#: largest play at the face of a joint (mm) when a profile gives none: router = the top of its
+#: clearance range (0.3) plus the two relief clearances (2 x 0.05) and 0.1 for the bit's runout
+#: (ours); laser: 0.5 mm "was far too loose", 0.12-0.15 worked (reference section 2), so 0.3
+DEFAULT_FIT_PLAY = {"router": 0.5, "laser": 0.3}
+
 _REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
              "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
 
@@ -41,6 +49,11 @@ class Machine:
         pierce_time: seconds per pierce (laser) or plunge (router).
         svg_colours: the SVG colour convention's name (:data:`SVG_CONVENTIONS`).
         colours: SVG stroke colours for ``cut``, ``engrave`` and ``notes``.
+        clearance: default slot clearance on this machine (mm; :data:`DEFAULT_CLEARANCE` by kind);
+            see :func:`default_clearance`.
+        material_clearance: per-material overrides of ``clearance`` (material name -> mm).
+        fit_play: the largest play at a joint's face the fit check accepts (mm,
+            :data:`DEFAULT_FIT_PLAY` by kind; ``FIT-PLAY`` in :mod:`fabrication.fit`).
     """
 
     name: str
@@ -58,6 +71,15 @@ class Machine:
     max_thickness: float = 40.0
     svg_colours: str = "red-cut"
     colours: dict[str, str] = field(default_factory=lambda: dict(SVG_CONVENTIONS["red-cut"]))
+    clearance: float | None = None
+    material_clearance: dict[str, float] = field(default_factory=dict)
+    fit_play: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.clearance is None:
+            object.__setattr__(self, "clearance", DEFAULT_CLEARANCE.get(self.kind, 0.1))
+        if self.fit_play is None:
+            object.__setattr__(self, "fit_play", DEFAULT_FIT_PLAY.get(self.kind, 0.5))
 
     @property
     def is_router(self) -> bool:
@@ -92,7 +114,9 @@ class Machine:
                 "kerf": self.kerf, "tool_diameter": self.tool_diameter, "spacing": self.spacing,
                 "margin": self.margin, "max_thickness": self.max_thickness, "feed": self.feed,
                 "depth_per_pass": self.depth_per_pass, "speed": {f"{t:g}": v for t, v in self.speed},
-                "pierce_time": self.pierce_time, "svg_colours": self.svg_colours, "colours": dict(self.colours)}
+                "pierce_time": self.pierce_time, "svg_colours": self.svg_colours, "colours": dict(self.colours),
+                "clearance": self.clearance, "material_clearance": dict(self.material_clearance),
+                "fit_play": self.fit_play}
 
 
 def _parse(name: str, data: Any, source: str) -> Machine:
@@ -119,11 +143,45 @@ def _parse(name: str, data: Any, source: str) -> Machine:
                          feed=float(data.get("feed", 0.0)), depth_per_pass=float(data.get("depth_per_pass", 0.0)),
                          speed=speed, max_thickness=float(data.get("max_thickness", 40.0)),
                          svg_colours=convention,
-                         colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})})
-    except (TypeError, ValueError, IndexError) as exc:
+                         colours={**SVG_CONVENTIONS[convention], **(data.get("colours") or {})},
+                         clearance=float(data.get("clearance", DEFAULT_CLEARANCE[kind])),
+                         material_clearance={str(k): float(v)
+                                             for k, v in (data.get("material_clearance") or {}).items()},
+                         fit_play=float(data.get("fit_play", DEFAULT_FIT_PLAY[kind])))
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
     _check_gaps(machine, source)
+    _check_fit(machine, source)
     return machine
+
+
+def _check_fit(m: Machine, source: str) -> None:
+    """Refuse a negative clearance and a play limit that no joint could meet (below the clearance)."""
+    for what, value in (("clearance", m.clearance), *((f"material_clearance.{k}", v)
+                                                       for k, v in m.material_clearance.items())):
+        if not 0.0 <= value <= 2.0:
+            raise ProfileError(f"machine {m.name!r} in {source}: {what} {value:g} mm is outside 0-2 mm; slot clearance "
+                               "is 0.1-0.3 mm on a router, 0-0.2 mm on a laser (fabrication-reference.md section 2)")
+    worst = max([m.clearance, *m.material_clearance.values()])
+    if m.fit_play < worst:
+        raise ProfileError(f"machine {m.name!r} in {source}: fit_play {m.fit_play:g} mm is below the clearance "
+                           f"({worst:g} mm), so every joint would fail the fit check; use at least {worst:g} mm")
+
+
+def default_clearance(machine: Machine, material=None) -> float:
+    """The slot clearance (mm) to build with on ``machine`` in ``material`` when the user sets none.
+
+    The machine profile's ``material_clearance`` entry for the material wins, then its
+    ``clearance`` (by default 0.25 mm on a router, 0.1 mm on a laser: fabrication-reference.md
+    section 2, slot fit). The model's own ``clearance`` default is a machine-less fallback; a
+    ``--set clearance=...`` from the user always wins over this.
+
+    Args:
+        machine: the machine profile.
+        material: a :class:`parametric.materials.Material`, a material name, or None.
+    """
+    name = material if isinstance(material, str) or material is None else getattr(material, "name", None)
+    return float(machine.material_clearance.get(name, machine.clearance)) if name else float(machine.clearance)
 
 
 def _check_gaps(m: Machine, source: str) -> None:

@@ -9,7 +9,11 @@ plus clearance). Here it is adapted to one machine (fabrication-reference.md sec
   square corners get reliefs: a *dogbone* (circle of radius r + c centred on the corner bisector,
   r from the corner; it passes the corner) or a *T-bone* (the same circle centred on one wall's
   line, r from the corner: a half-circle into that wall only; we pick the longer wall, so a slot
-  gets a T at its bottom);
+  gets a T at its bottom); ``"auto"`` picks per corner: a dogbone where both walls keep at least
+  half their length to bear on the mating part, else a T-bone into the longer wall, so the short
+  wall a finger or tab bears on stays whole (see :func:`auto_style`);
+- a void narrower than the bit (a finger notch, a slot) cannot be cut by any relief: refused with
+  a :class:`~parametric.errors.FabricationError` naming the largest bit that cuts the part;
 - labels: single-stroke lettering (:mod:`fabrication.lettering`) placed at the pole of
   inaccessibility, shrunk until its strokes stay a margin clear of every cut, or omitted.
 """
@@ -26,6 +30,7 @@ from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
 from shapely.ops import polylabel, unary_union
 
+from parametric.errors import FabricationError
 from parametric.part import FlatPart
 
 from .lettering import text_size
@@ -38,6 +43,14 @@ MIN_CORNER_TURN = 45.0
 #: circle resolution for reliefs (segments per quarter): the polygon differs from the true arcs the
 #: exporters write by < 1e-4 mm^2 per relief on a 1/4" bit
 RELIEF_QUAD_SEGS = 512
+#: share of a wall's length a relief must leave to bear on the mating part, for ``relief="auto"``
+#: (ours: below half, the joint is held by the relief's edges, not the wall)
+BEARING = 0.5
+#: a void corner up to this angle (degrees) makes a U whose walls a bit cannot pass between when the
+#: bottom is narrower than the bit (a slot's corners are 90; wider corners open like a V; ours)
+U_MAX_ANGLE = 120.0
+#: relief styles :func:`prepare` accepts
+RELIEF_STYLES = ("auto", "dogbone", "tbone", "none")
 #: smallest label cap height worth engraving (mm; ours)
 MIN_LABEL_HEIGHT = 3.0
 #: clearance between label strokes and any cut: Ponoko wants >= 1 mm between elements
@@ -84,6 +97,8 @@ class CutPart:
         arcs: the relief circles ``(cx, cy, r)`` on the outline (exporters write them as arcs).
         reliefs: how many inside corners were relieved.
         label: where the label goes, or None when the part has no room for one.
+        offset: how far the contours were moved out for the kerf (mm; laser only, else 0): the
+            finished part is ``outline`` shrunk by it.
     """
 
     part: FlatPart
@@ -91,6 +106,14 @@ class CutPart:
     arcs: tuple[tuple[float, float, float], ...] = ()
     reliefs: int = 0
     label: Label | None = None
+    offset: float = 0.0
+
+    @property
+    def finished(self) -> Polygon:
+        """The outline the machine leaves (part-local mm): reliefs included, kerf offset undone."""
+        if not self.offset:
+            return self.outline
+        return orient(self.outline.buffer(-self.offset, join_style="mitre", mitre_limit=10.0), 1.0)
 
 
 def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[Corner]:
@@ -118,22 +141,45 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
     return out
 
 
+def dogbone_reach(radius: float, clearance: float = RELIEF_CLEARANCE, angle: float = 90.0) -> float:
+    """How far along each wall, from the corner, a dogbone cuts the wall away (mm).
+
+    The circle (radius r + c) is centred r from the corner on the bisector; it crosses a wall's
+    line at ``r cos(phi/2) + sqrt((r + c)^2 - (r sin(phi/2))^2)`` (about 1.41 r at 90 degrees)."""
+    half = math.radians(angle) / 2
+    return radius * math.cos(half) + math.sqrt(max((radius + clearance) ** 2 - (radius * math.sin(half)) ** 2, 0.0))
+
+
+def auto_style(corner: Corner, radius: float, clearance: float = RELIEF_CLEARANCE) -> str:
+    """``"dogbone"`` when both walls keep :data:`BEARING` of their length with a dogbone at each end
+    (a wall of length L bears when ``L - 2 x reach >= BEARING x L``), else ``"tbone"`` (into the
+    longer wall, which leaves the shorter one whole: a 3 mm finger's side on a 6 mm bit)."""
+    reach = dogbone_reach(radius, clearance, corner.angle)
+    if min(corner.lengths) * (1.0 - BEARING) >= 2.0 * reach:
+        return "dogbone"
+    return "tbone"
+
+
 def relief_circle(corner: Corner, radius: float, style: str = "dogbone",
                   clearance: float = RELIEF_CLEARANCE) -> tuple[float, float, float]:
-    """The relief circle ``(cx, cy, r + clearance)`` for one corner and tool radius ``radius``."""
+    """The relief circle ``(cx, cy, r + clearance)`` for one corner and tool radius ``radius``
+    (``style``: dogbone, tbone, or auto: :func:`auto_style`)."""
+    if style == "auto":
+        style = auto_style(corner, radius, clearance)
     if style == "tbone":
         direction = corner.walls[0] if corner.lengths[0] >= corner.lengths[1] else corner.walls[1]
     elif style == "dogbone":
         direction = corner.bisector
     else:
-        raise ValueError(f"unknown relief style {style!r}; use dogbone or tbone")
+        raise ValueError(f"unknown relief style {style!r}; use auto, dogbone or tbone")
     centre = corner.vertex + radius * direction
     return float(centre[0]), float(centre[1]), radius + clearance
 
 
 def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
             clearance: float = RELIEF_CLEARANCE) -> tuple[Polygon, tuple[tuple[float, float, float], ...]]:
-    """Cut dogbone or T-bone reliefs into every inside corner; returns the outline and the circles."""
+    """Cut dogbone or T-bone reliefs (or ``"auto"``: per corner) into every inside corner; returns the
+    outline and the circles."""
     outline = orient(outline, 1.0)
     circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
@@ -194,17 +240,59 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
     return best
 
 
+def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np.ndarray]]:
+    """The bottoms of drawn voids (slots, notches, holes) narrower than the bit: edges running
+    from one inside corner (of at most :data:`U_MAX_ANGLE`) straight to the next (a U's bottom)
+    shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns ``(width, midpoint)`` pairs, narrowest first."""
+    corners = [c for c in inside_corners(outline) if c.angle <= U_MAX_ANGLE]
+    at = {tuple(np.round(c.vertex, 6)) for c in corners}
+    out = []
+    for c in corners:
+        end = c.vertex + c.walls[1] * c.lengths[1]
+        if c.lengths[1] < tool_diameter and tuple(np.round(end, 6)) in at:
+            out.append((c.lengths[1], (c.vertex + end) / 2))
+    return sorted(out, key=lambda w: w[0])
+
+
+def check_bit_reach(part: FlatPart, tool_diameter: float) -> None:
+    """Refuse a part with a slot, notch or hole narrower than the bit (:func:`narrow_voids`): no
+    relief can help. The error names where, and the largest bit that cuts the part.
+
+    Raises:
+        FabricationError: naming the part, where the void is, the largest bit that works and the fix.
+    """
+    narrow = narrow_voids(part.outline, tool_diameter)
+    if not narrow:
+        return
+    width, (x, y) = narrow[0]
+    raise FabricationError(
+        f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, narrower than the "
+        f"{tool_diameter:g} mm bit, and no corner relief can change that; use a bit of at most "
+        f"{math.floor(width * 100) / 100:g} mm (a 1/8\" = 3.175 mm bit "
+        f"{'fits' if width >= 3.175 else 'is still too wide'}), "
+        f"or make the joint wider than the bit (wider fingers or tabs: for a box, a larger 'finger' or thicker stock)")
+
+
 def prepare(part: FlatPart, machine: Machine, *, compensate_kerf: bool = True,
-            relief: str = "dogbone") -> CutPart:
+            relief: str = "auto") -> CutPart:
     """Prepare one part for a machine (see the module docstring).
 
     Args:
         compensate_kerf: laser only: offset contours by half the kerf.
-        relief: router only: ``"dogbone"``, ``"tbone"`` or ``"none"``.
+        relief: router only: ``"auto"`` (per corner, :func:`auto_style`), ``"dogbone"``, ``"tbone"``
+            or ``"none"``.
+
+    Raises:
+        FabricationError: a router bit wider than a slot or notch of the part (:func:`check_bit_reach`,
+            whatever the relief).
+        ValueError: an unknown relief style.
     """
-    outline, arcs = part.outline, ()
+    if relief not in RELIEF_STYLES:
+        raise ValueError(f"unknown relief {relief!r}; use one of {', '.join(RELIEF_STYLES)}")
+    outline, arcs, offset = part.outline, (), 0.0
     if machine.is_router and relief != "none":
+        check_bit_reach(part, machine.tool_diameter)
         outline, arcs = relieve(outline, machine.tool_diameter, relief)
     elif not machine.is_router and compensate_kerf and machine.kerf > 0:
-        outline = kerf_compensate(outline, machine.kerf)
-    return CutPart(part, outline, arcs, len(arcs), place_label(outline, part.label))
+        outline, offset = kerf_compensate(outline, machine.kerf), machine.kerf / 2
+    return CutPart(part, outline, arcs, len(arcs), place_label(outline, part.label), offset)

@@ -14,6 +14,9 @@ BOOKS_KG_PER_M = 50.0
 #: figures not verified). An empty tall unit tips far more easily: the README tells makers to fix
 #: units taller than 600 mm to the wall.
 PULL_N = 40.0
+#: units taller than this must be fixed to the wall (README: tall storage; ours), so the empty pull
+#: case counts on the fixing above it
+WALL_FIX_MM = 600.0
 
 
 class Bookshelf(Model):
@@ -70,3 +73,7 @@ class Bookshelf(Model):
         books = [((0, p.depth / 2, p.bottom_gap + k * pitch), (0, 0, -per_shelf)) for k in range(p.shelf_count)]
         self.load("pull_top", [*books, ((0, 0, p.height - p.top_gap), (0, -PULL_N, 0))],
                   standard="40 N pull at the top shelf's front edge, shelves full (ours)")
+        # empty, a free-standing unit tips at 24-30 N; above WALL_FIX_MM it must be fixed to the wall
+        self.load("pull_top_empty", [((0, 0, p.height - p.top_gap), (0, -PULL_N, 0))],
+                  standard="40 N pull at the top shelf's front edge, shelves empty (ours)",
+                  restraint="its wall fixing (anti-tip strap)" if p.height > WALL_FIX_MM else "")

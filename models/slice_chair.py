@@ -256,7 +256,8 @@ class SliceChair(Model):
     clearance = Clearance()
 
     #: which parameters fix which check findings (searched within their ranges by `d4d check --fix`)
-    fixes = {"STAB-REAR": ["rear_foot", "back_angle", "back_height"], "STAB-FRONT": ["front_foot", "seat_height"],
+    fixes = {"STAB-REAR": ["rear_foot", "back_angle", "back_height"],
+             "STAB-ALONE": ["rear_foot", "back_angle", "back_height"], "STAB-FRONT": ["front_foot", "seat_height"],
              "STAB-SIDE": ["width", "overhang"], "STR": ["rib_count", "slat_depth", "thickness"],
              "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"]}
 

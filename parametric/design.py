@@ -86,6 +86,9 @@ class LoadCase:
         kind: ``"stability"`` (tipping) or ``"strength"`` (deflection / stress).
         standard: where the numbers come from (e.g. ``"EN 1022:2018 rearward"``).
         parts: for strength cases, the parts that carry the load.
+        restraint: for stability cases, what holds the product if the loads alone would tip it (e.g. a
+            wall fixing); the check then still measures the free product but reports a warning that
+            names the restraint instead of an error.
     """
 
     name: str
@@ -93,11 +96,13 @@ class LoadCase:
     kind: str = "stability"
     standard: str = ""
     parts: tuple[str, ...] = ()
+    restraint: str = ""
 
     def summary(self) -> dict[str, Any]:
         """JSON-compatible summary."""
-        return {"name": self.name, "kind": self.kind, "standard": self.standard, "parts": list(self.parts),
-                "loads": [{"point": list(p), "force": list(f)} for p, f in self.loads]}
+        out = {"name": self.name, "kind": self.kind, "standard": self.standard, "parts": list(self.parts),
+               "loads": [{"point": list(p), "force": list(f)} for p, f in self.loads]}
+        return {**out, "restraint": self.restraint} if self.restraint else out
 
 
 @dataclass(frozen=True)

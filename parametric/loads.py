@@ -20,6 +20,11 @@ EDGE_MM = 60.0
 #: (a 110 kg sitter pushing back with 14 % of their weight); the checks also report the tipping force.
 REAR_A_MM, REAR_B_MM, REAR_N = 175.0, 300.0, 150.0
 
+#: floor friction for the sliding check: a coefficient of 0.4, the floor stated in d4d issue #13
+#: (furniture on a hard floor; fabrication-reference.md gives no friction value, so this is ours
+#: until a measured one replaces it)
+FLOOR_MU = 0.4
+
 Vec = Sequence[float]
 
 

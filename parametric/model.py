@@ -157,10 +157,11 @@ class Model:
             self.cross_lap(a, b, share_a=share_a)
 
     def load(self, name: str, loads: Iterable[tuple[Sequence[float], Sequence[float]]], *,
-             kind: str = "stability", standard: str = "", parts: Iterable[str] = ()) -> None:
-        """Declare a load case: ``(point, force)`` pairs in product mm and N."""
+             kind: str = "stability", standard: str = "", parts: Iterable[str] = (), restraint: str = "") -> None:
+        """Declare a load case: ``(point, force)`` pairs in product mm and N; ``restraint`` names what
+        holds the product if the case alone would tip it (a wall fixing)."""
         self._loads.append(LoadCase(name, tuple((tuple(map(float, pt)), tuple(map(float, f)))
-                                                for pt, f in loads), kind, standard, tuple(parts)))
+                                                for pt, f in loads), kind, standard, tuple(parts), restraint))
 
     def _derive_joints(self, p: Params, cut: bool = True) -> tuple[list[FlatPart], list[Joint]]:
         clearance = float(p["clearance"]) if "clearance" in p else 0.0

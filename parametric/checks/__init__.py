@@ -19,7 +19,8 @@ from .fixes import FixResult, fix, suggest_fixes
 from .manufacturability import check_manufacturability
 from .overlap import check_overlaps
 from .report import CheckReport, Finding, format_table
-from .stability import FLOOR_TOL, MIN_MARGIN_MM, check_case, floor_contacts, mass_properties, support_polygon
+from .stability import (FLOOR_TOL, MIN_MARGIN_MM, alone_case, check_case_slide, floor_contacts, mass_properties,
+                        support_polygon)
 from .strength import check_strength
 
 #: default tool: a 6 mm router bit (fabrication-reference.md section 2)
@@ -82,8 +83,8 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
                                            unit="kg"))
     elif family == "stability":
         cases = [c for c in design.load_cases if c.kind == "stability"]
-        if not cases:
-            return
+        if not any(c.name == "alone" for c in cases):
+            cases.append(alone_case())  # every product must stand on its own
         if not report.mass_kg and len(materials) == len({p.material for p in design.parts}):
             mass, com = mass_properties(design, {k: m.density for k, m in materials.items()})
             report.mass_kg, report.centre_of_mass = float(mass), tuple(float(c) for c in com)
@@ -96,10 +97,16 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
                                            zmin, 0.0, -abs(zmin), "mm"))
             return
         report.support_polygon = [tuple(map(float, c)) for c in list(hull.exterior.coords)[:-1]]
+        slides = []
         for case in cases:
-            finding, cop = check_case(case, hull, report.mass_kg, np.asarray(report.centre_of_mass), min_margin)
+            finding, cop, slide = check_case_slide(case, hull, report.mass_kg, np.asarray(report.centre_of_mass),
+                                                   min_margin)
             report.findings.append(finding)
             report.cops[case.name] = cop
+            slides += [slide] if slide else []
+        warned = [f for f in slides if f.severity != "pass"]
+        if warned or slides:  # every warning, or the pass with the least grip to spare
+            report.findings.extend(warned or [min(slides, key=lambda f: f.margin)])
     elif family == "overlap":
         findings, pieces = check_overlaps(design, meshes or design_meshes(design))
         report.findings.extend(findings)

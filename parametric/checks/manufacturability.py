@@ -26,51 +26,88 @@ def min_feature(part: FlatPart, tool_diameter: float) -> float:
 
 
 def eroded(part: FlatPart, limit: float):
-    """The part's outline shrunk by half of ``limit`` (mitre joins: corners stay sharp)."""
+    """The part's outline shrunk by half of ``limit`` (mitre joins: corners stay sharp), for the
+    strip opening."""
     return part.outline.buffer(-limit / 2, join_style="mitre")
 
 
-def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
-    """Width of the narrowest neck when it is below ``limit`` (erosion splits the part), else None.
-    ``shrunk`` is ``eroded(part, limit)`` when the caller has it already."""
-    def splits(width: float, shape=None) -> bool:
-        shape = shape if shape is not None else part.outline.buffer(-width / 2, join_style="mitre")
-        return shape.geom_type == "MultiPolygon" or shape.is_empty
+#: a neck must be this much narrower than the pieces it joins (each piece's own width >= this
+#: factor x the neck), so the root of a finger or a corner cube is not a neck (ours)
+NECK_RATIO = 1.25
+#: the fixed grid of widths the neck search steps through (mm): tool-independent, so a larger bit
+#: sees every neck a smaller one sees (monotonic)
+NECK_STEP = 0.5
 
-    if not splits(limit, shrunk):
+
+def _splits(outline, width: float) -> bool:
+    """True when eroding by ``width / 2`` (round joins: a Euclidean erosion, so a diagonal neck is
+    measured across its true width, not along the axes of its corners) leaves two or more pieces
+    each at least ``NECK_RATIO`` x ``width`` wide (the piece's largest inscribed circle plus the
+    erosion)."""
+    shape = outline.buffer(-width / 2)
+    pieces = [g for g in getattr(shape, "geoms", [shape]) if g.geom_type == "Polygon" and not g.is_empty]
+    if len(pieces) < 2:
+        return False
+    need = (NECK_RATIO - 1.0) * width / 2
+    big = [g for g in pieces if shapely.maximum_inscribed_circle(g, max(need, 1e-3) / 4).length >= need]
+    return len(big) >= 2
+
+
+def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+    """Width of the narrowest neck when it is below ``limit``, else None.
+
+    A neck is a narrowing that an erosion splits into two substantial pieces (see
+    :data:`NECK_RATIO`); widths are searched on a fixed grid (:data:`NECK_STEP`) from the
+    smallest up, so the result depends on the geometry only and ``limit`` just compares: a neck
+    found under a small tool's limit is found under every larger one. (Before, a mitred erosion
+    at exactly ``limit / 2`` measured diagonal necks along the axes, and a piece that vanished
+    under a larger erosion hid the neck: the 1/8" bit failed the 3 mm box where 6 mm passed.)
+    ``shrunk`` is ``eroded(part, limit)`` when the caller has it: when the round erosion leaves one
+    piece and the opening loses nothing, no neck below ``limit`` exists and the search is skipped.
+    """
+    outline = part.outline
+    shrunk = shrunk if shrunk is not None else eroded(part, limit)
+    lost = outline.difference(shrunk.buffer(limit / 2, join_style="mitre").buffer(1e-6, join_style="mitre"))
+    if all(g.area < 1.0 for g in getattr(lost, "geoms", [lost])) and outline.buffer(-limit / 2).geom_type == "Polygon":
         return None
-    lo, hi = 0.0, limit
-    for _ in range(12):
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if splits(mid) else (mid, hi)
-    return lo
+    prev, w = 0.0, NECK_STEP
+    while w < limit + NECK_STEP:
+        if _splits(outline, w):
+            lo, hi = prev, w
+            for _ in range(8):
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if _splits(outline, mid) else (mid, hi)
+            return lo if lo < limit else None
+        prev, w = w, w + NECK_STEP
+    return None
 
 
 #: a thin piece counts as a strip (a tooth between slots, a finger) when its area is at least
-#: this many limit^2 (ours: a tooth as long as half its limit width; corners lose nothing to
-#: a mitred opening, only acute tips beyond the mitre limit lose a little)
+#: this many T^2 (T = the part's thickness; ours: a tooth as long as half the sheet is thick). The
+#: threshold does not depend on the tool, so a larger bit flags every strip a smaller one flags.
 STRIP_AREA = 0.5
 
 
 def strip_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
     """Width of the narrowest strip (a tooth, finger or web the part keeps, but narrower than
     ``limit``), else None. Found by a morphological opening (shrink by ``limit / 2``, grow back,
-    mitred): what vanishes with more area than ``STRIP_AREA * limit**2``, measured by its
+    mitred): what vanishes with more area than ``STRIP_AREA * T**2``, measured by its
     largest inscribed circle. ``shrunk`` is ``eroded(part, limit)`` when the caller has it."""
     shrunk = shrunk if shrunk is not None else eroded(part, limit)
     opened = shrunk.buffer(limit / 2, join_style="mitre")
     lost = part.outline.difference(opened.buffer(1e-6, join_style="mitre"))
-    pieces = [g for g in getattr(lost, "geoms", [lost]) if g.geom_type == "Polygon" and g.area > STRIP_AREA * limit**2]
+    pieces = [g for g in getattr(lost, "geoms", [lost])
+              if g.geom_type == "Polygon" and g.area > STRIP_AREA * part.thickness**2]
     if not pieces:
         return None
     return min(2.0 * shapely.maximum_inscribed_circle(g, limit / 200).length for g in pieces)
 
 
 @lru_cache(maxsize=512)
-def _thin_features(outline_wkb: bytes, limit: float) -> tuple[float | None, float | None]:
+def _thin_features(outline_wkb: bytes, limit: float, thickness: float) -> tuple[float | None, float | None]:
     """(neck width, strip width) of an outline, cached by its exact geometry: a slice chair's ribs
     and slats repeat one outline, and a slider drag rebuilds many unchanged parts."""
-    part = FlatPart("cached", shapely.from_wkb(outline_wkb), 1.0)
+    part = FlatPart("cached", shapely.from_wkb(outline_wkb), thickness)
     shrunk = eroded(part, limit)
     neck = neck_width(part, limit, shrunk)
     return neck, (None if neck is not None else strip_width(part, limit, shrunk))
@@ -142,7 +179,7 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                part.thickness - MIN_THICKNESS_MM, "mm"))
             continue
         limit = min_feature(part, tool_diameter)
-        neck, strip = _thin_features(shapely.to_wkb(part.outline), limit)
+        neck, strip = _thin_features(shapely.to_wkb(part.outline), limit, part.thickness)
         if neck is not None:
             out.append(Finding("MFG-NECK", "error", f"{part.name} has a neck only {neck:.1f} mm wide; a "
                                f"{tool_diameter:g} mm tool needs {limit:.1f} mm to keep it strong and whole",

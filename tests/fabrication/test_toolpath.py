@@ -25,7 +25,7 @@ def _swept(void, r):
     return void.buffer(-r * 0.9999, quad_segs=64).buffer(r * 0.9999, quad_segs=64)
 
 
-@pytest.mark.parametrize("style", ["dogbone", "tbone"])
+@pytest.mark.parametrize("style", ["dogbone", "tbone", "auto"])
 @pytest.mark.parametrize("diameter", [3.175, 6.0, 6.35])
 def test_every_inside_corner_lets_the_bit_clear_the_full_slot(chair, diameter, style):
     """The region a round bit sweeps in the relieved slot covers the sharp-cornered slot as drawn."""

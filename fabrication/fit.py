@@ -1,0 +1,301 @@
+"""Fit after toolpath preparation: the play a maker will feel at every joint (``FIT-PLAY``).
+
+The design's joints are exact (slot = mating thickness + clearance); what the machine leaves is
+not: a dogbone eats a few tenths of each wall at a corner, and on a 3 mm finger with a 6 mm bit
+it eats the whole wall. Here the *finished* outlines of both mating parts (reliefs included,
+laser kerf offset undone: :attr:`fabrication.toolpath.CutPart.finished`) are measured where the
+parts meet, and compared with the design.
+
+Play at the face: along the direction the joint locates (along the edge for fingers and tabs,
+across the slot for cross-laps and through-slots), the width of the void (notch, slot, hole)
+minus the width of what goes in it (finger, tab, mating plate), each taken as the median of its
+profile over the mating depth: the walls must bear over at least half their depth
+(:data:`fabrication.toolpath.BEARING`), so a relief that eats a short wall whole counts fully, and
+one that nicks the bottom of a long slot does not. The limit is the machine's ``fit_play``
+(fabrication-reference.md section 2, slot fit). Each measurement also reports the depth the
+part's reliefs add beyond the drawn void (a T-bone deepens a notch by about the bit's radius).
+
+``fit_findings(design, cut_parts, machine)`` takes the ``{name: CutPart}`` mapping the bundle
+already computes and returns :class:`parametric.checks.report.Finding` objects for ``check.json``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Polygon
+
+from parametric.checks.report import Finding
+from parametric.design import Design, Joint
+from parametric.part import FlatPart
+
+from .machines import Machine
+from .toolpath import CutPart
+
+#: depth samples per measured profile
+SAMPLES = 17
+#: outlines are simplified by this much before measuring (mm): far below any play limit
+SIMPLIFY_MM = 0.002
+#: keep the sample lines this far inside the mating depth (mm), off the corners themselves
+EDGE_EPS = 0.02
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The measured fit of one void in ``part`` around what ``mate`` puts in it.
+
+    Attributes:
+        kind: the joint kind (``finger``, ``cross_lap``, ``tab``).
+        part: the part with the void (notch, slot, hole); mate: the part that goes in.
+        direction: ``"along"`` (the joint line) or ``"across"`` it.
+        play: finished void width minus finished mate width at the face (mm, median over depth).
+        design_play: the same on the drawn outlines (the clearance, mm).
+        relief_depth: how far the part's reliefs cut beyond the drawn void near this joint (mm).
+        where: the void's centre, part-local mm.
+    """
+
+    kind: str
+    part: str
+    mate: str
+    direction: str
+    play: float
+    design_play: float
+    relief_depth: float
+    where: tuple[float, float]
+
+
+def _unit(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)[:2]
+    return v / np.linalg.norm(v)
+
+
+def _chords(poly: Polygon, starts: np.ndarray, direction: np.ndarray, length: float) -> list[list[tuple[float, float]]]:
+    """For each start point, the intervals ``(s0, s1)`` (0 <= s <= length) of ``poly`` along ``direction``."""
+    lines = [LineString([p, p + direction * length]) for p in starts]
+    out = []
+    for p, g in zip(starts, shapely.intersection(np.array(lines, dtype=object), poly)):
+        spans = []
+        for piece in getattr(g, "geoms", [g]):
+            if piece.geom_type == "LineString" and piece.length > 1e-9:
+                s = (np.asarray(piece.coords) - p) @ direction
+                spans.append((float(s.min()), float(s.max())))
+        out.append(sorted(spans))
+    return out
+
+
+def _sample(poly: Polygon, origin, along, across, s0: float, s1: float, y0: float, y1: float):
+    """Chords of ``poly`` along ``along`` over ``[s0, s1]`` at :data:`SAMPLES` depths ``y0..y1`` (along
+    ``across``); the polygon is clipped to that window first (reliefs make outlines heavy)."""
+    o = np.asarray(origin, dtype=float)
+    window = Polygon([o + s0 * along + y0 * across, o + s1 * along + y0 * across, o + s1 * along + y1 * across,
+                      o + s0 * along + y1 * across]).buffer(0.5, join_style="mitre")
+    ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
+    starts = o[None, :] + s0 * along + ys[:, None] * across
+    return _chords(_clip(poly, window), starts, along, s1 - s0), s1 - s0
+
+
+def _edges(sampled, centre: float, void: bool) -> tuple[float | None, float | None]:
+    """Median positions (from the window's start) of the two walls of the material (or, with
+    ``void``, the gap) interval holding ``centre``; a side is None where the interval runs to the
+    window's end in most samples (no wall there: an open corner)."""
+    chords, length = sampled
+    lefts, rights = [], []
+    for spans in chords:
+        if void:
+            edges = [0.0] + [x for ab in spans for x in ab] + [length]
+            spans = [(edges[i], edges[i + 1]) for i in range(0, len(edges) - 1, 2)]
+        hit = next(((a, b) for a, b in spans if a - 1e-9 <= centre <= b + 1e-9), None)
+        if hit is not None:
+            lefts.append(hit[0])
+            rights.append(hit[1])
+    if len(lefts) * 2 < len(chords):
+        return None, None
+    left, right = float(np.median(lefts)), float(np.median(rights))
+    return (left if left > 1e-6 else None), (right if right < length - 1e-6 else None)
+
+
+def _gap(void: tuple, solid: tuple) -> float | None:
+    """Play between a void's walls and the walls of what sits in it, over the sides both have."""
+    sides = [(solid[0], void[0]), (void[1], solid[1])]
+    gaps = [hi - lo for hi, lo in sides if hi is not None and lo is not None]
+    return float(sum(gaps)) if gaps else None
+
+
+def _clip(poly: Polygon, region: Polygon):
+    """``poly`` within ``region`` (a cheap box clip first: relieved outlines carry many vertices)."""
+    return shapely.clip_by_rect(poly, *region.bounds).intersection(region)
+
+
+def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
+    """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
+    drawn = shapely.clip_by_rect(part.outline, *near.buffer(1.0).bounds)
+    removed = drawn.difference(finished).intersection(near)
+    if removed.is_empty or removed.area < 1e-6:
+        return 0.0
+    pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
+    voids = shapely.box(*near.buffer(2.0).bounds).difference(part.outline)
+    return float(np.max(shapely.distance(pts, voids)))
+
+
+def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+    fits = []
+    geo = {}
+    for part, other in ((design.part(joint.a), design.part(joint.b)), (design.part(joint.b), design.part(joint.a))):
+        o = part.frame.to_local([joint.point])[0, :2]
+        d = _unit(part.frame.dir_to_local(joint.direction))
+        perp = np.array([-d[1], d[0]])
+        half = other.thickness / 2
+        window = (o, d, perp, joint.lo, joint.hi, -half, half)
+        band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
+                        o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
+        geo[part.name] = {"drawn": _sample(part.outline, *window), "cut": _sample(cut[part.name], *window),
+                          "o": o, "d": d, "band": band}
+    for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
+        gp, gm = geo[p_name], geo[m_name]
+        depth = _relief_depth(design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
+        chords, _ = gm["drawn"]
+        mid = chords[len(chords) // 2]  # the mate's drawn fingers at mid-depth
+        for a, b in mid:
+            c = (a + b) / 2
+            drawn = _gap(_edges(gp["drawn"], c, True), _edges(gm["drawn"], c, False))
+            play = _gap(_edges(gp["cut"], c, True), _edges(gm["cut"], c, False))
+            if drawn is None or play is None:
+                continue
+            where = gp["o"] + (joint.lo + c) * gp["d"]
+            fits.append(Fit("finger", p_name, m_name, "along", play, drawn, depth, (float(where[0]), float(where[1]))))
+    return fits
+
+
+def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+    fits = []
+    sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
+    cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
+    sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
+    for p_name, m_name, opens_lo in sides:
+        part, mate = design.part(p_name), design.part(m_name)
+        o = part.frame.to_local([joint.point])[0, :2]
+        d = _unit(part.frame.dir_to_local(joint.direction))
+        perp = np.array([-d[1], d[0]])
+        need = mate.thickness / sin + part.thickness * cot
+        s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
+        half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
+        window = (o, perp, d, -half, half, s0, s1)
+        mate_walls = (half - need / 2, half + need / 2)
+        plays = [_gap(_edges(_sample(poly, *window), half, True), mate_walls)
+                 for poly in (part.outline, cut[p_name])]
+        if None in plays:
+            continue
+        slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
+                        o + s0 * d + half * perp])
+        depth = _relief_depth(part, cut[p_name], slot)
+        where = o + (s0 + s1) / 2 * d
+        fits.append(Fit("cross_lap", p_name, m_name, "across", plays[1], plays[0], depth,
+                        (float(where[0]), float(where[1]))))
+    return fits
+
+
+def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+    """Tabs of ``a`` through the holes of ``b``: along the edge (hole length vs tab width) and
+    across (hole width vs a's thickness)."""
+    a, b = design.part(joint.a), design.part(joint.b)
+    ob = b.frame.to_local([joint.point])[0, :2]
+    db = _unit(b.frame.dir_to_local(joint.direction))
+    pb = np.array([-db[1], db[0]])
+    oa = a.frame.to_local([joint.point])[0, :2]
+    da = _unit(a.frame.dir_to_local(joint.direction))
+    pa = np.array([-da[1], da[0]])
+    fits = []
+    for ring in b.outline.interiors:
+        hole = Polygon(ring)
+        c = np.asarray(hole.centroid.coords[0])
+        s_c, y_c = float((c - ob) @ db), float((c - ob) @ pb)
+        if abs(y_c) > a.thickness + 1.0 or not joint.lo - 2 * joint.width_b <= s_c <= joint.hi + 2 * joint.width_b:
+            continue
+        xy = np.asarray(ring.coords)
+        s_min, s_max = float(((xy - ob) @ db).min()), float(((xy - ob) @ db).max())
+        y_min, y_max = float(((xy - ob) @ pb).min()), float(((xy - ob) @ pb).max())
+        pad = 2 * b.thickness + 10
+        s0, s1 = s_min - pad, s_max + pad
+        # the tab's side of a's edge line: where a's drawn material around s_c is the short tab
+        sides = {}
+        for sg in (1.0, -1.0):
+            y0, y1 = sorted((0.0, sg * b.thickness))
+            left, right = _edges(_sample(a.outline, oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            sides[sg] = (right - left) if left is not None and right is not None else math.inf
+        y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
+        depth = _relief_depth(b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
+        along, across = [], []
+        for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
+            hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max), s_c - s0, True)
+            tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            along.append(_gap(hole_walls, tab_walls))
+            w0 = y_min - pad
+            across_walls = _edges(_sample(poly_b, ob, pb, db, w0, y_max + pad, s_min, s_max), y_c - w0, True)
+            across.append(_gap(across_walls, (-a.thickness / 2 - w0, a.thickness / 2 - w0)))
+        for direction, (design_play, play) in (("along", along), ("across", across)):
+            if design_play is not None and play is not None:
+                fits.append(Fit("tab", b.name, a.name, direction, play, design_play, depth, (float(c[0]), float(c[1]))))
+    return fits
+
+
+def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
+    """Every joint's fit on the prepared parts (finger, cross-lap and tab joints; glue has none)."""
+    out: list[Fit] = []
+    #: the finished outlines, simplified by SIMPLIFY_MM (the relief arcs are drawn very finely)
+    cut = {n: c.finished.simplify(SIMPLIFY_MM) for n, c in cut_parts.items()}
+    arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
+    for joint in design.joints:
+        if joint.a not in cut_parts or joint.b not in cut_parts:
+            continue
+        if joint.kind == "finger":
+            out.extend(_finger_fits(design, joint, cut, arcs))
+        elif joint.kind == "cross_lap":
+            out.extend(_slot_fits(design, joint, cut, arcs))
+        elif joint.kind == "tab":
+            out.extend(_tab_fits(design, joint, cut, arcs))
+    return out
+
+
+def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine) -> list[Finding]:
+    """``FIT-PLAY`` findings for ``check.json``: one error per part pair whose worst play at the face
+    exceeds ``machine.fit_play``, with the measured play, the limit and a fix; else one pass.
+
+    Args:
+        design: the design the parts come from.
+        cut_parts: ``{part name: CutPart}`` as :func:`fabrication.toolpath.prepare` made them.
+        machine: the machine they were prepared for (its ``fit_play`` is the limit).
+    """
+    limit = float(machine.fit_play)
+    fits = measure_fits(design, cut_parts)
+    if not fits:
+        return [Finding("FIT-PLAY", "pass", "no slotted, tabbed or finger joints to fit", unit="mm")]
+    worst: dict[tuple[str, str], Fit] = {}
+    for f in fits:
+        key = (f.part, f.mate)
+        if key not in worst or f.play > worst[key].play:
+            worst[key] = f
+    out = []
+    for (part, mate), f in sorted(worst.items()):
+        if f.play <= limit + 1e-9:
+            continue
+        added = f.play - f.design_play
+        if machine.is_router and added > 0.05:
+            fix = ("export with relief 'auto' (or 'tbone'), which keeps the walls a finger or tab bears on, or use a "
+                   f"smaller bit than {machine.tool_diameter:g} mm")
+            why = f"the reliefs add {added:.2f} mm and cut {f.relief_depth:.1f} mm beyond the drawn corner"
+        else:
+            fix = f"reduce the clearance by {f.play - limit:.2f} mm"
+            why = f"the drawn clearance is {f.design_play:.2f} mm"
+        out.append(Finding("FIT-PLAY", "error", f"the {f.kind} joint of {mate} in {part} has {f.play:.2f} mm of play "
+                           f"{f.direction} the joint at ({f.where[0]:.0f}, {f.where[1]:.0f}) mm, more than the "
+                           f"{limit:g} mm {machine.name} allows: {why}", f"{part} + {mate}", float(f.play), limit,
+                           float(limit - f.play), "mm", fix=fix))
+    if not out:
+        top = max(fits, key=lambda x: x.play)
+        out.append(Finding("FIT-PLAY", "pass", f"every joint fits: worst play {top.play:.2f} mm ({top.mate} in "
+                           f"{top.part}), at most {limit:g} mm", f"{top.part} + {top.mate}", float(top.play), limit,
+                           float(limit - top.play), "mm"))
+    return out
