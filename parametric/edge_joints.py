@@ -164,8 +164,10 @@ def finger_joint(a: FlatPart, b: FlatPart, *, clearance: float, finger: float) -
     """Derive finger joints where the corner columns of two perpendicular plates overlap.
 
     ``a`` keeps both end fingers (so at a box corner the plate given as ``a`` on both its edges
-    owns the corner cube). Fingers are about ``finger`` mm wide, an odd number of them; notches
-    are widened by the clearance along the edge.
+    owns the corner cube). Fingers are about ``finger`` mm wide, an odd number of them. Both plates
+    are cut (one's notches are the other's fingers), so each notch edge moves by a quarter of the
+    clearance: a notch is ``clearance / 2`` wider and its finger ``clearance / 2`` narrower, and the
+    joint has ``clearance`` of play in all, as a cross-lap slot does.
     """
     na, nb = a.frame.normal, b.frame.normal
     cross = np.cross(na, nb)
@@ -185,13 +187,13 @@ def finger_joint(a: FlatPart, b: FlatPart, *, clearance: float, finger: float) -
     notches: dict[str, list[Polygon]] = {a.name: [], b.name: []}
     for i in range(n):
         loser, (o, dp, out, _, _), mate = (b, sb, a) if i % 2 == 0 else (a, sa, b)
-        s0 = cuts[i] - (clearance / 2 if i else 1.0)
-        s1 = cuts[i + 1] + (clearance / 2 if i < n - 1 else 1.0)
+        s0 = cuts[i] - (clearance / 4 if i else 1.0)
+        s1 = cuts[i + 1] + (clearance / 4 if i < n - 1 else 1.0)
         inner, outer = -mate.thickness / 2, mate.thickness / 2 + 1.0
         notches[loser.name].append(Polygon([o + s0 * dp + inner * out, o + s1 * dp + inner * out,
                                             o + s1 * dp + outer * out, o + s0 * dp + outer * out]))
     joint = Joint("finger", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)), lo, (lo + hi) / 2, hi,
-                  float((hi - lo) / n), float((hi - lo) / n + clearance), 90.0, "lo")
+                  float((hi - lo) / n - clearance / 2), float((hi - lo) / n + clearance / 2), 90.0, "lo")
     return FingerJoint(joint, notches[a.name], notches[b.name])
 
 

@@ -31,7 +31,7 @@ from parametric.part import FlatPart
 
 from ..bom import Bom, make_bom
 from ..layout import SheetLayout, nest_layout, row_layout
-from ..machines import Machine
+from ..machines import Machine, default_clearance
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
 from .sheetwalk import Operation, walk
@@ -118,12 +118,18 @@ def bundle_path(out: str | Path, design: Design) -> Path:
     return out
 
 
-def check_report(design: Design, material: Material, machine: Machine, stock: tuple[float, float]) -> dict:
-    """The physical check report (``check.json``) for this material, tool and sheet."""
+def check_report(design: Design, material: Material, machine: Machine, stock: tuple[float, float],
+                 cut_parts: dict[str, CutPart] | None = None) -> dict:
+    """The physical check report (``check.json``) for this material, tool and sheet; with the prepared
+    parts, also how every joint fits once cut (``FIT-PLAY``, :mod:`fabrication.fit`)."""
     from parametric.checks import run_checks
 
-    return run_checks(design, material=material, tool_diameter=machine.min_feature_tool or None,
-                      sheet=stock).to_dict()
+    from ..fit import fit_findings
+
+    report = run_checks(design, material=material, tool_diameter=machine.min_feature_tool or None, sheet=stock)
+    if cut_parts is not None:
+        report.findings.extend(fit_findings(design, cut_parts, machine))
+    return report.to_dict()
 
 
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
@@ -132,12 +138,17 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
     """The bundle's README.md (``labelled``: the parts carry engraved labels; ``tabs``: the sheets
     carry holding tab positions)."""
     t = design.params["thickness"]
-    tool = (f"router bit {machine.tool_diameter:g} mm (dogbone reliefs in every inside corner)" if machine.is_router
+    clearance = design.params.get("clearance")
+    tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
+            if machine.is_router
             else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)")
     lines = [f"# {design.title} ({design.model} {design.model_version}, {design.hash})", "",
              f"- material: {material.title}, **measured thickness {t:g} mm** (slots are cut for it: re-export if "
              "your sheet measures differently)",
              f"- machine: {machine.title}; {tool}",
+             *([f"- slot clearance: {clearance:g} mm beyond the measured thickness (a slip fit; the machine's "
+                f"default for this material is {default_clearance(machine, material):g} mm)"]
+               if clearance is not None else []),
              f"- sheet: {stock[0]:g} x {stock[1]:g} mm, {bom.sheets} sheet(s), part gap {machine.spacing:g} mm, "
              f"edge margin {machine.margin:g} mm",
              f"- units: DXF in {'inches' if unit == 'in' else 'millimetres'}, SVG and PDF in millimetres (PDF sheet "
@@ -199,7 +210,7 @@ def _timed(timings: dict[str, float], stage: str):
 
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
-              relief: str = "dogbone", checks: bool = True, layout: str = "nest",
+              relief: str = "auto", checks: bool = True, layout: str = "nest",
               nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
               holding_tabs: bool = False) -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
@@ -238,7 +249,7 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     check = None
     if checks:
         with _timed(timings, "checks"):
-            check = check_report(design, material, machine, stock)
+            check = check_report(design, material, machine, stock, cut_parts)
     return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs)
 
 
@@ -294,7 +305,7 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
 
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
-                  compensate_kerf: bool = True, relief: str = "dogbone", checks: bool = True,
+                  compensate_kerf: bool = True, relief: str = "auto", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
                   render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave",
                   holding_tabs: bool = False) -> Bundle:

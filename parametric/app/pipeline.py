@@ -70,6 +70,28 @@ def resolve_material(spec: str, extra: str | None = None):
     return material, table[value]
 
 
+def user_sets(cls: type[Model], name: str, *, preset: str | None = None, params_file: str | Path | None = None,
+              settings: Sequence[str] = (), values: dict | None = None) -> bool:
+    """Whether the user chose parameter ``name`` (in ``--set``, a parameter file, the preset or ``values``),
+    rather than leaving it to a default."""
+    if name in parse_settings(settings) or name in (values or {}):
+        return True
+    if preset and name in cls.schema.preset(preset):
+        return True
+    return params_file is not None and name in load_params_file(params_file)[1]
+
+
+def machine_clearance(cls: type[Model], machine, material, **chosen) -> dict[str, float]:
+    """``{"clearance": mm}`` from the machine profile and material (``fabrication.machines.default_clearance``:
+    a router's slots need more slip than a laser's), unless the model has no clearance or the user chose
+    one (``chosen``: the keyword arguments of :func:`user_sets`)."""
+    from fabrication.machines import default_clearance
+
+    if "clearance" not in cls.schema.specs or user_sets(cls, "clearance", **chosen):
+        return {}
+    return {"clearance": default_clearance(machine, material)}
+
+
 @dataclass
 class BuildOutputs:
     """What ``write_build`` wrote, and how long each step took (seconds)."""

@@ -71,11 +71,20 @@ def _task(sweep: Sweep, variant, digest: str) -> dict[str, Any]:
     """The picklable job for one variant, with its folder id."""
     values = dict(variant.values)
     material = variant.material
-    if material and ":" in material and "thickness" not in values:
+    cls = get_model(sweep.model)
+    if variant.machine:  # the export's defaults: measured thickness of the nominal, the machine's clearance
+        from fabrication.machines import get_machine
+
+        from ..pipeline import machine_clearance, resolve_material, user_sets
+
+        mat, measured = resolve_material(material or "birch-ply")
+        if measured is not None and not user_sets(cls, "thickness", preset=sweep.preset, values=values):
+            values["thickness"] = measured
+        values.update(machine_clearance(cls, get_machine(variant.machine), mat, preset=sweep.preset, values=values))
+    elif material and ":" in material and "thickness" not in values:
         from ..pipeline import resolve_material
 
         values["thickness"] = resolve_material(material)[1]
-    cls = get_model(sweep.model)
     try:
         ident = cls.params(values, preset=sweep.preset).hash
     except ParameterError:

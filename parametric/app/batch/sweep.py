@@ -47,7 +47,7 @@ OUTPUTS = ("report", "cut_files", "bundle", "thumbnail")
 DEFAULT_OUTPUTS = ("report", "bundle", "thumbnail")  # without a machine: report and thumbnail
 #: export options a sweep may set, with their defaults (the batch keeps nesting deterministic by
 #: bounding it by rounds, with a generous time limit as a safety net only)
-OPTIONS = {"relief": "dogbone", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": 60,
+OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": 60,
            "nest_time": 30.0, "checks": True}
 KEYS = ("model", "preset", "params", "grid", "rows", "random", "lhs", "machine", "material", "outputs", "options")
 #: the largest CSV of explicit rows read, bytes
@@ -354,7 +354,7 @@ def _options(doc: Document, options: dict[str, Any]) -> dict[str, Any]:
         raise ParamsFileError(f"{doc.where('options')}: unknown options {sorted(unknown)}; use "
                               f"{', '.join(OPTIONS)}")
     out = dict(OPTIONS)
-    choices = {"relief": ("dogbone", "tbone", "none"), "unit": ("mm", "in"), "layout": ("nest", "rows")}
+    choices = {"relief": ("auto", "dogbone", "tbone", "none"), "unit": ("mm", "in"), "layout": ("nest", "rows")}
     for name, value in options.items():
         if name in choices:
             if value not in choices[name]:

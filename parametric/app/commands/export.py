@@ -20,8 +20,9 @@ from .profiles import PROFILES_HELP, user_profiles
               help="The zip file, or a folder (an existing one, or any path ending in /) for <model>-<hash>.zip.")
 @click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
 @click.option("--no-kerf", is_flag=True, help="Laser: do not compensate the kerf (the service does it).")
-@click.option("--relief", type=click.Choice(["dogbone", "tbone", "none"]), default="dogbone", show_default=True,
-              help="Router: inside-corner reliefs.")
+@click.option("--relief", type=click.Choice(["auto", "dogbone", "tbone", "none"]), default="auto", show_default=True,
+              help="Router: inside-corner reliefs (auto: a T-bone where a dogbone would loosen a joint, else a "
+                   "dogbone).")
 @click.option("--unit", type=click.Choice(["mm", "in"]), default="mm", show_default=True,
               help="Units of the DXF files (SVG and PDF stay in mm).")
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
@@ -38,15 +39,17 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
     from ...profiles import pick
-    from ..pipeline import resolve_material, resolve_params
+    from ...registry import get_model
+    from ..pipeline import machine_clearance, resolve_material, resolve_params, user_sets
 
     with user_profiles(profiles) as (machines, materials_file):
         mach = pick(machines, machine, "machine")
         mat, measured = resolve_material(material, materials_file)
-    settings = list(settings)
-    if measured is not None and not any(s.startswith("thickness=") for s in settings):
-        settings.insert(0, f"thickness={measured}")
-    cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
+    cls = get_model(model)
+    chosen = dict(preset=preset, params_file=params_file, settings=settings)
+    defaults = [] if measured is None or user_sets(cls, "thickness", **chosen) else [f"thickness={measured}"]
+    defaults += [f"{k}={v}" for k, v in machine_clearance(cls, mach, mat, **chosen).items()]
+    cls, params = resolve_params(cls, preset=preset, params_file=params_file, settings=[*defaults, *settings])
     design = cls.design(params)
     bundle_path(out, design)  # a missing folder or too thick a sheet fail before the slow part
     check_thickness(design, mach)
