@@ -309,3 +309,22 @@ def test_screenshot_of_the_page(gallery, tmp_path):
     image = imread(png)
     assert image.shape[:2] == (700, 1000)
     assert image[..., :3].std() > 0.05  # something was drawn, not a blank page
+
+
+def test_the_gallery_of_a_real_batch_run(driver, tmp_path):
+    """``d4d batch``'s own output, not made-up rows: thumbnails render, the refused variant says why."""
+    from parametric.app.batch import parse_sweep, run_batch
+
+    sweep = parse_sweep("model: stool\ngrid: {height: [450, 500, 800]}\noutputs: [report, thumbnail]\n")
+    result = run_batch(sweep, tmp_path, workers=2)
+    assert [r["status"] for r in result.rows] == ["ok", "ok", "refused"]
+    driver.get_log("browser")
+    driver.get((tmp_path / "index.html").as_uri())
+    wait_for_images(driver)
+    assert severe(driver) == []
+    assert [c["status"] for c in cards(driver)] == ["ok", "ok", "refused"]
+    widths = driver.execute_script("return Array.from(document.images).map(i => i.naturalWidth)")
+    assert len(widths) == 2 and all(w > 0 for w in widths)
+    choose(driver, "status", "refused")
+    assert [c["status"] for c in cards(driver)] == ["refused"]
+    assert "800" in driver.find_element("css selector", ".card").text

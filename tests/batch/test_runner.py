@@ -94,10 +94,9 @@ def test_a_sweep_of_stools_becomes_checked_bundles(tmp_path):
     assert again.ran == 0 and again.reused == 24 and comparable(again.rows) == comparable(result.rows)
 
 
-def test_exceptions_killed_workers_and_time_limits_are_rows(tmp_path):
-    sweep = parse_sweep("model: saboteur\ngrid: {fate: [ok, raise, kill, hang], height: [450, 500]}\n"
-                        "outputs: [report]\n")
-    result = run_batch(sweep, tmp_path, workers=2, time_limit=60)
+def test_exceptions_and_killed_workers_are_rows(tmp_path):
+    sweep = parse_sweep("model: saboteur\ngrid: {fate: [ok, raise, kill], height: [450, 500]}\noutputs: [report]\n")
+    result = run_batch(sweep, tmp_path, workers=2)
     by_fate = {}
     for row in result.rows:
         by_fate.setdefault(row["param.fate"], []).append(row)
@@ -106,12 +105,17 @@ def test_exceptions_killed_workers_and_time_limits_are_rows(tmp_path):
     assert raised["status"] == "error" and raised["codes"] == "RuntimeError" and "on purpose" in raised["message"]
     assert "Traceback" in (tmp_path / raised["folder"] / "error.txt").read_text()
     assert all(r["status"] == "killed" and r["attempts"] == 2 for r in by_fate["kill"])
-    assert all(r["status"] == "timeout" for r in by_fate["hang"])
-    redo = run_batch(sweep, tmp_path, workers=2, time_limit=60, retry_errors=False)
-    assert redo.ran == 0
-    retried = [r for r in iter_batch(sweep, tmp_path, workers=2, time_limit=60, retry_errors=True)
-               if not r.get("reused")]
-    assert sorted(r["param.fate"] for r in retried) == ["hang", "hang", "kill", "kill", "raise", "raise"]
+    assert run_batch(sweep, tmp_path, workers=2).ran == 0
+    retried = [r for r in iter_batch(sweep, tmp_path, workers=2, retry_errors=True) if not r.get("reused")]
+    assert sorted(r["param.fate"] for r in retried) == ["kill", "kill", "raise", "raise"]
+
+
+def test_a_variant_over_the_time_limit_is_stopped(tmp_path):
+    # the limit only has to exceed an ordinary variant on a loaded machine: it is a guard, not a measurement
+    sweep = parse_sweep("model: saboteur\ngrid: {fate: [hang, ok]}\noutputs: [report]\n")
+    result = run_batch(sweep, tmp_path, workers=2, time_limit=20)
+    assert [r["status"] for r in result.rows] == ["timeout", "ok"]
+    assert "--time-limit" in result.rows[0]["message"]
 
 
 def test_same_parameters_share_one_folder_and_one_run(tmp_path):

@@ -128,7 +128,7 @@ def test_a_huge_grid_is_counted_not_expanded():
     ("model: slice_chair\noutputs: [bundle]", ParamsFileError, "need a machine"),
     ("model: slice_chair\nmachine: laser-9000\noutputs: [report]", ProfileError, "unknown machine"),
     ("model: slice_chair\nmaterial: birch-ply:3\noutputs: [report]", ParameterError, "comes in"),
-    ("model: slice_chair\noptions: {relief: round}", ParamsFileError, "use one of dogbone"),
+    ("model: slice_chair\noptions: {relief: round}", ParamsFileError, "use one of auto, dogbone"),
     ("model: slice_chair\noptions: {nest_rounds: 2.5}", ParamsFileError, "whole number"),
     ("model: slice_chair\nparams:\n  width: 20 furlongs", ParamsFileError, "line 3, field params.width"),
 ])

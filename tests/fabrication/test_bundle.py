@@ -23,6 +23,18 @@ ROUTER = get_machine("cnc-router-6mm")
 
 
 @pytest.fixture(scope="module")
+def chair():
+    """The default chair as ``d4d export`` builds it for the 6 mm router: slots with the router's clearance
+    for birch ply (0.25 mm), not the model's machine-less default (0.2 mm)."""
+    from fabrication.machines import default_clearance
+    from parametric import build_design
+
+    clearance = default_clearance(get_machine("cnc-router-6mm"), get_material("birch-ply"))
+    assert clearance == 0.25
+    return build_design("slice_chair", clearance=clearance)
+
+
+@pytest.fixture(scope="module")
 def exported(tmp_path_factory, chair):
     """The default chair exported through the CLI for the 6 mm router: (folder, zip path)."""
     out = tmp_path_factory.mktemp("bundle")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import ezdxf
 import pytest
 
@@ -91,8 +93,10 @@ def test_labels_none_through_the_cli_and_bad_values_exit_2(tmp_path, laser_chair
     assert result.exit_code == 0, result.output
     (zpath,) = tmp_path.glob("*.zip")
     with zipfile.ZipFile(zpath) as zf:
-        readme = zf.read(f"{laser_chair.slug}/README.md").decode()
-        sheet = zf.read(f"{laser_chair.slug}/sheet-01.dxf").decode()
+        slug = zpath.stem  # built with the laser's clearance (0.1 mm), so not laser_chair's own hash
+        assert json.loads(zf.read(f"{slug}/params.json"))["params"]["clearance"] == 0.1
+        readme = zf.read(f"{slug}/README.md").decode()
+        sheet = zf.read(f"{slug}/sheet-01.dxf").decode()
     assert "labels: none engraved" in readme
     assert "\nENGRAVE\n" in sheet  # the layer is declared...
     assert sheet.count("\nENGRAVE\n") == 1  # ...and nothing is drawn on it

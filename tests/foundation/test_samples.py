@@ -14,8 +14,15 @@ from parametric.app.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_sample_sweeps_load():
+    from parametric.app.batch import load_sweep
+
+    for path in sorted((ROOT / "samples").glob("sweep_*.yaml")):
+        assert len(load_sweep(path)) > 1, path.name
+
+
 def test_sample_parameter_files_build(tmp_path):
-    for path in sorted((ROOT / "samples").glob("*.yaml")):
+    for path in sorted(p for p in (ROOT / "samples").glob("*.yaml") if not p.name.startswith("sweep_")):
         model = __import__("yaml").safe_load(path.read_text())["model"]
         result = CliRunner().invoke(main, ["build", model, "--params", str(path), "--out", str(tmp_path / path.stem),
                                            "--no-solids"])
