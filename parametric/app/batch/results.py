@@ -7,7 +7,8 @@ what is on disk, whichever run (or machine) made each variant.
 Row keys: ``index``, ``variant`` (its folder), ``status`` (``ok | failed | refused | error | timeout |
 killed``), ``codes`` (failing check codes, or the error's type), ``message``, ``model``, ``hash``,
 ``machine``, ``material``, ``thickness``, ``parts``, ``param.<name>`` for each value the sweep set,
-``margin.stability | manufacturability | overlap | strength`` (worst margin of the family),
+``margin.stability | manufacturability | overlap | strength`` (worst margin of the family: mm, mm,
+mm^3 and mm of sag; findings in other units, such as STAB-SLIDE in N, are only in check.json),
 ``sheets``, ``utilisation``, ``cut_length_m``, ``cut_time_min``, ``cost``, ``seconds``, ``attempts``,
 and the paths (relative to the results folder) ``folder``, ``bundle``, ``thumbnail``.
 """

@@ -240,8 +240,9 @@ def _iter_tasks(tasks: list[dict], out: Path, workers: int | None, dask: _Dask |
 
 
 def _run_here(todo: list[dict]) -> Iterator[tuple[dict, dict, dict]]:
-    from .worker import run_variant
+    from .worker import run_variant, warm_up
 
+    warm_up()
     for task in todo:
         row, files = run_variant(task)
         yield task, {**row, "attempts": 1}, files

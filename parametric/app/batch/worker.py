@@ -28,12 +28,18 @@ from ...registry import get_model
 #: check families of the results table, by the prefix of a finding's code
 FAMILIES = {"STAB": "stability", "MFG": "manufacturability", "FIT": "manufacturability", "OVLP": "overlap",
             "STR": "strength"}
+#: the unit of each family's worst margin: findings in other units (STAB-SLIDE in N, STR-STRESS in MPa)
+#: stay in check.json but do not mix into the column
+FAMILY_UNITS = {"stability": "mm", "manufacturability": "mm", "overlap": "mm^3", "strength": "mm"}
 #: the longest error message kept in a row (the traceback goes to the variant's error.txt)
 MESSAGE_CHARS = 500
 
 
 def warm_up() -> None:
     """Import what a variant needs (called by the pool's forkserver, so every worker starts warm)."""
+    from vtkmodules.vtkCommonCore import vtkLogger
+
+    vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_OFF)  # "bad X server connection": off-screen on purpose
     from shapely.geometry import box
 
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
@@ -48,13 +54,13 @@ def warm_up() -> None:
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
-    """The smallest margin per check family (stability mm, manufacturability mm, overlap mm^3,
-    strength in the finding's unit), over findings that carry one."""
+    """The smallest margin per check family, in that family's unit (:data:`FAMILY_UNITS`: stability
+    and manufacturability mm, overlap mm^3, strength mm of sag), over findings that carry one."""
     out: dict[str, float | None] = {f"margin.{f}": None for f in dict.fromkeys(FAMILIES.values())}
     for f in findings:
         family = FAMILIES.get(f["code"].split("-")[0])
         m = f.get("margin")
-        if family is None or m is None or not math.isfinite(m):
+        if family is None or m is None or not math.isfinite(m) or f.get("unit") != FAMILY_UNITS[family]:
             continue
         key = f"margin.{family}"
         out[key] = m if out[key] is None else min(out[key], m)
@@ -167,11 +173,8 @@ def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]
 
 def _thumbnail(design) -> bytes:
     """A small off-screen picture of the product (PNG bytes)."""
-    from vtkmodules.vtkCommonCore import vtkLogger
-
     from ...render import render_png
 
-    vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_OFF)  # "bad X server connection": off-screen on purpose
     with tempfile.TemporaryDirectory(prefix="d4d-thumb-") as tmp:
         path = render_png(design, Path(tmp) / "thumbnail.png", view="iso", size=(320, 240))
         return Path(path).read_bytes()
