@@ -13,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from fabrication.bom import make_bom
+from fabrication.export.sheetwalk import walk
 from fabrication.export import bundle as bundle_mod
 from fabrication.export.bundle import export_bundle
 from fabrication.machines import get_machine
 from parametric.app.cli import main
+from parametric.errors import FabricationError
 from parametric.materials import get_material
 
 ROUTER = get_machine("cnc-router-6mm")
@@ -64,15 +66,51 @@ def test_bom_groups_parts_and_totals_time_and_cost(prepared):
     t = design.params["thickness"]
     if machine.is_router:  # sum L * ceil(T / doc) / F + plunges (fabrication-reference.md 2)
         passes = math.ceil(t / machine.depth_per_pass)
-        expected = length * passes / (machine.feed / 60) + pierces * passes * machine.pierce_time
+        speed = machine.feed / 60
+        cutting = length * passes / speed
+        plunges = pierces * passes * machine.pierce_time
     else:  # L / v + pierces
-        expected = length / machine.laser_speed(t) + pierces * machine.pierce_time
-    assert bom.cut_seconds == pytest.approx(expected)
+        passes, speed = 1, machine.laser_speed(t)
+        cutting, plunges = length / speed, pierces * machine.pierce_time
+    assert bom.time["cutting"] == pytest.approx(cutting)
+    assert bom.time["pierces"] == pytest.approx(plunges)
+    assert bom.time["lead_ins"] == pytest.approx(pierces * passes * machine.lead_in / speed)
+    # travel: at least from the origin to the farthest contour start and back, at the rapid speed
+    far = max(math.hypot(*op.paths[0][0][:2]) for s in sheets for op in walk(s, cuts, notes=False)
+              if op.kind == "outside")
+    assert bom.travel >= 2 * far and bom.time["rapids"] == pytest.approx(bom.travel / machine.rapid)
+    labelled = [c for c in cuts.values() if c.label is not None]
+    assert labelled and bom.engrave_length > 0
+    assert bom.time["engraving"] >= bom.engrave_length / machine.engrave_speed
+    assert bom.tools == (2 if machine.is_router else 0)  # the cutting bit and an engraving bit
+    assert bom.time["tool_changes"] == pytest.approx(bom.tools * machine.tool_change)
+    assert bom.cut_seconds == pytest.approx(sum(bom.time.values())) and bom.cut_seconds > cutting + plunges
     w, h = bom.sheet_size
-    assert bom.material_cost == pytest.approx(len(sheets) * w * h / 1e6 * material.price_per_m2)
+    price = material.price_m2(t)
+    assert bom.material_cost == pytest.approx(len(sheets) * w * h / 1e6 * price)
+    by_area = make_bom(design, cuts, sheets, machine, material, cost_by="area")
+    area = sum(c.finished.area for c in cuts.values())
+    assert by_area.material_cost == pytest.approx(area / 1e6 * price) and by_area.material_cost < bom.material_cost
     assert 0 < bom.utilisation < 1
     csv_rows = bom.csv().splitlines()
     assert csv_rows[0].startswith("part_id,name,labels,quantity,material,thickness_mm")
+    assert any(r.startswith("time_rapids_min,") for r in csv_rows) and any(r.startswith("cost_by,sheet") for r in csv_rows)
+    with pytest.raises(FabricationError, match="use sheet or area"):
+        make_bom(design, cuts, sheets, machine, material, cost_by="weight")
+
+
+def test_material_price_by_thickness():
+    birch = get_material("birch-ply")
+    assert birch.price_m2(17.7) == 38.0 and birch.price_m2(3.8) < birch.price_m2(6.4) < birch.price_m2(17.7)
+    assert birch.sheet_price(17.7) == pytest.approx(2.5 * 1.25 * 38.0)
+    assert get_material("osb").price_m2(12) == get_material("osb").price_per_m2  # one price still works
+    from parametric.errors import ProfileError
+    from parametric.materials import _parse
+
+    fields = dict(density=600, modulus_along=1, modulus_across=1, strength_along=1, strength_across=1)
+    assert _parse("x", {**fields, "price_per_m2": {3: 5, 6: 8}}, "t").price_m2(5.9) == 8
+    with pytest.raises(ProfileError, match="negative"):
+        _parse("x", {**fields, "price_per_m2": {3: -5}}, "t")
 
 
 def test_pdf_sheet_pages_are_true_size_and_render(tmp_path, laser_chair):
