@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import zipfile
@@ -31,23 +32,28 @@ def exported(tmp_path_factory, chair):
     result = CliRunner().invoke(main, ["export", "slice_chair", "--machine", "cnc-router-6mm", "--material",
                                        "birch-ply", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out, out / f"{chair.slug}.zip"
+    (zpath,) = out.glob("*.zip")
+    return out, zpath
 
 
 def test_bundle_contents_and_params_rebuild_the_hash(exported, chair):
     out, zpath = exported
+    assert re.fullmatch(r"slice_chair-[0-9a-f]{12}-cnc-router-6mm-birch-ply-17\.7mm-[0-9a-f]{6}\.zip", zpath.name)
     assert [p.name for p in out.iterdir()] == [zpath.name]  # no temporary file left
     with zipfile.ZipFile(zpath) as zf:
         names = {Path(n).name for n in zf.namelist()}
-        params = json.loads(zf.read(f"{chair.slug}/params.json"))
-        bom = zf.read(f"{chair.slug}/bom.csv").decode()
-        readme = zf.read(f"{chair.slug}/README.md").decode()
-        check = json.loads(zf.read(f"{chair.slug}/check.json"))
+        params = json.loads(zf.read(f"{zpath.stem}/params.json"))
+        bom = zf.read(f"{zpath.stem}/bom.csv").decode()
+        readme = zf.read(f"{zpath.stem}/README.md").decode()
+        check = json.loads(zf.read(f"{zpath.stem}/check.json"))
     assert {"README.md", "params.json", "slice_chair.step", "slice_chair.stl", "sheet-01.dxf", "sheet-01.svg",
             "slice_chair-guide.pdf", "bom.csv", "check.json"} <= names
     from parametric import build_design
 
-    assert build_design("slice_chair", params["params"]).hash == chair.hash == params["hash"]
+    # the export builds with the router's default clearance (0.25 mm), so its hash is not the bare chair's
+    assert params["params"]["clearance"] == ROUTER.clearance
+    assert build_design("slice_chair", params["params"]).hash == params["hash"] == zpath.name.split("-")[1]
+    assert build_design("slice_chair", clearance=ROUTER.clearance).hash == params["hash"]
     assert "R1 R2 R3" in bom and "cut_time_min" in bom and check["ok"] in (True, False)
     for words in ("measured thickness 17.7 mm", "router bit 6 mm", "2500 x 1250 mm", "## Assembly", "1. Lay out",
                   "## Licence"):

@@ -91,8 +91,8 @@ def test_labels_none_through_the_cli_and_bad_values_exit_2(tmp_path, laser_chair
     assert result.exit_code == 0, result.output
     (zpath,) = tmp_path.glob("*.zip")
     with zipfile.ZipFile(zpath) as zf:
-        readme = zf.read(f"{laser_chair.slug}/README.md").decode()
-        sheet = zf.read(f"{laser_chair.slug}/sheet-01.dxf").decode()
+        readme = zf.read(f"{zpath.stem}/README.md").decode()
+        sheet = zf.read(f"{zpath.stem}/sheet-01.dxf").decode()
     assert "labels: none engraved" in readme
     assert "\nENGRAVE\n" in sheet  # the layer is declared...
     assert sheet.count("\nENGRAVE\n") == 1  # ...and nothing is drawn on it
