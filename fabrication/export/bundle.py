@@ -5,9 +5,10 @@ Staged so batch runs can stop early or write only what they need: :func:`fabrica
 the DXF/SVG per sheet and the BOM, :func:`write_bundle_files` everything the zip holds, and
 :func:`export_bundle` zips that atomically. Each sheet is walked once and shared by DXF, SVG and PDF.
 
-``<model>-<hash>-<machine>-<material>-<T>mm-<digest>.zip`` (:mod:`.naming`) holds a README (material, measured thickness, tool/kerf, sheet size,
-steps, licence), ``params.json`` (rebuilds the identical design), the product as STEP and STL,
-DXF and SVG per sheet, the PDF (sheets at 1:1 + assembly guide), the BOM as CSV and the check
+``<model>-<hash>-<machine>-<material>-<T>mm-<digest>.zip`` (:mod:`.naming`) holds a README
+(material, measured thickness, tool/kerf, sheet size, every option, steps, licence, rebuild
+command), ``params.json`` (rebuilds the identical design), the product as STEP and STL, DXF and
+SVG per sheet, the PDF (sheets at 1:1 + assembly guide), the BOM as CSV and the check
 report. Written to a temporary file beside the target and renamed: a failure leaves nothing.
 """
 
@@ -22,14 +23,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parametric.design import Design
 from parametric import scratch
+from parametric.design import Design
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
 from parametric.paramfile import dump_params
 from parametric.part import FlatPart
 
-from ..bom import Bom, make_bom
+from ..bom import COST_BY, Bom, make_bom
 from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
@@ -199,6 +200,8 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     """
     if labels not in LABELS:
         raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
+    if cost_by not in COST_BY:
+        raise FabricationError(f"unknown cost basis {cost_by!r}; use {' or '.join(COST_BY)} (--cost-by)")
     if holding_tabs and not machine.is_router:
         raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
                                "free on the bed); leave out --holding-tabs or choose a router profile")

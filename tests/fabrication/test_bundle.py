@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from fabrication.bom import make_bom
-from fabrication.export.sheetwalk import walk
 from fabrication.export import bundle as bundle_mod
 from fabrication.export.bundle import export_bundle
+from fabrication.export.sheetwalk import walk
 from fabrication.machines import get_machine
 from parametric.app.cli import main
 from parametric.errors import FabricationError
