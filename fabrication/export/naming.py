@@ -4,8 +4,8 @@ A bundle is named ``<model>-<hash>-<machine>-<material>-<thickness>mm-<digest>.z
 ``box-35c336783803-cnc-router-6mm-birch-ply-4mm-1a2b3c.zip``: the design (its parameter hash covers
 the thickness and slot clearance), the machine and material profile names, the measured sheet
 thickness, then six hex digits of a SHA-256 over everything else that changes a file in the zip:
-the :class:`ExportOptions` that do (relief, DXF unit, kerf compensation, labels, holding tabs,
-layout engine, cost basis) and the full machine and material profiles (so a user profile that
+the :class:`ExportOptions` that do (relief on a router, DXF unit, kerf compensation on a laser,
+labels, holding tabs, layout engine, cost basis) and the full machine and material profiles (so a user profile that
 keeps a shipped name but changes a kerf or a price gets another name). The nesting budget
 (``nest_time``) is left out: the layout is fixed by its improvement rounds, and the time only
 stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
@@ -52,23 +52,27 @@ class ExportOptions:
     nest_time: float = 2.0
     cost_by: str = "sheet"
 
-    def file_options(self) -> dict:
-        """The options that change a file in the bundle (all but ``nest_time``)."""
+    def file_options(self, router: bool) -> dict:
+        """The options that change a file in the bundle on a router or a laser: all but ``nest_time``,
+        and but ``compensate_kerf`` on a router (CAM offsets the bit) or ``relief`` on a laser (a beam
+        needs no corner reliefs)."""
         out = asdict(self)
-        del out["nest_time"]
+        del out["nest_time"], out["compensate_kerf" if router else "relief"]
         return out
 
-    def text(self) -> str:
-        """The options in words, for the README."""
-        return (f"relief {self.relief}; DXF unit {self.unit}; kerf "
-                f"{'compensated' if self.compensate_kerf else 'not compensated (--no-kerf)'}; labels {self.labels}; "
+    def text(self, router: bool = False) -> str:
+        """The options in words, for the README (``router``: kerf compensation does not apply)."""
+        kerf = ("compensated" if self.compensate_kerf else "not compensated (--no-kerf)") + \
+            (" (a laser option: on a router CAM offsets the bit)" if router else "")
+        return (f"relief {self.relief}{' (a router option)' if not router else ''}; DXF unit {self.unit}; kerf {kerf}; "
+                f"labels {self.labels}; "
                 f"holding tabs {'marked' if self.holding_tabs else 'none'}; layout {self.layout} "
                 f"(nesting time {self.nest_time:g} s); material cost by {self.cost_by}")
 
 
 def bundle_name(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
     """The bundle's stem (see the module docstring): readable parts, then a 6-hex digest of the rest."""
-    payload = {"format": NAME_FORMAT, "options": options.file_options(), "machine": machine.to_dict(),
+    payload = {"format": NAME_FORMAT, "options": options.file_options(machine.is_router), "machine": machine.to_dict(),
                "material": asdict(material)}
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:6]
     return (f"{design.model}-{design.hash}-{machine.name}-{material.name}-"
@@ -128,7 +132,7 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
                 "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
                else []),
-             f"- options: {options.text()}", "",
+             f"- options: {options.text(machine.is_router)}", "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
     if check is not None:

@@ -31,9 +31,8 @@ def _export(args, out):
 def test_every_file_changing_option_changes_the_name(laser_chair):
     machine, material = get_machine("co2-laser-60w"), get_material("birch-ply")
     base = ExportOptions()
-    variants = [base, replace(base, relief="tbone"), replace(base, unit="in"), replace(base, compensate_kerf=False),
-                replace(base, labels="none"), replace(base, holding_tabs=True), replace(base, layout="rows"),
-                replace(base, cost_by="area")]
+    variants = [base, replace(base, unit="in"), replace(base, compensate_kerf=False), replace(base, labels="none"),
+                replace(base, holding_tabs=True), replace(base, layout="rows"), replace(base, cost_by="area")]
     names = [bundle_name(laser_chair, machine, material, v) for v in variants]
     assert len(set(names)) == len(variants)
     assert all(n.startswith(f"{laser_chair.slug}-co2-laser-60w-birch-ply-6.4mm-") for n in names)
@@ -41,6 +40,13 @@ def test_every_file_changing_option_changes_the_name(laser_chair):
     # the same export twice: the same name; only the search time differs: the same name
     assert bundle_name(laser_chair, machine, material, ExportOptions()) == names[0]
     assert bundle_name(laser_chair, machine, material, replace(base, nest_time=9.0)) == names[0]
+    # the relief changes a router's files, not a laser's; kerf compensation a laser's, not a router's
+    router = get_machine("cnc-router-6mm")
+    assert bundle_name(laser_chair, machine, material, replace(base, relief="tbone")) == names[0]
+    assert bundle_name(laser_chair, router, material, replace(base, relief="tbone")) != \
+        bundle_name(laser_chair, router, material, base)
+    assert bundle_name(laser_chair, router, material, replace(base, compensate_kerf=False)) == \
+        bundle_name(laser_chair, router, material, base)
     # a user profile that keeps the shipped name but another kerf (or price) makes other files: another name
     assert bundle_name(laser_chair, replace(machine, kerf=0.25), material, base) != names[0]
     assert bundle_name(laser_chair, machine, replace(material, price_per_m2=99.0, prices=()), base) != names[0]
