@@ -171,6 +171,11 @@ def _parse(name: str, data: Any, source: str) -> Machine:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
     _check_gaps(machine, source)
     _check_fit(machine, source)
+    for key in DEFAULT_MOTION[kind]:  # the time estimate divides by the speeds
+        value = getattr(machine, key)
+        if value < 0 or (value == 0 and key in ("rapid", "engrave_speed")):
+            raise ProfileError(f"machine {name!r} in {source}: {key} {value:g} must be "
+                               f"{'above' if key in ('rapid', 'engrave_speed') else 'at least'} 0")
     return machine
 
 

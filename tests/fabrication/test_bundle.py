@@ -213,3 +213,19 @@ def test_user_profiles_extend_the_lists(tmp_path):
     mats = json.loads(CliRunner().invoke(main, ["materials", "--json"]).output)
     assert {m["name"] for m in mats} >= {"birch-ply", "mdf", "acrylic"}
     assert "birch-ply" in CliRunner().invoke(main, ["materials"]).output
+
+
+def test_time_fields_default_by_kind_and_a_profile_overrides_them():
+    from fabrication.machines import DEFAULT_MOTION, machines_from_mapping
+    from parametric.errors import ProfileError
+
+    router = {"kind": "router", "bed": [1000, 1000], "tool_diameter": 6, "spacing": 10, "margin": 15, "feed": 3000,
+              "depth_per_pass": 6, "pierce_time": 2}
+    m = machines_from_mapping({"r": router}, "t.yaml")["r"]
+    assert (m.rapid, m.lead_in, m.tool_change) == tuple(DEFAULT_MOTION["router"][k]
+                                                        for k in ("rapid", "lead_in", "tool_change"))
+    assert m.engrave_speed == 3000 / 60  # a router engraves at its feed
+    m = machines_from_mapping({"r": {**router, "rapid": 250, "tool_change": 5}}, "t.yaml")["r"]
+    assert (m.rapid, m.tool_change) == (250, 5)
+    with pytest.raises(ProfileError, match="rapid 0 must be above 0"):
+        machines_from_mapping({"r": {**router, "rapid": 0}}, "t.yaml")
