@@ -83,8 +83,13 @@ def combinations() -> list[tuple[str, str, str]]:
     from fabrication.machines import load_machines
 
     machines = sorted(load_machines())
-    return [(name, preset, m) for name, cls in sorted(available_models().items())
+    return [(name, preset, m) for name, cls in sorted(catalogue().items())
             for preset in cls.schema.presets for m in machines]
+
+
+def catalogue() -> dict:
+    """The catalogue's models (those in the ``models`` package: not plugins, not test doubles)."""
+    return {name: cls for name, cls in available_models().items() if cls.__module__.startswith("models.")}
 
 
 def table_markdown(progress=None) -> str:
