@@ -29,6 +29,13 @@ DEFAULT_CLEARANCE = {"router": 0.25, "laser": 0.1}
 #: clearance range (0.3) plus the two relief clearances (2 x 0.05) and 0.1 for the bit's runout
 #: (ours); laser: 0.5 mm "was far too loose", 0.12-0.15 worked (reference section 2), so 0.3
 DEFAULT_FIT_PLAY = {"router": 0.5, "laser": 0.3}
+#: travel and overhead defaults by kind when a profile gives none, all working assumptions (ours;
+#: the reference's time model is "sum L*ceil(T/doc)/F + plunges + rapids", section 2):
+#: ``rapid`` travel speed between contours (mm/s: hobby router 6 m/min, CO2 gantry 500 mm/s),
+#: ``lead_in`` cut per contour and pass before the contour proper (mm), ``engrave_speed`` for label
+#: strokes (mm/s; None: a router engraves at its feed), ``tool_change`` seconds per bit used (router)
+DEFAULT_MOTION = {"router": {"rapid": 100.0, "lead_in": 3.0, "engrave_speed": None, "tool_change": 60.0},
+                  "laser": {"rapid": 500.0, "lead_in": 1.0, "engrave_speed": 100.0, "tool_change": 0.0}}
 
 _REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
              "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
@@ -54,6 +61,9 @@ class Machine:
         material_clearance: per-material overrides of ``clearance`` (material name -> mm).
         fit_play: the largest play at a joint's face the fit check accepts (mm,
             :data:`DEFAULT_FIT_PLAY` by kind; ``FIT-PLAY`` in :mod:`fabrication.fit`).
+        rapid, lead_in, engrave_speed, tool_change: travel speed (mm/s), lead-in per contour and
+            pass (mm), label engraving speed (mm/s) and seconds per bit used
+            (:data:`DEFAULT_MOTION` by kind; the time estimate in :mod:`fabrication.bom`).
     """
 
     name: str
@@ -74,8 +84,15 @@ class Machine:
     clearance: float | None = None
     material_clearance: dict[str, float] = field(default_factory=dict)
     fit_play: float | None = None
+    rapid: float | None = None
+    lead_in: float | None = None
+    engrave_speed: float | None = None
+    tool_change: float | None = None
 
     def __post_init__(self) -> None:
+        for key, value in DEFAULT_MOTION.get(self.kind, DEFAULT_MOTION["laser"]).items():
+            if getattr(self, key) is None:
+                object.__setattr__(self, key, self.feed / 60.0 if key == "engrave_speed" and value is None else value)
         if self.clearance is None:
             object.__setattr__(self, "clearance", DEFAULT_CLEARANCE.get(self.kind, 0.1))
         if self.fit_play is None:
@@ -116,7 +133,8 @@ class Machine:
                 "depth_per_pass": self.depth_per_pass, "speed": {f"{t:g}": v for t, v in self.speed},
                 "pierce_time": self.pierce_time, "svg_colours": self.svg_colours, "colours": dict(self.colours),
                 "clearance": self.clearance, "material_clearance": dict(self.material_clearance),
-                "fit_play": self.fit_play}
+                "fit_play": self.fit_play, "rapid": self.rapid, "lead_in": self.lead_in,
+                "engrave_speed": self.engrave_speed, "tool_change": self.tool_change}
 
 
 def _parse(name: str, data: Any, source: str) -> Machine:
@@ -147,11 +165,17 @@ def _parse(name: str, data: Any, source: str) -> Machine:
                          clearance=float(data.get("clearance", DEFAULT_CLEARANCE[kind])),
                          material_clearance={str(k): float(v)
                                              for k, v in (data.get("material_clearance") or {}).items()},
-                         fit_play=float(data.get("fit_play", DEFAULT_FIT_PLAY[kind])))
+                         fit_play=float(data.get("fit_play", DEFAULT_FIT_PLAY[kind])),
+                         **{k: float(data[k]) for k in DEFAULT_MOTION[kind] if data.get(k) is not None})
     except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ProfileError(f"machine {name!r} in {source}: {exc}") from None
     _check_gaps(machine, source)
     _check_fit(machine, source)
+    for key in DEFAULT_MOTION[kind]:  # the time estimate divides by the speeds
+        value = getattr(machine, key)
+        if value < 0 or (value == 0 and key in ("rapid", "engrave_speed")):
+            raise ProfileError(f"machine {name!r} in {source}: {key} {value:g} must be "
+                               f"{'above' if key in ('rapid', 'engrave_speed') else 'at least'} 0")
     return machine
 
 

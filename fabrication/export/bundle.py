@@ -5,9 +5,10 @@ Staged so batch runs can stop early or write only what they need: :func:`fabrica
 the DXF/SVG per sheet and the BOM, :func:`write_bundle_files` everything the zip holds, and
 :func:`export_bundle` zips that atomically. Each sheet is walked once and shared by DXF, SVG and PDF.
 
-``<model>-<hash>.zip`` holds a README (material, measured thickness, tool/kerf, sheet size,
-steps, licence), ``params.json`` (rebuilds the identical design), the product as STEP and STL,
-DXF and SVG per sheet, the PDF (sheets at 1:1 + assembly guide), the BOM as CSV and the check
+``<model>-<hash>-<machine>-<material>-<T>mm-<digest>.zip`` (:mod:`.naming`) holds a README
+(material, measured thickness, tool/kerf, sheet size, every option, steps, licence, rebuild
+command), ``params.json`` (rebuilds the identical design), the product as STEP and STL, DXF and
+SVG per sheet, the PDF (sheets at 1:1 + assembly guide), the BOM as CSV and the check
 report. Written to a temporary file beside the target and renamed: a failure leaves nothing.
 """
 
@@ -22,24 +23,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parametric.design import Design
 from parametric import scratch
+from parametric.design import Design
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
 from parametric.paramfile import dump_params
 from parametric.part import FlatPart
 
-from ..bom import Bom, make_bom
+from ..bom import COST_BY, Bom, make_bom
 from ..layout import SheetLayout, nest_layout, row_layout
-from ..machines import Machine, default_clearance
+from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
+from .fits import check_parts_fit
+from .naming import LICENCE, ExportOptions, bundle_name, readme  # noqa: F401 (LICENCE, readme: public here too)
 from .sheetwalk import Operation, walk
-from .tabs import TAB_LENGTH_MM
 
 #: what ``labels`` may be: engraved single-stroke part labels, or none (the BOM still names the parts)
 LABELS = ("engrave", "none")
-LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Bundle:
     """What went into a bundle."""
 
     path: Path
+    name: str
     files: list[str]
     sheets: list[SheetLayout]
     bom: Bom
@@ -99,9 +101,10 @@ def check_thickness(design: Design, machine: Machine) -> float:
     return t
 
 
-def bundle_path(out: str | Path, design: Design) -> Path:
-    """The zip path: ``out`` itself, or ``out/<model>-<hash>.zip`` when ``out`` is a folder or ends with a
-    slash (``--out bundles/`` means a folder, made when the bundle is written if it does not exist).
+def bundle_path(out: str | Path, design: Design, name: str | None = None) -> Path:
+    """The zip path: ``out`` itself, or ``out/<name>.zip`` when ``out`` is a folder or ends with a slash
+    (``--out bundles/`` means a folder, made when the bundle is written if it does not exist); ``name``
+    is the bundle's stem (:func:`.naming.bundle_name`; ``<model>-<hash>`` when not given).
 
     Raises:
         OutputError: a zip path whose folder does not exist, or a folder path where a file stands.
@@ -111,7 +114,7 @@ def bundle_path(out: str | Path, design: Design) -> Path:
     if out.is_dir() or folder:
         if out.exists() and not out.is_dir():
             raise OutputError(f"--out {out}/ names a folder, but {out} is a file; choose a folder path")
-        return out / f"{design.slug}.zip"
+        return out / f"{name or design.slug}.zip"
     if not out.parent.is_dir():
         raise OutputError(f"cannot write {out}: the folder {out.parent} does not exist; create it, write "
                           f"--out {out.parent}/ to have it made, or choose another --out")
@@ -132,42 +135,6 @@ def check_report(design: Design, material: Material, machine: Machine, stock: tu
     return report.to_dict()
 
 
-def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
-           steps: list[pdf.Step], check: dict | None, unit: str = "mm", labelled: bool = True,
-           tabs: bool = False) -> str:
-    """The bundle's README.md (``labelled``: the parts carry engraved labels; ``tabs``: the sheets
-    carry holding tab positions)."""
-    t = design.params["thickness"]
-    clearance = design.params.get("clearance")
-    tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
-            if machine.is_router
-            else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)")
-    lines = [f"# {design.title} ({design.model} {design.model_version}, {design.hash})", "",
-             f"- material: {material.title}, **measured thickness {t:g} mm** (slots are cut for it: re-export if "
-             "your sheet measures differently)",
-             f"- machine: {machine.title}; {tool}",
-             *([f"- slot clearance: {clearance:g} mm beyond the measured thickness (a slip fit; the machine's "
-                f"default for this material is {default_clearance(machine, material):g} mm)"]
-               if clearance is not None else []),
-             f"- sheet: {stock[0]:g} x {stock[1]:g} mm, {bom.sheets} sheet(s), part gap {machine.spacing:g} mm, "
-             f"edge margin {machine.margin:g} mm",
-             f"- units: DXF in {'inches' if unit == 'in' else 'millimetres'}, SVG and PDF in millimetres (PDF sheet "
-             "pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` (single-stroke "
-             "labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it before cutting)",
-             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
-                             "none engraved (the BOM and the PDF's parts page name the parts)"),
-             *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
-                "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if tabs else []), "",
-             "## Parts", "", bom.markdown(), "", "## Assembly", ""]
-    lines += [f"{s.number}. {s.text}" for s in steps]
-    if check is not None:
-        verdict = "all checks pass" if check["ok"] else f"{check['errors']} check(s) FAIL (see check.json)"
-        lines += ["", "## Checks", "", f"{verdict}; mass {check['mass_kg']:.1f} kg."]
-    lines += ["", "## Rebuild", "", f"`d4d export {design.model} --params params.json --machine {machine.name} "
-              f"--material {material.name} --out .`", "", "## Licence", "", LICENCE, ""]
-    return "\n".join(lines)
-
-
 @dataclass
 class Fabrication:
     """Everything computed for one design on one machine and material, before any file is written.
@@ -178,6 +145,7 @@ class Fabrication:
         check: the ``check.json`` content, or None when checks were not run.
         timings: seconds per stage (``toolpaths``, ``nesting``, ``bom``, ``checks``, then the writers').
         holding_tabs: whether the sheets carry holding tab positions (router only, :mod:`.tabs`).
+        options: the export options it was made with (the writers' ``unit`` is set when writing).
     """
 
     design: Design
@@ -190,6 +158,7 @@ class Fabrication:
     check: dict | None
     timings: dict[str, float] = field(default_factory=dict)
     holding_tabs: bool = False
+    options: ExportOptions = field(default_factory=ExportOptions)
     _operations: list | None = field(default=None, repr=False)
 
     def operations(self) -> list[list[Operation]]:
@@ -212,7 +181,7 @@ def _timed(timings: dict[str, float], stage: str):
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "auto", checks: bool = True, layout: str = "nest",
               nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
-              holding_tabs: bool = False) -> Fabrication:
+              holding_tabs: bool = False, cost_by: str = "sheet") -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
@@ -222,13 +191,17 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
             as the rounds finish within ``nest_time``).
         labels: ``"engrave"`` (single-stroke part labels on the engrave layer) or ``"none"``.
         holding_tabs: mark holding tab positions on every part's outside cut (routers only).
+        cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"`` (:func:`fabrication.bom.make_bom`).
 
     Raises:
-        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet,
-            ``labels`` is not one of the above, or holding tabs are asked of a laser.
+        FabricationError: the sheet is too thick for the machine, a part does not fit a sheet (naming
+            the part, both sizes and the machine profiles that fit it), ``labels`` or ``cost_by`` is
+            not one of the above, or holding tabs are asked of a laser.
     """
     if labels not in LABELS:
         raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
+    if cost_by not in COST_BY:
+        raise FabricationError(f"unknown cost basis {cost_by!r}; use {' or '.join(COST_BY)} (--cost-by)")
     if holding_tabs and not machine.is_router:
         raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
                                "free on the bed); leave out --holding-tabs or choose a router profile")
@@ -240,17 +213,21 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         if labels == "none":
             cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
     stock = stock_size(material, machine)
+    check_parts_fit(cut_parts, stock, machine, material, t)
     with _timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
                               max_rounds=nest_rounds)
     with _timed(timings, "bom"):
-        bom = make_bom(design, cut_parts, sheets, machine, material)
+        bom = make_bom(design, cut_parts, sheets, machine, material, cost_by=cost_by)
     check = None
     if checks:
         with _timed(timings, "checks"):
             check = check_report(design, material, machine, stock, cut_parts)
-    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs)
+    options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
+                            layout=layout, nest_time=nest_time, cost_by=cost_by)
+    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs,
+                       options)
 
 
 def write_cut_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm") -> list[str]:
@@ -298,9 +275,10 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     (root / "params.json").write_text(dump_params(design.params, "json", design.model_version))
     if fab.check is not None:
         (root / "check.json").write_text(json.dumps(fab.check, indent=2) + "\n")
-    labelled = any(c.label is not None for c in fab.cut_parts.values())
+    options = replace(fab.options, unit=unit)
+    name = bundle_name(design, fab.machine, fab.material, options)
     (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
-                                           pdf.assembly_steps(design), fab.check, unit, labelled, fab.holding_tabs))
+                                           pdf.assembly_steps(design), fab.check, options, name))
     return sorted(p.name for p in root.iterdir())
 
 
@@ -308,17 +286,18 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
                   compensate_kerf: bool = True, relief: str = "auto", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
                   render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave",
-                  holding_tabs: bool = False) -> Bundle:
+                  holding_tabs: bool = False, cost_by: str = "sheet") -> Bundle:
     """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
     temporary folder, zipped to a temporary file and renamed); returns what went in, with timings.
 
     Args:
-        out: the zip path, or an existing folder for ``<model>-<hash>.zip``.
+        out: the zip path, or a folder for ``<name>.zip`` (:func:`.naming.bundle_name`).
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         checks: run the physical checks and add ``check.json``.
         layout: ``"nest"`` or ``"rows"``; unit: DXF units, ``"mm"`` or ``"in"``.
         progress: ``callback(step, total, what)``; labels: ``"engrave"`` or ``"none"``.
         holding_tabs: mark holding tab positions on the router sheets (``HOLDING_TABS`` layer).
+        cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
 
     Raises:
         FabricationError: the sheet is too thick for the machine, a part does not fit a sheet, or
@@ -327,11 +306,13 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     """
     total, steps = 7, iter(range(3, 7))
     tick = progress or (lambda step, total, what: None)
-    target = bundle_path(out, design)
+    name = bundle_name(design, machine, material, ExportOptions(relief, unit, compensate_kerf, labels, holding_tabs,
+                                                                layout, nest_time, cost_by))
+    target = bundle_path(out, design, name)
     check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
-                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs)
+                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by)
     tick(2, total, "laid out and checked")
     made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
@@ -346,8 +327,8 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
             files = write_bundle_files(fab, tmp, unit=unit, render_size=render_size,
                                        progress=lambda what: tick(next(steps, 6), total, what))
             with _timed(fab.timings, "zip"):
-                for name in files:
-                    zf.write(Path(tmp) / name, f"{design.slug}/{name}")
+                for file in files:
+                    zf.write(Path(tmp) / file, f"{name}/{file}")
         os.chmod(tmp_zip, 0o644)
         os.replace(tmp_zip, target)
     except BaseException:
@@ -361,5 +342,5 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     finally:
         scratch.untrack(tmp_zip)
     tick(7, total, "done")
-    return Bundle(target, files, fab.sheets, fab.bom, None if fab.check is None else fab.check["ok"],
+    return Bundle(target, name, files, fab.sheets, fab.bom, None if fab.check is None else fab.check["ok"],
                   dict(fab.timings))

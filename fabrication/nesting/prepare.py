@@ -285,7 +285,11 @@ def check_fits(parts: list[NestPart], variants: Variants, stock: list[Stock], ma
         if not ok:
             minx, miny, maxx, maxy = p.polygon.bounds
             sheets = ", ".join(f"{s.width:g} x {s.height:g}" for s in stock)
-            turn = "" if set(p.rotations) >= {0, 90} else " or allow it to turn 90 degrees"
+            w, h = maxx - minx, maxy - miny
+            turned_fits = any(h + spacing <= s.width - 2 * inset + 1e-9 and w + spacing <= s.height - 2 * inset + 1e-9
+                              for s in stock)  # the variants are grown by half the spacing each side
+            # suggest a turn only where one is not allowed yet and would fit
+            turn = " or allow it to turn 90 degrees" if turned_fits and not set(p.rotations) >= {0, 90} else ""
             raise FabricationError(
                 f"part {p.id!r} ({maxx - minx:.0f} x {maxy - miny:.0f} mm) does not fit any sheet ({sheets} mm, "
                 f"less a {margin:g} mm margin and {spacing:g} mm spacing): use a larger sheet{turn}, or split the part")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import zipfile
@@ -15,8 +16,10 @@ from click.testing import CliRunner
 from fabrication.bom import make_bom
 from fabrication.export import bundle as bundle_mod
 from fabrication.export.bundle import export_bundle
+from fabrication.export.sheetwalk import walk
 from fabrication.machines import get_machine
 from parametric.app.cli import main
+from parametric.errors import FabricationError
 from parametric.materials import get_material
 
 ROUTER = get_machine("cnc-router-6mm")
@@ -41,23 +44,28 @@ def exported(tmp_path_factory, chair):
     result = CliRunner().invoke(main, ["export", "slice_chair", "--machine", "cnc-router-6mm", "--material",
                                        "birch-ply", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out, out / f"{chair.slug}.zip"
+    (zpath,) = out.glob("*.zip")
+    return out, zpath
 
 
 def test_bundle_contents_and_params_rebuild_the_hash(exported, chair):
     out, zpath = exported
+    assert re.fullmatch(r"slice_chair-[0-9a-f]{12}-cnc-router-6mm-birch-ply-17\.7mm-[0-9a-f]{6}\.zip", zpath.name)
     assert [p.name for p in out.iterdir()] == [zpath.name]  # no temporary file left
     with zipfile.ZipFile(zpath) as zf:
         names = {Path(n).name for n in zf.namelist()}
-        params = json.loads(zf.read(f"{chair.slug}/params.json"))
-        bom = zf.read(f"{chair.slug}/bom.csv").decode()
-        readme = zf.read(f"{chair.slug}/README.md").decode()
-        check = json.loads(zf.read(f"{chair.slug}/check.json"))
+        params = json.loads(zf.read(f"{zpath.stem}/params.json"))
+        bom = zf.read(f"{zpath.stem}/bom.csv").decode()
+        readme = zf.read(f"{zpath.stem}/README.md").decode()
+        check = json.loads(zf.read(f"{zpath.stem}/check.json"))
     assert {"README.md", "params.json", "slice_chair.step", "slice_chair.stl", "sheet-01.dxf", "sheet-01.svg",
             "slice_chair-guide.pdf", "bom.csv", "check.json"} <= names
     from parametric import build_design
 
-    assert build_design("slice_chair", params["params"]).hash == chair.hash == params["hash"]
+    # the export builds with the router's default clearance (0.25 mm), so its hash is not the bare chair's
+    assert params["params"]["clearance"] == ROUTER.clearance
+    assert build_design("slice_chair", params["params"]).hash == params["hash"] == zpath.name.split("-")[1]
+    assert build_design("slice_chair", clearance=ROUTER.clearance).hash == params["hash"]
     assert "R1 R2 R3" in bom and "cut_time_min" in bom and check["ok"] in (True, False)
     for words in ("measured thickness 17.7 mm", "router bit 6 mm", "2500 x 1250 mm", "## Assembly", "1. Lay out",
                   "## Licence"):
@@ -76,15 +84,51 @@ def test_bom_groups_parts_and_totals_time_and_cost(prepared):
     t = design.params["thickness"]
     if machine.is_router:  # sum L * ceil(T / doc) / F + plunges (fabrication-reference.md 2)
         passes = math.ceil(t / machine.depth_per_pass)
-        expected = length * passes / (machine.feed / 60) + pierces * passes * machine.pierce_time
+        speed = machine.feed / 60
+        cutting = length * passes / speed
+        plunges = pierces * passes * machine.pierce_time
     else:  # L / v + pierces
-        expected = length / machine.laser_speed(t) + pierces * machine.pierce_time
-    assert bom.cut_seconds == pytest.approx(expected)
+        passes, speed = 1, machine.laser_speed(t)
+        cutting, plunges = length / speed, pierces * machine.pierce_time
+    assert bom.time["cutting"] == pytest.approx(cutting)
+    assert bom.time["pierces"] == pytest.approx(plunges)
+    assert bom.time["lead_ins"] == pytest.approx(pierces * passes * machine.lead_in / speed)
+    # travel: at least from the origin to the farthest contour start and back, at the rapid speed
+    far = max(math.hypot(*op.paths[0][0][:2]) for s in sheets for op in walk(s, cuts, notes=False)
+              if op.kind == "outside")
+    assert bom.travel >= 2 * far and bom.time["rapids"] == pytest.approx(bom.travel / machine.rapid)
+    labelled = [c for c in cuts.values() if c.label is not None]
+    assert labelled and bom.engrave_length > 0
+    assert bom.time["engraving"] >= bom.engrave_length / machine.engrave_speed
+    assert bom.tools == (2 if machine.is_router else 0)  # the cutting bit and an engraving bit
+    assert bom.time["tool_changes"] == pytest.approx(bom.tools * machine.tool_change)
+    assert bom.cut_seconds == pytest.approx(sum(bom.time.values())) and bom.cut_seconds > cutting + plunges
     w, h = bom.sheet_size
-    assert bom.material_cost == pytest.approx(len(sheets) * w * h / 1e6 * material.price_per_m2)
+    price = material.price_m2(t)
+    assert bom.material_cost == pytest.approx(len(sheets) * w * h / 1e6 * price)
+    by_area = make_bom(design, cuts, sheets, machine, material, cost_by="area")
+    area = sum(c.finished.area for c in cuts.values())
+    assert by_area.material_cost == pytest.approx(area / 1e6 * price) and by_area.material_cost < bom.material_cost
     assert 0 < bom.utilisation < 1
     csv_rows = bom.csv().splitlines()
     assert csv_rows[0].startswith("part_id,name,labels,quantity,material,thickness_mm")
+    assert any(r.startswith("time_rapids_min,") for r in csv_rows) and any(r.startswith("cost_by,sheet") for r in csv_rows)
+    with pytest.raises(FabricationError, match="use sheet or area"):
+        make_bom(design, cuts, sheets, machine, material, cost_by="weight")
+
+
+def test_material_price_by_thickness():
+    birch = get_material("birch-ply")
+    assert birch.price_m2(17.7) == 38.0 and birch.price_m2(3.8) < birch.price_m2(6.4) < birch.price_m2(17.7)
+    assert birch.sheet_price(17.7) == pytest.approx(2.5 * 1.25 * 38.0)
+    assert get_material("osb").price_m2(12) == get_material("osb").price_per_m2  # one price still works
+    from parametric.errors import ProfileError
+    from parametric.materials import _parse
+
+    fields = dict(density=600, modulus_along=1, modulus_across=1, strength_along=1, strength_across=1)
+    assert _parse("x", {**fields, "price_per_m2": {3: 5, 6: 8}}, "t").price_m2(5.9) == 8
+    with pytest.raises(ProfileError, match="negative"):
+        _parse("x", {**fields, "price_per_m2": {3: -5}}, "t")
 
 
 def test_pdf_sheet_pages_are_true_size_and_render(tmp_path, laser_chair):
@@ -181,3 +225,19 @@ def test_user_profiles_extend_the_lists(tmp_path):
     mats = json.loads(CliRunner().invoke(main, ["materials", "--json"]).output)
     assert {m["name"] for m in mats} >= {"birch-ply", "mdf", "acrylic"}
     assert "birch-ply" in CliRunner().invoke(main, ["materials"]).output
+
+
+def test_time_fields_default_by_kind_and_a_profile_overrides_them():
+    from fabrication.machines import DEFAULT_MOTION, machines_from_mapping
+    from parametric.errors import ProfileError
+
+    router = {"kind": "router", "bed": [1000, 1000], "tool_diameter": 6, "spacing": 10, "margin": 15, "feed": 3000,
+              "depth_per_pass": 6, "pierce_time": 2}
+    m = machines_from_mapping({"r": router}, "t.yaml")["r"]
+    assert (m.rapid, m.lead_in, m.tool_change) == tuple(DEFAULT_MOTION["router"][k]
+                                                        for k in ("rapid", "lead_in", "tool_change"))
+    assert m.engrave_speed == 3000 / 60  # a router engraves at its feed
+    m = machines_from_mapping({"r": {**router, "rapid": 250, "tool_change": 5}}, "t.yaml")["r"]
+    assert (m.rapid, m.tool_change) == (250, 5)
+    with pytest.raises(ProfileError, match="rapid 0 must be above 0"):
+        machines_from_mapping({"r": {**router, "rapid": 0}}, "t.yaml")

@@ -76,6 +76,12 @@ def test_bad_input():
     with pytest.raises(FabricationError, match="does not fit any sheet") as exc:
         nest([NestPart("door", box(0, 0, 2500, 900))], [Stock(2440, 1220)], spacing=10, margin=15)
     assert "door" in str(exc.value) and "2500 x 900" in str(exc.value)
+    # a grain-locked part is told to turn only when turned it would fit (issue 13: no advice that cannot work)
+    with pytest.raises(FabricationError, match="allow it to turn 90 degrees"):
+        nest([NestPart("shelf", box(0, 0, 300, 900), rotations=(0, 180))], [Stock(1200, 600)], spacing=10, margin=15)
+    with pytest.raises(FabricationError, match="does not fit any sheet") as exc:
+        nest([NestPart("slab", box(0, 0, 1300, 900), rotations=(0, 180))], [Stock(1200, 600)], spacing=10, margin=15)
+    assert "turn" not in str(exc.value)
     bowtie = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
     with pytest.raises(FabricationError, match="invalid polygon"):
         nest([NestPart("bow", bowtie)], [Stock(100, 100)])

@@ -17,7 +17,8 @@ from .profiles import PROFILES_HELP, user_profiles
 @click.option("--material", default="birch-ply", show_default=True,
               help="Material profile, optionally with a nominal thickness: birch-ply:12 (see `d4d materials`).")
 @click.option("--out", type=click.Path(), required=True,
-              help="The zip file, or a folder (an existing one, or any path ending in /) for <model>-<hash>.zip.")
+              help="The zip file, or a folder (an existing one, or any path ending in /) for "
+                   "<model>-<hash>-<machine>-<material>-<thickness>mm-<options digest>.zip.")
 @click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
 @click.option("--no-kerf", is_flag=True, help="Laser: do not compensate the kerf (the service does it).")
 @click.option("--relief", type=click.Choice(["auto", "dogbone", "tbone", "none"]), default="auto", show_default=True,
@@ -32,9 +33,11 @@ from .profiles import PROFILES_HELP, user_profiles
               help="Engrave single-stroke part labels, or none (the BOM still names the parts).")
 @click.option("--holding-tabs", is_flag=True,
               help="Router: mark holding tab positions on each part's outside cut (layer HOLDING_TABS).")
+@click.option("--cost-by", type=click.Choice(["sheet", "area"]), default="sheet", show_default=True,
+              help="Material cost by the whole sheets used, or by the parts' area (a shop that keeps offcuts).")
 @friendly
 def export_cmd(model, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
-               layout, nest_time, labels, holding_tabs) -> None:
+               layout, nest_time, labels, holding_tabs, cost_by) -> None:
     """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params."""
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
@@ -56,7 +59,7 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
         bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
                                layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs,
-                               progress=lambda step, total, what: bar.update(1))
+                               cost_by=cost_by, progress=lambda step, total, what: bar.update(1))
     verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]
     click.echo(f"{design.title} {design.hash}: {bundle.bom.sheets} sheet(s), {len(bundle.files)} files; {verdict}")
     click.echo(f"wrote {bundle.path}")

@@ -102,8 +102,16 @@ def materials_cmd(as_json: bool, profiles: Path | None) -> None:
         sizes = " ".join(f"{n:g}->{t:g}" for n, t in m.thicknesses)
         sheets = " ".join(f"{a:g}x{b:g}" for a, b in m.sheets)
         rows.append((m.name, f"{m.density:g}", f"{m.modulus_along:g}/{m.modulus_across:g}",
-                     f"{m.strength_along:g}/{m.strength_across:g}", f"{m.price_per_m2:.2f}", sizes, sheets))
+                     f"{m.strength_along:g}/{m.strength_across:g}", _price(m), sizes, sheets))
     _table(rows)
+
+
+def _price(m) -> str:
+    """One price per m^2, or the range over the material's thicknesses (``14.00-50.00``)."""
+    if not m.prices:
+        return f"{m.price_per_m2:.2f}"
+    prices = [p for _, p in m.prices]
+    return f"{min(prices):.2f}-{max(prices):.2f}"
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:

@@ -1,0 +1,143 @@
+"""Bundle names, the options that made a bundle, its rebuild command and its README.
+
+A bundle is named ``<model>-<hash>-<machine>-<material>-<thickness>mm-<digest>.zip``, e.g.
+``box-35c336783803-cnc-router-6mm-birch-ply-4mm-1a2b3c.zip``: the design (its parameter hash covers
+the thickness and slot clearance), the machine and material profile names, the measured sheet
+thickness, then six hex digits of a SHA-256 over everything else that changes a file in the zip:
+the :class:`ExportOptions` that do (relief on a router, DXF unit, kerf compensation on a laser,
+labels, holding tabs, layout engine, cost basis) and the full machine and material profiles (so a user profile that
+keeps a shipped name but changes a kerf or a price gets another name). The nesting budget
+(``nest_time``) is left out: the layout is fixed by its improvement rounds, and the time only
+stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
+the same export run twice gets the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from parametric.design import Design
+from parametric.materials import Material, load_materials
+
+from ..bom import Bom
+from ..machines import Machine, default_clearance, load_machines
+from .tabs import TAB_LENGTH_MM
+
+LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
+#: bump when the digest's content changes meaning (old names then never collide with new ones)
+NAME_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Every export option that is not the design, machine or material (``d4d export``'s flags).
+
+    Attributes:
+        relief: router corner reliefs (``auto``, ``dogbone``, ``tbone``, ``none``).
+        unit: DXF unit, ``"mm"`` or ``"in"``.
+        compensate_kerf: laser: contours offset by half the kerf (``--no-kerf`` clears it).
+        labels: ``"engrave"`` or ``"none"``; holding_tabs: router holding tab positions marked.
+        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
+        cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
+    """
+
+    relief: str = "auto"
+    unit: str = "mm"
+    compensate_kerf: bool = True
+    labels: str = "engrave"
+    holding_tabs: bool = False
+    layout: str = "nest"
+    nest_time: float = 2.0
+    cost_by: str = "sheet"
+
+    def file_options(self, router: bool) -> dict:
+        """The options that change a file in the bundle on a router or a laser: all but ``nest_time``,
+        and but ``compensate_kerf`` on a router (CAM offsets the bit) or ``relief`` on a laser (a beam
+        needs no corner reliefs)."""
+        out = asdict(self)
+        del out["nest_time"], out["compensate_kerf" if router else "relief"]
+        return out
+
+    def text(self, router: bool = False) -> str:
+        """The options in words, for the README (``router``: kerf compensation does not apply)."""
+        kerf = ("compensated" if self.compensate_kerf else "not compensated (--no-kerf)") + \
+            (" (a laser option: on a router CAM offsets the bit)" if router else "")
+        return (f"relief {self.relief}{' (a router option)' if not router else ''}; DXF unit {self.unit}; kerf {kerf}; "
+                f"labels {self.labels}; "
+                f"holding tabs {'marked' if self.holding_tabs else 'none'}; layout {self.layout} "
+                f"(nesting time {self.nest_time:g} s); material cost by {self.cost_by}")
+
+
+def bundle_name(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
+    """The bundle's stem (see the module docstring): readable parts, then a 6-hex digest of the rest."""
+    payload = {"format": NAME_FORMAT, "options": options.file_options(machine.is_router), "machine": machine.to_dict(),
+               "material": asdict(material)}
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:6]
+    return (f"{design.model}-{design.hash}-{machine.name}-{material.name}-"
+            f"{float(design.params['thickness']):g}mm-{digest}")
+
+
+def custom_profiles(machine: Machine, material: Material) -> bool:
+    """Whether the machine or material differs from the shipped profile of that name (a user file's)."""
+    return load_machines().get(machine.name) != machine or load_materials().get(material.name) != material
+
+
+def rebuild_command(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
+    """The ``d4d export`` command that rebuilds this bundle from its ``params.json`` (every option
+    spelled out, so a change of defaults cannot change what it makes)."""
+    words = ["d4d export", design.model, "--params params.json", f"--machine {machine.name}",
+             f"--material {material.name}", f"--relief {options.relief}", f"--unit {options.unit}",
+             f"--layout {options.layout}", f"--nest-time {options.nest_time:g}", f"--labels {options.labels}",
+             f"--cost-by {options.cost_by}"]
+    words += ["--no-kerf"] if not options.compensate_kerf else []
+    words += ["--holding-tabs"] if options.holding_tabs else []
+    words += ["--profiles YOUR_PROFILES.yaml"] if custom_profiles(machine, material) else []
+    return " ".join([*words, "--out ."])
+
+
+def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
+           steps: list, check: dict | None, options: ExportOptions, name: str) -> str:
+    """The bundle's README.md: what it was made for, every option, parts, assembly, checks, rebuild.
+
+    Args:
+        steps: the assembly steps (:func:`fabrication.export.pdf.assembly_steps`).
+        name: the bundle's stem (:func:`bundle_name`).
+    """
+    t = design.params["thickness"]
+    clearance = design.params.get("clearance")
+    labelled = options.labels == "engrave"
+    tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
+            if machine.is_router
+            else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)" if options.compensate_kerf
+            else f"laser, kerf {machine.kerf:g} mm (contours NOT compensated: your service does it)")
+    lines = [f"# {design.title} ({design.model} {design.model_version}, {design.hash})", "",
+             f"Bundle `{name}`: model-hash-machine-material-thickness-options digest (the digest covers every "
+             "option below and the machine and material profiles).", "",
+             f"- material: {material.title}, **measured thickness {t:g} mm** (slots are cut for it: re-export if "
+             "your sheet measures differently)",
+             f"- machine: {machine.title}; {tool}",
+             *([f"- slot clearance: {clearance:g} mm beyond the measured thickness (a slip fit; the machine's "
+                f"default for this material is {default_clearance(machine, material):g} mm)"]
+               if clearance is not None else []),
+             f"- sheet: {stock[0]:g} x {stock[1]:g} mm, {bom.sheets} sheet(s), part gap {machine.spacing:g} mm, "
+             f"edge margin {machine.margin:g} mm",
+             f"- units: DXF in {'inches' if options.unit == 'in' else 'millimetres'}, SVG and PDF in millimetres "
+             "(PDF sheet pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` "
+             "(single-stroke labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it "
+             "before cutting)",
+             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
+                             "none engraved (the BOM and the PDF's parts page name the parts)"),
+             *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
+                "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
+               else []),
+             f"- options: {options.text(machine.is_router)}", "",
+             "## Parts", "", bom.markdown(), "", "## Assembly", ""]
+    lines += [f"{s.number}. {s.text}" for s in steps]
+    if check is not None:
+        verdict = "all checks pass" if check["ok"] else f"{check['errors']} check(s) FAIL (see check.json)"
+        lines += ["", "## Checks", "", f"{verdict}; mass {check['mass_kg']:.1f} kg."]
+    lines += ["", "## Rebuild", "", "From this folder (it holds `params.json`):", "",
+              f"`{rebuild_command(design, machine, material, options)}`", "", "## Licence", "", LICENCE, ""]
+    return "\n".join(lines)
