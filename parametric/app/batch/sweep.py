@@ -48,7 +48,7 @@ DEFAULT_OUTPUTS = ("report", "bundle", "thumbnail")  # without a machine: report
 #: export options a sweep may set, with their defaults (the batch keeps nesting deterministic by
 #: bounding it by rounds, with a generous time limit as a safety net only)
 OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": 60,
-           "nest_time": 30.0, "checks": True}
+           "nest_time": 30.0, "checks": True, "labels": "engrave", "holding_tabs": False, "cost_by": "sheet"}
 KEYS = ("model", "preset", "params", "grid", "rows", "random", "lhs", "machine", "material", "outputs", "options")
 #: the largest CSV of explicit rows read, bytes
 MAX_CSV_BYTES = 64 << 20
@@ -354,12 +354,13 @@ def _options(doc: Document, options: dict[str, Any]) -> dict[str, Any]:
         raise ParamsFileError(f"{doc.where('options')}: unknown options {sorted(unknown)}; use "
                               f"{', '.join(OPTIONS)}")
     out = dict(OPTIONS)
-    choices = {"relief": ("auto", "dogbone", "tbone", "none"), "unit": ("mm", "in"), "layout": ("nest", "rows")}
+    choices = {"relief": ("auto", "dogbone", "tbone", "none"), "unit": ("mm", "in"), "layout": ("nest", "rows"),
+               "labels": ("engrave", "none"), "cost_by": ("sheet", "area")}
     for name, value in options.items():
         if name in choices:
             if value not in choices[name]:
                 raise ParamsFileError(f"{doc.where('options', name)}: {value!r}; use one of {', '.join(choices[name])}")
-        elif name in ("kerf", "checks"):
+        elif name in ("kerf", "checks", "holding_tabs"):
             if not isinstance(value, bool):
                 raise ParamsFileError(f"{doc.where('options', name)}: write true or false")
         else:

@@ -18,6 +18,7 @@ import tempfile
 import time
 import traceback
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,8 @@ def _fabricate(task: dict, design, row: dict, files: dict[str, bytes], timings: 
     bundle_mod.check_thickness(design, machine)
     fab = bundle_mod.fabricate(design, machine, material, compensate_kerf=options["kerf"], relief=options["relief"],
                                checks=options["checks"], layout=options["layout"], nest_time=options["nest_time"],
-                               nest_rounds=options["nest_rounds"])
+                               nest_rounds=options["nest_rounds"], labels=options["labels"],
+                               holding_tabs=options["holding_tabs"], cost_by=options["cost_by"])
     timings.update(fab.timings)
     bom = fab.bom
     row.update(sheets=bom.sheets, utilisation=round(bom.utilisation, 4), cut_length_m=round(bom.cut_length / 1000, 3),
@@ -109,8 +111,9 @@ def _fabricate(task: dict, design, row: dict, files: dict[str, bytes], timings: 
             inner = folder / "bundle"
             inner.mkdir()
             names = bundle_mod.write_bundle_files(fab, inner, unit=options["unit"], render_size=(640, 480))
-            zip_name = f"{design.slug}.zip"
-            files[zip_name] = _zip(inner, names, design.slug)
+            stem = bundle_mod.bundle_name(design, fab.machine, fab.material, replace(fab.options, unit=options["unit"]))
+            zip_name = f"{stem}.zip"  # the name d4d export gives the same bundle
+            files[zip_name] = _zip(inner, names, stem)
             row["bundle"] = zip_name
             timings["bundle"] = time.perf_counter() - clock
     return fab.check
