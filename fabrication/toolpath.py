@@ -254,6 +254,23 @@ def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np
     return sorted(out, key=lambda w: w[0])
 
 
+def check_kerf_reach(part: FlatPart, kerf: float) -> None:
+    """Refuse a part with a slot or notch no wider than the laser's kerf: the beam would burn it away
+    whole, with or without compensation.
+
+    Raises:
+        FabricationError: naming the part, where, both widths and the fix.
+    """
+    narrow = narrow_voids(part.outline, kerf + 1e-9) if kerf > 0 else []
+    if not narrow:
+        return
+    width, (x, y) = narrow[0]
+    raise FabricationError(
+        f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, no wider than the "
+        f"laser's {kerf:g} mm kerf: the beam would remove it whole; check the machine profile's kerf (typically "
+        "0.1-0.3 mm), or make the joint wider (thicker stock, more clearance)")
+
+
 def check_bit_reach(part: FlatPart, tool_diameter: float) -> None:
     """Refuse a part with a slot, notch or hole narrower than the bit (:func:`narrow_voids`): no
     relief can help. The error names where, and the largest bit that cuts the part.
@@ -284,12 +301,14 @@ def prepare(part: FlatPart, machine: Machine, *, compensate_kerf: bool = True,
 
     Raises:
         FabricationError: a router bit wider than a slot or notch of the part (:func:`check_bit_reach`,
-            whatever the relief).
+            whatever the relief), or a laser kerf as wide (:func:`check_kerf_reach`).
         ValueError: an unknown relief style.
     """
     if relief not in RELIEF_STYLES:
         raise ValueError(f"unknown relief {relief!r}; use one of {', '.join(RELIEF_STYLES)}")
     outline, arcs, offset = part.outline, (), 0.0
+    if not machine.is_router:
+        check_kerf_reach(part, machine.kerf)
     if machine.is_router and relief != "none":
         check_bit_reach(part, machine.tool_diameter)
         outline, arcs = relieve(outline, machine.tool_diameter, relief)
