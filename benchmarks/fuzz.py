@@ -49,7 +49,7 @@ STRINGS = ["18in", "-0", "1e309", "-1e309", "nan", "NaN", "inf", "-inf", "", " "
            "1/2", "3 ft", "0x10", "1_000", "\u0661\u0662", '18"', "\u00bd", "9" * 400, "-", "e", "18in in",
            "400;", "None", "null", "true", "yes", "@", "{}", "[]", "18 furlongs", "1e-320", "4.5e15mm", "\x00",
            "\u202e018", "-1", "0", "2.5"]
-HUGE = [10 ** 30, -(10 ** 30), 10 ** 400, 2 ** 63, 1e308, -1e308, 5e-324, float("inf"), float("-inf"),
+HUGE = [10 ** 30, -(10 ** 30), 10 ** 400, -(10 ** 400), 10 ** 5000, 2 ** 63, 1e308, -1e308, 5e-324, float("inf"), float("-inf"),
         float("nan"), -0.0, 0, -1]
 
 
@@ -142,6 +142,8 @@ class Case:
 
 
 def _short(value):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 30:
+        return f"<int of {value.bit_length()} bits>"
     if isinstance(value, str) and len(value) > 40:
         return repr(value[:40] + f"...({len(value)} chars)")
     if isinstance(value, dict):

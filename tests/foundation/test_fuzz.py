@@ -100,3 +100,20 @@ def test_outcomes_other_than_d4d_errors_are_reported_as_bugs(files):
     survey = fuzz.survey(Broken, 5, files, check_every=0, timeout=60)
     values_cases = survey.counts["bug"]
     assert values_cases > 0 and all("KeyError" in b["error"] and b["input"] for b in survey.bugs)
+
+
+@pytest.mark.parametrize("model, name", [("bookshelf", "top_gap"), ("bookshelf", "shelf_count"),
+                                         ("slice_chair", "back_angle")])
+@pytest.mark.parametrize("value", [10 ** 400, -(10 ** 400), 10 ** 5000], ids=["1e400", "-1e400", "1e5000"])
+def test_an_integer_beyond_float_range_is_refused(tmp_path, model, name, value):
+    """The fuzz run's finding: a YAML integer of 400 digits raised OverflowError from float()."""
+    from parametric.app.pipeline import resolve_params
+    from parametric.errors import ParameterError
+
+    cls = get_model(model)
+    with pytest.raises(ParameterError, match=f"{name}: the number is too large"):
+        cls.params({name: value})
+    path = tmp_path / "params.yaml"
+    path.write_text(f"model: {model}\nparams:\n  {name}: {'-' if value < 0 else ''}1{'0' * 400}\n")
+    with pytest.raises(ParameterError, match="too large"):
+        resolve_params(cls, params_file=path)
