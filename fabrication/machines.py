@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from parametric.errors import ProfileError
-from parametric.profiles import load_profiles, pick
+from parametric.profiles import NON_NEGATIVE, check_fields, load_profiles, pick, rule
 
 #: SVG stroke colours by service convention (fabrication-reference.md section 3: red = cut at most
 #: shops and Purdue BIDC; Ponoko: blue = cut, red = line engrave)
@@ -36,6 +36,15 @@ DEFAULT_FIT_PLAY = {"router": 0.5, "laser": 0.3}
 #: strokes (mm/s; None: a router engraves at its feed), ``tool_change`` seconds per bit used (router)
 DEFAULT_MOTION = {"router": {"rapid": 100.0, "lead_in": 3.0, "engrave_speed": None, "tool_change": 60.0},
                   "laser": {"rapid": 500.0, "lead_in": 1.0, "engrave_speed": 100.0, "tool_change": 0.0}}
+
+#: the numeric fields of a profile entry, checked before parsing (:func:`parametric.profiles.check_fields`)
+_NUMBERS = {"bed": ("pair", rule("mm")), "kerf": ("number", rule("mm", NON_NEGATIVE)),
+            "tool_diameter": ("number", rule("mm", NON_NEGATIVE)), "spacing": ("number", rule("mm", NON_NEGATIVE)),
+            "margin": ("number", rule("mm", NON_NEGATIVE)), "pierce_time": ("number", rule("s", NON_NEGATIVE)),
+            "feed": ("number", rule("mm/min")), "depth_per_pass": ("number", rule("mm")),
+            "speed": ("map+", rule("mm/s at a thickness in mm")), "max_thickness": ("number", rule("mm")),
+            "clearance": ("number", rule("mm", NON_NEGATIVE)), "material_clearance": ("map_values", rule("mm", NON_NEGATIVE)),
+            "fit_play": ("number", rule("mm"))}
 
 _REQUIRED = {"laser": ("kind", "bed", "kerf", "spacing", "margin", "speed", "pierce_time"),
              "router": ("kind", "bed", "tool_diameter", "spacing", "margin", "feed", "depth_per_pass", "pierce_time")}
@@ -147,6 +156,9 @@ def _parse(name: str, data: Any, source: str) -> Machine:
     if missing:
         raise ProfileError(f"machine {name!r} in {source} is missing {', '.join(missing)}; a {kind} needs "
                            f"{', '.join(_REQUIRED[kind])}")
+    # a router cuts with its bit, so its diameter (like its feed and depth of cut) must be positive
+    check_fields(data, _NUMBERS if kind == "laser" else {**_NUMBERS, "tool_diameter": ("number", rule("mm"))},
+                 "machine", name, source)
     convention = data.get("svg_colours", "red-cut")
     if convention not in SVG_CONVENTIONS:
         raise ProfileError(f"machine {name!r} in {source}: svg_colours must be one of "

@@ -12,9 +12,17 @@ from typing import Any
 
 
 from .errors import ProfileError
-from .profiles import load_profiles, pick
+from .profiles import NON_NEGATIVE, check_fields, load_profiles, pick, rule
 
 _FIELDS = ("density", "modulus_along", "modulus_across", "strength_along", "strength_across")
+
+
+#: the numeric fields of a material entry, checked before parsing (:func:`parametric.profiles.check_fields`)
+_NUMBERS = {"density": ("number", rule("kg/m^3")), "modulus_along": ("number", rule("MPa")),
+            "modulus_across": ("number", rule("MPa")), "strength_along": ("number", rule("MPa")),
+            "strength_across": ("number", rule("MPa")), "safety_factor": ("number", rule("")),
+            "thicknesses": ("map", rule("mm")), "sheets": ("pairs", rule("mm")),
+            "price_per_m2": ("number", rule("per m^2", NON_NEGATIVE))}
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ def _parse(name: str, data: Any, source: str) -> Material:
     if missing:
         raise ProfileError(f"material {name!r} in {source} is missing {', '.join(missing)}; "
                            f"every material needs {', '.join(_FIELDS)}")
+    check_fields(data, _NUMBERS, "material", name, source)
     try:
         return Material(
             name=name, title=str(data.get("title", name)),

@@ -83,6 +83,8 @@ class Angle(_Number):
             value = value.strip().removesuffix("°").removesuffix("deg").strip()
         try:
             return float(value)
+        except OverflowError:  # an int beyond float range (repr of it may itself fail past 4,300 digits)
+            raise self.error("the number is too large to be an angle; write degrees, e.g. 30") from None
         except (TypeError, ValueError):
             raise self.error(f"cannot read {value!r} as an angle in degrees") from None
 
@@ -101,6 +103,8 @@ class Count(Spec):
             raise self.error(f"expected a whole number, got {value!r}")
         try:
             number = float(value)
+        except OverflowError:  # an int beyond float range: far out of any count's range
+            raise self.error(f"the number is too large; allowed {self.range_text()}") from None
         except (TypeError, ValueError):
             raise self.error(f"cannot read {value!r} as a whole number") from None
         if not number.is_integer():

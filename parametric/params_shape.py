@@ -143,7 +143,7 @@ class Outline(Spec):
         if not self.min_size <= size <= self.max_size:
             how = {"declared": "declared in the file", "named by you": "as you named it"}.get(drawing.unit_note,
                                                                                           drawing.unit_note)
-            raise self.error(f"the drawing's shape is {size:.0f} mm across ({size / drawing.unit_mm:.4g} "
+            raise self.error(f"the drawing's shape is {size:.6g} mm across ({size / drawing.unit_mm:.4g} "
                              f"{drawing.unit}, the unit {how}); allowed {self.range_text()}: check the drawing's "
                              "units")
         return [list(poly.exterior.coords)[:-1], *(list(r.coords)[:-1] for r in poly.interiors)]
@@ -157,7 +157,7 @@ class Outline(Spec):
         minx, miny, maxx, maxy = poly.bounds
         size = max(maxx - minx, maxy - miny)
         if not self.min_size <= size <= self.max_size:
-            raise self.error(f"the outline is {size:.0f} mm across; allowed {self.range_text()} (check the "
+            raise self.error(f"the outline is {size:.6g} mm across; allowed {self.range_text()} (check the "
                              "drawing's units)")
 
     def range_text(self) -> str:

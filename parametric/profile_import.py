@@ -50,6 +50,11 @@ from .profile_readers import (CHORD_MM, DXF_UNITS, JOIN_MM, MIN_AREA_MM2, PX_MM,
 PICKS = ("largest",)
 #: shapes listed by name in a refusal (the rest are counted)
 LIST_MAX = 8
+#: largest drawing read, bytes: a drawn profile or a parts DXF is kilobytes; parsing is linear in size
+#: (~0.2 ms per SVG element here), so a 10 MB file would take minutes
+MAX_DRAWING_BYTES = 4 << 20
+#: most SVG elements (tags) read, for the same reason: 10,000 take a few seconds
+MAX_SVG_ELEMENTS = 10_000
 
 log = logging.getLogger("d4d.profile")
 
@@ -226,11 +231,19 @@ def read_drawing(path: str | Path, *, unit: str | None = None, select: str | Non
         text, ref_unit, ref_name, _ = parse_ref(str(path))
         path, unit, select = Path(text), unit or ref_unit, select or ref_name
     if not path.is_file():
-        raise GeometryError(f"profile file {path} does not exist")
+        raise GeometryError(f"profile file {path} " + ("is not a regular file (a folder or a device); name the "
+                                                       "drawing itself" if path.exists() else "does not exist"))
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".dxf"):
         raise GeometryError(f"{path}: profiles are read from .svg or .dxf files; export the drawing as one")
-    data = path.read_bytes()
+    with path.open("rb") as fh:
+        data = fh.read(MAX_DRAWING_BYTES + 1)  # never more into memory (a 10 MB file, /dev/zero)
+    if len(data) > MAX_DRAWING_BYTES:
+        raise GeometryError(f"{path} is larger than {MAX_DRAWING_BYTES >> 20} MB; a profile or parts drawing is far "
+                            "smaller: save only the outlines (Inkscape: Save As > Plain SVG; or a DXF of the parts)")
+    if suffix == ".svg" and data.count(b"<") > MAX_SVG_ELEMENTS:
+        raise GeometryError(f"{path} holds more than {MAX_SVG_ELEMENTS:,} SVG elements; keep only the outlines to "
+                            "cut (delete text, hatching and traced detail) and save it again")
     if not data.strip():
         raise GeometryError(f"{path} is empty: save the drawing again (Inkscape: plain or Inkscape SVG; "
                             "LibreCAD: DXF)")
@@ -238,6 +251,10 @@ def read_drawing(path: str | Path, *, unit: str | None = None, select: str | Non
         pieces, (name, unit_mm, note) = _svg_pieces(path, data, select), _svg_unit(data)
     else:
         pieces, name, unit_mm, note = _dxf_pieces(path, unit, select, layers)
+    for piece in pieces:
+        if not np.isfinite(piece.points).all():
+            raise GeometryError(f"{path}: {piece.source} has coordinates that are not finite numbers (nan or "
+                                "infinity); redraw it or delete it and save the drawing again")
     if note.startswith("assumed"):
         log.warning("%s declares no units; %s", path, note)
     shapes, opens = _shapes(pieces, path)

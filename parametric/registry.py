@@ -53,17 +53,25 @@ def available_models(refresh: bool = False) -> dict[str, type[Model]]:
     return found
 
 
+def model_key(name: str) -> str:
+    """The spelling a model name is looked up by: ``"Slice-Chair"``, ``" slice chair"`` -> ``"slice_chair"``."""
+    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
 def get_model(name: str) -> type[Model]:
-    """The model class registered under ``name``.
+    """The model class registered under ``name``, in any case, with ``-``, ``_`` or spaces between words.
 
     Raises:
         UnknownModelError: no such model (the message suggests close names).
     """
     models = available_models()
-    key = name.strip().replace("-", "_")
+    key = model_key(name)
     if key in models:
         return models[key]
-    close = difflib.get_close_matches(key, models, n=3, cutoff=0.5)
+    folded = {model_key(n): n for n in models}
+    if key in folded:  # a plugin's own spelling (e.g. upper case) typed differently
+        return models[folded[key]]
+    close = [folded[c] for c in difflib.get_close_matches(key, folded, n=3, cutoff=0.5)]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownModelError(f"unknown model {name!r}{hint} Known models: {', '.join(sorted(models))} "
                             "(`d4d models` lists them)")

@@ -34,7 +34,11 @@ def parse_length(text: str | float | int, *, name: str = "value", default_unit: 
     if isinstance(text, bool):
         raise ParameterError(f"{name}: expected a length, got {text!r}", [name])
     if isinstance(text, (int, float)):
-        return float(text) * UNITS[default_unit]
+        try:
+            return float(text) * UNITS[default_unit]
+        except OverflowError:  # an int beyond float range (a YAML 1000...0 of 400 digits)
+            raise ParameterError(f"{name}: the number is too large to be a length; write a length in mm, "
+                                 "e.g. 450", [name]) from None
     match = _QUANTITY.match(str(text))
     if not match:
         raise ParameterError(

@@ -87,6 +87,6 @@ def parse_sheet(text: str) -> tuple[float, float]:
     if not sep:
         raise D4DError(f"--sheet {text!r}: write WIDTHxHEIGHT, e.g. 2440x1220")
     w, h = parse_length(a, name="--sheet"), parse_length(b, name="--sheet")
-    if w <= 0 or h <= 0:
-        raise D4DError(f"--sheet {text!r}: both sides must be positive")
+    if not (0 < w < math.inf and 0 < h < math.inf):
+        raise D4DError(f"--sheet {text!r}: both sides must be positive, finite lengths (mm), e.g. 2440x1220")
     return w, h

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..design import Design
-from ..errors import ParameterError, ParamsFileError
+from ..errors import ParameterError, ParamsFileError, UnknownModelError
 from ..model import Model
 from ..paramfile import dump_params, load_params_file
 from ..params import Params
@@ -43,9 +43,14 @@ def resolve_params(model: str | type[Model], *, preset: str | None = None, param
     values: dict = {}
     if params_file is not None:
         file_model, values = load_params_file(params_file)
-        if file_model is not None and file_model != cls.name:
-            raise ParamsFileError(f"{params_file} holds parameters for model {file_model!r}, not {cls.name!r}; "
-                                  f"run `d4d build {file_model} --params {params_file}`")
+        if file_model is not None:
+            try:
+                owner = get_model(file_model)  # the file may spell it slice-chair
+            except UnknownModelError as exc:
+                raise ParamsFileError(f"{params_file}: {exc}") from None
+            if owner is not cls:
+                raise ParamsFileError(f"{params_file} holds parameters for model {file_model!r}, not {cls.name!r}; "
+                                      f"run `d4d build {owner.name} --params {params_file}`")
     values.update(parse_settings(settings))
     return cls, cls.params(values, preset=preset)
 

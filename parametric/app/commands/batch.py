@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ...errors import OutputError
-from ..options import friendly
+from ..options import SECONDS, friendly
 
 
 @click.command("batch")
@@ -20,7 +20,7 @@ from ..options import friendly
               help="Worker processes (default: all cores; 0 = in this process, for debugging).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Run on a Dask scheduler (tcp://host:8786) or 'local' (a LocalCluster); needs d4d-cad[dask].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+@click.option("--time-limit", type=SECONDS, default=None, metavar="SECONDS",
               help="Stop a variant after this long and mark it 'timeout' (process pool only).")
 @click.option("--max-variants", type=click.IntRange(min=1), default=None, metavar="N",
               help="Allow sweeps up to N variants (default 10,000; larger sweeps are refused before any work).")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import click
 
-from ..options import friendly, model_options
+from ..options import POSITIVE_MM, SECONDS, friendly, model_options
 
 #: a fix search that runs longer than this shows a progress line (s)
 PROGRESS_AFTER_S = 1.0
@@ -37,23 +37,20 @@ def progress_line(echo: Callable[[str], None], after: float = PROGRESS_AFTER_S):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--fix", "auto_fix", is_flag=True,
               help="Search the parameters' declared ranges for the nearest set that passes.")
-@click.option("--fix-time", type=float, default=None,
+@click.option("--fix-time", type=SECONDS, default=None,
               help="Seconds the fix search (suggestions and --fix) may take before it stops and reports "
                    "what it tried (default 20).")
 @click.option("--material", default=None, help="Material profile for mass and strength (default: the parts').")
-@click.option("--tool", "tool_diameter", type=float, default=None,
+@click.option("--tool", "tool_diameter", type=POSITIVE_MM, default=None,
               help="Tool diameter or kerf in mm for the minimum-feature checks (default 6 mm router bit).")
 @friendly
 def check_cmd(model, preset, settings, params_file, as_json, auto_fix, fix_time, material, tool_diameter) -> None:
     """Check a product: stability, overlaps, manufacturability, strength. Exit 0 pass, 1 fail, 2 bad input."""
     from ...checks import fix, format_table, run_checks, suggest_fixes
     from ...checks.fixes import TIME_BUDGET_S, FixSearch
-    from ...errors import ParameterError
     from ...materials import get_material
     from ..pipeline import resolve_params
 
-    if fix_time is not None and not fix_time > 0:
-        raise ParameterError(f"--fix-time must be a positive number of seconds, got {fix_time:g}")
     cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
     mat = get_material(material) if material else None
     design = cls.design(params)

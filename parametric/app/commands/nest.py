@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ...errors import D4DError, GeometryError
-from ..options import friendly, parse_sheet
+from ..options import MM, POSITIVE_MM, SECONDS, friendly, parse_sheet
 
 
 def read_loose_parts(path: Path, thickness: float, unit: str | None = None, select: str | None = None):
@@ -37,16 +37,16 @@ def read_loose_parts(path: Path, thickness: float, unit: str | None = None, sele
 @click.command("nest")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--sheet", default="2440x1220", show_default=True, help="Sheet size WIDTHxHEIGHT in mm.")
-@click.option("--spacing", type=float, default=10.0, show_default=True, help="Gap between parts (mm).")
-@click.option("--margin", type=float, default=15.0, show_default=True, help="Gap to the sheet edge (mm).")
-@click.option("--time", "time_limit", type=float, default=10.0, show_default=True, help="Search time (s).")
+@click.option("--spacing", type=MM, default=10.0, show_default=True, help="Gap between parts (mm).")
+@click.option("--margin", type=MM, default=15.0, show_default=True, help="Gap to the sheet edge (mm).")
+@click.option("--time", "time_limit", type=SECONDS, default=10.0, show_default=True, help="Search time (s).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--rounds", "max_rounds", type=int, default=None,
+@click.option("--rounds", "max_rounds", type=click.IntRange(min=1), default=None,
               help="Stop after this many improvement rounds (with --seed: the same layout on any machine).")
 @click.option("--remnant", "remnants", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="An offcut to fill first: a closed outline in an SVG or DXF file (repeatable; FILE#id picks "
                    "one SVG element).")
-@click.option("--thickness", type=float, default=17.7, show_default=True, help="Sheet thickness for DXF input (mm).")
+@click.option("--thickness", type=POSITIVE_MM, default=17.7, show_default=True, help="Sheet thickness for DXF input (mm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the sheets.")
 @friendly
 def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remnants, thickness, out) -> None:
