@@ -22,7 +22,7 @@ _NUMBERS = {"density": ("number", rule("kg/m^3")), "modulus_along": ("number", r
             "modulus_across": ("number", rule("MPa")), "strength_along": ("number", rule("MPa")),
             "strength_across": ("number", rule("MPa")), "safety_factor": ("number", rule("")),
             "thicknesses": ("map", rule("mm")), "sheets": ("pairs", rule("mm")),
-            "price_per_m2": ("number", rule("per m^2", NON_NEGATIVE))}
+            "price_per_m2": ("number_or_map", rule("per m^2", NON_NEGATIVE))}
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ def _values(value: Any, shape: str) -> list[tuple[str, Any]]:
     ``{name: value}`` (values are numbers); ``"pairs"`` ``[[a, b], ...]``."""
     if shape == "number":
         return [("", value)]
+    if shape == "number_or_map":  # one number, or {nominal thickness: number} (prices per thickness)
+        return _values(value, "map+" if isinstance(value, dict) else "number")
     if shape == "pair":
         if not isinstance(value, (list, tuple)) or len(value) != 2:
             raise TypeError("write two numbers, e.g. [1000, 600]")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,38 @@ def tracked(path: str | Path) -> Iterator[Path]:
         yield Path(path)
     finally:
         untrack(path)
+
+
+@contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold SIGINT back (main thread, where the platform allows) until the block ends: a path is created
+    and tracked as one step, so Ctrl-C can never fall between the two."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
+def scratch_file(prefix: str, suffix: str, folder: str | Path) -> str:
+    """A new empty temporary file in ``folder``, already tracked (:func:`tempfile.mkstemp`)."""
+    with _no_interrupt():
+        fd, path = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        os.close(fd)
+        track(path)
+    return path
+
+
+def scratch_dir(prefix: str, folder: str | Path) -> Path:
+    """A new empty temporary folder in ``folder``, already tracked (:func:`tempfile.mkdtemp`)."""
+    with _no_interrupt():
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+        track(path)
+    return path
 
 
 def remove_all() -> None:

@@ -37,6 +37,11 @@ def register() -> None:
     available_models()["saboteur"] = Saboteur
 
 
+def unregister() -> None:
+    """Forget ``saboteur`` again."""
+    available_models().pop("saboteur", None)
+
+
 def misbehave(action: str, marker: str = "") -> str:
     """A pool task: ``ok`` returns, ``kill`` SIGKILLs its worker, ``kill_once`` only while ``marker``
     does not exist yet (it creates it first), ``hang`` never returns."""

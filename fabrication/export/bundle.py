@@ -317,11 +317,9 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_zip = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        tmp_zip = scratch.scratch_file(f".{target.name}.", ".part", target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}; choose a folder you can write") from None
-    os.close(fd)
-    scratch.track(tmp_zip)
     try:
         with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
             files = write_bundle_files(fab, tmp, unit=unit, render_size=render_size,

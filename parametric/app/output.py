@@ -99,11 +99,10 @@ def staged_dir(out: str | Path) -> Iterator[Path]:
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.d4d-", dir=parent))
+        stage = scratch.scratch_dir(f".{out.name}.d4d-", parent)
     except OSError as exc:
         raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}; choose a folder you can "
                           "write (--out DIR)") from None
-    scratch.track(stage)
     try:
         yield stage
         files = sorted(str(p.relative_to(stage)) for p in stage.rglob("*") if p.is_file())

@@ -41,6 +41,8 @@ options: {nest_rounds: 2}
 @pytest.fixture(autouse=True)
 def _saboteur():
     sabotage.register()
+    yield
+    sabotage.unregister()  # the catalogue's own tests must not see it
 
 
 def test_pool_retries_a_killed_worker_once_and_stops_a_hung_task(tmp_path):

@@ -127,7 +127,7 @@ def test_material_price_by_thickness():
 
     fields = dict(density=600, modulus_along=1, modulus_across=1, strength_along=1, strength_across=1)
     assert _parse("x", {**fields, "price_per_m2": {3: 5, 6: 8}}, "t").price_m2(5.9) == 8
-    with pytest.raises(ProfileError, match="negative"):
+    with pytest.raises(ProfileError, match=r"price_per_m2\[3\] = -5 is out of range"):
         _parse("x", {**fields, "price_per_m2": {3: -5}}, "t")
 
 
