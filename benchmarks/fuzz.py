@@ -30,8 +30,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+# appended, not prepended: imported by the test suite, benchmarks/viewer.py must not shadow the viewer package
+sys.path.append(str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
 import yaml  # noqa: E402
 from _harness import print_table, write_json  # noqa: E402
