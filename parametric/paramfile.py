@@ -146,6 +146,10 @@ def parse_document(text: str, *, source: str = "<text>", fmt: str | None = None)
         raise ParamsFileError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise ParamsFileError(f"{source}: nested too deeply; parameter and sweep files are flat mappings") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits (Python's int/str conversion limit)
+        what = "a number with thousands of digits" if "digits" in str(exc) else f"a value ({exc})"
+        raise ParamsFileError(f"{source}: holds {what} that cannot be read; write numbers of a normal size, "
+                              "e.g. 450") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

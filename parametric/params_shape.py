@@ -82,6 +82,11 @@ def outline_rings(value) -> tuple:
     return tuple(value)
 
 
+def _size(mm: float) -> str:
+    """A drawing's size for a message: whole mm, or ``1e+300`` for an absurd one (not 300 digits)."""
+    return f"{mm:.0f}" if abs(mm) < 1e9 else f"{mm:.3g}"
+
+
 class Outline(Spec):
     """A closed 2D outline (mm), with any holes, drawn by hand or imported.
 
@@ -143,7 +148,7 @@ class Outline(Spec):
         if not self.min_size <= size <= self.max_size:
             how = {"declared": "declared in the file", "named by you": "as you named it"}.get(drawing.unit_note,
                                                                                           drawing.unit_note)
-            raise self.error(f"the drawing's shape is {size:.6g} mm across ({size / drawing.unit_mm:.4g} "
+            raise self.error(f"the drawing's shape is {_size(size)} mm across ({size / drawing.unit_mm:.4g} "
                              f"{drawing.unit}, the unit {how}); allowed {self.range_text()}: check the drawing's "
                              "units")
         return [list(poly.exterior.coords)[:-1], *(list(r.coords)[:-1] for r in poly.interiors)]
@@ -157,7 +162,7 @@ class Outline(Spec):
         minx, miny, maxx, maxy = poly.bounds
         size = max(maxx - minx, maxy - miny)
         if not self.min_size <= size <= self.max_size:
-            raise self.error(f"the outline is {size:.6g} mm across; allowed {self.range_text()} (check the "
+            raise self.error(f"the outline is {_size(size)} mm across; allowed {self.range_text()} (check the "
                              "drawing's units)")
 
     def range_text(self) -> str:

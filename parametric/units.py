@@ -5,6 +5,7 @@ Multipliers convert *to* millimetres (the build123d habit): ``2 * IN`` is 50.8 m
 
 from __future__ import annotations
 
+import numbers
 import re
 
 from .errors import ParameterError
@@ -33,13 +34,16 @@ def parse_length(text: str | float | int, *, name: str = "value", default_unit: 
     """
     if isinstance(text, bool):
         raise ParameterError(f"{name}: expected a length, got {text!r}", [name])
-    if isinstance(text, (int, float)):
+    if isinstance(text, numbers.Real):  # int, float, numpy scalars
         try:
             return float(text) * UNITS[default_unit]
         except OverflowError:  # an int beyond float range (a YAML 1000...0 of 400 digits)
             raise ParameterError(f"{name}: the number is too large to be a length; write a length in mm, "
                                  "e.g. 450", [name]) from None
-    match = _QUANTITY.match(str(text))
+    if not isinstance(text, str):  # a list, a mapping, None: str() of it may not even finish (huge ints)
+        raise ParameterError(f"{name}: expected a length (a number, or text such as 450mm or 0.75in), got a "
+                             f"{type(text).__name__}", [name])
+    match = _QUANTITY.match(text)
     if not match:
         raise ParameterError(
             f"{name}: cannot read {text!r} as a length; write a number with an optional unit, "

@@ -117,3 +117,23 @@ def test_an_integer_beyond_float_range_is_refused(tmp_path, model, name, value):
     path.write_text(f"model: {model}\nparams:\n  {name}: {'-' if value < 0 else ''}1{'0' * 400}\n")
     with pytest.raises(ParameterError, match="too large"):
         resolve_params(cls, params_file=path)
+
+
+@pytest.mark.parametrize("suffix, text", [(".json", '{"width": 9999}'), (".yaml", "width: 9999\n")])
+def test_a_number_of_5000_digits_in_a_file_is_refused(tmp_path, suffix, text):
+    """Python refuses to read integers of more than 4,300 digits (ValueError): d4d says what is wrong."""
+    from parametric.errors import ParamsFileError
+    from parametric.paramfile import load_params_file
+
+    path = tmp_path / f"params{suffix}"
+    path.write_text(text.replace("9999", "9" * 5000))
+    with pytest.raises(ParamsFileError, match="thousands of digits"):
+        load_params_file(path)
+
+
+@pytest.mark.parametrize("value", [[1, 2], [10 ** 5000], {"a": 1}, None], ids=["list", "huge-list", "dict", "none"])
+def test_a_length_that_is_not_a_number_or_text_is_refused(value):
+    from parametric.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="width"):
+        get_model("box").params({"width": value})
