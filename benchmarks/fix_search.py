@@ -30,7 +30,7 @@ CASES = {
     "slice_chair": ({"slat_depth": 30}, {}),            # MFG-NECK, MFG-SLOT-DEPTH (d4d issue #14)
     "slice_bench": ({"width": 2000}, {}),               # STR-DEFLECT
     "bookshelf": ({"width": 1200}, {}),                 # STR-DEFLECT
-    "stool": ({"seat_width": 260}, {}),                 # MFG-NECK
+    "stool": ({"splay": 0, "seat_width": 500, "legs": 3}, {}),  # STAB-SIDE: too little splay for a wide seat
     "table": ({"length": 600}, {}),                     # STAB-LEAN-END
     "box": ({"width": 800, "depth": 800}, {"sheet": (600.0, 400.0)}),  # MFG-SHEET on a small sheet
 }

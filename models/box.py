@@ -32,6 +32,8 @@ class Box(Model):
                  help="lift-off: a top panel with a lip glued under it; fixed: a finger-jointed top; none: open")
     thickness = MeasuredThickness(3.0, min=2.5, max=12.0)
     clearance = Clearance(0.1)
+    #: only the outside sizes change how large a panel is (the fix search tries nothing else for it)
+    fixes = {"MFG-SHEET": ["width", "depth", "height"]}
     presets = {"3mm-ply": {}, "6mm-ply": {"width": 360, "depth": 260, "height": 180, "thickness": 6.4, "finger": 3},
                "open-tray": {"lid": "none", "height": 60, "width": 300, "depth": 200}}
     constraints = [require(lambda p: min(p.width, p.depth, wall_height(p)) >= (3 * p.finger + 2) * p.thickness,
