@@ -243,7 +243,8 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
 def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np.ndarray]]:
     """The bottoms of drawn voids (slots, notches, holes) narrower than the bit: edges running
     from one inside corner (of at most :data:`U_MAX_ANGLE`) straight to the next (a U's bottom)
-    shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns ``(width, midpoint)`` pairs, narrowest first."""
+    shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns
+    ``(width, midpoint)`` pairs, narrowest first."""
     corners = [c for c in inside_corners(outline) if c.angle <= U_MAX_ANGLE]
     at = {tuple(np.round(c.vertex, 6)) for c in corners}
     out = []
@@ -261,14 +262,10 @@ def check_kerf_reach(part: FlatPart, kerf: float) -> None:
     Raises:
         FabricationError: naming the part, where, both widths and the fix.
     """
-    narrow = narrow_voids(part.outline, kerf + 1e-9) if kerf > 0 else []
-    if not narrow:
-        return
-    width, (x, y) = narrow[0]
-    raise FabricationError(
-        f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, no wider than the "
-        f"laser's {kerf:g} mm kerf: the beam would remove it whole; check the machine profile's kerf (typically "
-        "0.1-0.3 mm), or make the joint wider (thicker stock, more clearance)")
+    if kerf > 0:
+        _refuse_narrow(part, kerf + 1e-9, lambda width: (
+            f"no wider than the laser's {kerf:g} mm kerf: the beam would remove it whole; check the machine "
+            "profile's kerf (typically 0.1-0.3 mm), or make the joint wider (thicker stock, more clearance)"))
 
 
 def check_bit_reach(part: FlatPart, tool_diameter: float) -> None:
@@ -278,16 +275,21 @@ def check_bit_reach(part: FlatPart, tool_diameter: float) -> None:
     Raises:
         FabricationError: naming the part, where the void is, the largest bit that works and the fix.
     """
-    narrow = narrow_voids(part.outline, tool_diameter)
-    if not narrow:
-        return
-    width, (x, y) = narrow[0]
-    raise FabricationError(
-        f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, narrower than the "
-        f"{tool_diameter:g} mm bit, and no corner relief can change that; use a bit of at most "
+    _refuse_narrow(part, tool_diameter, lambda width: (
+        f"narrower than the {tool_diameter:g} mm bit, and no corner relief can change that; use a bit of at most "
         f"{math.floor(width * 100) / 100:g} mm (a 1/8\" = 3.175 mm bit "
         f"{'fits' if width >= 3.175 else 'is still too wide'}), "
-        f"or make the joint wider than the bit (wider fingers or tabs: for a box, a larger 'finger' or thicker stock)")
+        f"or make the joint wider than the bit (wider fingers or tabs: for a box, a larger 'finger' or thicker stock)"))
+
+
+def _refuse_narrow(part: FlatPart, limit: float, why) -> None:
+    """Raise FabricationError for the narrowest void of ``part`` narrower than ``limit``
+    (:func:`narrow_voids`), saying where and how wide, then ``why(width)``."""
+    narrow = narrow_voids(part.outline, limit)
+    if narrow:
+        width, (x, y) = narrow[0]
+        raise FabricationError(f"{part.name}: the slot or notch at ({x:.0f}, {y:.0f}) mm is {width:.2f} mm wide, "
+                               + why(width))
 
 
 def prepare(part: FlatPart, machine: Machine, *, compensate_kerf: bool = True,
