@@ -28,6 +28,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,11 +185,23 @@ def iter_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, das
     Raises (before any work): ParameterError / ParamsFileError (bad options or input), OutputError
     (folder not writable), SchedulerError (Dask scheduler unreachable).
     """
+    yield from _run(sweep, out, workers, dask, time_limit, retry_errors, progress)
+
+
+def _run(sweep: Sweep, out: str | Path, workers: int | None, dask: str | None, time_limit: float | None,
+         retry_errors: bool, progress: Progress | None,
+         finish: Callable[[list[dict], Path], None] | None = None) -> Iterator[dict[str, Any]]:
+    """:func:`iter_batch`'s work; ``finish(tasks, out)`` runs once the folder exists, however the run ends."""
     _check_options(workers, dask, time_limit)
     tasks = plan(sweep)
     cluster = _Dask(dask, workers) if dask else None  # an unreachable scheduler fails before any folder is made
     try:
-        yield from _iter_tasks(tasks, prepare_out(out), workers, cluster, time_limit, retry_errors, progress)
+        out = prepare_out(out)
+        try:
+            yield from _iter_tasks(tasks, out, workers, cluster, time_limit, retry_errors, progress)
+        finally:
+            if finish is not None:
+                finish(tasks, out)
     finally:
         if cluster is not None:
             cluster.close()
@@ -354,20 +367,15 @@ def run_batch(sweep: Sweep, out: str | Path, *, workers: int | None = None, dask
 
     On Ctrl-C or any interruption the table is still rebuilt from the variants that finished.
     """
-    _check_options(workers, dask, time_limit)
-    tasks = plan(sweep)
-    cluster = _Dask(dask, workers) if dask else None
+    done: dict[str, Any] = {}
+
+    def finish(tasks: list[dict], folder: Path) -> None:
+        done["out"], done["rows"] = folder, collect(sweep, folder, tasks)
+        done["files"] = write_results(sweep, folder, done["rows"])
+
     reused = ran = 0
-    try:
-        out = prepare_out(out)
-        try:
-            for row in _iter_tasks(tasks, out, workers, cluster, time_limit, retry_errors, progress):
-                reused += bool(row.get("reused"))
-                ran += not row.get("reused")
-        finally:
-            rows = collect(sweep, out, tasks)
-            files = write_results(sweep, out, rows)
-    finally:
-        if cluster is not None:
-            cluster.close()
-    return BatchResult(out, rows, summarise(rows), reused, ran, files)
+    with closing(_run(sweep, out, workers, dask, time_limit, retry_errors, progress, finish)) as rows:
+        for row in rows:
+            reused += bool(row.get("reused"))
+            ran += not row.get("reused")
+    return BatchResult(done["out"], done["rows"], summarise(done["rows"]), reused, ran, done["files"])
