@@ -270,9 +270,11 @@ def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
     return orient(outline.buffer(kerf / 2, join_style="mitre", mitre_limit=10.0), 1.0)
 
 
-def label_box(label: Label) -> Polygon:
-    """The rectangle the label's strokes occupy (part-local mm)."""
+def label_box(label: Label, grow: float = 0.0) -> Polygon:
+    """The rectangle the label's strokes occupy (part-local mm), grown by ``grow`` on every side (what
+    a mitred buffer of it would give)."""
     w, h = text_size(label.text, label.height)
+    w, h = w + 2 * grow, h + 2 * grow
     rect = box(label.x - w / 2, label.y - h / 2, label.x + w / 2, label.y + h / 2)
     return affinity.rotate(rect, label.angle, origin=(label.x, label.y)) if label.angle else rect
 
@@ -294,7 +296,7 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
     points = [polylabel(outline, tolerance=0.5), outline.representative_point()]
 
     def fits(x: float, y: float, h: float, angle: float) -> bool:
-        return inside.contains(label_box(Label(text, x, y, h, angle)).buffer(label_margin(h), join_style="mitre"))
+        return inside.contains(label_box(Label(text, x, y, h, angle), label_margin(h)))
 
     best = None
     for angle in (0.0, 90.0):
