@@ -20,11 +20,13 @@ plus clearance). Here it is adapted to one machine (fabrication-reference.md sec
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+import shapely
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
@@ -48,6 +50,8 @@ MIN_CORNER_TURN = 45.0
 RELIEF_QUAD_SEGS = 32
 #: area a relief polygon lacks against its true circle, per r^2 (a whole circle: pi - 2n sin(pi / 2n))
 RELIEF_AREA_DEFICIT = math.pi - 2 * RELIEF_QUAD_SEGS * math.sin(math.pi / (2 * RELIEF_QUAD_SEGS))
+#: outlines whose reliefs and label spots are remembered (equal parts are prepared once)
+CACHE_SIZE = 256
 #: share of a wall's length a relief must leave to bear on the mating part, for ``relief="auto"``
 #: (ours: below half, the joint is held by the relief's edges, not the wall)
 BEARING = 0.5
@@ -184,8 +188,14 @@ def relief_circle(corner: Corner, radius: float, style: str = "dogbone",
 def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
             clearance: float = RELIEF_CLEARANCE) -> tuple[Polygon, tuple[tuple[float, float, float], ...]]:
     """Cut dogbone or T-bone reliefs (or ``"auto"``: per corner) into every inside corner; returns the
-    outline and the circles."""
-    outline = orient(outline, 1.0)
+    outline and the circles. Equal outlines (a chair's ribs, its slats) are relieved once: the
+    result is remembered by the outline's WKB (shapely geometries are immutable, so sharing is safe)."""
+    return _relieve(outline.wkb, float(tool_diameter), style, float(clearance))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
+    outline = orient(shapely.from_wkb(wkb), 1.0)
     circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
         return outline, ()
@@ -293,7 +303,7 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
     from shapely.prepared import prep
 
     inside = prep(outline)
-    points = [polylabel(outline, tolerance=0.5), outline.representative_point()]
+    points = _label_spots(outline.wkb)
 
     def fits(x: float, y: float, h: float, angle: float) -> bool:
         return inside.contains(label_box(Label(text, x, y, h, angle), label_margin(h)))
@@ -314,6 +324,14 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
             if best is None or lo > best.height + 1e-6:
                 best = Label(text, float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
     return best
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _label_spots(wkb: bytes) -> tuple[Point, Point]:
+    """Where a label is tried, per outline (remembered, like :func:`relieve`): the pole of
+    inaccessibility (0.5 mm) and shapely's representative point."""
+    outline = shapely.from_wkb(wkb)
+    return polylabel(outline, tolerance=0.5), outline.representative_point()
 
 
 def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np.ndarray]]:
