@@ -149,8 +149,9 @@ def _gap(void: tuple, solid: tuple) -> float | None:
 
 def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    drawn = shapely.clip_by_rect(part.outline, *near.buffer(1.0).bounds)
-    removed = drawn.difference(finished).intersection(near)
+    rect = near.buffer(1.0).bounds
+    drawn = shapely.clip_by_rect(part.outline, *rect)
+    removed = drawn.difference(shapely.clip_by_rect(finished, *rect)).intersection(near)
     if removed.is_empty or removed.area < 1e-6:
         return 0.0
     pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
