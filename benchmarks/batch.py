@@ -1,7 +1,9 @@
-"""Batch throughput: complete slice-chair variants per second, in process, on the process pool and on a
-Dask LocalCluster, with 1 and 2 workers; first-call overhead apart; the export stage by stage.
+"""Batch throughput: complete variants per second (slice chairs, and with ``--models`` other products),
+in process, on the process pool and on a Dask LocalCluster, with 1 and 2 workers; first-call overhead
+apart; the export stage by stage.
 
-Run: ``python benchmarks/batch.py [--variants N] [--bundle] [--no-dask] [--json out.json]``.
+Run: ``python benchmarks/batch.py [--variants N] [--models slice_chair,stool] [--bundle] [--no-dask]
+[--json out.json]``.
 
 A *complete* variant is build + check + nest + cut files (sheet DXF/SVG, BOM, check.json); with
 ``--bundle`` also the full download zip (PDF guide, STEP, STL) and a thumbnail. The baseline is the
@@ -30,13 +32,16 @@ from _harness import print_table, write_json  # noqa: E402
 from parametric.app.batch import Sweep, run_batch  # noqa: E402
 from parametric.app.batch.sweep import OPTIONS  # noqa: E402
 
-PARAMS = ["width", "seat_height", "seat_depth", "back_angle", "slat_count", "rib_count"]
+#: the parameters each benchmarked model's random variants draw
+PARAMS = {"slice_chair": ["width", "seat_height", "seat_depth", "back_angle", "slat_count", "rib_count"],
+          "stool": ["height", "seat", "seat_width", "legs", "splay", "foot"]}
 
 
-def sweep(n: int, bundle: bool, seed: int = 0) -> Sweep:
-    """``n`` seeded random slice chairs on the 6 mm router (cut files, or the full bundle and a thumbnail)."""
+def sweep(n: int, bundle: bool, seed: int = 0, model: str = "slice_chair") -> Sweep:
+    """``n`` seeded random variants of ``model`` on the 6 mm router (cut files, or the full bundle and a
+    thumbnail)."""
     outputs = ("report", "cut_files", "bundle", "thumbnail") if bundle else ("report", "cut_files")
-    return Sweep("slice_chair", random_count=n, random_seed=seed, random_params=PARAMS, sampler="random",
+    return Sweep(model, random_count=n, random_seed=seed, random_params=PARAMS[model], sampler="random",
                  machines=["cnc-router-6mm"], materials=["birch-ply:18"], outputs=outputs,
                  options={**OPTIONS, "nest_rounds": 2})
 
@@ -83,22 +88,26 @@ def export_stages() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variants", type=int, default=24)
+    ap.add_argument("--models", default="slice_chair", help=f"comma-separated, of {', '.join(PARAMS)}")
     ap.add_argument("--bundle", action="store_true", help="also the full bundle zip and a thumbnail per variant")
     ap.add_argument("--no-dask", action="store_true", help="skip the LocalCluster rows")
     ap.add_argument("--no-export", action="store_true", help="skip the export stage table")
     ap.add_argument("--json")
     args = ap.parse_args()
     rows = []
-    for bundle in ([False, True] if args.bundle else [False]):
-        what = "bundle" if bundle else "cut files"
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    if unknown := [m for m in models if m not in PARAMS]:
+        ap.error(f"no random parameters declared for {', '.join(unknown)}; use {', '.join(PARAMS)}")
+    for model, bundle in [(m, b) for m in models for b in ([False, True] if args.bundle else [False])]:
+        what = f"{model}, {'bundle' if bundle else 'cut files'}"
         seed = 100 * bundle  # every mode runs the same variants, each into a fresh folder
-        base = in_process(sweep(args.variants, bundle, seed))
+        base = in_process(sweep(args.variants, bundle, seed, model))
         rows.append({"mode": f"in process ({what})", "workers": 1, **base})
         modes = [("pool", {"workers": 1}), ("pool", {"workers": 2})]
         if not args.no_dask:
             modes += [("dask local", {"dask": "local", "workers": 1}), ("dask local", {"dask": "local", "workers": 2})]
         for label, kw in modes:
-            row = timed_run(sweep(args.variants, bundle, seed), **kw)
+            row = timed_run(sweep(args.variants, bundle, seed, model), **kw)
             rows.append({"mode": f"{label} ({what})", "workers": kw["workers"], **row})
         for row in rows[-len(modes) - 1:]:
             row["x_baseline"] = row["per_second"] / base["per_second"]

@@ -57,6 +57,18 @@ def test_latin_hypercube_is_seeded_and_stratified():
             assert spec.min + k * span / 10 - spec.step / 2 <= value <= spec.min + (k + 1) * span / 10 + spec.step / 2
 
 
+@pytest.mark.parametrize("sampler", ["random", "lhs"])
+def test_choices_and_flags_are_sampled_among_their_values(sampler):
+    """A stool's seat shape (a Choice) sampled with its height: every value is one of the options; a Latin hypercube of 10 gives each of two options exactly 5 times (its strata)."""
+    text = f"model: stool\n{sampler}: {{count: 10, seed: 4, params: [seat, height]}}\n"
+    values = [v.values for v in parse_sweep(text).variants()]
+    seats = [v["seat"] for v in values]
+    assert set(seats) <= {"round", "square"} and len(set(seats)) == 2
+    if sampler == "lhs":
+        assert seats.count("round") == seats.count("square") == 5
+    assert all(250 <= v["height"] <= 780 for v in values)
+
+
 def test_machines_and_materials_are_axes(tmp_path):
     text = ("model: box\nmachine: [co2-laser-60w, cnc-router-6mm]\nmaterial: [birch-ply:4, birch-ply:6.5]\n"
             "grid: {width: [100, 150]}\noutputs: [report, cut_files]\n")
@@ -121,7 +133,7 @@ def test_a_huge_grid_is_counted_not_expanded():
     ("model: slice_chair\ngrid:\n  width: {step: -5}", ParamsFileError, "field grid.width.step.*positive"),
     ("model: slice_chair\nrandom:\n  count: many\n  params: [width]", ParamsFileError,
      "line 3, field random.count.*whole number"),
-    ("model: slice_chair\nrandom: {count: 2, params: [profile]}", ParamsFileError, "only numeric"),
+    ("model: slice_chair\nrandom: {count: 2, params: [profile]}", ParamsFileError, "can be sampled"),
     ("model: slice_chair\nrandom: {count: 2}\nlhs: {count: 2}", ParamsFileError, "random or lhs"),
     ("model: slice_chair\ngrids: {}", ParamsFileError, "unknown keys"),
     ("model: slice_chair\noutputs: [dxf]", ParamsFileError, "outputs is a list of"),

@@ -36,7 +36,7 @@ from typing import Any
 
 from ...errors import D4DError, ParamsFileError
 from ...paramfile import Document, parse_document, read_text_bounded
-from ...params import Angle, Count, Length
+from ...params import Angle, Choice, Count, Flag, Length
 from ...registry import get_model
 
 #: a sweep larger than this is refused before any work unless max_variants allows it
@@ -147,7 +147,19 @@ class Sweep:
                         index += 1
 
 
+def _levels(spec) -> tuple | None:
+    """The values of a Choice (its options) or a Flag (False, True); None for a numeric spec."""
+    if isinstance(spec, Choice):
+        return spec.options
+    if isinstance(spec, Flag):
+        return (False, True)
+    return None
+
+
 def _draw(spec, rng: random.Random) -> Any:
+    """One seeded draw: a step of a numeric spec's grid, or one of a Choice's options / a Flag's values."""
+    if (levels := _levels(spec)) is not None:
+        return levels[rng.randrange(len(levels))]
     steps = int(round((spec.max - spec.min) / spec.step))
     value = spec.min + rng.randint(0, steps) * spec.step
     return int(value) if isinstance(spec, Count) else round(min(value, spec.max), 6)
@@ -155,7 +167,9 @@ def _draw(spec, rng: random.Random) -> Any:
 
 def _snap(spec, u: float) -> Any:
     """A unit-interval sample onto the nearest point of the spec's step grid (so a sample moves at most half
-    a step out of its stratum)."""
+    a step out of its stratum); a Choice or Flag takes the level whose share of the interval holds ``u``."""
+    if (levels := _levels(spec)) is not None:
+        return levels[min(int(u * len(levels)), len(levels) - 1)]
     steps = int(round((spec.max - spec.min) / spec.step))
     value = spec.min + min(steps, round(u * (spec.max - spec.min) / spec.step)) * spec.step
     return int(value) if isinstance(spec, Count) else round(min(value, spec.max), 6)
@@ -276,18 +290,20 @@ def _sampling(doc: Document, key: str, schema, cap: int) -> tuple[int, int, list
                                  "allowed; raise --max-variants")
     seed = _number(doc, spec.get("seed", 0), key, "seed", integer=True)
     names = spec.get("params", [])
-    numeric = [n for n, s in schema.specs.items() if isinstance(s, (Length, Angle, Count))]
+    numeric = [n for n, s in schema.specs.items() if isinstance(s, (Length, Angle, Count, Choice, Flag))]
     if names == "all":
         names = numeric
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise ParamsFileError(f"{doc.where(key, 'params')}: list the numeric parameters to sample, or write all")
+        raise ParamsFileError(f"{doc.where(key, 'params')}: list the parameters to sample (numbers, choices, "
+                              "yes/no), or write all")
     try:
         schema.unknown(names)
     except D4DError as exc:
         raise ParamsFileError(f"{doc.where(key, 'params')}: {exc}") from None
     bad = [n for n in names if n not in numeric]
     if bad:
-        raise ParamsFileError(f"{doc.where(key, 'params')}: only numeric parameters can be sampled, not {bad}")
+        raise ParamsFileError(f"{doc.where(key, 'params')}: only numbers, choices and yes/no parameters can be "
+                              f"sampled, not {bad}")
     return count, seed, names
 
 
