@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import print_table, write_json  # noqa: E402
 
-from parametric.app.batch import Sweep, run_batch  # noqa: E402
-from parametric.app.batch.sweep import OPTIONS  # noqa: E402
+from d4d_cad.batch import Sweep, run_batch  # noqa: E402
+from d4d_cad.batch.sweep import OPTIONS  # noqa: E402
 
 #: the parameters each benchmarked model's random variants draw
 PARAMS = {"slice_chair": ["width", "seat_height", "seat_depth", "back_angle", "slat_count", "rib_count"],
@@ -65,7 +65,7 @@ def timed_run(s: Sweep, **kw) -> dict:
 def in_process(s: Sweep) -> dict:
     """The baseline: warm up once (imports, numba compile: the first-call overhead), then run in process."""
     start = time.perf_counter()
-    from parametric.app.batch.worker import warm_up
+    from d4d_cad.batch.worker import warm_up
 
     warm_up()
     first_call = time.perf_counter() - start

@@ -30,12 +30,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# appended, not prepended: imported by the test suite, benchmarks/viewer.py must not shadow the viewer package
-sys.path.append(str(Path(__file__).resolve().parent))
+# imported by the test suite too: benchmarks/ is on the path only while _harness is imported, so
+# benchmarks/viewer.py or batch.py never shadow the viewer package or tests/batch; tests/ (the
+# strategies) is appended
+_HERE = str(Path(__file__).resolve().parent)
+sys.path.insert(0, _HERE)
+try:
+    from _harness import print_table, write_json
+finally:
+    sys.path.remove(_HERE)
 sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
 import yaml  # noqa: E402
-from _harness import print_table, write_json  # noqa: E402
 from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from strategies import params_strategy  # noqa: E402
@@ -209,7 +215,7 @@ def _plain(value):
 def run_case(cls, case: Case, files: dict[str, Path], scratch: Path, check: bool) -> str:
     """Build one case: ``"pass"``, ``"fail"`` (a check failed), ``"built"`` (checks not sampled) or
     ``"refused"``; any other exception propagates (the caller records it as a bug)."""
-    from parametric.app.pipeline import resolve_params
+    from d4d_cad.pipeline import resolve_params
     from parametric.checks import run_checks
 
     try:
@@ -313,7 +319,7 @@ def survey(cls, examples: int, files: dict[str, Path], *, check_every: int = 10,
 
 def file_table(files: dict[str, Path], timeout: float = 30.0) -> list[dict]:
     """Every hostile file as a parameter file and as a drawn outline: the outcome of each."""
-    from parametric.app.pipeline import resolve_params
+    from d4d_cad.pipeline import resolve_params
 
     models = available_models()
     outline_model = next((c for c in models.values() if any(isinstance(s, Outline) for s in c.schema.specs.values())),

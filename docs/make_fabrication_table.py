@@ -52,7 +52,7 @@ def row(model: str, preset: str, machine_name: str) -> str:
     """One table row (Markdown) for a preset on a machine profile."""
     from fabrication.export.bundle import fabricate
     from fabrication.machines import load_machines
-    from parametric.app.pipeline import machine_clearance
+    from d4d_cad.pipeline import machine_clearance
     from parametric.materials import get_material
     from parametric.registry import get_model
 

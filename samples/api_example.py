@@ -3,7 +3,7 @@
 import sys
 
 from parametric import build_design
-from parametric.app.pipeline import write_build
+from d4d_cad.pipeline import write_build
 
 design = build_design("slice_chair", preset="kids", thickness=11.6)
 print(design.title, design.hash, len(design.parts), "parts")

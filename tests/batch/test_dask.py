@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from parametric.app.batch import SchedulerError, comparable, parse_sweep, run_batch
+from d4d_cad.batch import SchedulerError, comparable, parse_sweep, run_batch
 
 distributed = pytest.importorskip("distributed")
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ import pytest
 from batch.browser import browser_missing, chrome, gallery_screenshot, load_all_images, wait_for_images
 from batch.rows import HOSTILE_MESSAGE, HOSTILE_PARAM, THUMB, sample_rows
 
-from parametric.app.gallery import GalleryError, render_gallery, write_gallery
+from d4d_cad.gallery import GalleryError, render_gallery, write_gallery
 from parametric.errors import D4DError, OutputError
 
 DATA = re.compile(r'<script type="application/json" id="d4d-data">(.*?)</script>', re.DOTALL)
@@ -313,7 +313,7 @@ def test_screenshot_of_the_page(gallery, tmp_path):
 
 def test_the_gallery_of_a_real_batch_run(driver, tmp_path):
     """``d4d batch``'s own output, not made-up rows: thumbnails render, the refused variant says why."""
-    from parametric.app.batch import parse_sweep, run_batch
+    from d4d_cad.batch import parse_sweep, run_batch
 
     sweep = parse_sweep("model: stool\ngrid: {height: [450, 500, 800]}\noutputs: [report, thumbnail]\n")
     result = run_batch(sweep, tmp_path, workers=2)

@@ -17,8 +17,8 @@ import ezdxf
 import pytest
 
 import sabotage
-from parametric.app.batch import comparable, iter_batch, parse_sweep, run_batch
-from parametric.app.batch.pool import WorkerPool
+from d4d_cad.batch import comparable, iter_batch, parse_sweep, run_batch
+from d4d_cad.batch.pool import WorkerPool
 from parametric.errors import OutputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +130,7 @@ def test_same_parameters_share_one_folder_and_one_run(tmp_path):
 
 def _batch_cli(sweep: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), TESTS])}
-    return subprocess.Popen([sys.executable, "-m", "parametric.app.cli", "batch", str(sweep), "--out", str(out),
+    return subprocess.Popen([sys.executable, "-m", "d4d_cad.cli", "batch", str(sweep), "--out", str(out),
                              "--workers", "1", *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
 

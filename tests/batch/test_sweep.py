@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from parametric.app.batch import DEFAULT_MAX_VARIANTS, SweepTooLargeError, load_sweep, parse_sweep
+from d4d_cad.batch import DEFAULT_MAX_VARIANTS, SweepTooLargeError, load_sweep, parse_sweep
 from parametric.errors import ParameterError, ParamsFileError, ProfileError, UnknownModelError
 
 SWEEP = """

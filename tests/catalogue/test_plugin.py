@@ -20,7 +20,7 @@ def installed():
 
 
 def test_plugin_model_is_listed_and_builds(installed, tmp_path):
-    d4d = [sys.executable, "-c", "from parametric.app.cli import main; main()"]
+    d4d = [sys.executable, "-c", "from d4d_cad.cli import main; main()"]
     listed = subprocess.run([*d4d, "models"], capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and "trivet" in listed.stdout, listed.stderr
     built = subprocess.run([*d4d, "build", "trivet", "--preset", "large", "--out", str(tmp_path / "t"),

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from shapely.geometry import box
 
 from parametric import available_models, build_design
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.checks import CheckReport, fix, format_table, run_checks, suggest_fixes
 from parametric.joinery import cross_lap
 from parametric.mesh import part_mesh, to_manifold

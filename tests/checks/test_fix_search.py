@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import parametric.checks as checks_pkg
 from parametric import get_model
-from parametric.app.cli import main
-from parametric.app.commands.check import progress_line
+from d4d_cad.cli import main
+from d4d_cad.commands.check import progress_line
 from parametric.checks import fix, run_checks, suggest_fixes
 from parametric.checks import fixes as F
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from parametric.app.cli import main
+from d4d_cad.cli import main
 
 BASE = {"bed": [1000, 600], "spacing": 8, "margin": 10, "pierce_time": 0.5, "max_thickness": 30}
 MACHINES = {

@@ -18,7 +18,7 @@ from fabrication.export import bundle as bundle_mod
 from fabrication.export.bundle import export_bundle
 from fabrication.export.sheetwalk import walk
 from fabrication.machines import get_machine
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.errors import FabricationError
 from parametric.materials import get_material
 

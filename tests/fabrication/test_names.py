@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from fabrication.export.bundle import fabricate
 from fabrication.export.naming import ExportOptions, bundle_name
 from fabrication.machines import get_machine, load_machines
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.errors import FabricationError
 from parametric.materials import get_material
 

@@ -83,7 +83,7 @@ def test_labels_none_through_the_cli_and_bad_values_exit_2(tmp_path, laser_chair
 
     from click.testing import CliRunner
 
-    from parametric.app.cli import main
+    from d4d_cad.cli import main
 
     args = ["export", "slice_chair", "--preset", "kids", "--set", "thickness=6.4", "--set", "rib_depth=60",
             "--set", "slat_depth=40", "--machine", "co2-laser-60w", "--layout", "rows", "--out", str(tmp_path)]

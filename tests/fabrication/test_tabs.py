@@ -80,7 +80,7 @@ def test_tabs_are_off_by_default_and_refused_for_a_laser(laser_chair, tmp_path):
 def test_holding_tabs_flag_reaches_the_pipeline(tmp_path):
     from click.testing import CliRunner
 
-    from parametric.app.cli import main
+    from d4d_cad.cli import main
 
     result = CliRunner().invoke(main, ["export", "slice_chair", "--preset", "kids", "--set", "thickness=6.4",
                                        "--machine", "co2-laser-60w", "--holding-tabs", "--out", str(tmp_path)])

@@ -12,7 +12,7 @@ import trimesh
 from click.testing import CliRunner
 from shapely.geometry import Polygon
 
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.joinery import boxes_touch
 
 

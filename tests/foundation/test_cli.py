@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from parametric.app.cli import main
+from d4d_cad.cli import main
 
 
 def run(*args):
@@ -85,7 +85,7 @@ def test_existing_folder_keeps_its_files_on_failure(tmp_path):
 
 def test_console_script_starts_without_cadquery():
     """`d4d models` must not pay for importing CadQuery or trimesh."""
-    code = ("import sys; from parametric.app.cli import main; sys.argv=['d4d','models'];\n"
+    code = ("import sys; from d4d_cad.cli import main; sys.argv=['d4d','models'];\n"
             "try: main()\nexcept SystemExit: pass\n"
             "assert 'cadquery' not in sys.modules and 'trimesh' not in sys.modules, 'heavy import'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

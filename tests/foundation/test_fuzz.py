@@ -75,7 +75,7 @@ def test_a_folder_is_not_called_missing(tmp_path):
 
 @pytest.mark.parametrize("sheet", ["1e309x1220", "2440x1e999", "infx1220"])
 def test_an_infinite_sheet_is_refused(tmp_path, sheet):
-    from parametric.app.cli import main
+    from d4d_cad.cli import main
 
     result = CliRunner().invoke(main, ["build", "stool", "--sheet", sheet, "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "--sheet" in result.output, result.output
@@ -107,7 +107,7 @@ def test_outcomes_other_than_d4d_errors_are_reported_as_bugs(files):
 @pytest.mark.parametrize("value", [10 ** 400, -(10 ** 400), 10 ** 5000], ids=["1e400", "-1e400", "1e5000"])
 def test_an_integer_beyond_float_range_is_refused(tmp_path, model, name, value):
     """The fuzz run's finding: a YAML integer of 400 digits raised OverflowError from float()."""
-    from parametric.app.pipeline import resolve_params
+    from d4d_cad.pipeline import resolve_params
     from parametric.errors import ParameterError
 
     cls = get_model(model)

@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.errors import ProfileError
 from parametric.registry import get_model
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _interrupt_when(args: list[str], ready) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "parametric.app.cli", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "d4d_cad.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     while proc.poll() is None and not ready():
         pass
@@ -41,7 +41,7 @@ def test_ctrl_c_while_the_bundle_is_written(tmp_path):
 def test_ctrl_c_while_a_build_replaces_a_folder(tmp_path):
     out = tmp_path / "stool"
     args = ["build", "stool", "--no-solids", "--layout", "rows", "--out", str(out)]
-    subprocess.run([sys.executable, "-m", "parametric.app.cli", *args], check=True, capture_output=True,
+    subprocess.run([sys.executable, "-m", "d4d_cad.cli", *args], check=True, capture_output=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     code, err = _interrupt_when([*args[:-2], "--set", "legs=3", "--out", str(out)],

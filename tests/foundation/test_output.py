@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parametric.app import output
-from parametric.app.cli import main
-from parametric.app.output import MANIFEST, staged_dir
+from d4d_cad import output
+from d4d_cad.cli import main
+from d4d_cad.output import MANIFEST, staged_dir
 from parametric.errors import OutputError
 
 

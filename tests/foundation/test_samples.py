@@ -9,13 +9,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from parametric.app.cli import main
+from d4d_cad.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_sample_sweeps_load():
-    from parametric.app.batch import load_sweep
+    from d4d_cad.batch import load_sweep
 
     for path in sorted((ROOT / "samples").glob("sweep_*.yaml")):
         assert len(load_sweep(path)) > 1, path.name

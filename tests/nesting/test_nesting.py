@@ -190,7 +190,7 @@ def test_cli_nest_design_and_loose_dxf(tmp_path):
     import ezdxf
     from click.testing import CliRunner
 
-    from parametric.app.cli import main
+    from d4d_cad.cli import main
 
     built = tmp_path / "chair"
     assert CliRunner().invoke(main, ["build", "slice_chair", "--out", str(built), "--no-solids",
@@ -255,7 +255,7 @@ def test_cli_nest_fills_an_offcut_drawn_in_svg_first(tmp_path):
     import ezdxf
     from click.testing import CliRunner
 
-    from parametric.app.cli import main
+    from d4d_cad.cli import main
 
     svg = tmp_path / "offcut.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1000mm" height="600mm" viewBox="0 0 1000 600">'

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from profiles.drawn import chair_side
 
 from parametric import get_model
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.errors import GeometryError, ParameterError
 from parametric.params_shape import outline_polygon
 from parametric.profile_import import import_profile, parse_ref, read_drawing

@@ -17,7 +17,7 @@ from strategies import params_strategy
 
 from models.slice_chair import drawn_outline, drawn_seating_line, seat_end, seating_line
 from parametric import get_model
-from parametric.app.cli import main
+from d4d_cad.cli import main
 from parametric.checks import format_table, run_checks
 from parametric.errors import ConstraintError, ParameterError
 

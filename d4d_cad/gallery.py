@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import D4DError, OutputError
+from parametric.errors import D4DError, OutputError
 from .output import atomic_write_bytes
 
 #: Statuses a batch row can have, in the order the page lists them (others are listed after).

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errors import D4DError, ParamsFileError
-from ...paramfile import Document, parse_document, read_text_bounded
-from ...params import Angle, Choice, Count, Flag, Length
-from ...registry import get_model
+from parametric.errors import D4DError, ParamsFileError
+from parametric.paramfile import Document, parse_document, read_text_bounded
+from parametric.params import Angle, Choice, Count, Flag, Length
+from parametric.registry import get_model
 
 #: a sweep larger than this is refused before any work unless max_variants allows it
 DEFAULT_MAX_VARIANTS = 10_000
@@ -393,7 +393,7 @@ def _validate_profiles(sweep: Sweep) -> None:
     if machines or materials:
         from fabrication.machines import load_machines
 
-        from ...profiles import pick
+        from parametric.profiles import pick
         from ..pipeline import resolve_material
 
         known = load_machines()

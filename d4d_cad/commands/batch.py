@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ...errors import OutputError
+from parametric.errors import OutputError
 from ..options import SECONDS, friendly
 
 

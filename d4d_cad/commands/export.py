@@ -41,8 +41,8 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params."""
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
-    from ...profiles import pick
-    from ...registry import get_model
+    from parametric.profiles import pick
+    from parametric.registry import get_model
     from ..pipeline import machine_clearance, resolve_material, resolve_params, user_sets
 
     with user_profiles(profiles) as (machines, materials_file):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ...errors import D4DError, GeometryError
+from parametric.errors import D4DError, GeometryError
 from ..options import MM, POSITIVE_MM, SECONDS, friendly, parse_sheet
 
 
@@ -20,8 +20,8 @@ def read_loose_parts(path: Path, thickness: float, unit: str | None = None, sele
     names the unit of a file that declares none; ``select`` reads one layer. Returns
     ``(parts, open_paths)``: open paths are not parts; the caller says they were left out.
     """
-    from ...part import FlatPart
-    from ...profile_import import read_drawing
+    from parametric.part import FlatPart
+    from parametric.profile_import import read_drawing
 
     drawing = read_drawing(path, unit=unit, select=select)
     if select is None and any(layer.upper().startswith("CUT_") for layer in drawing.layers):
@@ -56,9 +56,9 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remna
     from fabrication.export import dxf
     from fabrication.layout import nest_layout
 
-    from ...paramfile import load_params_file
-    from ...profile_import import import_profile, parse_ref
-    from ...registry import get_model
+    from parametric.paramfile import load_params_file
+    from parametric.profile_import import import_profile, parse_ref
+    from parametric.registry import get_model
     from ..output import staged_dir
 
     size = parse_sheet(sheet)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
+from parametric import __version__
 from .options import SECONDS, friendly, model_options, parse_sheet
 
 
@@ -22,7 +22,7 @@ def main() -> None:
 @friendly
 def models_cmd(as_json: bool) -> None:
     """List the products in the catalogue (built-in and plugins)."""
-    from ..registry import available_models
+    from parametric.registry import available_models
 
     models = available_models()
     if as_json:
@@ -40,7 +40,7 @@ def models_cmd(as_json: bool) -> None:
 @friendly
 def info_cmd(model: str, as_json: bool) -> None:
     """Show a model's parameters (defaults, ranges, units, help) and presets."""
-    from ..registry import get_model
+    from parametric.registry import get_model
 
     cls = get_model(model)
     desc = cls.schema.describe()

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..design import Design
-from ..errors import ParameterError, ParamsFileError, UnknownModelError
-from ..model import Model
-from ..paramfile import dump_params, load_params_file
-from ..params import Params
-from ..registry import get_model
+from parametric.design import Design
+from parametric.errors import ParameterError, ParamsFileError, UnknownModelError
+from parametric.model import Model
+from parametric.paramfile import dump_params, load_params_file
+from parametric.params import Params
+from parametric.registry import get_model
 from .output import staged_dir
 
 #: default stock when no material sheet is chosen: 2440 x 1220 (4 x 8 ft), fabrication-reference.md s.1
@@ -57,7 +57,7 @@ def resolve_params(model: str | type[Model], *, preset: str | None = None, param
 
 def resolve_material(spec: str, extra: str | None = None):
     """``NAME`` or ``NAME:NOMINAL`` (e.g. ``birch-ply:12``) -> (Material, typical measured thickness or None)."""
-    from ..materials import get_material
+    from parametric.materials import get_material
 
     name, _, nominal = spec.partition(":")
     material = get_material(name, extra)
@@ -141,7 +141,7 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
     sheets = [replace(s, index=i) for i, s in enumerate(sheets, 1)]
     lap("layout")
     if checks:
-        from ..checks import run_checks, suggest_fixes
+        from parametric.checks import run_checks, suggest_fixes
 
         report = run_checks(design, sheet=sheet)
         if not report.ok:
@@ -161,7 +161,7 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
             dxf.write_sheet(s, stage / "sheets" / f"sheet-{i:02d}.dxf", unit)
         lap("dxf")
         if solids:
-            from .. import geometry
+            from parametric import geometry
 
             geometry.export_stl(design, stage / f"{design.model}.stl")
             lap("stl")

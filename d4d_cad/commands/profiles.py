@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ...errors import ProfileError
+from parametric.errors import ProfileError
 from ..options import friendly
 
 PROFILES_HELP = "Your own profiles: a YAML file with machines: and/or materials: (same fields as the shipped ones)."
@@ -28,7 +28,7 @@ def user_profiles(path: Path | None) -> Iterator[tuple[dict, str | None]]:
     """
     from fabrication.machines import load_machines, machines_from_mapping
 
-    from ...paramfile import parse_mapping
+    from parametric.paramfile import parse_mapping
 
     machines = dict(load_machines())
     if path is None:
@@ -53,7 +53,7 @@ def user_profiles(path: Path | None) -> Iterator[tuple[dict, str | None]]:
         with os.fdopen(fd, "w") as fh:
             yaml.safe_dump(data["materials"], fh)
         try:
-            from ...materials import load_materials
+            from parametric.materials import load_materials
 
             load_materials(tmp)  # parse now, so errors name the user's file
         except ProfileError as exc:
@@ -90,7 +90,7 @@ def materials_cmd(as_json: bool, profiles: Path | None) -> None:
     """List the material profiles (density, stiffness, strength, thicknesses, sheets, price)."""
     from dataclasses import asdict
 
-    from ...materials import load_materials
+    from parametric.materials import load_materials
 
     with user_profiles(profiles) as (_, materials_file):
         mats = load_materials(materials_file)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import D4DError
+from parametric.errors import D4DError
 
 class FiniteFloat(click.FloatRange):
     """A float option that must be finite (no nan or inf) and within a range, with units in the message."""
@@ -81,7 +81,7 @@ def model_options(fn):
 
 def parse_sheet(text: str) -> tuple[float, float]:
     """``--sheet 2440x1220`` (or ``96inx48in``) -> (width, height) in mm."""
-    from ..units import parse_length
+    from parametric.units import parse_length
 
     a, sep, b = text.lower().partition("x")
     if not sep:

@@ -46,9 +46,9 @@ def progress_line(echo: Callable[[str], None], after: float = PROGRESS_AFTER_S):
 @friendly
 def check_cmd(model, preset, settings, params_file, as_json, auto_fix, fix_time, material, tool_diameter) -> None:
     """Check a product: stability, overlaps, manufacturability, strength. Exit 0 pass, 1 fail, 2 bad input."""
-    from ...checks import fix, format_table, run_checks, suggest_fixes
-    from ...checks.fixes import TIME_BUDGET_S, FixSearch
-    from ...materials import get_material
+    from parametric.checks import fix, format_table, run_checks, suggest_fixes
+    from parametric.checks.fixes import TIME_BUDGET_S, FixSearch
+    from parametric.materials import get_material
     from ..pipeline import resolve_params
 
     cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)

@@ -2,7 +2,7 @@
 
 Python API::
 
-    from parametric.app.batch import load_sweep, iter_batch, run_batch
+    from d4d_cad.batch import load_sweep, iter_batch, run_batch
 
     sweep = load_sweep("samples/sweep_slice_chair.yaml")
     for row in iter_batch(sweep, "out/sweep"):      # rows as variants finish

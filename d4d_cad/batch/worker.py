@@ -22,9 +22,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ...errors import D4DError, ParameterError
-from ...paramfile import dump_params
-from ...registry import get_model
+from parametric.errors import D4DError, ParameterError
+from parametric.paramfile import dump_params
+from parametric.registry import get_model
 
 #: check families of the results table, by the prefix of a finding's code
 FAMILIES = {"STAB": "stability", "MFG": "manufacturability", "FIT": "manufacturability", "OVLP": "overlap",
@@ -46,7 +46,7 @@ def warm_up() -> None:
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
     from fabrication.nesting import NestPart, Stock, nest
 
-    from ... import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
+    from parametric import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
 
     # one tiny nest loads every numba kernel (compiled once, then from the on-disk cache) into this
     # process, so the workers forked from it do not each pay for it on their first variant
@@ -121,7 +121,7 @@ def _fabricate(task: dict, design, row: dict, files: dict[str, bytes], timings: 
 
 def _check_only(task: dict, design) -> dict:
     """The check report when no machine is named (default tool and sheets)."""
-    from ...checks import run_checks
+    from parametric.checks import run_checks
 
     return run_checks(design).to_dict()
 
@@ -176,7 +176,7 @@ def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]
 
 def _thumbnail(design) -> bytes:
     """A small off-screen picture of the product (PNG bytes)."""
-    from ...render import render_png
+    from parametric.render import render_png
 
     with tempfile.TemporaryDirectory(prefix="d4d-thumb-") as tmp:
         path = render_png(design, Path(tmp) / "thumbnail.png", view="iso", size=(320, 240))

@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 
-from .. import scratch
+from parametric import scratch
 
 #: seconds the main thread gets to start handling Ctrl-C before the watchdog ends the process
 GRACE_S = 2.0

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import scratch
-from ..errors import OutputError
+from parametric import scratch
+from parametric.errors import OutputError
 
 
 def safe_child(root: Path, relative: str) -> Path:

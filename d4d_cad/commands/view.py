@@ -17,8 +17,8 @@ from ..options import friendly
 @friendly
 def view_cmd(model, preset, params_file) -> None:
     """Open the desktop viewer: edit parameters and watch the product, its checks and sheets update."""
-    from ...paramfile import load_params_file
-    from ...registry import get_model
+    from parametric.paramfile import load_params_file
+    from parametric.registry import get_model
 
     get_model(model)
     values = load_params_file(params_file)[1] if params_file else {}

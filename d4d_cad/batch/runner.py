@@ -33,17 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ... import __version__
-from ...errors import D4DError, OutputError, ParameterError
-from ...registry import get_model
+from parametric import __version__
+from parametric.errors import D4DError, OutputError, ParameterError
+from parametric.registry import get_model
 from ..output import atomic_write_bytes, safe_child
 from .results import read_row, summarise, table_bytes
 from .sweep import Sweep
 
 #: how many times a variant runs when its worker dies (the first run and one retry)
 ATTEMPTS = 2
-WORKER = "parametric.app.batch.worker:run_variant"
-PRELOAD = "parametric.app.batch._preload"
+WORKER = "d4d_cad.batch.worker:run_variant"
+PRELOAD = "d4d_cad.batch._preload"
 
 Progress = Callable[[int, int, dict[str, Any]], None]
 
@@ -286,7 +286,7 @@ class _Dask:
     scheduler's address (its own ``allowed-failures`` setting decides retries there)."""
 
     def __init__(self, address: str, workers: int | None):
-        from ..._optional import require
+        from parametric._optional import require
 
         distributed = require("dask.distributed", "dask")
         import dask
