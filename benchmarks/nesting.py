@@ -7,7 +7,14 @@ reach, the best-known density, our/best-known ratio and the time; the same for a
 (bottom-left fill, largest first: our construction without improvement) run in the same process;
 and for ``spyrrow`` (the sparrow solver) when it is installed, as a yardstick only. Both cores
 are used: two seeds in two processes, the better kept. Then the furniture bar: for every
-catalogue preset, sheets used against the area lower bound.
+catalogue preset, sheets used against the area lower bound, and a multi-product order.
+
+``--scale 25,50,100,200,400`` prints the scaling table instead: one instance's items repeated
+(``--scale-instance``, default swim: a tall strip) to each size, and per size the bottom-left
+construction time with the grid broad phase and by scanning every placed item (the old
+construction, the baseline for the speed-up ratio, measured in the same run), the time to the
+first feasible layout, the separator's iterations per second and the density after
+``--scale-time`` seconds of compression beside the construction's (the bottom-left baseline).
 """
 
 from __future__ import annotations
@@ -69,6 +76,76 @@ def spyrrow_density(path: Path, time_limit: float, seed: int):
     return sol.density
 
 
+def scaled(parts, n: int):
+    """The instance's items repeated in order (round-robin over its demanded instances) to n items."""
+    from fabrication.nesting import NestPart
+
+    items = [p for p in parts for _ in range(p.quantity)]
+    count: dict[str, int] = {}
+    for k in range(n):
+        count[items[k % len(items)].id] = count.get(items[k % len(items)].id, 0) + 1
+    return [NestPart(p.id, p.polygon, count[p.id], p.rotations) for p in parts if p.id in count]
+
+
+def scan_construction_s(parts, height: float, seed: int) -> float:
+    """Seconds of the same bottom-left construction with the grid off (every placed item scanned)."""
+    import numpy as np
+
+    from fabrication.nesting.api import _engine
+    from fabrication.nesting.prepare import build_variants
+
+    items = [(pi, k) for pi, p in enumerate(parts) for k in range(p.quantity)]
+    length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
+                 * p.quantity for p in parts) + 1.0
+    engine, order = _engine(parts, items, build_variants(parts, 0.0), [np.array([0.0, 0.0, length, height])], 1,
+                            300, seed)
+    engine.cell = 0.0
+    start = time.perf_counter()
+    engine.construct(order)
+    return time.perf_counter() - start
+
+
+def scale_row(args) -> dict:
+    """One size of the scaling table (run in its own process)."""
+    path, n, time_limit, seed = args
+    from fabrication.nesting import nest_strip, validate
+
+    name, parts, height, _, _ = load(Path(path))
+    parts = scaled(parts, n)
+    area = sum(p.polygon.area * p.quantity for p in parts)
+    nest_strip(parts[:1], height, improve=False)  # compiled / cache loaded before timing
+    result = nest_strip(parts, height, time_limit=time_limit, seed=seed)
+    st = result.stats
+    first = result.history[0][2]
+    return {"instance": name, "items": n, "construct_s": st["construct_s"],
+            "scan_construct_s": scan_construction_s(parts, height, seed),
+            "first_feasible_s": st["first_feasible_s"], "iterations": st.get("iterations", 0),
+            "it_per_s": st.get("iterations", 0) / max(st.get("seconds", 0.0), 1e-9),
+            "attempts": st.get("attempts", 0), "baseline": area / (height * first),
+            "density": area / (height * result.used_length),
+            "valid": not validate.problems(result, spacing=0.0, margin=0.0)}
+
+
+def scaling_table(path: Path, sizes: list[int], time_limit: float, seed: int, json_out: str | None) -> None:
+    """Print (and write) the scaling table; sizes run one after another, one core each."""
+    rows = []
+    for n in sizes:
+        with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process: no state carried between sizes
+            row = pool.submit(scale_row, (path, n, time_limit, seed)).result()
+        row["grid_speedup"] = row["scan_construct_s"] / max(row["construct_s"], 1e-9)
+        rows.append(row)
+        print(f"{n} items: construction {row['construct_s']:.2f} s (scan {row['scan_construct_s']:.2f} s), "
+              f"{row['it_per_s']:.1f} it/s, density {row['baseline']:.3f} -> {row['density']:.3f}", flush=True)
+    print()
+    print_table(rows, [("items", "items"), ("construct_s", "constr s"), ("scan_construct_s", "scan s"),
+                       ("grid_speedup", "x scan"), ("first_feasible_s", "1st feas s"), ("it_per_s", "it/s"),
+                       ("attempts", "attempts"), ("baseline", "BL dens"), ("density", "density"),
+                       ("valid", "valid")])
+    print(f"\n{rows[0]['instance']} repeated to each size; {time_limit:g} s of compression per size on one core; "
+          "BL = the bottom-left construction alone (grid and scan give the same layout)")
+    write_json(json_out, "nesting-scale", rows, {"time_limit": time_limit, "instance": rows[0]["instance"]})
+
+
 def furniture_bar(time_limit: float) -> list[dict]:
     """Sheets used vs the area lower bound for every catalogue preset (2440 x 1220, 10 mm gap, 15 mm margin)."""
     from fabrication.layout import nest_layout
@@ -93,10 +170,23 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
     ap.add_argument("--furniture-time", type=float, default=3.0)
+    ap.add_argument("--scale", help="print the scaling table for these sizes instead, e.g. 25,50,100,200,400")
+    ap.add_argument("--scale-instance", default="swim", help="the instance whose items are repeated (--scale)")
+    ap.add_argument("--scale-time", type=float, default=10.0, help="seconds of compression per size (--scale)")
     args = ap.parse_args()
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
         sys.exit(f"no instance files under {', '.join(map(str, args.paths))}")
+    if args.scale:
+        try:
+            sizes = [int(n) for n in args.scale.split(",")]
+        except ValueError:
+            sys.exit(f"--scale takes item counts separated by commas (25,50,100), not {args.scale!r}")
+        chosen = [f for f in files if f.stem == args.scale_instance]
+        if not chosen or min(sizes) < 1:
+            sys.exit(f"--scale needs positive sizes and --scale-instance one of {', '.join(f.stem for f in files)}")
+        scaling_table(chosen[0], sizes, args.scale_time, args.seed, args.json)
+        return
     from fabrication.nesting import _kernels  # noqa: F401  (compile/cache before timing)
 
     t0 = time.perf_counter()

@@ -82,6 +82,7 @@ class Compressor:
             self.allowed[k, :len(r)] = r
         self.cell = cell_size(v.size[np.unique(self.allowed)]) if len(rows) else 1.0
         self.iterations = 0
+        self.attempts = 0
         self.window_items = WINDOW_ITEMS
         self.cut: float | None = None
         self.max_iterations = MAX_ITERATIONS
@@ -171,6 +172,7 @@ class Compressor:
         share = min(1.0, self.window_items / max(n_free, 1))
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
             attempts += 1
+            self.attempts += 1
             trial, target = self.shrink(best, step * share)
             if self.separate(trial, target, deadline, self.cut):
                 best = trial
@@ -188,16 +190,20 @@ def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
 
 
 def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
-                        progress: Callable[[float], None] | None = None) -> list:
+                        progress: Callable[[float], None] | None = None, stats: dict | None = None) -> list:
     """Shorten the used length of the last sheet by strip compression (its box height is the strip);
-    ``progress(used_length)`` hears of every shorter layout."""
+    ``progress(used_length)`` hears of every shorter layout; ``stats`` (if given) receives the
+    separator ``iterations``, the ``attempts`` and the ``seconds`` spent."""
     if not sheets or len(sheets[-1]) < 2:
         return sheets
+    began = time.monotonic()
     k = len(sheets) - 1
     box = engine.sheet_box(k, len(sheets), None)
     last = sorted(sheets[-1], key=lambda p: p[0])
     comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
     best = comp.run(comp.state(last), deadline, max_attempts, progress)
+    if stats is not None:
+        stats.update(iterations=comp.iterations, attempts=comp.attempts, seconds=time.monotonic() - began)
     return [*sheets[:-1], _placed(last, best)]
 
 
