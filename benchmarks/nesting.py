@@ -163,6 +163,53 @@ def furniture_bar(time_limit: float) -> list[dict]:
     return rows
 
 
+#: the multi-product order of the furniture bar (issue #17's example): four chairs and a table
+ORDER = (("slice_chair", 4), ("table", 1))
+
+
+def order_row(time_limit: float, rounds: int = 60) -> dict:
+    """Nest ORDER together on 2440 x 1220 sheets; sheets used against the area lower bound and,
+    when above it, why: the part type that needs the most sheets when its copies sit in a grid of
+    their bounding boxes (a bound only for parts that cannot interlock, so an explanation, not a proof)."""
+    from fabrication.layout import grain_rotations, nest_layout
+    from parametric.app.order import OrderLine, combine, sheet_lower_bound
+    from parametric.registry import get_model
+
+    width, height, margin, spacing = 2440, 1220, 15, 10
+    parts = combine([(OrderLine(model, count), get_model(model).design().parts) for model, count in ORDER])
+    bound = sheet_lower_bound(parts, width, height, margin)
+    start = time.perf_counter()
+    sheets = nest_layout(parts, width, height, spacing=spacing, margin=margin, time_limit=time_limit,
+                         max_rounds=rounds, thickness=parts[0].thickness)
+    seconds = time.perf_counter() - start
+    uw, uh = width - 2 * margin + spacing, height - 2 * margin + spacing
+    worst, why = 0, ""
+    groups: dict[tuple, list] = {}
+    for p in parts:  # copies of one shape (ribs of every chair) form one group
+        b = p.outline.bounds
+        groups.setdefault((round(b[2] - b[0]), round(b[3] - b[1]), grain_rotations(p)), []).append(p)
+    for (w, h, rots), same in groups.items():
+        per_sheet = max(math.floor(uw / (bw + spacing)) * math.floor(uh / (bh + spacing))
+                        for bw, bh in ((w, h) if r % 180 == 0 else (h, w) for r in rots))
+        count = sum(p.quantity for p in same)
+        need = math.ceil(count / max(per_sheet, 1))
+        if need > worst:
+            worst = need
+            why = (f"{count} parts of {w} x {h} mm (e.g. {same[0].name}, turns {'/'.join(f'{r:g}' for r in rots)}) "
+                   f"fit {per_sheet} to a sheet as a grid of their boxes: {need} sheets unless they interlock")
+    order = " + ".join(f"{c} {m}" for m, c in ORDER)
+    return {"model": f"order: {order}", "preset": "-", "parts": sum(p.quantity for p in parts),
+            "sheets": len(sheets), "bound": bound, "at_bound": len(sheets) == bound,
+            "last_used_mm": round(sheets[-1].used_length, 1), "seconds": round(seconds, 1),
+            "why": "" if len(sheets) == bound else why}
+
+
+def print_order(row: dict) -> None:
+    """The order's line of the furniture bar, with the reason when it is above the bound."""
+    print(f"{row['model']} ({row['parts']} parts): {row['sheets']} sheets, area lower bound {row['bound']}, "
+          f"{row['seconds']} s" + (f"; above the bound: {row['why']}" if row["why"] else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path, default=[DEFAULT])
@@ -170,6 +217,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
     ap.add_argument("--furniture-time", type=float, default=3.0)
+    ap.add_argument("--order-time", type=float, default=20.0, help="seconds for the multi-product order")
+    ap.add_argument("--order-only", action="store_true", help="run only the multi-product order")
     ap.add_argument("--scale", help="print the scaling table for these sizes instead, e.g. 25,50,100,200,400")
     ap.add_argument("--scale-instance", default="swim", help="the instance whose items are repeated (--scale)")
     ap.add_argument("--scale-time", type=float, default=10.0, help="seconds of compression per size (--scale)")
@@ -177,6 +226,9 @@ def main() -> None:
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
         sys.exit(f"no instance files under {', '.join(map(str, args.paths))}")
+    if args.order_only:
+        print_order(order_row(args.order_time))
+        return
     if args.scale:
         try:
             sizes = [int(n) for n in args.scale.split(",")]
@@ -227,6 +279,9 @@ def main() -> None:
     print(f"furniture bar: {len(furniture) - len(misses)}/{len(furniture)} presets at the area lower bound")
     for r in misses:
         print(f"  above the bound: {r['model']}/{r['preset']}: {r['sheets']} sheets, bound {r['bound']}")
+    order = order_row(args.order_time)
+    print_order(order)
+    furniture.append(order)
     write_json(args.json, "nesting", rows, {"mean_ratio": mean, "baseline_mean_ratio": base_mean,
                                             "time_limit": args.time_limit, "compile_s": compile_s,
                                             "furniture": furniture})
