@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import Polygon
 
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
@@ -37,8 +37,6 @@ from .toolpath import CutPart
 
 #: depth samples per measured profile
 SAMPLES = 17
-#: outlines are simplified by this much before measuring (mm): far below any play limit
-SIMPLIFY_MM = 0.002
 #: keep the sample lines this far inside the mating depth (mm), off the corners themselves
 EDGE_EPS = 0.02
 
@@ -72,29 +70,54 @@ def _unit(v) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
+def _edges_of(poly) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end points of every edge of every ring of ``poly`` (a Polygon or MultiPolygon)."""
+    a, b = [], []
+    for g in getattr(poly, "geoms", [poly]):
+        if g.is_empty:
+            continue
+        for ring in (g.exterior, *g.interiors):
+            xy = np.asarray(ring.coords)
+            a.append(xy[:-1])
+            b.append(xy[1:])
+    if not a:
+        return np.empty((0, 2)), np.empty((0, 2))
+    return np.concatenate(a), np.concatenate(b)
+
+
 def _chords(poly: Polygon, starts: np.ndarray, direction: np.ndarray, length: float) -> list[list[tuple[float, float]]]:
-    """For each start point, the intervals ``(s0, s1)`` (0 <= s <= length) of ``poly`` along ``direction``."""
-    lines = [LineString([p, p + direction * length]) for p in starts]
-    out = []
-    for p, g in zip(starts, shapely.intersection(np.array(lines, dtype=object), poly)):
-        spans = []
-        for piece in getattr(g, "geoms", [g]):
-            if piece.geom_type == "LineString" and piece.length > 1e-9:
-                s = (np.asarray(piece.coords) - p) @ direction
-                spans.append((float(s.min()), float(s.max())))
-        out.append(sorted(spans))
-    return out
+    """For each start point, the intervals ``(s0, s1)`` (0 <= s <= length) of ``poly`` along ``direction``.
+
+    Even-odd rule on the infinite line through each start: the edges that cross it (one end strictly
+    on one side, the other on or beyond it, so a line through a vertex counts it once) sorted along
+    the line pair up into the inside stretches, which are then clipped to ``[0, length]``."""
+    a, b = _edges_of(poly)
+    perp = np.array([-direction[1], direction[0]])
+    offsets = starts @ perp
+    wa, wb = a @ perp, b @ perp
+    near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())  # edges the lines can cross
+    sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
+    wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
+    cross = (wa > 0) != (wb > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - (starts @ direction)[:, None], np.inf)
+    s.sort(axis=1)
+    count = cross.sum(axis=1)
+    width = int(count.max()) if len(count) else 0
+    lo = np.clip(s[:, 0:width:2], 0.0, length)
+    hi = np.clip(s[:, 1:width:2], 0.0, length)
+    pair = np.arange(lo.shape[1])[None, :] * 2 < count[:, None]
+    keep = pair & (hi - lo > 1e-9)
+    return [[(float(x), float(y)) for x, y in zip(lo[m][keep[m]], hi[m][keep[m]])] for m in range(len(starts))]
 
 
 def _sample(poly: Polygon, origin, along, across, s0: float, s1: float, y0: float, y1: float):
     """Chords of ``poly`` along ``along`` over ``[s0, s1]`` at :data:`SAMPLES` depths ``y0..y1`` (along
-    ``across``); the polygon is clipped to that window first (reliefs make outlines heavy)."""
+    ``across``)."""
     o = np.asarray(origin, dtype=float)
-    window = Polygon([o + s0 * along + y0 * across, o + s1 * along + y0 * across, o + s1 * along + y1 * across,
-                      o + s0 * along + y1 * across]).buffer(0.5, join_style="mitre")
     ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
     starts = o[None, :] + s0 * along + ys[:, None] * across
-    return _chords(_clip(poly, window), starts, along, s1 - s0), s1 - s0
+    return _chords(poly, starts, along, s1 - s0), s1 - s0
 
 
 def _edges(sampled, centre: float, void: bool) -> tuple[float | None, float | None]:
@@ -124,15 +147,11 @@ def _gap(void: tuple, solid: tuple) -> float | None:
     return float(sum(gaps)) if gaps else None
 
 
-def _clip(poly: Polygon, region: Polygon):
-    """``poly`` within ``region`` (a cheap box clip first: relieved outlines carry many vertices)."""
-    return shapely.clip_by_rect(poly, *region.bounds).intersection(region)
-
-
 def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    drawn = shapely.clip_by_rect(part.outline, *near.buffer(1.0).bounds)
-    removed = drawn.difference(finished).intersection(near)
+    rect = near.buffer(1.0).bounds
+    drawn = shapely.clip_by_rect(part.outline, *rect)
+    removed = drawn.difference(shapely.clip_by_rect(finished, *rect)).intersection(near)
     if removed.is_empty or removed.area < 1e-6:
         return 0.0
     pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
@@ -244,8 +263,7 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
 def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     """Every joint's fit on the prepared parts (finger, cross-lap and tab joints; glue has none)."""
     out: list[Fit] = []
-    #: the finished outlines, simplified by SIMPLIFY_MM (the relief arcs are drawn very finely)
-    cut = {n: c.finished.simplify(SIMPLIFY_MM) for n, c in cut_parts.items()}
+    cut = {n: c.finished for n, c in cut_parts.items()}
     arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
     for joint in design.joints:
         if joint.a not in cut_parts or joint.b not in cut_parts:

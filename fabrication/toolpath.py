@@ -20,11 +20,13 @@ plus clearance). Here it is adapted to one machine (fabrication-reference.md sec
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+import shapely
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
@@ -40,9 +42,16 @@ from .machines import Machine
 RELIEF_CLEARANCE = 0.05
 #: corners turning less than this are curve vertices, not corners to relieve (degrees)
 MIN_CORNER_TURN = 45.0
-#: circle resolution for reliefs (segments per quarter): the polygon differs from the true arcs the
-#: exporters write by < 1e-4 mm^2 per relief on a 1/4" bit
-RELIEF_QUAD_SEGS = 512
+#: circle resolution for reliefs (segments per quarter circle). The polygon is what nesting, fit and
+#: label placement see; the exporters write the true arcs (:attr:`CutPart.arcs`). At 32 its chords lie
+#: inside the arc by at most r (1 - cos(pi / 128)) = 3e-4 r (0.001 mm on a 1/4" bit) and it lacks at
+#: most :data:`RELIEF_AREA_DEFICIT` x r^2 of area per relief (0.012 mm^2 on a 1/4" bit): far below
+#: any fit or nesting tolerance, and 16 x fewer vertices than 512 (which made every later stage slow)
+RELIEF_QUAD_SEGS = 32
+#: area a relief polygon lacks against its true circle, per r^2 (a whole circle: pi - 2n sin(pi / 2n))
+RELIEF_AREA_DEFICIT = math.pi - 2 * RELIEF_QUAD_SEGS * math.sin(math.pi / (2 * RELIEF_QUAD_SEGS))
+#: outlines whose reliefs and label spots are remembered (equal parts are prepared once)
+CACHE_SIZE = 256
 #: share of a wall's length a relief must leave to bear on the mating part, for ``relief="auto"``
 #: (ours: below half, the joint is held by the relief's edges, not the wall)
 BEARING = 0.5
@@ -179,8 +188,14 @@ def relief_circle(corner: Corner, radius: float, style: str = "dogbone",
 def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
             clearance: float = RELIEF_CLEARANCE) -> tuple[Polygon, tuple[tuple[float, float, float], ...]]:
     """Cut dogbone or T-bone reliefs (or ``"auto"``: per corner) into every inside corner; returns the
-    outline and the circles."""
-    outline = orient(outline, 1.0)
+    outline and the circles. Equal outlines (a chair's ribs, its slats) are relieved once: the
+    result is remembered by the outline's WKB (shapely geometries are immutable, so sharing is safe)."""
+    return _relieve(outline.wkb, float(tool_diameter), style, float(clearance))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
+    outline = orient(shapely.from_wkb(wkb), 1.0)
     circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
         return outline, ()
@@ -188,7 +203,76 @@ def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
     result = outline.difference(cut)
     if result.geom_type != "Polygon":
         result = max(result.geoms, key=lambda g: g.area)
-    return orient(result, 1.0), circles
+    return orient(snap_to_circles(result, circles), 1.0), circles
+
+
+def _snap_point(p: np.ndarray, prev: np.ndarray, nxt: np.ndarray, near: np.ndarray, circles: np.ndarray):
+    """Where a vertex the overlay left on a relief polygon's chord belongs on the true circle(s):
+    the crossing of two circles when it is near two, else the crossing of its straight wall (the
+    neighbour edge not on that circle) with the circle; None when neither applies."""
+    if len(near) >= 2:
+        (x0, y0, r0), (x1, y1, r1) = circles[near[0]], circles[near[1]]
+        d = math.hypot(x1 - x0, y1 - y0)
+        if d < 1e-12 or d > r0 + r1 or d < abs(r0 - r1):
+            return None
+        a = (r0 * r0 - r1 * r1 + d * d) / (2 * d)
+        h = math.sqrt(max(r0 * r0 - a * a, 0.0))
+        m = np.array([x0, y0]) + a * np.array([x1 - x0, y1 - y0]) / d
+        off = h * np.array([y0 - y1, x1 - x0]) / d
+        return min((m + off, m - off), key=lambda q: float(np.hypot(*(q - p))))
+    cx, cy, r = circles[near[0]]
+    c = np.array([cx, cy])
+    on = [abs(math.hypot(*(q - c)) - r) <= SNAP_TOL * max(1.0, r) for q in (prev, nxt)]
+    if on[0] == on[1]:
+        return None
+    u = nxt if on[0] else prev  # the wall's other end
+    d = p - u
+    f = u - c
+    a, b, cc = d @ d, 2 * (f @ d), f @ f - r * r
+    disc = b * b - 4 * a * cc
+    if a < 1e-18 or disc < 0:
+        return None
+    roots = [(-b + sg * math.sqrt(disc)) / (2 * a) for sg in (1.0, -1.0)]
+    t = min(roots, key=lambda x: abs(x - 1.0))
+    return u + t * d
+
+
+#: a vertex within this (x max(1, r)) of a circle is on it (and left alone by :func:`snap_to_circles`)
+SNAP_TOL = 1e-9
+
+
+def snap_to_circles(outline: Polygon, circles) -> Polygon:
+    """Move the vertices where a straight wall (or a second relief) meets a relief polygon onto the
+    true circle. The overlay puts them on the polygon's chords, up to 3e-4 r inside the arc; on the
+    circle, the exporters' arcs start exactly where the walls end (no sliver of a straight segment
+    between a wall and its arc, issue 13.4). Returns ``outline`` unchanged when snapping would make it
+    invalid."""
+    if not circles:
+        return outline
+    cs = np.asarray(circles, dtype=float)
+    half_step = math.pi / (4 * RELIEF_QUAD_SEGS)  # half the angle one polygon segment spans
+    sag = cs[:, 2] * (1.0 - math.cos(half_step)) * 1.01
+    # a wall grazing the circle (a T-bone's circle at a slot's bottom) meets the polygon up to a chord
+    # away from where it meets the arc; farther than that, something else is going on
+    reach = 2.0 * float(cs[:, 2].max()) * math.sin(half_step) + 1e-9
+    rings = []
+    moved = False
+    for ring in (outline.exterior, *outline.interiors):
+        pts = np.asarray(ring.coords)[:-1].copy()
+        dev = np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2]
+        tol = SNAP_TOL * np.maximum(1.0, cs[:, 2])
+        off = (dev >= -sag - tol) & (dev < -tol[None, :])  # on a chord of that circle, not on the circle
+        for i in np.flatnonzero(off.any(axis=1)):
+            near = np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol))
+            q = _snap_point(pts[i], pts[i - 1], pts[(i + 1) % len(pts)], near, cs)
+            if q is not None and float(np.hypot(*(q - pts[i]))) <= reach:
+                pts[i] = q
+                moved = True
+        rings.append(pts)
+    if not moved:
+        return outline
+    snapped = Polygon(rings[0], rings[1:])
+    return snapped if snapped.is_valid else outline
 
 
 def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
@@ -196,9 +280,11 @@ def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
     return orient(outline.buffer(kerf / 2, join_style="mitre", mitre_limit=10.0), 1.0)
 
 
-def label_box(label: Label) -> Polygon:
-    """The rectangle the label's strokes occupy (part-local mm)."""
+def label_box(label: Label, grow: float = 0.0) -> Polygon:
+    """The rectangle the label's strokes occupy (part-local mm), grown by ``grow`` on every side (what
+    a mitred buffer of it would give)."""
     w, h = text_size(label.text, label.height)
+    w, h = w + 2 * grow, h + 2 * grow
     rect = box(label.x - w / 2, label.y - h / 2, label.x + w / 2, label.y + h / 2)
     return affinity.rotate(rect, label.angle, origin=(label.x, label.y)) if label.angle else rect
 
@@ -217,10 +303,10 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
     from shapely.prepared import prep
 
     inside = prep(outline)
-    points = [polylabel(outline, tolerance=0.5), outline.representative_point()]
+    points = _label_spots(outline.wkb)
 
     def fits(x: float, y: float, h: float, angle: float) -> bool:
-        return inside.contains(label_box(Label(text, x, y, h, angle)).buffer(label_margin(h), join_style="mitre"))
+        return inside.contains(label_box(Label(text, x, y, h, angle), label_margin(h)))
 
     best = None
     for angle in (0.0, 90.0):
@@ -238,6 +324,14 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
             if best is None or lo > best.height + 1e-6:
                 best = Label(text, float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
     return best
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _label_spots(wkb: bytes) -> tuple[Point, Point]:
+    """Where a label is tried, per outline (remembered, like :func:`relieve`): the pole of
+    inaccessibility (0.5 mm) and shapely's representative point."""
+    outline = shapely.from_wkb(wkb)
+    return polylabel(outline, tolerance=0.5), outline.representative_point()
 
 
 def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np.ndarray]]:

@@ -12,17 +12,19 @@ entity carries XDATA (application ``D4D``): the part's name and its label, as in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import ezdxf
+import numpy as np
 from ezdxf.enums import TextEntityAlignment
 
 from .. import units as _units
 from ..layout import SheetLayout
 from ..lettering import strokes
 from ..toolpath import Label, place_label
-from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, ring_with_bulges  # noqa: F401 (re-exported)
+from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, flatten, ring_with_bulges  # noqa: F401 (re-exported)
 
 ENGRAVE = "ENGRAVE"
 SHEET = "NOTES_NOCUT"
@@ -105,12 +107,21 @@ def add_note_text(msp, text: str, ring, scale: float = 1.0) -> None:
             ((x0 + NOTE_PAD_MM) * scale, y * scale))
 
 
-def set_extents(doc: ezdxf.document.Drawing) -> None:
+def set_extents(doc: ezdxf.document.Drawing, box: tuple[float, float, float, float] | None = None) -> None:
     """Set ``$EXTMIN``/``$EXTMAX`` (and the model space's own extents, which ezdxf copies into the
-    header on save) to what the model space holds: CAM programs zoom and place by them."""
+    header on save) to what the model space holds: CAM programs zoom and place by them.
+
+    ``box``: ``(xmin, ymin, xmax, ymax)`` when the caller already knows it (the sheet writer tracks
+    what it draws); else ezdxf's bounding box of the model space."""
     from ezdxf import appsettings
 
-    appsettings.update_extents(doc)
+    if box is None:
+        appsettings.update_extents(doc)
+        return
+    msp = doc.modelspace()
+    lo, hi = (box[0], box[1], 0.0), (box[2], box[3], 0.0)
+    msp.dxf.extmin, msp.dxf.extmax = lo, hi
+    doc.header["$EXTMIN"], doc.header["$EXTMAX"] = lo, hi
 
 
 def write_part(part, path: str | Path, unit: str = "mm") -> None:
@@ -135,6 +146,7 @@ class DxfSheetWriter:
     def begin(self, sheet: SheetLayout) -> None:
         """Start a new document for the sheet's thickness."""
         self.doc = new_document(sheet.thickness, self.unit)
+        self.box = [math.inf, math.inf, -math.inf, -math.inf]
         self.layers = {"outside": cut_layers(sheet.thickness)[0], "inside": cut_layers(sheet.thickness)[1],
                        "engrave": ENGRAVE, "note": SHEET, "tab": TABS}
 
@@ -142,6 +154,10 @@ class DxfSheetWriter:
         """Add the operation's paths as LWPOLYLINEs on its layer (cuts and engraving tagged with the part)."""
         msp, s, layer = self.doc.modelspace(), self.scale, self.layers[op.kind]
         for path in op.paths:
+            xy = np.asarray(flatten(path, op.closed, max_angle=1.0)) * s  # arcs bulge past their ends
+            (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+            b = self.box
+            self.box = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
             e = msp.add_lwpolyline([(x * s, y * s, b) for x, y, b in path], format="xyb", close=op.closed,
                                    dxfattribs={"layer": layer})
             if op.part:
@@ -150,8 +166,9 @@ class DxfSheetWriter:
             add_note_text(msp, op.text, op.paths[0], s)
 
     def finish(self):
-        """The finished document, with its drawing extents in the header."""
-        set_extents(self.doc)
+        """The finished document, with its drawing extents in the header (note captions lie inside
+        their boxes, so the paths drawn bound everything)."""
+        set_extents(self.doc, tuple(map(float, self.box)) if math.isfinite(self.box[0]) else None)
         return self.doc
 
 

@@ -8,7 +8,6 @@ import numpy as np
 import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
-from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
 
@@ -123,7 +122,11 @@ def convex_pieces(shape: Polygon) -> list[np.ndarray]:
     Hertel-Mehlhorn merging (drop a shared edge whenever the merged piece stays convex), which gives
     at most four times the minimum number of pieces. Pieces are counter-clockwise vertex arrays."""
     tris = shapely.constrained_delaunay_triangles(shape)
-    polys = [[tuple(p) for p in np.asarray(orient(t, 1.0).exterior.coords)[:-1]] for t in tris.geoms]
+    xy = shapely.get_coordinates(tris).reshape(-1, 4, 2)[:, :3]  # each triangle's closed ring, 4 points
+    ab, ac = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
+    cw = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0] < 0
+    xy[cw] = xy[cw][:, [0, 2, 1]]  # counter-clockwise from the same vertex, as orient(t, 1.0) makes them
+    polys = [[tuple(p) for p in tri] for tri in xy.tolist()]
     owner = {(c[i], c[(i + 1) % len(c)]): k for k, c in enumerate(polys) for i in range(len(c))}
     alive = set(range(len(polys)))
     scale = max(shape.bounds[2] - shape.bounds[0], shape.bounds[3] - shape.bounds[1], 1.0)
@@ -140,7 +143,7 @@ def convex_pieces(shape: Polygon) -> list[np.ndarray]:
                 d = polys[other]
                 j = d.index(b)
                 ring = c[i + 1:] + c[:i + 1] + [d[(j + 2 + m) % len(d)] for m in range(len(d) - 2)]
-                if _convex(ring, scale):
+                if _convex_at(ring, (0, len(c) - 1), scale):
                     polys[k] = ring
                     alive.discard(other)
                     owner.update({(ring[m], ring[(m + 1) % len(ring)]): k for m in range(len(ring))})
@@ -150,12 +153,21 @@ def convex_pieces(shape: Polygon) -> list[np.ndarray]:
 
 
 def _cross(ring: np.ndarray) -> np.ndarray:
-    prev, nxt = np.roll(ring, 1, axis=0), np.roll(ring, -1, axis=0)
+    n = len(ring)
+    prev, nxt = ring[np.arange(-1, n - 1)], ring[np.arange(1, n + 1) % n]
     return (ring[:, 0] - prev[:, 0]) * (nxt[:, 1] - ring[:, 1]) - (ring[:, 1] - prev[:, 1]) * (nxt[:, 0] - ring[:, 0])
 
 
-def _convex(ring: list, scale: float) -> bool:
-    return bool((_cross(np.array(ring)) >= -1e-12 * scale * scale).all())
+def _convex_at(ring: list, at: tuple[int, ...], scale: float) -> bool:
+    """Whether ``ring`` turns left (or goes straight) at the vertices ``at``: two convex pieces merged
+    across a shared edge can only turn right at that edge's two ends (Hertel-Mehlhorn)."""
+    n = len(ring)
+    tol = -1e-12 * scale * scale
+    for i in at:
+        (px, py), (x, y), (nx, ny) = ring[i - 1], ring[i], ring[(i + 1) % n]
+        if (x - px) * (ny - y) - (y - py) * (nx - x) < tol:
+            return False
+    return True
 
 
 def _drop_collinear(ring: np.ndarray, scale: float) -> np.ndarray:

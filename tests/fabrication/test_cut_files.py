@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Polygon
 
 from fabrication.export import dxf, svg
 from fabrication.machines import get_machine
-from fabrication.toolpath import LABEL_MARGIN
+from fabrication.toolpath import LABEL_MARGIN, RELIEF_AREA_DEFICIT
 
 
 def test_sheet_dxf_reads_back_with_the_prepared_areas(prepared, read_dxf, tmp_path):
@@ -33,7 +33,10 @@ def test_sheet_dxf_reads_back_with_the_prepared_areas(prepared, read_dxf, tmp_pa
         expected = {p.part.name: p.outline.area for p in sheet.placed}
         assert set(parts) == set(expected)
         for name, poly in parts.items():
-            assert poly.area == pytest.approx(expected[name], abs=0.01), name
+            # the DXF's relief arcs are true arcs; the prepared polygon's chords keep a sliver of each
+            arcs = cuts[name].arcs
+            deficit = sum(RELIEF_AREA_DEFICIT * r * r for *_, r in arcs)
+            assert expected[name] - deficit - 0.01 <= poly.area <= expected[name] + 0.01, name
         seen += len(parts)
     assert seen == len(design.parts)
     if machine.is_router:  # relief arcs are bulges, not flattened segments

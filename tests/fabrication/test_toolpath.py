@@ -93,3 +93,20 @@ def test_stroke_lettering_stays_in_its_box():
     assert len(lines) > 6 and all(len(line) >= 2 for line in lines)
     assert label_box(label).buffer(1e-9).covers(MultiPoint([p for line in lines for p in line]))
     assert text_size(label.text, label.height) == pytest.approx((6 * 5.6 - 1.6, 6.0))  # 4 wide + 1.6 gap per 6
+
+
+@pytest.mark.parametrize("style", ["dogbone", "tbone"])
+def test_walls_meet_the_relief_arcs_on_the_true_circles(style):
+    """The relief polygons are coarse (RELIEF_QUAD_SEGS); where a wall or a second relief meets one, the
+    vertex is snapped onto the true circle, so the exporters' arcs begin exactly where the walls end."""
+    import numpy as np
+
+    # a slot 6.4 wide (two reliefs of a 6 mm bit overlap at its bottom) and one 18 wide
+    part = box(0, 0, 100, 50).difference(box(20, 20, 26.4, 50)).difference(box(60, 20, 78, 50))
+    relieved, circles = relieve(part, 6.0, style)
+    cs = np.asarray(circles)
+    pts = np.asarray(relieved.exterior.coords)[:-1]
+    dev = np.abs(np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2])
+    near = dev.min(axis=1) < 0.01  # on or beside a relief
+    assert near.sum() > 4 * 8
+    assert dev.min(axis=1)[near].max() < 1e-9
