@@ -117,8 +117,9 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     """The improvement phases: 40 % order hill-climbing and ruin-and-recreate, then (until 75 %)
     attempts to empty the last sheet into the others with the separator while the sheet count is
     above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
-    phases are bounded by work (rounds, three emptying attempts, rounds / 4 compression
-    attempts) instead of by their share of the time."""
+    phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3), rounds / 4
+    compression attempts, each attempt at most ``compress.MAX_ITERATIONS`` separator iterations)
+    instead of by their share of the time."""
     end = start + time_limit
     timed = max_rounds is None
 
@@ -126,8 +127,8 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
         return start + share * time_limit if timed else end
 
     sheets = engine.improve(sheets, until(0.4), lower, tick, order, max_rounds)
-    tries = 0
-    while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < 3):
+    tries, most = 0, (3 if timed else min(3, max(1, max_rounds // 10)))
+    while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < most):
         tries += 1
         fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries)
         if fewer is not None:

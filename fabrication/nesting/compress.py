@@ -41,9 +41,6 @@ GROW, MAX_STEP = 1.5, 0.05
 #: separator iterations per attempt, at most: a success mostly comes within a few dozen, and a failure
 #: would otherwise run NO_IMPROVE x STRIKES iterations or more (a 2 % gain resets both counters)
 MAX_ITERATIONS = 120
-#: the same bound for emptying the last sheet into the others: a bigger move, and each new try
-#: starts from scratch (random spots), so cutting it short loses more
-EMPTY_ITERATIONS = 600
 #: free items beyond which an attempt works on a window of this many items around the cut
 WINDOW_ITEMS = 60
 
@@ -238,7 +235,6 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | 
     for k, (sheet, b) in enumerate(zip(rest, boxes)):
         comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k, engine.obstacles(k))
         state = comp.state(sheet)
-        comp.max_iterations = EMPTY_ITERATIONS
         if not comp.separate(state, float(b[2]), deadline):
             return None
         out.append(_placed(sheet, state))
