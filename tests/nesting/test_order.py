@@ -70,7 +70,7 @@ def test_a_multi_product_order_uses_the_area_lower_bound_of_sheets():
              (OrderLine("table/coffee"), get_model("table").design(preset="coffee").parts)]
     parts = combine(order)
     bound = sheet_lower_bound(parts, 2440, 1220, 15)
-    sheets = nest_layout(parts, 2440, 1220, spacing=10, margin=15, time_limit=120, max_rounds=4,
+    sheets = nest_layout(parts, 2440, 1220, spacing=10, margin=15, time_limit=120, max_rounds=30,
                          thickness=parts[0].thickness)
     assert len(sheets) == bound
     placed = sorted(p.part.name for s in sheets for p in s.placed)
