@@ -14,7 +14,7 @@ from fabrication.nesting import _grid as G
 from fabrication.nesting import _kernels as K
 from fabrication.nesting import _separate as S
 from fabrication.nesting.api import _engine
-from fabrication.nesting.compress import Compressor, StripState
+from fabrication.nesting.compress import MAX_ITERATIONS, Compressor, StripState
 from fabrication.nesting.prepare import build_variants
 
 coord = st.floats(-50, 450, allow_nan=False)
@@ -129,3 +129,6 @@ def test_a_scaled_strip_still_validates():
     result = nest_strip(parts, 200, time_limit=60, max_rounds=6, seed=2)
     assert validate.problems(result, spacing=0.0, margin=0.0) == []
     assert sum(len(s.placements) for s in result.sheets) == sum(p.quantity for p in parts)
+    st = result.stats  # where the time went, as the benchmark's scaling table reports it
+    assert 0 < st["construct_s"] <= st["first_feasible_s"] <= result.elapsed
+    assert st["attempts"] == 6 and 1 <= st["iterations"] <= 6 * MAX_ITERATIONS
