@@ -100,3 +100,29 @@ def test_d4d_nest_refuses_a_bad_order(tmp_path, args, words):
     result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and words in result.output, result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_export_copies_nest_and_count_every_part_that_many_times():
+    """``fabricate(copies=3)``: three of each part on the sheets and in the BOM; a single copy keeps
+    the bundle name it always had, three copies get their own, and the rebuild command says so."""
+    from fabrication.export.bundle import fabricate
+    from fabrication.export.naming import ExportOptions, bundle_name, rebuild_command
+    from fabrication.machines import get_machine
+    from parametric.errors import FabricationError
+    from parametric.materials import get_material
+    from parametric.registry import get_model
+
+    design = get_model("stool").design()
+    router, birch = get_machine("cnc-router-6mm"), get_material("birch-ply")
+    one = fabricate(design, router, birch, checks=False, nest_rounds=4, nest_time=60)
+    three = fabricate(design, router, birch, checks=False, nest_rounds=4, nest_time=60, copies=3)
+    placed = [sorted(p.part.name for s in fab.sheets for p in s.placed) for fab in (one, three)]
+    assert placed[1] == sorted(placed[0] * 3)
+    assert [r.quantity * 3 for r in one.bom.rows] == [r.quantity for r in three.bom.rows]
+    assert bundle_name(design, router, birch, ExportOptions()) == bundle_name(design, router, birch, one.options)
+    assert bundle_name(design, router, birch, three.options) != bundle_name(design, router, birch, one.options)
+    assert "--copies 3" in rebuild_command(design, router, birch, three.options)
+    assert "3 copies nested together" in three.options.text(router=True)
+    for bad in (0, 1001, 2.5, True):
+        with pytest.raises(FabricationError, match="copies must be a whole number"):
+            fabricate(design, router, birch, checks=False, copies=bad)
