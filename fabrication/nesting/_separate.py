@@ -26,7 +26,7 @@ from ._kernels import njit, pair_depth
 @njit(cache=True)
 def item_score(geo, i, v, x, y, var, px, py, w, eps, cap, grid):
     """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap.
-    Only the items the broad-phase ``grid`` (``Grid.arrays``) returns are tested exactly."""
+    Only the items the broad-phase ``grid`` (``make_grid``) returns are tested exactly."""
     size = geo[8]
     g, cstart, citems, out, mark = grid
     found = grid_query(g, cstart, citems, size, var, px, py, x, y, x + size[v, 0], y + size[v, 1], eps, i, out, mark)

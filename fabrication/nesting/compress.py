@@ -10,9 +10,10 @@ attempt is bounded by MAX_ITERATIONS separator iterations, so a small job always
 
 At scale the work per attempt stays local: with more than WINDOW_ITEMS free items, only the
 WINDOW_ITEMS items nearest the cut (and any that collide) may move, and they sample spots in the
-window of the strip they span (plus one part's width each side); every other item is a pinned obstacle. Overlap appears only
-along the cut, so the window is where the separator has work to do, and an attempt costs the
-same on 50 items as on 400 (the broad-phase grid keeps each score local too).
+window of the strip they span (plus one part's width each side); every other item is a pinned
+obstacle. Overlap appears only along the cut, so the window is where the separator has work to
+do, and an attempt costs about the same on 50 items as on 400 (the broad-phase grid keeps each
+score local too).
 """
 
 from __future__ import annotations

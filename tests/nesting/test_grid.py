@@ -25,7 +25,8 @@ def brute(size, var, px, py, q, eps, skip):
     """The items whose box overlaps the query box by more than eps, by scanning them all."""
     x, y, x1, y1 = q
     return {k for k in range(len(var)) if k != skip and not (
-        x1 <= px[k] + eps or px[k] + size[var[k], 0] <= x + eps or y1 <= py[k] + eps or py[k] + size[var[k], 1] <= y + eps)}
+        x1 <= px[k] + eps or px[k] + size[var[k], 0] <= x + eps
+        or y1 <= py[k] + eps or py[k] + size[var[k], 1] <= y + eps)}
 
 
 @settings(max_examples=200, deadline=None)
