@@ -6,9 +6,9 @@ the thickness and slot clearance), the machine and material profile names, the m
 thickness, then six hex digits of a SHA-256 over everything else that changes a file in the zip:
 the :class:`ExportOptions` that do (relief on a router, DXF unit, kerf compensation on a laser,
 labels, holding tabs, layout engine, cost basis, copies above one) and the full machine and
-material profiles (so a user profile that keeps a shipped name but changes a kerf or a price gets another name). The nesting budget
-(``nest_time``) is left out: the layout is fixed by its improvement rounds, and the time only
-stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
+material profiles (so a user profile that keeps a shipped name but changes a kerf or a price gets
+another name). The nesting budget (``nest_time``) is left out: the layout is fixed by its
+improvement rounds, and the time only stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
 the same export run twice gets the same name.
 """
 
