@@ -7,7 +7,14 @@ reach, the best-known density, our/best-known ratio and the time; the same for a
 (bottom-left fill, largest first: our construction without improvement) run in the same process;
 and for ``spyrrow`` (the sparrow solver) when it is installed, as a yardstick only. Both cores
 are used: two seeds in two processes, the better kept. Then the furniture bar: for every
-catalogue preset, sheets used against the area lower bound.
+catalogue preset, sheets used against the area lower bound, and a multi-product order.
+
+``--scale 25,50,100,200,400`` prints the scaling table instead: one instance's items repeated
+(``--scale-instance``, default swim: a tall strip) to each size, and per size the bottom-left
+construction time with the grid broad phase and by scanning every placed item (the old
+construction, the baseline for the speed-up ratio, measured in the same run), the time to the
+first feasible layout, the separator's iterations per second and the density after
+``--scale-time`` seconds of compression beside the construction's (the bottom-left baseline).
 """
 
 from __future__ import annotations
@@ -69,6 +76,76 @@ def spyrrow_density(path: Path, time_limit: float, seed: int):
     return sol.density
 
 
+def scaled(parts, n: int):
+    """The instance's items repeated in order (round-robin over its demanded instances) to n items."""
+    from fabrication.nesting import NestPart
+
+    items = [p for p in parts for _ in range(p.quantity)]
+    count: dict[str, int] = {}
+    for k in range(n):
+        count[items[k % len(items)].id] = count.get(items[k % len(items)].id, 0) + 1
+    return [NestPart(p.id, p.polygon, count[p.id], p.rotations) for p in parts if p.id in count]
+
+
+def scan_construction_s(parts, height: float, seed: int) -> float:
+    """Seconds of the same bottom-left construction with the grid off (every placed item scanned)."""
+    import numpy as np
+
+    from fabrication.nesting.api import _engine
+    from fabrication.nesting.prepare import build_variants
+
+    items = [(pi, k) for pi, p in enumerate(parts) for k in range(p.quantity)]
+    length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
+                 * p.quantity for p in parts) + 1.0
+    engine, order = _engine(parts, items, build_variants(parts, 0.0), [np.array([0.0, 0.0, length, height])], 1,
+                            300, seed)
+    engine.cell = 0.0
+    start = time.perf_counter()
+    engine.construct(order)
+    return time.perf_counter() - start
+
+
+def scale_row(args) -> dict:
+    """One size of the scaling table (run in its own process)."""
+    path, n, time_limit, seed = args
+    from fabrication.nesting import nest_strip, validate
+
+    name, parts, height, _, _ = load(Path(path))
+    parts = scaled(parts, n)
+    area = sum(p.polygon.area * p.quantity for p in parts)
+    nest_strip(parts[:1], height, improve=False)  # compiled / cache loaded before timing
+    result = nest_strip(parts, height, time_limit=time_limit, seed=seed)
+    st = result.stats
+    first = result.history[0][2]
+    return {"instance": name, "items": n, "construct_s": st["construct_s"],
+            "scan_construct_s": scan_construction_s(parts, height, seed),
+            "first_feasible_s": st["first_feasible_s"], "iterations": st.get("iterations", 0),
+            "it_per_s": st.get("iterations", 0) / max(st.get("seconds", 0.0), 1e-9),
+            "attempts": st.get("attempts", 0), "baseline": area / (height * first),
+            "density": area / (height * result.used_length),
+            "valid": not validate.problems(result, spacing=0.0, margin=0.0)}
+
+
+def scaling_table(path: Path, sizes: list[int], time_limit: float, seed: int, json_out: str | None) -> None:
+    """Print (and write) the scaling table; sizes run one after another, one core each."""
+    rows = []
+    for n in sizes:
+        with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process: no state carried between sizes
+            row = pool.submit(scale_row, (path, n, time_limit, seed)).result()
+        row["grid_speedup"] = row["scan_construct_s"] / max(row["construct_s"], 1e-9)
+        rows.append(row)
+        print(f"{n} items: construction {row['construct_s']:.2f} s (scan {row['scan_construct_s']:.2f} s), "
+              f"{row['it_per_s']:.1f} it/s, density {row['baseline']:.3f} -> {row['density']:.3f}", flush=True)
+    print()
+    print_table(rows, [("items", "items"), ("construct_s", "constr s"), ("scan_construct_s", "scan s"),
+                       ("grid_speedup", "x scan"), ("first_feasible_s", "1st feas s"), ("it_per_s", "it/s"),
+                       ("attempts", "attempts"), ("baseline", "BL dens"), ("density", "density"),
+                       ("valid", "valid")])
+    print(f"\n{rows[0]['instance']} repeated to each size; {time_limit:g} s of compression per size on one core; "
+          "BL = the bottom-left construction alone (grid and scan give the same layout)")
+    write_json(json_out, "nesting-scale", rows, {"time_limit": time_limit, "instance": rows[0]["instance"]})
+
+
 def furniture_bar(time_limit: float) -> list[dict]:
     """Sheets used vs the area lower bound for every catalogue preset (2440 x 1220, 10 mm gap, 15 mm margin)."""
     from fabrication.layout import nest_layout
@@ -86,6 +163,53 @@ def furniture_bar(time_limit: float) -> list[dict]:
     return rows
 
 
+#: the multi-product order of the furniture bar (issue #17's example): four chairs and a table
+ORDER = (("slice_chair", 4), ("table", 1))
+
+
+def order_row(time_limit: float, rounds: int = 60) -> dict:
+    """Nest ORDER together on 2440 x 1220 sheets; sheets used against the area lower bound and,
+    when above it, why: the part type that needs the most sheets when its copies sit in a grid of
+    their bounding boxes (a bound only for parts that cannot interlock, so an explanation, not a proof)."""
+    from fabrication.layout import grain_rotations, nest_layout
+    from d4d_cad.order import OrderLine, combine, sheet_lower_bound
+    from parametric.registry import get_model
+
+    width, height, margin, spacing = 2440, 1220, 15, 10
+    parts = combine([(OrderLine(model, count), get_model(model).design().parts) for model, count in ORDER])
+    bound = sheet_lower_bound(parts, width, height, margin)
+    start = time.perf_counter()
+    sheets = nest_layout(parts, width, height, spacing=spacing, margin=margin, time_limit=time_limit,
+                         max_rounds=rounds, thickness=parts[0].thickness)
+    seconds = time.perf_counter() - start
+    uw, uh = width - 2 * margin + spacing, height - 2 * margin + spacing
+    worst, why = 0, ""
+    groups: dict[tuple, list] = {}
+    for p in parts:  # copies of one shape (ribs of every chair) form one group
+        b = p.outline.bounds
+        groups.setdefault((round(b[2] - b[0]), round(b[3] - b[1]), grain_rotations(p)), []).append(p)
+    for (w, h, rots), same in groups.items():
+        per_sheet = max(math.floor(uw / (bw + spacing)) * math.floor(uh / (bh + spacing))
+                        for bw, bh in ((w, h) if r % 180 == 0 else (h, w) for r in rots))
+        count = sum(p.quantity for p in same)
+        need = math.ceil(count / max(per_sheet, 1))
+        if need > worst:
+            worst = need
+            why = (f"{count} parts of {w} x {h} mm (e.g. {same[0].name}, turns {'/'.join(f'{r:g}' for r in rots)}) "
+                   f"fit {per_sheet} to a sheet as a grid of their boxes: {need} sheets unless they interlock")
+    order = " + ".join(f"{c} {m}" for m, c in ORDER)
+    return {"model": f"order: {order}", "preset": "-", "parts": sum(p.quantity for p in parts),
+            "sheets": len(sheets), "bound": bound, "at_bound": len(sheets) == bound,
+            "last_used_mm": round(sheets[-1].used_length, 1), "seconds": round(seconds, 1),
+            "why": "" if len(sheets) == bound else why}
+
+
+def print_order(row: dict) -> None:
+    """The order's line of the furniture bar, with the reason when it is above the bound."""
+    print(f"{row['model']} ({row['parts']} parts): {row['sheets']} sheets, area lower bound {row['bound']}, "
+          f"{row['seconds']} s" + (f"; above the bound: {row['why']}" if row["why"] else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path, default=[DEFAULT])
@@ -93,10 +217,28 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
     ap.add_argument("--furniture-time", type=float, default=3.0)
+    ap.add_argument("--order-time", type=float, default=20.0, help="seconds for the multi-product order")
+    ap.add_argument("--order-only", action="store_true", help="run only the multi-product order")
+    ap.add_argument("--scale", help="print the scaling table for these sizes instead, e.g. 25,50,100,200,400")
+    ap.add_argument("--scale-instance", default="swim", help="the instance whose items are repeated (--scale)")
+    ap.add_argument("--scale-time", type=float, default=10.0, help="seconds of compression per size (--scale)")
     args = ap.parse_args()
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
         sys.exit(f"no instance files under {', '.join(map(str, args.paths))}")
+    if args.order_only:
+        print_order(order_row(args.order_time))
+        return
+    if args.scale:
+        try:
+            sizes = [int(n) for n in args.scale.split(",")]
+        except ValueError:
+            sys.exit(f"--scale takes item counts separated by commas (25,50,100), not {args.scale!r}")
+        chosen = [f for f in files if f.stem == args.scale_instance]
+        if not chosen or min(sizes) < 1:
+            sys.exit(f"--scale needs positive sizes and --scale-instance one of {', '.join(f.stem for f in files)}")
+        scaling_table(chosen[0], sizes, args.scale_time, args.seed, args.json)
+        return
     from fabrication.nesting import _kernels  # noqa: F401  (compile/cache before timing)
 
     t0 = time.perf_counter()
@@ -137,6 +279,9 @@ def main() -> None:
     print(f"furniture bar: {len(furniture) - len(misses)}/{len(furniture)} presets at the area lower bound")
     for r in misses:
         print(f"  above the bound: {r['model']}/{r['preset']}: {r['sheets']} sheets, bound {r['bound']}")
+    order = order_row(args.order_time)
+    print_order(order)
+    furniture.append(order)
     write_json(args.json, "nesting", rows, {"mean_ratio": mean, "baseline_mean_ratio": base_mean,
                                             "time_limit": args.time_limit, "compile_s": compile_s,
                                             "furniture": furniture})

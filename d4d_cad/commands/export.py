@@ -35,9 +35,12 @@ from .profiles import PROFILES_HELP, user_profiles
               help="Router: mark holding tab positions on each part's outside cut (layer HOLDING_TABS).")
 @click.option("--cost-by", type=click.Choice(["sheet", "area"]), default="sheet", show_default=True,
               help="Material cost by the whole sheets used, or by the parts' area (a shop that keeps offcuts).")
+@click.option("--copies", type=click.IntRange(1, 1000), default=1, show_default=True,
+              help="Cut files and BOM for this many of the product, nested together (an order of one design; "
+                   "`d4d nest A:4 B:1` nests several designs).")
 @friendly
 def export_cmd(model, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
-               layout, nest_time, labels, holding_tabs, cost_by) -> None:
+               layout, nest_time, labels, holding_tabs, cost_by, copies) -> None:
     """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params."""
     from fabrication.export.bundle import bundle_path, check_thickness, export_bundle
 
@@ -59,7 +62,7 @@ def export_cmd(model, preset, settings, params_file, machine, material, out, pro
     with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
         bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
                                layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs,
-                               cost_by=cost_by, progress=lambda step, total, what: bar.update(1))
+                               cost_by=cost_by, copies=copies, progress=lambda step, total, what: bar.update(1))
     verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]
     click.echo(f"{design.title} {design.hash}: {bundle.bom.sheets} sheet(s), {len(bundle.files)} files; {verdict}")
     click.echo(f"wrote {bundle.path}")

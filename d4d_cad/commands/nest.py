@@ -34,8 +34,43 @@ def read_loose_parts(path: Path, thickness: float, unit: str | None = None, sele
     return parts, drawing
 
 
+def load_line(line, thickness: float):
+    """The parts of one order line (:mod:`..order`): a DXF of loose parts, a design.json /
+    params.json, or a model name (``MODEL/PRESET`` for a preset), not yet multiplied by its count."""
+    from parametric.paramfile import load_params_file
+    from parametric.profile_import import parse_ref
+    from parametric.registry import available_models, get_model
+    from ..order import OrderError, split_model
+
+    text, unit, layer, _ = parse_ref(line.source)  # parts.dxf:in#LAYER
+    path = Path(text)
+    if path.suffix.lower() == ".dxf":
+        parts, drawing = read_loose_parts(path, thickness, unit, layer)
+        holes = sum(len(p.outline.interiors) for p in parts)
+        click.echo(f"read {len(parts)} part(s) with {holes} hole(s) from {line.source} ({drawing.unit}, "
+                   f"{drawing.unit_note})", err=True)
+        if drawing.open_paths:
+            click.echo(f"left out {len(drawing.open_paths)} open path(s), not parts:\n"
+                       + "\n".join(row for row in drawing.listing().splitlines() if "open path" in row), err=True)
+        return parts
+    if path.suffix or path.is_file():
+        model, values = load_params_file(path)
+        if model is None:
+            raise D4DError(f"{path} does not name its model; pass a design.json or params.json written by d4d")
+        return list(get_model(model).design(values).parts)
+    model, preset = split_model(line.source)
+    if model not in available_models() and model.replace("-", "_") not in available_models():
+        raise OrderError(f"{line.source!r} is neither a file nor a model; give a design.json, params.json or DXF, "
+                         f"or one of the models {', '.join(sorted(available_models()))} (MODEL/PRESET:COUNT)")
+    cls = get_model(model)
+    if preset is not None and preset not in cls.schema.presets:
+        raise OrderError(f"{line.source}: {cls.name} has no preset {preset!r}; its presets are "
+                         f"{', '.join(cls.schema.presets)}")
+    return list(cls.design(preset=preset).parts)
+
+
 @click.command("nest")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
 @click.option("--sheet", default="2440x1220", show_default=True, help="Sheet size WIDTHxHEIGHT in mm.")
 @click.option("--spacing", type=MM, default=10.0, show_default=True, help="Gap between parts (mm).")
 @click.option("--margin", type=MM, default=15.0, show_default=True, help="Gap to the sheet edge (mm).")
@@ -49,34 +84,23 @@ def read_loose_parts(path: Path, thickness: float, unit: str | None = None, sele
 @click.option("--thickness", type=POSITIVE_MM, default=17.7, show_default=True, help="Sheet thickness for DXF input (mm).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the sheets.")
 @friendly
-def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remnants, thickness, out) -> None:
-    """Nest SOURCE (a design.json / params.json of a built design, or a DXF of closed outlines:
-    parts.dxf, parts.dxf:in when it declares no units, parts.dxf#LAYER for one layer),
-    filling any offcuts (--remnant) first, then as many sheets as needed."""
+def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remnants, thickness, out) -> None:
+    """Nest an order of SOURCES together, filling any offcuts (--remnant) first, then as few sheets
+    as possible. Each source is SOURCE[:COUNT] (COUNT copies, default 1): a design.json / params.json
+    of a built design, a model name (MODEL or MODEL/PRESET, e.g. slice_chair:4 table/coffee), or a DXF
+    of closed outlines (parts.dxf, parts.dxf:in when it declares no units, parts.dxf#LAYER for one
+    layer)."""
     from fabrication.export import dxf
     from fabrication.layout import nest_layout
 
-    from parametric.paramfile import load_params_file
-    from parametric.profile_import import import_profile, parse_ref
-    from parametric.registry import get_model
+    from parametric.profile_import import import_profile
+    from ..order import combine, parse_line, sheet_lower_bound
     from ..output import staged_dir
 
     size = parse_sheet(sheet)
     offcuts = [import_profile(path) for path in remnants]
-    text, unit, layer, _ = parse_ref(str(source))  # parts.dxf:in#LAYER
-    if Path(text).suffix.lower() == ".dxf":
-        parts, drawing = read_loose_parts(Path(text), thickness, unit, layer)
-        holes = sum(len(p.outline.interiors) for p in parts)
-        click.echo(f"read {len(parts)} part(s) with {holes} hole(s) from {source} ({drawing.unit}, "
-                   f"{drawing.unit_note})", err=True)
-        if drawing.open_paths:
-            click.echo(f"left out {len(drawing.open_paths)} open path(s), not parts:\n"
-                       + "\n".join(line for line in drawing.listing().splitlines() if "open path" in line), err=True)
-    else:
-        model, values = load_params_file(source)
-        if model is None:
-            raise D4DError(f"{source} does not name its model; pass a design.json or params.json written by d4d")
-        parts = list(get_model(model).design(values).parts)
+    lines = [parse_line(text) for text in sources]
+    parts = combine([(line, load_line(line, thickness)) for line in lines])
     best: list[tuple[int, float]] = []
 
     def report(elapsed: float, count: int, used: float) -> None:
@@ -84,7 +108,11 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remna
             best.append((count, round(used)))
             click.echo(f"  {elapsed:5.1f} s: {count} sheet(s), the last one used to {used:.0f} mm", err=True)
 
-    click.echo(f"nesting {sum(p.quantity for p in parts)} parts for up to {time_limit:g} s ...", err=True)
+    offcut_area = sum(max(o.buffer(-margin).area, 0.0) for o in offcuts)
+    bound = sheet_lower_bound(parts, *size, margin, offcut_area)
+    order = " + ".join(f"{line.count} x {line.source}" for line in lines)
+    click.echo(f"nesting {sum(p.quantity for p in parts)} parts ({order}) for up to {time_limit:g} s; "
+               f"at least {bound} sheet(s) by area ...", err=True)
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                          thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts,
                          max_rounds=max_rounds, progress=report)
@@ -97,11 +125,14 @@ def nest_cmd(source, sheet, spacing, margin, time_limit, seed, max_rounds, remna
                             "parts": [p.part.name for p in s.placed],
                             "utilisation": round(s.utilisation, 4), "used_length": round(s.used_length, 2)})
         (stage / "layout.json").write_text(json.dumps({"sheet": list(size), "spacing": spacing, "margin": margin,
-                                                       "sheets": summary}, indent=2) + "\n")
+                                                       "order": [{"source": line.source, "count": line.count}
+                                                                 for line in lines],
+                                                       "sheet_lower_bound": bound, "sheets": summary},
+                                                      indent=2) + "\n")
     area = sum(p.area * p.quantity for p in parts)
     used = sum(s.outline is not None for s in sheets)
     fulls = len(sheets) - used
-    what = f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm"
+    what = f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm (area lower bound {bound})"
     if offcuts:
         what = f"{used} of {len(offcuts)} offcut(s) and {what}"
     click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "

@@ -41,6 +41,8 @@ from .sheetwalk import Operation, walk
 
 #: what ``labels`` may be: engraved single-stroke part labels, or none (the BOM still names the parts)
 LABELS = ("engrave", "none")
+#: most copies of a product one export nests together (a bigger run is a batch job)
+MAX_COPIES = 1000
 
 
 @dataclass
@@ -181,7 +183,7 @@ def _timed(timings: dict[str, float], stage: str):
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "auto", checks: bool = True, layout: str = "nest",
               nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
-              holding_tabs: bool = False, cost_by: str = "sheet") -> Fabrication:
+              holding_tabs: bool = False, cost_by: str = "sheet", copies: int = 1) -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
@@ -192,11 +194,12 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         labels: ``"engrave"`` (single-stroke part labels on the engrave layer) or ``"none"``.
         holding_tabs: mark holding tab positions on every part's outside cut (routers only).
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"`` (:func:`fabrication.bom.make_bom`).
+        copies: make the sheets and BOM for this many of the product, nested together (1 to MAX_COPIES).
 
     Raises:
         FabricationError: the sheet is too thick for the machine, a part does not fit a sheet (naming
             the part, both sizes and the machine profiles that fit it), ``labels`` or ``cost_by`` is
-            not one of the above, or holding tabs are asked of a laser.
+            not one of the above, holding tabs are asked of a laser, or ``copies`` is out of range.
     """
     if labels not in LABELS:
         raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
@@ -205,6 +208,9 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     if holding_tabs and not machine.is_router:
         raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
                                "free on the bed); leave out --holding-tabs or choose a router profile")
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+        raise FabricationError(f"copies must be a whole number from 1 to {MAX_COPIES}, not {copies!r}; "
+                               "export a larger run in batches")
     timings: dict[str, float] = {}
     t = check_thickness(design, machine)
     with _timed(timings, "toolpaths"):
@@ -212,6 +218,9 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
                      for p in design.parts}
         if labels == "none":
             cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
+        if copies > 1:  # every part that many times: nested together, counted in the BOM
+            cut_parts = {name: replace(c, part=replace(c.part, quantity=c.part.quantity * copies))
+                         for name, c in cut_parts.items()}
     stock = stock_size(material, machine)
     check_parts_fit(cut_parts, stock, machine, material, t)
     with _timed(timings, "nesting"):
@@ -225,7 +234,7 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         with _timed(timings, "checks"):
             check = check_report(design, material, machine, stock, cut_parts)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
-                            layout=layout, nest_time=nest_time, cost_by=cost_by)
+                            layout=layout, nest_time=nest_time, cost_by=cost_by, copies=copies)
     return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs,
                        options)
 
@@ -286,7 +295,7 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
                   compensate_kerf: bool = True, relief: str = "auto", checks: bool = True,
                   layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
                   render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave",
-                  holding_tabs: bool = False, cost_by: str = "sheet") -> Bundle:
+                  holding_tabs: bool = False, cost_by: str = "sheet", copies: int = 1) -> Bundle:
     """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
     temporary folder, zipped to a temporary file and renamed); returns what went in, with timings.
 
@@ -298,21 +307,23 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         progress: ``callback(step, total, what)``; labels: ``"engrave"`` or ``"none"``.
         holding_tabs: mark holding tab positions on the router sheets (``HOLDING_TABS`` layer).
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
+        copies: cut files and BOM for this many of the product, nested together.
 
     Raises:
         FabricationError: the sheet is too thick for the machine, a part does not fit a sheet, or
-            ``labels`` is unknown, or holding tabs are asked of a laser.
+            ``labels`` is unknown, or holding tabs are asked of a laser, or ``copies`` is out of range.
         OutputError: the target folder does not exist.
     """
     total, steps = 7, iter(range(3, 7))
     tick = progress or (lambda step, total, what: None)
     name = bundle_name(design, machine, material, ExportOptions(relief, unit, compensate_kerf, labels, holding_tabs,
-                                                                layout, nest_time, cost_by))
+                                                                layout, nest_time, cost_by, copies))
     target = bundle_path(out, design, name)
     check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
-                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by)
+                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by,
+                    copies=copies)
     tick(2, total, "laid out and checked")
     made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:

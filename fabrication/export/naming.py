@@ -5,10 +5,10 @@ A bundle is named ``<model>-<hash>-<machine>-<material>-<thickness>mm-<digest>.z
 the thickness and slot clearance), the machine and material profile names, the measured sheet
 thickness, then six hex digits of a SHA-256 over everything else that changes a file in the zip:
 the :class:`ExportOptions` that do (relief on a router, DXF unit, kerf compensation on a laser,
-labels, holding tabs, layout engine, cost basis) and the full machine and material profiles (so a user profile that
-keeps a shipped name but changes a kerf or a price gets another name). The nesting budget
-(``nest_time``) is left out: the layout is fixed by its improvement rounds, and the time only
-stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
+labels, holding tabs, layout engine, cost basis, copies above one) and the full machine and
+material profiles (so a user profile that keeps a shipped name but changes a kerf or a price gets
+another name). The nesting budget (``nest_time``) is left out: the layout is fixed by its
+improvement rounds, and the time only stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
 the same export run twice gets the same name.
 """
 
@@ -41,6 +41,7 @@ class ExportOptions:
         labels: ``"engrave"`` or ``"none"``; holding_tabs: router holding tab positions marked.
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
+        copies: how many of the product the sheets and BOM are for (nested together).
     """
 
     relief: str = "auto"
@@ -51,13 +52,16 @@ class ExportOptions:
     layout: str = "nest"
     nest_time: float = 2.0
     cost_by: str = "sheet"
+    copies: int = 1
 
     def file_options(self, router: bool) -> dict:
         """The options that change a file in the bundle on a router or a laser: all but ``nest_time``,
         and but ``compensate_kerf`` on a router (CAM offsets the bit) or ``relief`` on a laser (a beam
-        needs no corner reliefs)."""
+        needs no corner reliefs); ``copies`` only when above one (a single copy keeps its old name)."""
         out = asdict(self)
         del out["nest_time"], out["compensate_kerf" if router else "relief"]
+        if self.copies == 1:
+            del out["copies"]
         return out
 
     def text(self, router: bool = False) -> str:
@@ -67,7 +71,8 @@ class ExportOptions:
         return (f"relief {self.relief}{' (a router option)' if not router else ''}; DXF unit {self.unit}; kerf {kerf}; "
                 f"labels {self.labels}; "
                 f"holding tabs {'marked' if self.holding_tabs else 'none'}; layout {self.layout} "
-                f"(nesting time {self.nest_time:g} s); material cost by {self.cost_by}")
+                f"(nesting time {self.nest_time:g} s); material cost by {self.cost_by}"
+                + (f"; {self.copies} copies nested together" if self.copies > 1 else ""))
 
 
 def bundle_name(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
@@ -93,6 +98,7 @@ def rebuild_command(design: Design, machine: Machine, material: Material, option
              f"--cost-by {options.cost_by}"]
     words += ["--no-kerf"] if not options.compensate_kerf else []
     words += ["--holding-tabs"] if options.holding_tabs else []
+    words += [f"--copies {options.copies}"] if options.copies > 1 else []
     words += ["--profiles YOUR_PROFILES.yaml"] if custom_profiles(machine, material) else []
     return " ".join([*words, "--out ."])
 

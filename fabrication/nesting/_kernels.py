@@ -74,11 +74,17 @@ def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
     if ya + size[va, 1] <= yb + eps or yb + size[vb, 1] <= ya + eps:
         return 0.0
     total = 0.0
+    bx1 = xb + size[vb, 0]
+    by1 = yb + size[vb, 1]
     for i in range(start[va], end[va]):
         ix0 = pbb[i, 0] + xa
         iy0 = pbb[i, 1] + ya
         ix1 = pbb[i, 2] + xa
         iy1 = pbb[i, 3] + ya
+        # a piece clear of vb's whole box is clear of each of its pieces (they lie inside it): skip
+        # the inner loop (parts with slots have dozens of pieces, and most pairs overlap at an edge)
+        if ix1 <= xb + eps or bx1 <= ix0 + eps or iy1 <= yb + eps or by1 <= iy0 + eps:
+            continue
         for j in range(start[vb], end[vb]):
             if ix1 <= pbb[j, 0] + xb + eps or pbb[j, 2] + xb <= ix0 + eps:
                 continue
@@ -112,62 +118,3 @@ def collides(geo, v, x, y, pv, px, py, n, eps):
         if pair_collides(geo, v, x, y, u, px[k], py[k], eps):
             return True
     return False
-
-
-@njit(cache=True)
-def _fits(v, x, y, x0, y0, x1, y1, size):
-    return x >= x0 and y >= y0 and x + size[v, 0] <= x1 and y + size[v, 1] <= y1
-
-
-@njit(cache=True)
-def best_position(geo, variants, box, pv, px, py, n, samples, eps):
-    """Bottom-left search for one item: random samples, then coordinate descent towards the origin.
-
-    Args:
-        variants: candidate variant ids (the item's allowed rotations).
-        box: the usable container ``[x0, y0, x1, y1]``.
-    Returns:
-        ``(variant, x, y, score)``; variant -1 when nothing fits.
-    """
-    size = geo[8]
-    x0, y0, x1, y1 = box[0], box[1], box[2], box[3]
-    used = x0
-    for k in range(n):
-        used = max(used, px[k] + size[pv[k], 0])
-    best_v, best_x, best_y, best_s = -1, 0.0, 0.0, 1e300
-    for vi in range(variants.shape[0]):
-        v = variants[vi]
-        w, h = size[v, 0], size[v, 1]
-        if w > x1 - x0 + eps or h > y1 - y0 + eps:
-            continue
-        for s in range(samples + 2):
-            if s == 0:
-                x, y = x0, y0
-            elif s == 1:  # right of everything placed: free whenever the container is long enough
-                x, y = used, y0
-                if x + w > x1:
-                    continue
-            else:  # sample where the layout is, plus one part's width beyond it
-                x = x0 + np.random.random() * (min(x1, used + w) - x0 - w)
-                y = y0 + np.random.random() * (y1 - y0 - h)
-                x = max(x, x0)
-            if collides(geo, v, x, y, pv, px, py, n, eps):
-                continue
-            step = 0.5 * max(w, h)
-            while step > 1e-3 * max(w, h):
-                moved = False
-                for d in range(3):
-                    nx = x - step if d != 1 else x
-                    ny = y - step if d != 0 else y
-                    nx = max(nx, x0)
-                    ny = max(ny, y0)
-                    if (nx != x or ny != y) and not collides(geo, v, nx, ny, pv, px, py, n, eps):
-                        x, y = nx, ny
-                        moved = True
-                        break
-                if not moved:
-                    step *= 0.5
-            score = (x + w) * 10.0 + y
-            if score < best_s:
-                best_v, best_x, best_y, best_s = v, x, y, score
-    return best_v, best_x, best_y, best_s

@@ -19,24 +19,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._grid import grid_build, grid_params, grid_query
 from ._kernels import njit, pair_depth
 
 
 @njit(cache=True)
-def item_score(geo, i, v, x, y, var, px, py, n, w, eps, cap):
+def item_score(geo, i, v, x, y, var, px, py, w, eps, cap, grid):
     """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap.
-    (Bounding boxes are tested here, inline: a call per item costs more than the test.)"""
+    Only the items the broad-phase ``grid`` (``make_grid``) returns are tested exactly."""
     size = geo[8]
-    x1 = x + size[v, 0]
-    y1 = y + size[v, 1]
+    g, cstart, citems, out, mark = grid
+    found = grid_query(g, cstart, citems, size, var, px, py, x, y, x + size[v, 0], y + size[v, 1], eps, i, out, mark)
     total = 0.0
-    for j in range(n):
-        if j == i:
-            continue
-        u = var[j]
-        if x1 <= px[j] + eps or px[j] + size[u, 0] <= x + eps or y1 <= py[j] + eps or py[j] + size[u, 1] <= y + eps:
-            continue
-        o = pair_depth(geo, v, x, y, u, px[j], py[j], eps, False)
+    for m in range(found):
+        j = out[m]
+        o = pair_depth(geo, v, x, y, var[j], px[j], py[j], eps, False)
         if o > 0.0:
             total += w[i, j] * o
             if total > cap:
@@ -45,14 +42,35 @@ def item_score(geo, i, v, x, y, var, px, py, n, w, eps, cap):
 
 
 @njit(cache=True)
-def overlap_matrix(geo, var, px, py, n, eps):
-    """Symmetric matrix of unweighted pair overlaps of the first n items."""
+def make_grid(geo, var, px, py, n, length, height, cell):
+    """The broad-phase grid of the first n items over the container, with its query buffers:
+    ``(g, cstart, citems, out, mark)``."""
+    g = grid_params(0.0, 0.0, max(length, 1e-9), max(height, 1e-9), cell)
+    cstart, citems = grid_build(g, geo[8], var, px, py, n)
+    return g, cstart, citems, np.empty(max(n, 1), dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+
+
+@njit(cache=True)
+def overlap_matrix(geo, var, px, py, n, eps, cell):
+    """Symmetric matrix of unweighted pair overlaps of the first n items (grid broad phase with
+    cells of ``cell`` mm over the items' extent)."""
+    size = geo[8]
+    x1, y1 = 1e-9, 1e-9
+    for k in range(n):
+        x1 = max(x1, px[k] + size[var[k], 0])
+        y1 = max(y1, py[k] + size[var[k], 1])
+    g, cstart, citems, out, mark = make_grid(geo, var, px, py, n, x1, y1, cell)
     ov = np.zeros((n, n))
     for i in range(n):
-        for j in range(i + 1, n):
-            o = pair_depth(geo, var[i], px[i], py[i], var[j], px[j], py[j], eps, False)
-            ov[i, j] = o
-            ov[j, i] = o
+        v = var[i]
+        found = grid_query(g, cstart, citems, size, var, px, py, px[i], py[i], px[i] + size[v, 0], py[i] + size[v, 1],
+                           eps, i, out, mark)
+        for m in range(found):
+            j = out[m]
+            if j > i:
+                o = pair_depth(geo, v, px[i], py[i], var[j], px[j], py[j], eps, False)
+                ov[i, j] = o
+                ov[j, i] = o
     return ov
 
 
@@ -64,7 +82,7 @@ def _clamp(size, v, x, y, length, height):
 
 
 @njit(cache=True)
-def _descend(geo, i, v, x, y, s, var, px, py, n, w, length, height, eps, first, last):
+def _descend(geo, i, v, x, y, s, var, px, py, w, length, height, eps, first, last, grid):
     """Coordinate descent from (x, y) with score s: random axis (x, y or a diagonal), step x1.1 on
     success, x0.5 and a new axis on failure, from ``first`` down to ``last`` mm."""
     size = geo[8]
@@ -78,7 +96,7 @@ def _descend(geo, i, v, x, y, s, var, px, py, n, w, length, height, eps, first, 
             cx, cy = _clamp(size, v, x + sign * step * ux, y + sign * step * uy, length, height)
             if cx == x and cy == y:
                 continue
-            cs = item_score(geo, i, v, cx, cy, var, px, py, n, w, eps, best_s)
+            cs = item_score(geo, i, v, cx, cy, var, px, py, w, eps, best_s, grid)
             if cs < best_s:
                 best_s, best_x, best_y = cs, cx, cy
         if best_s < s:
@@ -91,11 +109,14 @@ def _descend(geo, i, v, x, y, s, var, px, py, n, w, length, height, eps, first, 
 
 
 @njit(cache=True)
-def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps, n_container, n_focus):
-    """Move item i to the best spot found (its weighted overlap only ever falls); returns the new score."""
+def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid):
+    """Move item i to the best spot found (its weighted overlap only ever falls); returns the new
+    score. Container samples fall inside ``window = (x0, x1, length)``: x from x0 to x1 (the part
+    of the strip the separator works on), never past the strip ``length``."""
     size = geo[8]
+    x0, x1, length = window[0], window[1], window[2]
     v0 = var[i]
-    cur = item_score(geo, i, v0, px[i], py[i], var, px, py, n, w, eps, 1e300)
+    cur = item_score(geo, i, v0, px[i], py[i], var, px, py, w, eps, 1e300, grid)
     keep = 3
     kv = np.full(keep, v0)
     kx = np.full(keep, px[i])
@@ -105,8 +126,10 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps
     for s in range(n_container + n_focus):
         v = allowed[i, np.random.randint(n_allowed[i])]
         if s < n_container:
-            x = np.random.random() * max(length - size[v, 0], 0.0)
+            hi = max(min(x1, length) - size[v, 0], x0)
+            x = x0 + np.random.random() * (hi - x0)
             y = np.random.random() * max(height - size[v, 1], 0.0)
+            x, y = _clamp(size, v, x, y, length, height)
         else:
             x = px[i] + (np.random.random() - 0.5) * size[v0, 0]
             y = py[i] + (np.random.random() - 0.5) * size[v0, 1]
@@ -115,7 +138,7 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps
         for k in range(1, keep):
             if ks[k] > ks[worst]:
                 worst = k
-        sc = item_score(geo, i, v, x, y, var, px, py, n, w, eps, ks[worst])
+        sc = item_score(geo, i, v, x, y, var, px, py, w, eps, ks[worst], grid)
         if sc < ks[worst]:
             kv[worst], kx[worst], ky[worst], ks[worst] = v, x, y, sc
             if sc == 0.0:
@@ -126,24 +149,26 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps
             continue
         v = kv[k]
         side = min(size[v, 0], size[v, 1])
-        x, y, sc = _descend(geo, i, v, kx[k], ky[k], ks[k], var, px, py, n, w, length, height, eps, 0.25 * side,
-                            0.02 * side)
+        x, y, sc = _descend(geo, i, v, kx[k], ky[k], ks[k], var, px, py, w, length, height, eps, 0.25 * side,
+                            0.02 * side, grid)
         if sc < best_s:
             best_v, best_x, best_y, best_s = v, x, y, sc
     if best_s > 0.0:
         side = min(size[best_v, 0], size[best_v, 1])
-        best_x, best_y, best_s = _descend(geo, i, best_v, best_x, best_y, best_s, var, px, py, n, w, length, height,
-                                          eps, 0.01 * side, 0.001 * side)
+        best_x, best_y, best_s = _descend(geo, i, best_v, best_x, best_y, best_s, var, px, py, w, length, height,
+                                          eps, 0.01 * side, 0.001 * side, grid)
     var[i], px[i], py[i] = best_v, best_x, best_y
     return best_s
 
 
 @njit(cache=True)
-def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, length, height, eps, n_container,
-                  n_focus):
-    """One separator iteration: move each colliding item that is not pinned (random order),
-    refresh the overlap matrix rows of the moved items, then update the GLS weights. Returns the
-    total overlap."""
+def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, window, height, eps, n_container,
+                  n_focus, cell):
+    """One separator iteration: move each colliding item that is not pinned (random order), with
+    the broad-phase grid (cells of ``cell`` mm) rebuilt before each move and used to refresh the
+    moved item's overlap row, then update the GLS weights. Returns the total overlap."""
+    size = geo[8]
+    length = window[2]
     order = np.random.permutation(n)
     for k in range(n):
         i = order[k]
@@ -156,12 +181,21 @@ def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, length
                 break
         if not colliding:
             continue
-        move_item(geo, i, allowed, n_allowed, var, px, py, n, w, length, height, eps, n_container, n_focus)
+        grid = make_grid(geo, var, px, py, n, length, height, cell)
+        move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid)
         for j in range(n):
-            if j != i:
-                o = pair_depth(geo, var[i], px[i], py[i], var[j], px[j], py[j], eps, False)
-                ov[i, j] = o
-                ov[j, i] = o
+            if ov[i, j] > 0.0:
+                ov[i, j] = 0.0
+                ov[j, i] = 0.0
+        g, cstart, citems, out, mark = grid
+        v = var[i]
+        found = grid_query(g, cstart, citems, size, var, px, py, px[i], py[i], px[i] + size[v, 0], py[i] + size[v, 1],
+                           eps, i, out, mark)
+        for m in range(found):
+            j = out[m]
+            o = pair_depth(geo, v, px[i], py[i], var[j], px[j], py[j], eps, False)
+            ov[i, j] = o
+            ov[j, i] = o
     top = 0.0
     total = 0.0
     for i in range(n):

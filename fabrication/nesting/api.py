@@ -64,6 +64,10 @@ class NestResult:
     parts: dict[str, NestPart]
     elapsed: float = 0.0
     history: list[tuple[float, int, float]] = field(default_factory=list)
+    #: where the time went: ``construct_s`` (the bottom-left pass), ``first_feasible_s`` (from the
+    #: call to the first legal layout), and for strips the compression's ``iterations``,
+    #: ``attempts`` and ``seconds``
+    stats: dict = field(default_factory=dict)
 
     def placed_polygons(self, sheet: int) -> list[tuple[Placement, Polygon]]:
         """Every placement on sheet ``sheet`` with its polygon in sheet coordinates."""
@@ -113,8 +117,9 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     """The improvement phases: 40 % order hill-climbing and ruin-and-recreate, then (until 75 %)
     attempts to empty the last sheet into the others with the separator while the sheet count is
     above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
-    phases are bounded by work (rounds, three emptying attempts, rounds / 4 compression
-    attempts) instead of by their share of the time."""
+    phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3), rounds / 4
+    compression attempts, each attempt at most ``compress.MAX_ITERATIONS`` separator iterations)
+    instead of by their share of the time."""
     end = start + time_limit
     timed = max_rounds is None
 
@@ -122,8 +127,8 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
         return start + share * time_limit if timed else end
 
     sheets = engine.improve(sheets, until(0.4), lower, tick, order, max_rounds)
-    tries = 0
-    while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < 3):
+    tries, most = 0, (3 if timed else min(3, max(1, max_rounds // 10)))
+    while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < most):
         tries += 1
         fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries)
         if fewer is not None:
@@ -177,10 +182,12 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     obstacles = {id(s): add_obstacles(variants, s, inset) for s in stock}
     limit = None if seq[-1].count is None else len(seq)
     engine, order = _engine(parts, items, variants, boxes, limit, samples, seed, [obstacles[id(s)] for s in seq])
+    began = time.monotonic()
     try:
         sheets = engine.construct(order)
     except RuntimeError:
         raise FabricationError(f"the parts need more sheets than the stock has ({limit}); add stock") from None
+    stats = {"construct_s": time.monotonic() - began, "first_feasible_s": time.monotonic() - start}
     total_area = float(engine.area.sum())
     lower = max(1, math.ceil(total_area / max(s.area for s in stock)))
     first = engine.objective(sheets)
@@ -195,6 +202,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
         sheets = _improve(engine, sheets, start, time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)
     result.history = history
+    result.stats = stats
     return result
 
 
@@ -218,15 +226,19 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
     variants = build_variants(parts, spacing)
     check_fits(parts, variants, stock, spacing / 2, spacing)
     engine, order = _engine(parts, items, variants, [np.array([0.0, 0.0, length, height])], 1, samples, seed)
+    began = time.monotonic()
     sheet = engine.construct(order)[0]
-    history = [(time.monotonic() - start, 1, engine.used_length(sheet))]
+    now = time.monotonic()
+    stats = {"construct_s": now - began, "first_feasible_s": now - start}
+    history = [(now - start, 1, engine.used_length(sheet))]
     if improve and time_limit > 0:
         def tick(used):
             history.append((time.monotonic() - start, 1, used))
             if progress:
                 progress(time.monotonic() - start, 1, used)
 
-        sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick)[0]
+        sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
+    result.stats = stats
     return result

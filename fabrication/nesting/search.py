@@ -15,6 +15,8 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels as K
+from ._construct import best_position
+from ._grid import cell_size
 from .prepare import Variants
 
 Placed = tuple[int, int, float, float]  # item, variant, x, y
@@ -24,7 +26,8 @@ class Engine:
     """Search over layouts of ``items`` (part index per demanded instance) on containers ``boxes``."""
 
     def __init__(self, variants: Variants, items: list[int], boxes: list[np.ndarray], limit: int | None,
-                 samples: int = 60, seed: int = 0, fixed: list[list[tuple[int, float, float]]] | None = None):
+                 samples: int = 60, seed: int = 0, fixed: list[list[tuple[int, float, float]]] | None = None,
+                 grid: bool = True):
         self.v = variants
         self.items = items
         self.boxes = boxes          # usable box per sheet type: [x0, y0, x1, y1]
@@ -34,6 +37,9 @@ class Engine:
         self.rng = np.random.default_rng(seed)
         K.seed(seed)
         self.area = np.array([0.0] * len(items))
+        # broad-phase grid cell (mm) from the demanded variants; 0 = scan every placed item
+        used = np.concatenate([variants.by_part[p] for p in set(items)]) if items else np.zeros(0, dtype=np.int64)
+        self.cell = cell_size(variants.size[used]) if grid else 0.0
 
     def obstacles(self, k: int) -> list[tuple[int, float, float]]:
         """The pinned obstacles ``(variant, x, y)`` of sheet k (empty unless it is a remnant)."""
@@ -46,7 +52,7 @@ class Engine:
         px = np.array([p[2] for p in sheet] + [f[1] for f in fixed], dtype=np.float64)
         py = np.array([p[3] for p in sheet] + [f[2] for f in fixed], dtype=np.float64)
         variants = self.v.by_part[self.items[item]]
-        v, x, y, _ = K.best_position(self.v.geo, variants, box, pv, px, py, n, self.samples, K.EPS)
+        v, x, y, _ = best_position(self.v.geo, variants, box, pv, px, py, n, self.samples, K.EPS, self.cell)
         return None if v < 0 else (item, int(v), float(x), float(y))
 
     def place_all(self, order: list[int], sheets: list[list[Placed]], last_x1: float | None = None,

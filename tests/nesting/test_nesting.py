@@ -176,7 +176,8 @@ def test_catalogue_presets_nest_at_the_area_bound_in_most_cases():
     for name, cls in available_models().items():
         for preset in cls.schema.presets:
             design = cls.design(preset=preset)
-            sheets = nest_layout(list(design.parts), 2440, 1220, spacing=10, margin=15, time_limit=2, max_rounds=60)
+            # a round count bounds the work (the time limit only guards), so a loaded machine gets the same result
+            sheets = nest_layout(list(design.parts), 2440, 1220, spacing=10, margin=15, time_limit=600, max_rounds=20)
             bound = math.ceil(design.total_area / ((2440 - 30) * (1220 - 30)))
             assert bound <= len(sheets) <= bound + 1, (name, preset)
             at_bound += len(sheets) == bound

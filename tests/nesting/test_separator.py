@@ -62,7 +62,7 @@ def test_separator_pulls_a_pile_apart():
     n = len(items)
     pile = StripState(np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))  # all six on one spot
     assert comp.separate(pile, 240.0, math.inf)
-    assert not S.overlap_matrix(v.geo, pile.var, pile.x, pile.y, n, K.EPS).any()
+    assert not S.overlap_matrix(v.geo, pile.var, pile.x, pile.y, n, K.EPS, comp.cell).any()
     assert pile.length(v) <= 240.0 + 1e-9 and (pile.y + v.size[pile.var, 1]).max() <= 100.0 + 1e-9
 
 

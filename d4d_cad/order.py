@@ -1,0 +1,97 @@
+"""Orders: several designs nested together, ``d4d nest slice_chair:4 table/coffee:1 shelf.json``.
+
+An order line is ``SOURCE[:COUNT]``: a model name (its defaults) or ``MODEL/PRESET``, a
+design.json / params.json written by d4d, or a DXF of loose parts (``parts.dxf:in#LAYER`` as
+before), with an optional trailing ``:COUNT`` (copies, default 1). The parts of every line are
+multiplied by its count and, when there is more than one line or copy, named
+``<line label>/<part name>`` so the parts of a chair and a table never share a name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from parametric.errors import D4DError
+from parametric.part import FlatPart
+
+_COUNT = re.compile(r"^(?P<source>.+?):(?P<count>\d+)$")
+
+
+class OrderError(D4DError, ValueError):
+    """An order line that cannot be read (its text and the fix are in the message)."""
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of an order: what to build (``source`` as typed, count stripped) and how many."""
+
+    source: str
+    count: int = 1
+
+    @property
+    def label(self) -> str:
+        """A short name for the line's parts: the model (and preset), or the file's stem."""
+        text = self.source.split("#")[0]
+        return Path(text.split(":")[0]).stem if "." in Path(text).name else text.replace("/", "-")
+
+
+def parse_line(text: str) -> OrderLine:
+    """``SOURCE[:COUNT]`` -> OrderLine; a count must be a whole number from 1 to 1000."""
+    text = text.strip()
+    if not text:
+        raise OrderError("an empty order line: write SOURCE[:COUNT], e.g. slice_chair:4 or design.json")
+    match = _COUNT.match(text)
+    if match is None or Path(text).is_file():
+        return OrderLine(text)
+    count = int(match["count"])
+    if not 1 <= count <= 1000:
+        raise OrderError(f"{text}: the count after ':' must be 1 to 1000 copies, not {count}")
+    return OrderLine(match["source"], count)
+
+
+def split_model(source: str) -> tuple[str, str | None]:
+    """``MODEL/PRESET`` -> (model, preset); no preset -> (model, None)."""
+    model, _, preset = source.partition("/")
+    return model, (preset or None)
+
+
+def combine(groups: Sequence[tuple[OrderLine, Sequence[FlatPart]]]) -> list[FlatPart]:
+    """The parts of every line, quantities times the line's count; renamed ``label/name`` (labels
+    made unique with ``-2``, ``-3``) unless the order is one line of one copy.
+
+    Raises:
+        OrderError: the lines' parts are cut from different sheet thicknesses or materials.
+    """
+    lines = [(line, list(parts)) for line, parts in groups if parts]
+    if not lines:
+        raise OrderError("the order has no parts to nest")
+    kinds = {(round(p.thickness, 3), p.material) for _, parts in lines for p in parts}
+    if len(kinds) > 1:
+        found = ", ".join(f"{t:g} mm {m}" for t, m in sorted(kinds))
+        raise OrderError(f"the order mixes sheet materials ({found}); one run nests onto one sheet material: "
+                         "nest each material separately, or set the designs to the same thickness")
+    if len(lines) == 1 and lines[0][0].count == 1:
+        return lines[0][1]
+    out: list[FlatPart] = []
+    seen: dict[str, int] = {}
+    for line, parts in lines:
+        seen[line.label] = seen.get(line.label, 0) + 1
+        label = line.label if seen[line.label] == 1 else f"{line.label}-{seen[line.label]}"
+        out += [replace(p, name=f"{label}/{p.name}", quantity=p.quantity * line.count) for p in parts]
+    return out
+
+
+def sheet_lower_bound(parts: Sequence[FlatPart], width: float, height: float, margin: float,
+                      offcut_area: float = 0.0) -> int:
+    """Fewest full sheets the parts could fit on by area alone: (part area - offcut area) over the
+    usable sheet area (the sheet less its edge margin), rounded up."""
+    area = sum(p.outline.area * p.quantity for p in parts)
+    usable = (width - 2 * margin) * (height - 2 * margin)
+    if usable <= 0:
+        raise OrderError(f"a {width:g} x {height:g} mm sheet less a {margin:g} mm margin has no room; "
+                         "use a larger sheet or a smaller --margin")
+    return max(0, math.ceil((area - offcut_area) / usable - 1e-9))
