@@ -1,0 +1,363 @@
+"""Slice kits: a solid cut by families of planes into flat parts placed in 3D, joined by the joinery.
+
+Three styles, named as in Slicer for Fusion 360:
+
+- ``interlocked``: two families of parallel vertical planes at ``angle`` to each other (default
+  square), cross-lapped (:func:`parametric.joinery.cross_lap`) where they cross. Both plates of a
+  pair are sections of the same solid, so they span the same stretch of their crossing line: every
+  slot of family a opens downwards and every slot of family b upwards, and each plate of a drops
+  straight down onto the b plates.
+- ``radial``: vertical fins on planes through the z axis (starting ``core`` mm out from it) crossing
+  stacked horizontal rings; the rings are slotted from their rim, each fin slides in towards the axis.
+- ``stacked``: horizontal layers one thickness apart, glued face to face, with dowel holes through
+  each pair of neighbours where both keep room for one.
+
+Defects are handled, not hidden (see :mod:`parametric.sections`): shells are unioned section by
+section, open shells are capped, section fragments narrower than ``min_feature`` are dropped, a
+slice that falls into islands gives one part per island, and an island no joint holds is dropped.
+Each of these is a coded note (``MESH-*``, ``SLICE-*``) that reaches the check report.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import Point, Polygon
+
+from .edge_joints import glue_joint
+from .errors import GeometryError, JoineryError
+from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
+from .mesh_import import MeshData, PreparedMesh, prepare
+from .part import FlatPart, Frame
+from .sections import pieces, section
+from .tolerances import TOL
+
+STYLES = ("interlocked", "radial", "stacked")
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """How to slice (mm and degrees): the style, how many planes, their directions and offsets.
+
+    ``count_a``/``count_b``: planes of the two families (interlocked), fins and rings (radial);
+    stacked uses one layer per ``thickness``. ``rotation`` turns family a (or the first fin) about
+    z; ``angle`` is between the families. ``offset_a``/``offset_b`` shift the planes along their
+    normals (fins: ``offset_a`` is ignored; rings: ``offset_b`` raises them). ``core``: the radial
+    fins start this far from the axis. ``dowel``: dowel diameter for stacked layers (0: none).
+    """
+
+    style: str = "interlocked"
+    count_a: int = 5
+    count_b: int = 5
+    thickness: float = 17.7
+    clearance: float = 0.2
+    min_feature: float = 15.0
+    angle: float = 90.0
+    rotation: float = 0.0
+    offset_a: float = 0.0
+    offset_b: float = 0.0
+    core: float = 60.0
+    dowel: float = 8.0
+
+
+@dataclass
+class Kit:
+    """A slice kit before its slots are cut: parts (uncut), the cross-laps and glued pairs joining
+    them, and the notes (coded findings as dicts) about what was repaired, dropped or refused."""
+
+    parts: list[FlatPart]
+    laps: list[CrossLap] = field(default_factory=list)
+    glued: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    spacing: dict[str, float] = field(default_factory=dict)
+    sections: dict[str, float] = field(default_factory=dict)
+
+    def note(self, code: str, severity: str, message: str, **kw) -> None:
+        """Add a coded note (``part``, ``fix``, ``measured``, ``limit``, ``unit`` as keywords)."""
+        self.notes.append({"code": code, "severity": severity, "message": message, **kw})
+
+    def envelope_volume(self, family: str) -> float:
+        """The volume the kit outlines (mm^3): each section of one family times its plane spacing
+        (midpoint rule), to compare with the mesh's volume."""
+        return self.sections.get(family, 0.0) * self.spacing.get(family, 0.0)
+
+
+def vertical_frame(normal_deg: float, height: float) -> Frame:
+    """A vertical plate whose normal points at ``normal_deg`` about z, ``height`` mm along it (v = z)."""
+    n = np.array([math.cos(math.radians(normal_deg)), math.sin(math.radians(normal_deg)), 0.0])
+    return Frame(tuple(height * n), (-n[1], n[0], 0.0), (0.0, 0.0, 1.0))
+
+
+def family_heights(mesh: PreparedMesh, normal: np.ndarray, count: int, offset: float) -> tuple[np.ndarray, float]:
+    """``count`` planes spread evenly across the mesh along ``normal`` (each in the middle of its
+    share), shifted by ``offset``; returns the heights and the spacing (mm)."""
+    d = np.concatenate([b.vertices @ normal for b in mesh.bodies])
+    lo, hi = float(d.min()), float(d.max())
+    spacing = (hi - lo) / count
+    return lo + (np.arange(count) + 0.5) * spacing + offset, spacing
+
+
+def max_count(mesh: PreparedMesh, spec: SliceSpec, normal_deg: float) -> int:
+    """Most planes a family may have so the material left between two neighbouring slots in a crossing
+    plate is ``min_feature`` wide: spacing / sin(angle) >= thickness + clearance + min_feature."""
+    n = np.array([math.cos(math.radians(normal_deg)), math.sin(math.radians(normal_deg)), 0.0])
+    d = np.concatenate([b.vertices @ n for b in mesh.bodies])
+    sin = abs(math.sin(math.radians(spec.angle))) if spec.style == "interlocked" else 1.0
+    return max(1, int((d.max() - d.min()) * 1.0 / sin // (spec.thickness + spec.clearance + spec.min_feature)))
+
+
+def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
+    """Why these counts give slivers or crowd the slots (a sentence with the limit), or None."""
+    t = spec.thickness + spec.clearance + spec.min_feature
+    if spec.style == "interlocked":
+        for name, count, deg in (("count_a", spec.count_a, spec.rotation),
+                                 ("count_b", spec.count_b, spec.rotation + spec.angle)):
+            most = max_count(mesh, spec, deg)
+            if count > most:
+                return (f"{name} = {count} slices leave less than min_feature ({spec.min_feature:g} mm) between "
+                        f"neighbouring slots; use at most {most} at this size and thickness")
+    elif spec.style == "radial":
+        if spec.count_a < 3:
+            return "count_a: a radial kit needs at least 3 fins to stand"
+        chord = 2 * spec.core * math.sin(math.pi / spec.count_a)
+        if chord < t:
+            need = t / (2 * math.sin(math.pi / spec.count_a))
+            return (f"count_a = {spec.count_a} fins crowd each other at the core ({chord:.0f} mm apart there); "
+                    f"raise core to {math.ceil(need):.0f} mm or more, or use fewer fins")
+        height = float(mesh.bounds[1][2] - mesh.bounds[0][2])
+        if height / spec.count_b < t:
+            return (f"count_b = {spec.count_b} rings are closer than thickness + clearance + min_feature; use at "
+                    f"most {max(1, int(height // t))}")
+    return None
+
+
+def _family(mesh: PreparedMesh, frames: list[Frame], prefix: str, label: str, role: str, spec: SliceSpec,
+            kit: Kit, keep=None) -> list[FlatPart]:
+    """Cut the mesh by each frame's mid-plane; one part per island that keeps ``min_feature``."""
+    out, dropped, empty, gap, loops, total = [], [], [], 0.0, 0, 0.0
+    normals = {}
+    for i, frame in enumerate(frames, start=1):
+        key = tuple(np.round(frame.normal, 12))
+        if key not in normals:
+            normals[key] = [b.vertices @ frame.normal for b in mesh.bodies]
+        sec = section(mesh.bodies, frame, dists=normals[key])
+        gap, loops = max(gap, sec.capped_gap), loops + sec.open_loops
+        area = sec.area if keep is None else sec.area.intersection(keep)
+        total += area.area
+        kept, small = pieces(area, spec.min_feature)
+        dropped += [(f"{prefix}-{i:02d}", p.area) for p in small]
+        if not kept:
+            empty.append(f"{prefix}-{i:02d}")
+        for k, poly in enumerate(kept, start=1):
+            name = f"{prefix}-{i:02d}" + (f".{k}" if len(kept) > 1 else "")
+            poly = poly.simplify(TOL.simplify, preserve_topology=True)
+            out.append(FlatPart(name, poly, spec.thickness, frame, role=role,
+                                label=f"{label}{i}" + (f".{k}" if len(kept) > 1 else "")))
+    kit.sections[prefix] = total
+    if loops:
+        kit.note("MESH-OPEN", "warning", f"{loops} open loops in the {prefix} sections were capped with straight "
+                 f"lines (the mesh is not closed); the largest gap bridged is {gap:.1f} mm", measured=gap,
+                 unit="mm", fix="close the mesh's holes (e.g. MeshLab: Close Holes) for the exact shape")
+    if dropped:
+        names = ", ".join(sorted({n for n, _ in dropped}))
+        kit.note("SLICE-TINY", "warning", f"{len(dropped)} section fragments narrower than min_feature "
+                 f"({spec.min_feature:g} mm) were dropped (in {names}; largest {max(a for _, a in dropped):.0f} mm^2)",
+                 part=names, measured=max(a for _, a in dropped), unit="mm2",
+                 fix="lower min_feature, or move the slices with offset_a / offset_b")
+    if empty:
+        kit.note("SLICE-EMPTY", "warning", f"planes {', '.join(empty)} cut nothing a tool could cut",
+                 part=", ".join(empty), fix="use fewer slices or shift them with offset_a / offset_b")
+    return out
+
+
+def _interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart], clearance: float) -> None:
+    """Cross-lap every crossing pair; a pair that cannot interlock, or whose slots would split a part,
+    is left unjoined and noted; an island no joint holds is dropped and noted."""
+    refused = []
+    for a, b in touching_pairs(group_a, group_b):
+        try:
+            kit.laps.extend(cross_lap(a, b, clearance=clearance))
+        except JoineryError as exc:
+            refused.append(f"{a.name} x {b.name}: {exc}")
+    by_part: dict[str, list[CrossLap]] = defaultdict(list)
+    for lap in kit.laps:
+        by_part[lap.joint.a].append(lap)
+        by_part[lap.joint.b].append(lap)
+    bad: set[int] = set()
+    for part in kit.parts:
+        laps = [lap for lap in by_part[part.name] if id(lap) not in bad]
+        slots = [(lap.joint.b if lap.joint.a == part.name else lap.joint.a,
+                  lap.slot_a if lap.joint.a == part.name else lap.slot_b) for lap in laps]
+        while slots:
+            try:
+                cut_slots(part, slots)
+                break
+            except JoineryError:  # drop the deepest slot of this part and try again
+                k = max(range(len(laps)), key=lambda i: laps[i].joint.hi - laps[i].joint.lo)
+                bad.add(id(laps[k]))
+                refused.append(f"{laps[k].joint.a} x {laps[k].joint.b}: its slot would cut {part.name} in two")
+                del laps[k], slots[k]
+    kit.laps = [lap for lap in kit.laps if id(lap) not in bad]
+    if refused:
+        kit.note("SLICE-NOJOIN", "warning", f"{len(refused)} crossings left without a slot: " + "; ".join(refused[:3]),
+                 fix="move the slices (offset_a / offset_b) or change their counts")
+    joined = {n for lap in kit.laps for n in (lap.joint.a, lap.joint.b)}
+    loose = [p.name for p in kit.parts if p.name not in joined]
+    if loose:
+        kit.parts = [p for p in kit.parts if p.name in joined]
+        kit.note("SLICE-ISLAND", "warning", f"{len(loose)} pieces no slot holds were left out: {', '.join(loose)}",
+                 part=", ".join(loose), fix="add slices in the crossing family (count_a / count_b) or shift them so "
+                 "every island is crossed")
+
+
+def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
+    t = spec.thickness
+    height = float(mesh.bounds[1][2])
+    n = max(1, round(height / t))
+    frames = [Frame.xy((i + 0.5) * t) for i in range(n)]
+    layers = _family(mesh, frames, "layer", "L", "layer", spec, kit)
+    kit.spacing["layer"] = t
+    if abs(n * t - height) > t / 4:
+        kit.note("SLICE-HEIGHT", "pass", f"{n} layers of {t:g} mm stack to {n * t:.0f} mm (the mesh is {height:.0f} mm)",
+                 measured=n * t, unit="mm")
+    level = defaultdict(list)
+    for p in layers:
+        level[round(p.frame.origin[2] / t - 0.5)].append(p)
+    holes: dict[str, list] = defaultdict(list)
+    r = (spec.dowel + spec.clearance) / 2
+    for i in range(n - 1):
+        for a in level[i]:
+            for b in level[i + 1]:
+                if glue_joint(a, b) is None:
+                    continue
+                kit.glued.append((a.name, b.name))
+                if spec.dowel > 0:
+                    room = a.outline.intersection(b.outline).buffer(-(r + spec.min_feature))
+                    for pt in _dowel_points(room, 4 * r):
+                        holes[a.name].append(pt.buffer(r, 24))
+                        holes[b.name].append(pt.buffer(r, 24))
+    glued = {n for pair in kit.glued for n in pair}
+    loose = [p.name for p in layers if p.name not in glued] if len(layers) > 1 else []
+    kit.parts = [p.with_outline(p.outline.difference(shapely.union_all(holes[p.name]))) if holes[p.name] else p
+                 for p in layers if p.name not in loose]
+    if loose:
+        kit.note("SLICE-ISLAND", "warning", f"{len(loose)} layer pieces touch no neighbour and were left out: "
+                 f"{', '.join(loose)}", part=", ".join(loose), fix="use thinner sheet or a larger size")
+
+
+def _dowel_points(room, min_apart: float) -> list[Point]:
+    """Up to two dowel centres in ``room``: the ends of its longest stretch, or one point if it is small."""
+    if room.is_empty:
+        return []
+    box = room.minimum_rotated_rectangle
+    coords = np.asarray(box.exterior.coords)[:4] if box.geom_type == "Polygon" else np.asarray(box.coords)
+    c = coords.mean(axis=0)
+    far = coords[np.argmax(np.linalg.norm(coords - c, axis=1))]
+    ends = [shapely.ops.nearest_points(room, Point(c + s * 0.6 * (far - c)))[0] for s in (1, -1)]
+    if ends[0].distance(ends[1]) < min_apart:
+        return [room.representative_point()]
+    return ends
+
+
+def assembly_order(parts: list[str], joints) -> tuple[list[str], list[str]]:
+    """An order in which each part slides onto those already placed along one straight line, and the
+    parts for which none exists (their slots would have to move several ways at once).
+
+    Found backwards: a part whose cross-laps with the parts still in place all release it the same
+    way comes out first; repeat. Glued joints do not constrain the order.
+    """
+    release: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    for j in joints:
+        if j.kind == "cross_lap":
+            d = j.insert_b  # b slides in along d, so it comes out along -d and a along +d
+            release[j.b].append((j.a, -d))
+            release[j.a].append((j.b, d))
+    remaining, out = set(parts), []
+    progress = True
+    while remaining and progress:
+        progress = False
+        for p in sorted(remaining):
+            dirs = [d for other, d in release[p] if other in remaining]
+            if all(float(np.dot(d, dirs[0])) > 1 - 1e-6 for d in dirs):
+                remaining.discard(p)
+                out.append(p)
+                progress = True
+    return out[::-1], sorted(remaining)
+
+
+def _assembly_note(kit: Kit) -> None:
+    order, stuck = assembly_order([p.name for p in kit.parts], [lap.joint for lap in kit.laps])
+    if stuck:
+        kit.note("SLICE-ASSEMBLY", "error", f"{len(stuck)} parts cannot be slid into place (their slots open in "
+                 f"different directions): {', '.join(stuck)}", part=", ".join(stuck),
+                 fix="change the slice counts or offsets so each part's slots open the same way")
+    elif kit.laps:
+        kit.note("SLICE-ASSEMBLY", "pass", f"every slot slides together; one order: {', '.join(order[:6])}"
+                 + (" ..." if len(order) > 6 else ""))
+
+
+def make_kit(mesh: PreparedMesh, spec: SliceSpec) -> Kit:
+    """Slice a prepared mesh into a kit (parts uncut, joints derived).
+
+    Raises:
+        GeometryError: an unknown style, counts that crowd the slots, or no part left to cut.
+    """
+    if spec.style not in STYLES:
+        raise GeometryError(f"unknown slicing style {spec.style!r}; choose one of {', '.join(STYLES)}")
+    problem = counts_problem(mesh, spec)
+    if problem:
+        raise GeometryError(problem)
+    kit = Kit([])
+    if len(mesh.bodies) > 1:
+        kit.note("MESH-SHELLS", "pass", f"the mesh has {len(mesh.bodies)} separate shells; their sections are "
+                 "unioned, so overlapping shells count once", measured=len(mesh.bodies))
+    if mesh.repaired:
+        kit.note("MESH-REPAIRED", "pass", f"{mesh.repaired} shells had holes that were filled before slicing")
+    if spec.style == "stacked":
+        _stacked(mesh, spec, kit)
+    elif spec.style == "interlocked":
+        groups = []
+        for name, count, deg, off in (("a", spec.count_a, spec.rotation, spec.offset_a),
+                                      ("b", spec.count_b, spec.rotation + spec.angle, spec.offset_b)):
+            n = np.array([math.cos(math.radians(deg)), math.sin(math.radians(deg)), 0.0])
+            heights, kit.spacing[name] = family_heights(mesh, n, count, off)
+            groups.append(_family(mesh, [vertical_frame(deg, h) for h in heights], name, name.upper(), "slice",
+                                  spec, kit))
+        kit.parts = groups[0] + groups[1]
+        _interlock(kit, *groups, spec.clearance)
+    else:
+        top = float(mesh.bounds[1][2])
+        reach = float(np.abs(mesh.bounds[:, :2]).max()) * 2 + 10
+        keep = shapely.box(spec.core, -1.0, reach, top + 1.0)  # u >= core in every fin's own frame
+        frames = [vertical_frame(spec.rotation + i * 360.0 / spec.count_a - 90.0, 0.0)  # u runs out from the axis
+                  for i in range(spec.count_a)]
+        fins = _family(mesh, frames, "fin", "F", "fin", spec, kit, keep=keep)
+        spacing = top / spec.count_b
+        frames = [Frame.xy((i + 0.5) * spacing + spec.offset_b) for i in range(spec.count_b)]
+        hole = max(0.0, spec.core - 2 * spec.min_feature)
+        keep = Point(0, 0).buffer(reach).difference(Point(0, 0).buffer(hole, 64)) if hole else None
+        rings = _family(mesh, frames, "ring", "R", "ring", spec, kit, keep=keep)
+        kit.spacing["ring"] = spacing
+        kit.parts = fins + rings
+        _interlock(kit, fins, rings, spec.clearance)
+    _assembly_note(kit)
+    if not kit.parts:
+        raise GeometryError("no part is left to cut: every section was dropped as a sliver or is unjoined; "
+                            "use a larger size or fewer, thicker slices")
+    return kit
+
+
+def prepared(data: MeshData, up: str, size: float, size_of: str) -> PreparedMesh:
+    """The mesh oriented, scaled to ``size`` mm and split (cached: see :func:`mesh_import.prepare`)."""
+    return prepare(data, up, float(size), size_of)
+
+
+@lru_cache(maxsize=8)
+def cached_kit(data: MeshData, up: str, size: float, size_of: str, spec: SliceSpec) -> Kit:
+    """:func:`make_kit` of a mesh value, cached per mesh and choices (do not mutate the result)."""
+    return make_kit(prepared(data, up, size, size_of), spec)
