@@ -174,6 +174,7 @@ class PreparedMesh:
         repaired: bodies whose holes trimesh closed; ``open_bodies``: bodies still open (capped in 2D).
         dropped_faces: degenerate or duplicate triangles removed.
         scale: the factor applied to the file's units to reach mm.
+        volume: of the closed shells' union (mm^3; open shells are left out).
     """
 
     bodies: tuple
@@ -215,12 +216,15 @@ def prepare(data: MeshData, up: str, size: float, size_of: str) -> PreparedMesh:
     mesh.apply_translation(-np.array([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, lo[2]]))
     mesh.apply_scale(scale)
     bodies, repaired, still_open = [], 0, 0
-    for body in mesh.split(only_watertight=False):
+    for body in mesh.split(only_watertight=False, repair=False):
         if not body.is_watertight:
             trimesh.repair.fill_holes(body)
             repaired += body.is_watertight
             still_open += not body.is_watertight
         bodies.append(body)
-    volume = float(sum(abs(b.volume) for b in bodies if b.is_watertight))
+    closed = [b for b in bodies if b.is_watertight]
+    volume = float(abs(closed[0].volume)) if len(closed) == 1 else 0.0
+    if len(closed) > 1:  # overlapping shells count once
+        volume = float(trimesh.boolean.union(closed, engine="manifold").volume)
     return PreparedMesh(tuple(bodies), mesh.bounds.copy(), volume, still_open == 0, repaired, still_open,
                         before - len(mesh.faces), float(scale))
