@@ -7,6 +7,7 @@ slicing, repairs and joints are :mod:`parametric.slicing`'s; this model only nam
 
 from __future__ import annotations
 
+from parametric.errors import GeometryError
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Choice, Count, Length, require
 from parametric.params_mesh import Mesh
@@ -20,8 +21,12 @@ def spec(p) -> SliceSpec:
 
 
 def counts_problem_of(p) -> str:
-    """Why the slice counts would crowd the slots (with the limit), or "" when they fit."""
-    return counts_problem(prepared(p.mesh, p.up, p.size, p.size_of), spec(p)) or ""
+    """Why the mesh cannot be sliced, or the slice counts would crowd the slots (with the limit); ""
+    when they fit."""
+    try:
+        return counts_problem(prepared(p.mesh, p.up, p.size, p.size_of), spec(p)) or ""
+    except GeometryError as exc:
+        return f"mesh: {exc}"
 
 
 class Sliced(Model):
@@ -56,7 +61,7 @@ class Sliced(Model):
                 abs(p.offset_b) < 0.5 * p.size / max(p.count_b, 1),
                 "offsets must stay under half the spacing of their family ({size} mm / count)", "offset_a",
                 "offset_b"),
-        require(counts_problem_of, "the slice counts crowd the slots", "count_a", "count_b", "core"),
+        require(counts_problem_of, "the slice counts crowd the slots", "mesh", "count_a", "count_b", "core"),
     ]
     presets = {
         "pouf": {},

@@ -109,6 +109,11 @@ def _validate(vertices: np.ndarray, faces: np.ndarray, source: str) -> None:
         raise GeometryError(f"{source} has coordinates that are not finite numbers; repair or re-export it")
     if faces.min() < 0 or faces.max() >= len(vertices):
         raise GeometryError(f"{source} has faces that point at missing vertices; repair or re-export it")
+    used = vertices[np.unique(faces)]
+    spread = np.linalg.svd(used - used.mean(axis=0), compute_uv=False)
+    if spread[-1] <= 1e-6 * spread[0]:
+        raise GeometryError(f"{source} has no volume: all its points lie in one plane (or on a line); slice a "
+                            "closed solid")
 
 
 def builtin_mesh(name: str) -> MeshData:
