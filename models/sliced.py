@@ -42,8 +42,8 @@ class Sliced(Model):
     style = Choice("interlocked", list(STYLES), group="Slices",
                    help="interlocked: two crossing families; radial: fins round the z axis through rings; "
                         "stacked: glued layers")
-    count_a = Count(5, min=1, max=40, group="Slices", help="Slices in the first family (radial: fins)")
-    count_b = Count(5, min=1, max=40, group="Slices", help="Slices in the second family (radial: rings)")
+    count_a = Count(4, min=1, max=40, group="Slices", help="Slices in the first family (radial: fins)")
+    count_b = Count(4, min=1, max=40, group="Slices", help="Slices in the second family (radial: rings)")
     angle = Angle(90, min=30, max=150, step=1, group="Slices", help="Angle between the two families")
     rotation = Angle(0, min=-90, max=90, step=1, group="Slices", help="Turn of the first family about the z axis")
     offset_a = Length(0, min=-100, max=100, step=0.5, group="Slices",

@@ -186,17 +186,28 @@ def _interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart], clear
     the slots would cut a part in two) the two would collide, so the smaller plate is left out; an
     island no joint holds is left out too. Each is noted."""
     refused: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], list[CrossLap]] = {}
+
+    def join(pairs) -> None:
+        for a, b in pairs:
+            try:
+                found[a.name, b.name] = cross_lap(_filled(a), _filled(b), clearance=clearance)
+            except JoineryError as exc:
+                refused[a.name, b.name] = str(exc)
+
     pairs = touching_pairs(group_a, group_b)
-    trimmed = _trim_glancing(kit, pairs, clearance)
-    if trimmed:
+    join(pairs)
+    unjoined = [(a, b) for a, b in pairs if not found.get((a.name, b.name)) and (a.name, b.name) not in refused]
+    trimmed = _trim_glancing(kit, unjoined, clearance)
+    if trimmed:  # join the trimmed plates again with everything they cross
         group_a = [trimmed.get(p.name, p) for p in group_a]
         group_b = [trimmed.get(p.name, p) for p in group_b]
-        pairs = touching_pairs(group_a, group_b)
-    for a, b in pairs:
-        try:
-            kit.laps.extend(cross_lap(_filled(a), _filled(b), clearance=clearance))
-        except JoineryError as exc:
-            refused[a.name, b.name] = str(exc)
+        again = [(a, b) for a, b in touching_pairs(group_a, group_b) if {a.name, b.name} & set(trimmed)]
+        for a, b in again:
+            found.pop((a.name, b.name), None)
+            refused.pop((a.name, b.name), None)
+        join(again)
+    kit.laps = [lap for laps in found.values() for lap in laps]
     by_part: dict[str, list[CrossLap]] = defaultdict(list)
     for lap in kit.laps:
         by_part[lap.joint.a].append(lap)
