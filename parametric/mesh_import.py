@@ -60,7 +60,9 @@ class MeshData:
 
     def to_json(self) -> dict[str, Any]:
         """The stored copy: ``{"source", "sha256", "vertices", "faces"}`` (zlib + base64 of the arrays)."""
-        pack = lambda a: base64.b64encode(zlib.compress(a.tobytes(), 6)).decode("ascii")  # noqa: E731
+        def pack(a: np.ndarray) -> str:
+            return base64.b64encode(zlib.compress(a.tobytes(), 6)).decode("ascii")
+
         return {"source": self.source, "sha256": self.sha256, "vertices": pack(self.vertices),
                 "faces": pack(self.faces)}
 
