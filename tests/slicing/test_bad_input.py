@@ -108,3 +108,16 @@ def test_a_huge_stored_copy_is_refused_before_it_is_inflated():
     bomb = base64.b64encode(zlib.compress(bytes(200_000_000))).decode()
     with pytest.raises(ParameterError, match="more than 300,000 faces"):
         SLICED.params(mesh={"source": "bomb.stl", "sha256": "0" * 64, "vertices": bomb, "faces": bomb})
+
+
+@pytest.mark.parametrize("ext, file_type", [("stl", "stl"), ("stl", "stl_ascii"), ("obj", "obj"), ("ply", "ply"),
+                                            ("3mf", "3mf"), ("off", "off")])
+def test_every_mesh_format_reads_to_the_same_kit(tmp_path, ext, file_type):
+    """STL (binary and ASCII), OBJ, PLY, 3MF and OFF of one solid give the same parts."""
+    sphere = trimesh.creation.icosphere(subdivisions=2)
+    path = tmp_path / f"ball.{ext}"
+    sphere.export(path, file_type=file_type)
+    design = SLICED.design(SLICED.params(mesh=f"@{path}", count_a=3, count_b=3))
+    reference = SLICED.design(SLICED.params(mesh=sphere, count_a=3, count_b=3))
+    assert [p.name for p in design.parts] == [p.name for p in reference.parts]
+    assert design.total_area == pytest.approx(reference.total_area, rel=1e-6)
