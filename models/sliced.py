@@ -11,7 +11,7 @@ from parametric.errors import GeometryError
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Choice, Count, Length, require
 from parametric.params_mesh import Mesh
-from parametric.slicing import STYLES, SliceSpec, cached_kit, counts_problem, prepared
+from parametric.slicing import STYLES, SliceSpec, cached_kit, counts_problem, prepared, reference_mesh
 
 
 def spec(p) -> SliceSpec:
@@ -68,6 +68,10 @@ class Sliced(Model):
         "side-table": {"mesh": "cone", "style": "radial", "count_a": 6, "count_b": 4, "core": 60, "size": 500},
         "stacked-stool": {"mesh": "cylinder", "style": "stacked", "size": 300, "thickness": 17.7},
     }
+
+    def reference_mesh(self, p):
+        """The mesh as sliced (mm, on the floor), for the viewer to draw behind the kit."""
+        return reference_mesh(p.mesh, p.up, p.size, p.size_of)
 
     def build(self, p) -> None:
         """Slice the mesh (cached per mesh and slicing choices), then add its plates, joints and notes."""

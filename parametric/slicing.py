@@ -262,3 +262,10 @@ def prepared(data: MeshData, up: str, size: float, size_of: str) -> PreparedMesh
 def cached_kit(data: MeshData, up: str, size: float, size_of: str, spec: SliceSpec) -> Kit:
     """:func:`make_kit` of a mesh value, cached per mesh and choices (do not mutate the result)."""
     return make_kit(prepared(data, up, size, size_of), spec)
+
+
+def reference_mesh(data: MeshData, up: str, size: float, size_of: str):
+    """The prepared mesh as one trimesh (all shells), placed as the kit is: for drawing it behind the kit."""
+    import trimesh
+
+    return trimesh.util.concatenate(list(prepared(data, up, size, size_of).bodies))
