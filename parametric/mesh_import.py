@@ -58,6 +58,9 @@ class MeshData:
     def __hash__(self) -> int:
         return hash(self.sha256)
 
+    def __str__(self) -> str:
+        return f"{self.source} ({len(self.faces)} faces, sha256 {self.sha256[:12]})"
+
     def to_json(self) -> dict[str, Any]:
         """The stored copy: ``{"source", "sha256", "vertices", "faces"}`` (zlib + base64 of the arrays)."""
         def pack(a: np.ndarray) -> str:
