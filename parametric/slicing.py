@@ -217,6 +217,9 @@ def make_kit(mesh: PreparedMesh, spec: SliceSpec) -> Kit:
     if len(mesh.bodies) > 1:
         kit.note("MESH-SHELLS", "pass", f"the mesh has {len(mesh.bodies)} separate shells; their sections are "
                  "unioned, so overlapping shells count once", measured=len(mesh.bodies))
+    if mesh.dropped_faces:
+        kit.note("MESH-DEGENERATE", "pass", f"{mesh.dropped_faces} degenerate or duplicate triangles were dropped",
+                 measured=mesh.dropped_faces)
     if mesh.repaired:
         kit.note("MESH-REPAIRED", "pass", f"{mesh.repaired} shells had holes that were filled before slicing")
     if spec.style == "stacked":

@@ -166,3 +166,23 @@ def test_radial_fins_start_at_the_core_and_slide_in_radially():
         assert fin.outline.bounds[0] >= 50 - 1e-6
     for j in design.joints:
         assert abs(j.direction[2]) < 1e-9  # every slot runs horizontally, out from the axis
+
+
+def test_families_at_an_angle_get_slots_widened_for_the_crossing():
+    """At 60 degrees a slot is (t + c) / sin 60 + t |cot 60| wide, so the mating plate clears it."""
+    design = build(sphere(), count_a=5, count_b=5, angle=60)
+    widths = slot_widths(design)
+    t, c = design.params["thickness"], design.params["clearance"]
+    expected = (t + c) / np.sin(np.radians(60)) + t / np.tan(np.radians(60))
+    assert widths and all(w[2] == pytest.approx(expected) for w in widths)
+    fit = [w for w in widths if abs(w[1] - w[2]) < 0.02]
+    assert len(fit) >= 0.9 * len(widths) and all(w[1] > w[2] - 0.02 for w in widths)
+    assert worst_overlap(design)[0] < 1.0 and not unjoined(design)
+
+
+def test_degenerate_triangles_are_dropped_and_said_so():
+    mesh = sphere()
+    faces = np.vstack([mesh.faces, [[0, 0, 1], [2, 3, 3]]])  # two triangles with a repeated corner
+    design = build(trimesh.Trimesh(mesh.vertices, faces, process=False), count_a=4, count_b=4)
+    note = next(n for n in design.notes if n["code"] == "MESH-DEGENERATE")
+    assert note["measured"] == 2
