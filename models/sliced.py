@@ -21,8 +21,8 @@ def spec(p) -> SliceSpec:
 
 
 def counts_problem_of(p) -> str:
-    """Why the mesh cannot be sliced, or the slice counts would crowd the slots (with the limit); ""
-    when they fit."""
+    """Why the mesh cannot be sliced, or the slice counts or offsets would crowd the slots (with the
+    limit); "" when they fit."""
     try:
         return counts_problem(prepared(p.mesh, p.up, p.size, p.size_of), spec(p)) or ""
     except GeometryError as exc:
@@ -57,11 +57,8 @@ class Sliced(Model):
     thickness = MeasuredThickness()
     clearance = Clearance()
     constraints = [
-        require(lambda p: abs(p.offset_a) < 0.5 * p.size / max(p.count_a, 1) and
-                abs(p.offset_b) < 0.5 * p.size / max(p.count_b, 1),
-                "offsets must stay under half the spacing of their family ({size} mm / count)", "offset_a",
-                "offset_b"),
-        require(counts_problem_of, "the slice counts crowd the slots", "mesh", "count_a", "count_b", "core"),
+        require(counts_problem_of, "the slice counts or offsets crowd the slots", "mesh", "count_a", "count_b",
+                "core", "offset_a", "offset_b"),
     ]
     presets = {
         "pouf": {},

@@ -80,25 +80,37 @@ def family_heights(mesh: PreparedMesh, normal: np.ndarray, count: int, offset: f
     return lo + (np.arange(count) + 0.5) * spacing + offset, spacing
 
 
-def max_count(mesh: PreparedMesh, spec: SliceSpec, normal_deg: float) -> int:
-    """Most planes a family may have so the material left between two neighbouring slots in a crossing
-    plate is ``min_feature`` wide: spacing / sin(angle) >= thickness + clearance + min_feature."""
+def _extent(mesh: PreparedMesh, normal_deg: float) -> float:
+    """The mesh's extent along a horizontal direction (mm)."""
     n = np.array([math.cos(math.radians(normal_deg)), math.sin(math.radians(normal_deg)), 0.0])
     d = np.concatenate([b.vertices @ n for b in mesh.bodies])
-    sin = abs(math.sin(math.radians(spec.angle))) if spec.style == "interlocked" else 1.0
-    return max(1, int((d.max() - d.min()) * 1.0 / sin // (spec.thickness + spec.clearance + spec.min_feature)))
+    return float(d.max() - d.min())
+
+
+def max_count(mesh: PreparedMesh, spec: SliceSpec, normal_deg: float) -> int:
+    """Most planes a family may have so the material left between two neighbouring slots in a crossing
+    plate is ``min_feature`` wide. Planes ``s`` apart cross the other family ``s / sin(angle)`` apart,
+    and each slot there is ``(t + clearance) / sin(angle) + t |cot(angle)|`` wide, so
+    ``s >= sin * min_feature + t + clearance + t |cos|``."""
+    a = math.radians(spec.angle if spec.style == "interlocked" else 90.0)
+    step = abs(math.sin(a)) * spec.min_feature + spec.thickness + spec.clearance + spec.thickness * abs(math.cos(a))
+    return max(1, int(_extent(mesh, normal_deg) // step))
 
 
 def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
-    """Why these counts give slivers or crowd the slots (a sentence with the limit), or None."""
+    """Why these counts (or offsets) give slivers or crowd the slots (a sentence with the limit), or None."""
     t = spec.thickness + spec.clearance + spec.min_feature
     if spec.style == "interlocked":
-        for name, count, deg in (("count_a", spec.count_a, spec.rotation),
-                                 ("count_b", spec.count_b, spec.rotation + spec.angle)):
+        for name, count, deg, off in (("count_a", spec.count_a, spec.rotation, spec.offset_a),
+                                      ("count_b", spec.count_b, spec.rotation + spec.angle, spec.offset_b)):
             most = max_count(mesh, spec, deg)
             if count > most:
                 return (f"{name} = {count} slices leave less than min_feature ({spec.min_feature:g} mm) between "
                         f"neighbouring slots; use at most {most} at this size and thickness")
+            half = _extent(mesh, deg) / count / 2
+            if abs(off) >= half:
+                return (f"offset_{name[-1]} = {off:g} mm moves the slices by half their spacing or more; keep it "
+                        f"under {half:.0f} mm")
     elif spec.style == "radial":
         if spec.count_a < 3:
             return "count_a: a radial kit needs at least 3 fins to stand"
@@ -111,6 +123,9 @@ def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
         if height / spec.count_b < t:
             return (f"count_b = {spec.count_b} rings are closer than thickness + clearance + min_feature; use at "
                     f"most {max(1, int(height // t))}")
+        if abs(spec.offset_b) >= height / spec.count_b / 2:
+            return (f"offset_b = {spec.offset_b:g} mm moves the rings by half their spacing or more; keep it under "
+                    f"{height / spec.count_b / 2:.0f} mm")
     return None
 
 

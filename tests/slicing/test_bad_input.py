@@ -121,3 +121,9 @@ def test_every_mesh_format_reads_to_the_same_kit(tmp_path, ext, file_type):
     reference = SLICED.design(SLICED.params(mesh=sphere, count_a=3, count_b=3))
     assert [p.name for p in design.parts] == [p.name for p in reference.parts]
     assert design.total_area == pytest.approx(reference.total_area, rel=1e-6)
+
+
+def test_an_offset_of_half_the_spacing_or_more_is_refused_with_the_limit():
+    with pytest.raises(ParameterError, match=r"offset_a = 60 mm .* keep it under 56 mm"):
+        SLICED.params(offset_a=60)  # 450 mm across 4 slices: 112.5 mm apart
+    SLICED.params(offset_a=55)
