@@ -169,6 +169,8 @@ def _family(mesh: PreparedMesh, frames: list[Frame], prefix: str, label: str, ro
 
 
 def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
+    """Layers one thickness apart (each the section at its mid-height), glued to the neighbours they
+    touch, with up to two dowel holes through each glued pair where both keep room round them."""
     t = spec.thickness
     height = float(mesh.bounds[1][2])
     n = max(1, round(height / t))
