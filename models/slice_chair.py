@@ -2,27 +2,25 @@
 
 The profile is sculpted from control points (``profile``) or drawn elsewhere (``side_outline``,
 ``@side.svg`` / ``@side.dxf``): a drawing IS the rib, stood on the floor with its front at y = 0,
-and the slats follow its upper edge from the seat front to the top of the back
-(``drawn_seating_line``). The functions here (seating line, rib outline, stations, footprints,
-loads) are shared with ``models/bench.py``.
+and the slats follow its upper edge from the seat front to the top of the back. The ribs and slats
+themselves are :mod:`parametric.profile_slices`'; this module holds the chair's decisions (its
+profile, legs, limits and loads), shared with ``models/bench.py``.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
-from shapely.affinity import scale, translate
-from shapely.geometry import LineString, Point, Polygon, box
-from shapely.geometry.polygon import orient
+from shapely.geometry import LineString, Polygon, box
 
 from parametric import loads
-from parametric.curves import arc_lengths, bspline, min_radius, rotate, stations
+from parametric import profile_slices as ps
+from parametric.curves import arc_lengths, bspline, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Count, Length, Outline, Profile, require
 from parametric.params_shape import outline_polygon
-from parametric.part import Frame
+from parametric.part import Frame  # noqa: F401 - kept importable from here
 
 POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
 #: drawn profiles: heights within this of the highest count as level (mm)
@@ -57,137 +55,44 @@ def seating_line(p) -> np.ndarray:
 
 
 def drawn_outline(p) -> Polygon:
-    """The drawn side profile (with any holes drawn in it), moved so it stands on the floor (z = 0)
-    with its front at y = 0.
-
-    A chair drawn facing right (its back, the highest point, in the left half and rising
-    ``BACK_RISE_MM`` or more above everything in the right half) is mirrored to face front.
-    """
-    poly = outline_polygon(p.side_outline)
-    minx, miny, maxx, _ = poly.bounds
-    ring = np.asarray(poly.exterior.coords)
-    top = ring[np.argmax(ring[:, 1])]
-    right = ring[ring[:, 0] > (minx + maxx) / 2]
-    if top[0] < (minx + maxx) / 2 and len(right) and top[1] - right[:, 1].max() >= BACK_RISE_MM:
-        poly = scale(poly, -1.0, 1.0, origin=(0.0, 0.0))
-        minx = -maxx
-    return orient(translate(poly, -minx, -miny), 1.0)
+    """The drawn side profile (holes kept), standing on the floor, front at y = 0, facing front."""
+    return ps.stand_profile(outline_polygon(p.side_outline), back_rise=BACK_RISE_MM)
 
 
 def drawn_seating_line(outline: Polygon) -> np.ndarray:
-    """The seating line of a drawn profile: the part of its boundary the sitter touches.
-
-    It runs along the outline from the seat front F to the back top R, the way round that does not
-    touch the floor (the lowest point), whatever the ring's start or direction:
-
-    - F, the seat front: the highest point of the front quarter of the drawing's length (of points
-      within ``LEVEL_MM`` of that height, the front-most, so a flat seat is slatted to its edge);
-    - R, the top of the back: the highest point behind the front quarter (of points within
-      ``LEVEL_MM``, the front-most, so a flat cap on the back is not slatted). A drawing whose R is
-      less than ``BACK_RISE_MM`` above F has no back (a bench or stool side): R is then the rear-most
-      of those points, so the whole seat is slatted.
-
-    Returns:
-        ``(n, 2)`` points (y, z) in mm from F to R.
-    """
-    ring = np.asarray(outline.exterior.coords)[:-1]
-    y, z = ring[:, 0], ring[:, 1]
-    split = y.min() + 0.25 * (y.max() - y.min())
-    front, rear = np.flatnonzero(y <= split), np.flatnonzero(y > split)
-    level = front[z[front] >= z[front].max() - LEVEL_MM]
-    i = int(level[np.argmin(y[level])])
-    level = rear[z[rear] >= z[rear].max() - LEVEL_MM]
-    has_back = z[rear].max() >= z[i] + BACK_RISE_MM
-    j = int(level[np.argmin(y[level])] if has_back else level[np.argmax(y[level])])
-    n, floor = len(ring), int(np.argmin(z))
-    ahead = [(i + k) % n for k in range((j - i) % n + 1)]
-    behind = [(i - k) % n for k in range((i - j) % n + 1)]
-    return ring[behind if floor in ahead else ahead]
-
-
-def slat_footprints(p, line: np.ndarray) -> list[Polygon]:
-    """Each slat's cross-section in the side view (y, z): its thickness along the seating line,
-    ``slat_depth`` deep into the rib."""
-    points, tangents = stations(line, slat_stations(p, line))
-    inward = rotate(tangents, -90.0)
-    half = 0.5 * p.thickness * tangents
-    return [Polygon([pt - h, pt + h, pt + h + d * p.slat_depth, pt - h + d * p.slat_depth])
-            for pt, h, d in zip(points, half, inward)]
-
-
-def drawn_line_ok(p) -> bool:
-    """True when a drawn profile's seating line is simple and long enough for the slats."""
-    line = seating_line(p)
-    return len(line) >= 2 and arc_lengths(line)[-1] >= MIN_LINE_MM and LineString(line).is_simple
-
-
-def drawn_ribs_ok(p) -> bool:
-    """True when a drawn rib keeps ``slat_depth`` + ``RIB_KEEP_MM`` of material under every slat."""
-    outline = drawn_outline(p).buffer(0.01)
-    line = seating_line(p)
-    points, tangents = stations(line, slat_stations(p, line))
-    inward = rotate(tangents, -90.0)
-    reach = p.slat_depth + RIB_KEEP_MM
-    return all(outline.covers(LineString([pt, pt + d * reach])) for pt, d in zip(points, inward))
-
-
-def drawn_slat_gap(p) -> float:
-    """Smallest clear gap (mm) between neighbouring slats on a drawn profile, measured exactly
-    between their cross-sections (sharp corners in a drawing squeeze the slats' inner edges)."""
-    feet = slat_footprints(p, seating_line(p))
-    return min(a.distance(b) for a, b in itertools.pairwise(feet))
+    """The seating line of a drawn profile: its upper edge from the seat front to the back top."""
+    return ps.upper_edge(outline, level=LEVEL_MM, back_rise=BACK_RISE_MM)
 
 
 def seat_end(p, line: np.ndarray) -> float:
-    """Arc length along the seating line to where the seat meets the back.
-
-    Sculpted: the point nearest the "seat back" control point. Drawn: the point farthest below
-    the chord from the seat front to the top of the back; a drawing without a back (its end less
-    than ``BACK_RISE_MM`` above its start) is all seat.
-    """
-    cum = arc_lengths(line)
-    if p.side_outline is None:
-        knee = control_points(p)[2]
-    elif line[-1, 1] - line[0, 1] < BACK_RISE_MM:
-        return float(cum[-1])
-    else:
-        chord = line[-1] - line[0]
-        below = chord[0] * (line[:, 1] - line[0, 1]) - chord[1] * (line[:, 0] - line[0, 0])
-        knee = line[np.argmin(below)]
-    return float(cum[np.argmin(np.linalg.norm(line - knee, axis=1))])
+    """Arc length along the seating line to where the seat meets the back (sculpted: the point nearest
+    the "seat back" control point; drawn: :func:`parametric.profile_slices.knee`)."""
+    if p.side_outline is not None:
+        return ps.knee(line, back_rise=BACK_RISE_MM)
+    return ps.nearest_station(line, control_points(p)[2])
 
 
 def slat_stations(p, line: np.ndarray) -> np.ndarray:
     """Arc lengths of the slats, evenly spread between the ends of the seating line."""
-    total = float(np.linalg.norm(np.diff(line, axis=0), axis=1).sum())
-    end = p.thickness / 2 + p.slat_inset
-    return np.linspace(end, total - end, p.slat_count)
-
-
-def slat_gap(p) -> float:
-    """Smallest clear gap between neighbouring slats, at their inner edges on the tightest curve."""
-    line = seating_line(p)
-    s = slat_stations(p, line)
-    pitch = float(s[1] - s[0])
-    r = min_radius(line)
-    squeeze = max(0.0, 1.0 - p.slat_depth / r) if r < 1e6 else 1.0
-    return pitch * squeeze - p.thickness
+    return ps.even_stations(line, p.slat_count, p.thickness / 2 + p.slat_inset)
 
 
 def profile_ok(p) -> bool:
     """True when the sculpted seating line is simple and every slat station lies on the rib's edge
-    (always true for a drawn profile, which replaces the sculpted one: see ``drawn_line_ok``)."""
+    (always true for a drawn profile, which has its own rules)."""
     if p.side_outline is not None:
         return True
     line = seating_line(p)
     if len(line) < 2 or not LineString(line).is_simple:
         return False
     rib = rib_outline(p, line)
-    if rib.geom_type != "Polygon":
-        return False
-    edge = rib.exterior
-    points, _ = stations(line, slat_stations(p, line))
-    return all(edge.distance(Point(pt)) < 0.5 for pt in points)
+    return rib.geom_type == "Polygon" and ps.on_edge(rib, line, slat_stations(p, line))
+
+
+def _drawn(p, rule) -> bool:
+    """A drawn profile's rule, checked only once its seating line is usable."""
+    line = seating_line(p)
+    return ps.line_ok(line, MIN_LINE_MM) and rule(line, slat_stations(p, line))
 
 
 def rib_outline(p, line: np.ndarray) -> Polygon:
@@ -282,20 +187,23 @@ class SliceChair(Model):
         require(lambda p: (p.width - p.thickness) / (p.rib_count - 1) >= 4 * p.thickness,
                 "ribs are too close together: {rib_count} ribs need a wider chair than {width} mm",
                 "rib_count", "width"),
-        require(lambda p: p.side_outline is not None or slat_gap(p) >= 3.0,
+        require(lambda p: p.side_outline is not None or ps.curve_gap(seating_line(p), slat_stations(p, seating_line(p)),
+                                                                     p.thickness, p.slat_depth) >= 3.0,
                 "{slat_count} slats do not fit along the profile (they would touch on its tightest curve); "
                 "use fewer slats, shallower slats or a gentler back angle", "slat_count", "slat_depth",
                 "back_angle"),
         # a drawn side profile (side_outline) replaces the sculpted one: its own rules
-        require(lambda p: p.side_outline is None or drawn_line_ok(p),
+        require(lambda p: p.side_outline is None or ps.line_ok(seating_line(p), MIN_LINE_MM),
                 "the drawn side profile has no seating edge to carry slats: its upper edge, from the seat front "
                 f"to the top of the back, must run {MIN_LINE_MM:.0f} mm or more without crossing itself",
                 "side_outline"),
-        require(lambda p: p.side_outline is None or not drawn_line_ok(p) or drawn_ribs_ok(p),
+        require(lambda p: p.side_outline is None or not ps.line_ok(seating_line(p), MIN_LINE_MM) or _drawn(
+            p, lambda line, at: ps.reaches(drawn_outline(p), line, at, p.slat_depth + RIB_KEEP_MM)),
                 "the drawn ribs are too thin for {slat_depth} mm slats: keep at least the slat depth + "
                 f"{RIB_KEEP_MM:.0f} mm of material under the seat and back edge, or use shallower slats",
                 "side_outline", "slat_depth"),
-        require(lambda p: p.side_outline is None or not drawn_line_ok(p) or drawn_slat_gap(p) >= 3.0,
+        require(lambda p: p.side_outline is None or not ps.line_ok(seating_line(p), MIN_LINE_MM) or _drawn(
+            p, lambda line, at: ps.footprint_gap(ps.footprints(line, at, p.thickness, p.slat_depth)) >= 3.0),
                 "{slat_count} slats do not fit along the drawn profile's seating edge (they would touch or "
                 "come closer than 3 mm, e.g. in a sharp corner); use fewer or shallower slats, or round the "
                 "corner in the drawing", "side_outline", "slat_count", "slat_depth", "slat_inset"),
@@ -310,23 +218,14 @@ class SliceChair(Model):
         t = p.thickness
         line = seating_line(p)
         outline = drawn_outline(p) if p.side_outline is not None else rib_outline(p, line)
-        pitch = (p.width - t) / (p.rib_count - 1)
-        ribs = [self.plate(f"rib-{i + 1}", outline, Frame.yz(-p.width / 2 + t / 2 + i * pitch), thickness=t,
-                           role="rib", label=f"R{i + 1}", grain="u")
-                for i in range(p.rib_count)]
-        half = p.width / 2 + p.overhang
-        slat = box(-half, -p.slat_depth, half, 0.0)
-        points, tangents = stations(line, slat_stations(p, line))
-        slats = []
-        for i, (pt, tan) in enumerate(zip(points, tangents)):
-            out = rotate(tan, 90.0)  # away from the rib, towards the sitter
-            frame = Frame((0.0, pt[0], pt[1]), (1.0, 0.0, 0.0), (0.0, out[0], out[1]))
-            slats.append(self.plate(f"slat-{i + 1:02d}", slat, frame, thickness=t, role="slat",
-                                    label=f"S{i + 1}", grain="u"))
+        ribs = ps.parallel_ribs(self, outline, width=p.width, count=p.rib_count, thickness=t)
+        at = slat_stations(p, line)
+        slats = ps.slats_along(self, line, at, half_length=p.width / 2 + p.overhang, depth=p.slat_depth, thickness=t)
+        points, _ = stations(line, at)
         self.interlock(ribs, slats)
         s_crease = seat_end(p, line)
-        seat_slats = [s.name for s, pt, at in zip(slats, points, slat_stations(p, line))
-                      if (pt[0] <= p.seat_depth if p.side_outline is None else at <= s_crease)]
+        seat_slats = [s.name for s, pt, arc in zip(slats, points, at)
+                      if (pt[0] <= p.seat_depth if p.side_outline is None else arc <= s_crease)]
         self._loads_en1022(p, line, seat_slats)
 
     def sitters(self, p) -> int:

@@ -117,6 +117,8 @@ class Design:
         load_cases: the loads the checks apply.
         title: human-readable product name.
         removable: parts that come off the product in use (a lift-off lid).
+        notes: coded findings the model made while building (what a mesh kit repaired or dropped), as
+            dicts with the fields of ``checks.Finding``; the checks report them first.
     """
 
     model: str
@@ -127,6 +129,7 @@ class Design:
     load_cases: tuple[LoadCase, ...] = ()
     title: str = ""
     removable: tuple[str, ...] = ()
+    notes: tuple[dict, ...] = field(default=(), compare=False)
     _index: dict[str, FlatPart] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -176,4 +179,5 @@ class Design:
                 "part_count": sum(p.quantity for p in self.parts), "slot_count": self.slot_count(),
                 "parts": [p.summary() for p in self.parts], "joints": [j.summary() for j in self.joints],
                 "removable": list(self.removable),
-                "load_cases": [lc.summary() for lc in self.load_cases]}
+                "load_cases": [lc.summary() for lc in self.load_cases]} | (
+                    {"notes": [dict(n) for n in self.notes]} if self.notes else {})

@@ -27,7 +27,7 @@ from shapely.ops import unary_union
 from .design import Design, Joint, LoadCase
 from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
-from .joinery import cross_lap, cut_slots, touching_pairs
+from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
 from .tolerances import TOL
@@ -104,10 +104,13 @@ class Model:
         builder._glued: list[tuple[str, str]] = []
         builder._removable: list[str] = []
         builder._loads: list[LoadCase] = []
+        builder._laps: list[CrossLap] = []
+        builder._notes: list[dict] = []
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
         return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
-                      cls.title or cls.name.replace("_", " ").title(), removable=tuple(builder._removable))
+                      cls.title or cls.name.replace("_", " ").title(), removable=tuple(builder._removable),
+                      notes=tuple(builder._notes))
 
     # -- what build() uses ---------------------------------------------------------------
     def build(self, p: Params) -> None:
@@ -132,6 +135,15 @@ class Model:
     def cross_lap(self, a: FlatPart, b: FlatPart, *, share_a: float = 0.5) -> None:
         """Interlock two crossing plates with derived cross-lap slots (``share_a`` of the depth in a)."""
         self._pairs.append((a.name, b.name, share_a))
+
+    def add_laps(self, laps: Iterable[CrossLap]) -> None:
+        """Add cross-laps already derived (``joinery.cross_lap``) between plates of this build."""
+        self._laps.extend(laps)
+
+    def note(self, code: str, severity: str, message: str, **fields: Any) -> None:
+        """Report something the build decided (a repair, a dropped piece) as a coded finding
+        (``severity`` "pass", "warning" or "error"; ``part``, ``fix``, ``measured``... as keywords)."""
+        self._notes.append({"code": code, "severity": severity, "message": message, **fields})
 
     def tabs(self, a: FlatPart, b: FlatPart) -> None:
         """Fix plate ``b`` onto the edge of plate ``a`` with tabs through slots (derived from where they meet)."""
@@ -167,12 +179,14 @@ class Model:
         clearance = float(p["clearance"]) if "clearance" in p else 0.0
         slots: dict[str, list] = {name: [] for name in self._parts}
         joints: list[Joint] = []
+        laps = [(lap.joint.a, lap.joint.b, lap) for lap in self._laps]
         for a_name, b_name, share in self._pairs:
             a, b = self._parts[a_name], self._parts[b_name]
-            for lap in cross_lap(a, b, clearance=clearance, share_a=share):
-                joints.append(lap.joint)
-                slots[a_name].append((b_name, lap.slot_a))
-                slots[b_name].append((a_name, lap.slot_b))
+            laps += [(a_name, b_name, lap) for lap in cross_lap(a, b, clearance=clearance, share_a=share)]
+        for a_name, b_name, lap in laps:
+            joints.append(lap.joint)
+            slots[a_name].append((b_name, lap.slot_a))
+            slots[b_name].append((a_name, lap.slot_b))
         for a_name, b_name, width in self._fingers:
             fj = finger_joint(self._parts[a_name], self._parts[b_name], clearance=clearance, finger=width)
             if fj is None:

@@ -173,7 +173,8 @@ class Flag(Spec):
 class Constraint:
     """A rule over several parameters, with a message a non-engineer understands.
 
-    ``message`` may use ``{name}`` placeholders for parameter values.
+    ``message`` may use ``{name}`` placeholders for parameter values. A check may instead return a
+    string: empty when the rule holds, else the message itself (when the limit must be computed).
     """
 
     check: Callable[["Params"], bool]
@@ -325,9 +326,11 @@ class ParamSchema:
                 value = spec.default
             out[name] = value
         params = Params(self, out)
-        failures = [c for c in self.constraints if not _holds(c, params)]
+        verdicts = [(c, _holds(c, params)) for c in self.constraints]
+        failures = [c for c, held in verdicts if held is not True]
         if failures:
-            lines = [f"{c.message.format(**out)} [{', '.join(c.names)}]" for c in failures]
+            lines = [f"{held if isinstance(held, str) else c.message.format(**out)} [{', '.join(c.names)}]"
+                     for c, held in verdicts if held is not True]
             names = tuple(dict.fromkeys(n for c in failures for n in c.names))
             raise ConstraintError("impossible combination: " + "; ".join(lines), names)
         return params
@@ -339,8 +342,13 @@ class ParamSchema:
                 "presets": self.presets}
 
 
-def _holds(constraint: Constraint, params: Params) -> bool:
+def _holds(constraint: Constraint, params: Params) -> bool | str:
+    """True when the constraint holds; else False, or the check's own message when it returned one
+    (a check may return a non-empty string naming the problem and its limit, or "" when it holds)."""
     try:
-        return bool(constraint.check(params))
+        verdict = constraint.check(params)
     except (ArithmeticError, ValueError):
         return False
+    if isinstance(verdict, str):
+        return verdict or True
+    return bool(verdict)

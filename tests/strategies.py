@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from parametric.params import Angle, Choice, Count, Flag, Length, Outline, ParamSchema, Profile
+from parametric.params_mesh import Mesh
 
 
 def spec_strategy(spec):
@@ -24,6 +25,8 @@ def spec_strategy(spec):
         return st.lists(point, min_size=len(spec.points), max_size=len(spec.points))
     if isinstance(spec, Outline):
         return st.just(None)  # drawn outlines are covered by tests/profiles
+    if isinstance(spec, Mesh):
+        return st.sampled_from(["cylinder", "cone", "sphere", "torus", "box"])  # mesh files: tests/slicing
     raise TypeError(f"no strategy for {type(spec).__name__}")
 
 

@@ -124,6 +124,8 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = self.menuBar().addMenu("&File")
         bar.addAction("Open parameters...", self.open_params)
         bar.addAction("Save parameters...", self.save_params)
+        if "mesh" in self.cls.schema.specs:
+            bar.addAction("Open mesh...", self.open_mesh)
         self.resize(1400, 800)
 
     # -- editing -----------------------------------------------------------------------------
@@ -227,6 +229,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.plotter.add_mesh(shifted, color=ROLE_COLOURS.get(role, "#d9b27c"), name=name)
         for piece in scene.report.overlaps.values():
             self.plotter.add_mesh(pv.wrap(piece), color="red", name=f"overlap-{id(piece)}")
+        if hasattr(self.cls, "reference_mesh"):  # the solid a kit was sliced from, see-through
+            self.plotter.add_mesh(pv.wrap(self.cls().reference_mesh(scene.design.params)), color="#7f9fbf",
+                                  opacity=0.2, name="reference")
         self._draw_overlays(scene)
 
     def _draw_overlays(self, scene: Scene) -> None:
@@ -341,6 +346,17 @@ class MainWindow(QtWidgets.QMainWindow):
                 _, values = load_params_file(path)
                 self.set_values(values)
             except Exception as exc:  # noqa: BLE001
+                self.statusBar().showMessage(f"error: {exc}")
+
+    def open_mesh(self, path: str | None = None) -> None:
+        """Read a mesh file (STL, OBJ, PLY, 3MF, OFF) into the ``mesh`` parameter once, then rebuild."""
+        from parametric.errors import D4DError
+
+        path = path or QtWidgets.QFileDialog.getOpenFileName(self, "Open mesh", "", "*.stl *.obj *.ply *.3mf *.off")[0]
+        if path:
+            try:
+                self.edit("mesh", self.cls.schema.specs["mesh"].coerce(f"@{path}"))
+            except D4DError as exc:
                 self.statusBar().showMessage(f"error: {exc}")
 
     def save_params(self, path: str | None = None) -> None:

@@ -63,6 +63,7 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     tool = tool_diameter or DEFAULT_TOOL_MM
     materials, mat_findings = _materials(design, material)
     report.findings.extend(mat_findings)
+    report.findings.extend(Finding(**note) for note in design.notes)  # what the build repaired or dropped
     for family in families:
         try:
             _run_family(family, design, report, materials, tool, min_margin, sheet, meshes)
