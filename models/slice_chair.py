@@ -259,7 +259,9 @@ class SliceChair(Model):
     fixes = {"STAB-REAR": ["rear_foot", "back_angle", "back_height"],
              "STAB-ALONE": ["rear_foot", "back_angle", "back_height"], "STAB-FRONT": ["front_foot", "seat_height"],
              "STAB-SIDE": ["width", "overhang"], "STR": ["rib_count", "slat_depth", "thickness"],
-             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"]}
+             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"],
+             "ERGO-SEAT-HIGH": ["seat_height"], "ERGO-SEAT-LOW": ["seat_height"], "ERGO-SEAT-DEEP": ["seat_depth"],
+             "ERGO-SEAT-WIDTH": ["width"], "ERGO-BACK-LOW": ["back_height"], "ERGO-RECLINE": ["back_angle"]}
 
     #: who each preset is for (the fit checks and figure loads): a 440 mm seat is above the popliteal
     #: height + shoes of women of median size or less (ANSUR II), a lounge seat too deep for a small woman

@@ -37,7 +37,8 @@ class Stool(Model):
     foot = Length(70, min=45, max=150, step=5, group="Structure", help="Width of each foot")
     thickness = MeasuredThickness()
     clearance = Clearance()
-    fixes = {"STAB": ["splay", "seat_width"], "MFG-NECK": ["foot"], "STR": ["thickness"]}
+    fixes = {"STAB": ["splay", "seat_width"], "MFG-NECK": ["foot"], "STR": ["thickness"], "ERGO-SEAT-HIGH": ["height"],
+             "ERGO-SEAT-LOW": ["height"], "ERGO-SEAT-WIDTH": ["seat_width"], "ERGO-SEAT-DEEP": ["seat_width"]}
     #: who each preset is for: a 450 mm seat is above the popliteal height + shoes of women of median size or
     #: less (ANSUR II); a bar stool's sitters rest their feet on the bar's foot rail, so no figure is checked
     figures = {"kitchen": ("man-p50", "man-p95"), "bar": (),

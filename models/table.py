@@ -36,7 +36,7 @@ class Table(Model):
     thickness = MeasuredThickness()
     clearance = Clearance()
     fixes = {"STR": ["apron", "overhang", "thickness"], "STAB": ["overhang", "side_overhang"],
-             "MFG-NECK": ["apron", "leg_width"]}
+             "MFG-NECK": ["apron", "leg_width"], "ERGO-THIGH": ["height"]}
     #: who sits at each preset (thigh clearance): nobody sits with their knees under a coffee table
     figures = {"dining": ("woman-p5", "woman-p50", "man-p50", "man-p95"), "coffee": (),
                "desk": ("woman-p5", "woman-p50", "man-p50", "man-p95")}

@@ -149,8 +149,9 @@ class Pose:
         posture: ``"upright"`` or ``"lean_back"``.
         segments: every segment, placed.
         feet_on_floor: True when the feet reach the floor (then the floor carries the feet and shanks).
-        popliteal_clearance: how far behind the seat's front edge the back of the knee is (mm, along the
-            seat; positive: the edge is clear of the knee).
+        sitting_depth: the seat's depth as the figure uses it: from the back of its buttocks to the front
+            edge (mm, along the seat); the edge is clear of the knee while it is below the buttock-popliteal
+            length (:attr:`popliteal_clearance`).
         back_contact: where the trunk leans on the back, :data:`parametric.loads.REAR_B_MM` above the
             seat or the back's top if lower (None without a back).
     """
@@ -159,9 +160,14 @@ class Pose:
     posture: str
     segments: tuple[Segment, ...]
     feet_on_floor: bool
-    popliteal_clearance: float
+    sitting_depth: float
     back_contact: np.ndarray | None = None
     hip: np.ndarray = field(default_factory=lambda: np.zeros(3))
+
+    @property
+    def popliteal_clearance(self) -> float:
+        """How far the seat's front edge stops short of the back of the knee (mm; negative: it presses)."""
+        return self.body.buttock_popliteal - self.sitting_depth
 
     @property
     def mass(self) -> float:
@@ -238,7 +244,7 @@ def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: floa
             t = max(t, (r_tr - side * _cross2(bdir, B + n * r_th - L)) / along)
     hip = B + n * r_th + s * t
     knee = hip + s * (body.buttock_knee - 1.5 * body.knee_depth)
-    popliteal_clearance = (t - r_tr + body.buttock_popliteal) - float(np.linalg.norm(F - B))
+    sitting_depth = float(np.linalg.norm(F - B)) - (t - r_tr)  # the buttocks' rear to the front edge
     ankle_h = body.length("ankle")
     shank = body.popliteal + r_th - ankle_h  # knee centre to ankle: legs reach the floor exactly at popliteal
     drop = knee[1] - (ankle_h + SHOE_MM)
@@ -288,7 +294,7 @@ def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: floa
         z = min(seat.back[2] + REAR_B_MM, top)
         k = (z - seat.back[2]) / max(bdir[1], 1e-9)
         contact = world(B + bdir * k)
-    return Pose(body, posture, tuple(segs), bool(feet_on_floor), float(popliteal_clearance), contact, world(hip))
+    return Pose(body, posture, tuple(segs), bool(feet_on_floor), sitting_depth, contact, world(hip))
 
 
 def poses(seat: Seat, body: Body | str, posture: str = "upright") -> list[Pose]:

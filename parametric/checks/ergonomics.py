@@ -97,7 +97,7 @@ def seat_fit(seat: Seat, name: str) -> list[Finding]:
                        f"{name}: " + (f"the seat's front edge reaches {-clear:.0f} mm past the back of the knee "
                                       "when sitting back: the seat is too deep" if clear < 0 else
                                       f"the seat's front edge is {clear:.0f} mm clear of the back of the knee"),
-                       "", -clear, 0.0, clear, "mm", case=name))
+                       "", p.sitting_depth, body.buttock_popliteal, clear, "mm", case=name))
     hips = body.hip_breadth
     if seat.width < hips:
         severity = "error" if seat.arms else "warning"
