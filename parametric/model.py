@@ -67,8 +67,8 @@ class Model:
     presets: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     constraints: ClassVar[Sequence[Constraint]] = ()
     schema: ClassVar[ParamSchema]
-    #: the figures each preset is for (preset -> names of :data:`parametric.figure.FIGURES`); a seat or
-    #: worktop of other parameters is for ``default_figures``
+    #: the figures each preset is for (preset -> names of :data:`parametric.figure.FIGURES`); other
+    #: parameters are for the figures of the preset that equals the defaults, else ``default_figures``
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
 
@@ -119,12 +119,13 @@ class Model:
     @classmethod
     def intended_figures(cls, params: Params) -> tuple[str, ...]:
         """The figures a design of these parameters is for: its preset's entry in ``figures`` when the
-        parameters are exactly a preset's, else ``default_figures``."""
+        parameters are exactly a preset's; for other parameters, the entry of the preset that is the
+        model's defaults (what an edit starts from), else ``default_figures``."""
         hashes = cls.__dict__.get("_preset_hashes")
         if hashes is None:
             hashes = {cls.params(preset=name).hash: name for name in cls.schema.presets}
             cls._preset_hashes = hashes
-        preset = hashes.get(params.hash)
+        preset = hashes.get(params.hash) or hashes.get(cls.params().hash)
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
