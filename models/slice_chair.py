@@ -336,10 +336,12 @@ class SliceChair(Model):
         self._loads_en1022(p, line, seat_slats)
         (crease, mid), _ = stations(line, [s_crease, (s_crease + arc_lengths(line)[-1]) / 2])
         back = line[-1][1] - crease[1] >= LEAN_MIN_MM  # the same back as the lean-back case
+        seat = line[arc_lengths(line) <= s_crease]
+        low = seat[np.argmin(seat[:, 1])] if back else crease  # the buttocks sit in the seat's lowest point
         places = self.sitters(p)
-        self.seat_surface(p, front=(0, *line[0]), back=(0, *crease), back_top=(0, *line[-1]) if back else None,
+        self.seat_surface(p, front=(0, *line[0]), back=(0, *low), back_top=(0, *line[-1]) if back else None,
                           back_low=(0, *mid) if back else None, width=(p.width + 2 * p.overhang) / places,
-                          places=places)
+                          places=places, profile=[(0, *q) for q in line])
 
     def sitters(self, p) -> int:
         """How many people the seating loads are for (``users``; the bench derives it from its length)."""

@@ -128,6 +128,8 @@ class Seat:
         arms: True when arms or sides close the seat in (a narrow seat then pinches the hips).
         back_low: a lower point of the back's straight upper part (None: ``back``): the back line runs
             ``back_low -> back_top``, so a rounded seat/back corner does not tilt it.
+        profile: the surface the sitter touches in the seat's middle plane, front edge to back top (points;
+            empty: only the points above are known): the figure slides back until it touches it.
     """
 
     front: Point3
@@ -138,6 +140,7 @@ class Seat:
     figures: tuple[str, ...] = ()
     arms: bool = False
     back_low: Point3 | None = None
+    profile: tuple[Point3, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """JSON-compatible summary."""

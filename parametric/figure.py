@@ -214,6 +214,31 @@ def recline_deg(seat: Seat) -> float | None:
     return math.degrees(math.acos(np.clip(np.dot(s, k) / np.linalg.norm(s) / np.linalg.norm(k), -1.0, 1.0)))
 
 
+def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
+    """How far from the seat's rear (along the seat line) the hip sits when the figure slides back until its
+    thighs or its reclined trunk touch the declared seating profile (a 10 mm scan, then bisection to 0.5 mm)."""
+    from shapely.geometry import LineString
+
+    surface = LineString([(float(np.dot(np.asarray(q, float) - seat.back, fwd)), q[2]) for q in seat.profile])
+    r_th, r_tr = body.thigh_clearance / 2, body.knee_depth
+    thigh, trunk = body.buttock_knee - 1.5 * body.knee_depth, body.length("trunk")
+
+    def clear(t: float) -> bool:
+        hip = B + n * r_th + s * t
+        pelvis = hip + bdir * (r_tr - r_th)
+        return (surface.distance(LineString([hip, hip + s * thigh])) >= r_th - 1e-6
+                and surface.distance(LineString([pelvis, hip + bdir * trunk])) >= r_tr - 1e-6)
+
+    t, end = -float(np.linalg.norm(F - B)), float(np.linalg.norm(F - B))
+    while t < end and not clear(t):
+        t += 10.0
+    lo = t - 10.0
+    while t - lo > 0.5:  # the first clear position, to 0.5 mm
+        mid = (lo + t) / 2
+        lo, t = (lo, mid) if clear(mid) else (mid, t)
+    return t
+
+
 def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: float = 0.0) -> Pose:
     """Seat ``body`` on ``seat`` (see the module docstring for the posture); ``offset`` moves it sideways
     (mm, along the seat's lateral axis: the places of a bench)."""
@@ -242,6 +267,8 @@ def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: floa
         along = side * _cross2(bdir, s)
         if along > 1e-9:  # ...or forward until the pelvis clears the back line by the trunk's half depth
             t = max(t, (r_tr - side * _cross2(bdir, B + n * r_th - L)) / along)
+        if seat.profile:  # a declared surface: slide back until the thighs or the reclined trunk touch it
+            t = _slide_back(seat, fwd, B, s, n, bdir, body, F)
     hip = B + n * r_th + s * t
     knee = hip + s * (body.buttock_knee - 1.5 * body.knee_depth)
     sitting_depth = float(np.linalg.norm(F - B)) - (t - r_tr)  # the buttocks' rear to the front edge
@@ -301,6 +328,20 @@ def poses(seat: Seat, body: Body | str, posture: str = "upright") -> list[Pose]:
     """One pose per place of the seat (a bench seats ``places`` figures side by side)."""
     n = max(1, seat.places)
     return [pose(body, seat, posture, offset=(i - (n - 1) / 2) * seat.width) for i in range(n)]
+
+
+@lru_cache(maxsize=1)
+def _unit_sphere() -> np.ndarray:
+    """Points on the unit sphere (a UV sphere of 8 x 16), for capsule hulls."""
+    lat, lon = np.meshgrid(np.linspace(0, np.pi, 9), np.linspace(0, 2 * np.pi, 16, endpoint=False), indexing="ij")
+    pts = np.stack([np.sin(lat) * np.cos(lon), np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1).reshape(-1, 3)
+    return np.unique(np.round(pts, 12), axis=0)
+
+
+def capsule_points(seg: Segment, shrink: float = 0.0) -> np.ndarray:
+    """Points whose convex hull is the segment's capsule (``shrink``: mm off its radius), for manifold3d."""
+    sphere = _unit_sphere() * max(seg.radius - shrink, 1.0)
+    return np.vstack([sphere + seg.p0, sphere + seg.p1])
 
 
 @lru_cache(maxsize=64)

@@ -184,14 +184,16 @@ class Model:
 
     def seat_surface(self, p: Params, *, front: Sequence[float], back: Sequence[float], width: float,
              back_top: Sequence[float] | None = None, back_low: Sequence[float] | None = None, places: int = 1,
-             arms: bool = False) -> None:
+             arms: bool = False, profile: Iterable[Sequence[float]] = ()) -> None:
         """Declare the seat the figure sits on (product mm): the middle of its front edge and of its rear
         end on the surface, its width per place, the top of the back (None: no back) and a lower point of
-        the back's straight upper part (``back_low``, default: ``back``); the fit checks
+        the back's straight upper part (``back_low``, default: ``back``), and the seating surface's
+        profile in its middle plane (``profile``, front edge to back top, if the model has one); the fit checks
         and the figure's load cases come from it (see :class:`parametric.design.Seat`)."""
         pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
         self._seat = Seat(pt(front), pt(back), float(width), None if back_top is None else pt(back_top),
-                          int(places), self.intended_figures(p), arms, None if back_low is None else pt(back_low))
+                          int(places), self.intended_figures(p), arms, None if back_low is None else pt(back_low),
+                          tuple(pt(q) for q in profile))
 
     def worktop(self, p: Params, *, edge: Sequence[float], inward: Sequence[float]) -> None:
         """Declare a top people sit at: the middle of the edge they sit at (on the top surface) and the
