@@ -17,7 +17,7 @@ from ..design import Design
 from ..loads import figure_cases
 from ..materials import Material, load_materials
 from ..mesh import design_meshes
-from .ergonomics import check_ergonomics, resolve_figures
+from .ergonomics import check_ergonomics, collisions, resolve_figures
 from .fixes import FixResult, fix, suggest_fixes
 from .manufacturability import check_manufacturability
 from .overlap import check_overlaps
@@ -28,7 +28,7 @@ from .strength import check_strength
 
 #: default tool: a 6 mm router bit (fabrication-reference.md section 2)
 DEFAULT_TOOL_MM = 6.0
-FAMILIES = ("mass", "stability", "overlap", "manufacturability", "strength", "ergonomics")
+FAMILIES = ("mass", "stability", "overlap", "manufacturability", "strength", "ergonomics", "collision")
 
 __all__ = ["CheckReport", "Finding", "FixResult", "format_table", "fix", "run_checks", "suggest_fixes",
            "DEFAULT_TOOL_MM", "FAMILIES"]
@@ -127,4 +127,7 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         if materials:
             report.findings.extend(check_strength(design, materials))
     elif family == "ergonomics":
-        report.findings.extend(check_ergonomics(design, figures, meshes))
+        report.findings.extend(check_ergonomics(design, figures))
+    elif family == "collision":  # the figure against the parts: its own family, so fit searches skip it
+        if design.seat is not None and figures:
+            report.findings.extend(collisions(design, figures, meshes))

@@ -14,8 +14,9 @@ Per figure, on the seat the model declared (``Model.seat``):
   :data:`LUMBAR` of the trunk above the hip joint, to support it (a lower back is a rail to lean on);
 - ``ERGO-RECLINE``: the angle between seat and back within :data:`RECLINE_DEG` (one finding, not
   per figure);
-- ``ERGO-COLLIDE``: the figure, upright and leaning back, pressed less than ``SOFT_MM`` into any
-  part (capsules shrunk by that much must not intersect a part);
+- ``ERGO-COLLIDE`` (:func:`collisions`, the ``collision`` check family, so searches for the other
+  codes skip it): the figure, upright and leaning back, pressed less than ``SOFT_MM`` into any part
+  (capsules shrunk by that much must not intersect a part);
 
 and on a worktop (``Model.worktop``), ``ERGO-THIGH``: the figure on a seat of its own popliteal
 height + shoes, the seat's front edge under the top's edge, must have room for its thighs under
@@ -56,15 +57,14 @@ def resolve_figures(design: Design, figures: Sequence[str] | None = None) -> tup
 
 
 def check_ergonomics(design: Design, figures: Sequence[str] | None = None, meshes: dict | None = None) -> list[Finding]:
-    """Every ergonomic finding of ``design`` for ``figures`` (default: the ones it is for)."""
+    """The fit findings of ``design`` for ``figures`` (default: the ones it is for); the collisions are
+    :func:`collisions` (the ``collision`` check family)."""
     names = resolve_figures(design, figures)
     out: list[Finding] = []
     if design.seat is not None:
         out += _recline(design.seat)
         for name in names:
             out += seat_fit(design.seat, name)
-        if names:
-            out += collisions(design, names, meshes)
     if design.worktop is not None:
         for name in names:
             out += [thigh_clearance(design, name, meshes)]

@@ -30,7 +30,7 @@ from ..params import Angle, Count, Length, Params
 from ..registry import get_model
 
 FAMILY_OF = {"STAB": "stability", "OVLP": "overlap", "MFG": "manufacturability", "STR": "strength",
-             "ERGO": "ergonomics"}
+             "ERGO": "ergonomics", "ERGO-COLLIDE": "collision"}
 #: codes searched with another code's parameters when a model names none for them (the seated figure's
 #: stability cases tip like the EN 1022 ones)
 ALIASES = {"STAB-FIG-SEATED": "STAB-SEATED", "STAB-FIG-REAR": "STAB-REAR"}
@@ -46,7 +46,7 @@ CLOCK: Callable[[], float] = time.monotonic
 
 def family_of(code: str) -> str | None:
     """The check family that produces a code."""
-    return FAMILY_OF.get(code.split("-")[0])
+    return FAMILY_OF.get(code) or FAMILY_OF.get(code.split("-")[0])
 
 
 def _candidates(model_cls, code: str) -> list[str]:
