@@ -95,6 +95,23 @@ class MainWindow(QtWidgets.QMainWindow):
         steps.addWidget(play)
         rv.addWidget(QtWidgets.QLabel("Assembly step"))
         rv.addLayout(steps)
+        from parametric.figure import FIGURES
+
+        self.show_figure = QtWidgets.QCheckBox("Show seated figure")
+        self.show_figure.setToolTip("A seated figure on the product's seat (3D and profile), for seating products")
+        self.figure = QtWidgets.QComboBox()
+        self.figure.addItems(list(FIGURES))
+        self.figure.setCurrentText("man-p50")
+        self.lean = QtWidgets.QCheckBox("leaning back")
+        for widget in (self.show_figure, self.figure, self.lean):
+            signal = widget.currentTextChanged if widget is self.figure else widget.toggled
+            signal.connect(lambda *_: self.scene and self._show_figure(self.scene, redraw=True))
+        figure_row = QtWidgets.QHBoxLayout()
+        figure_row.addWidget(self.show_figure)
+        figure_row.addWidget(self.figure, 1)
+        figure_row.addWidget(self.lean)
+        rv.addWidget(QtWidgets.QLabel("Figure"))
+        rv.addLayout(figure_row)
         self.case = QtWidgets.QComboBox()
         self.case.currentTextChanged.connect(lambda _: self.scene and self._draw_overlays(self.scene))
         rv.addWidget(QtWidgets.QLabel("Load case"))
@@ -193,6 +210,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if "profile" in self.cls.schema.specs and hasattr(self.cls, "profile_points"):
             rib = next((p for p in scene.design.parts if p.role == "rib"), scene.design.parts[0])
             self.profile_editor.show_profile(rib.outline, self.cls().profile_points(scene.design.params))
+        self._show_figure(scene)
         if self.scene is scene and not getattr(self, "_camera_set", False):
             self.plotter.view_vector((1.0, -1.1, 0.8), viewup=(0, 0, 1))  # from the front, like the docs
             self._camera_set = True
@@ -228,6 +246,34 @@ class MainWindow(QtWidgets.QMainWindow):
         for piece in scene.report.overlaps.values():
             self.plotter.add_mesh(pv.wrap(piece), color="red", name=f"overlap-{id(piece)}")
         self._draw_overlays(scene)
+        if self.scene is scene:
+            self._show_figure(scene)
+
+    def figure_poses(self, scene: Scene) -> list:
+        """The chosen figure seated on the scene's seat (one per place), or [] (no seat, or hidden)."""
+        from parametric.figure import poses
+
+        seat = scene.design.seat
+        if not self.show_figure.isChecked() or seat is None:
+            return []
+        posture = "lean_back" if self.lean.isChecked() and seat.back_top is not None else "upright"
+        return poses(seat, self.figure.currentText(), posture)
+
+    def _show_figure(self, scene: Scene, redraw: bool = False) -> None:
+        """Draw the chosen figure in the 3D view and in the profile editor (or remove it)."""
+        import pyvista as pv
+
+        from parametric.figure import figure_mesh
+
+        placed = self.figure_poses(scene)
+        for k in range(8):
+            self.plotter.remove_actor(f"figure-{k}", render=False)
+        for k, one in enumerate(placed[:8]):
+            self.plotter.add_mesh(pv.wrap(figure_mesh(one)), color="#6f8fb8", opacity=0.85, smooth_shading=True,
+                                  name=f"figure-{k}")
+        self.profile_editor.show_figure([(s.p0, s.p1, s.radius) for s in placed[0].segments] if placed else [])
+        if redraw:
+            self.plotter.render()
 
     def _draw_overlays(self, scene: Scene) -> None:
         """Support polygon, centre of mass, and the selected load case's forces and floor point."""
