@@ -200,7 +200,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.scene = scene
 
-        cases = [c.name for c in scene.design.load_cases if c.kind == "stability"]
+        self.cases = {c.name: c for c in self._stability_cases(scene)}
+        cases = list(self.cases)
         if cases != [self.case.itemText(i) for i in range(self.case.count())]:
             self.case.blockSignals(True)
             self.case.clear()
@@ -249,6 +250,17 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.scene is scene:
             self._show_figure(scene)
 
+    @staticmethod
+    def _stability_cases(scene: Scene) -> list:
+        """The design's stability cases, then the seated figure's (for the figures the checks used)."""
+        from parametric.checks.ergonomics import resolve_figures
+        from parametric.loads import figure_cases
+
+        cases = [c for c in scene.design.load_cases if c.kind == "stability"]
+        if scene.design.seat is not None:
+            cases += figure_cases(scene.design.seat, resolve_figures(scene.design))
+        return cases
+
     def figure_poses(self, scene: Scene) -> list:
         """The chosen figure seated on the scene's seat (one per place), or [] (no seat, or hidden)."""
         from parametric.figure import poses
@@ -286,7 +298,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plotter.add_mesh(pv.lines_from_points(np.vstack([pts, pts[:1]])), color="blue", line_width=3,
                               name="support")
         self.plotter.add_mesh(pv.Sphere(radius=12, center=report.centre_of_mass), color="black", name="com")
-        case = next((c for c in scene.design.load_cases if c.name == self.case.currentText()), None)
+        case = getattr(self, "cases", {}).get(self.case.currentText())
         if case is None:
             return
         for k, (point, force) in enumerate(case.loads):

@@ -178,3 +178,14 @@ def test_cli_check_figure_is_repeatable_and_in_the_json():
     assert cases == {"man-p50", "man-p95"}
     small = CliRunner().invoke(main, ["check", "stool", "--figure", "woman-p5", "--fix-time", "5"])
     assert small.exit_code == 1 and "ERGO-SEAT-HIGH" in small.output and "decrease height to <= 375 mm" in small.output
+
+
+def test_off_screen_render_can_seat_the_figure():
+    pytest.importorskip("pyvista")
+    from parametric.render import render_images
+
+    design = SliceChair.design(preset="dining")
+    plain, seated = render_images(design, [(None, None)], size=(240, 180))[0], render_images(
+        design, [(None, None)], size=(240, 180), figure="man-p50")[0]
+    bluish = lambda img: int(((img[..., 2].astype(int) - img[..., 0].astype(int)) > 30).sum())  # noqa: E731
+    assert bluish(plain) == 0 and bluish(seated) > 500  # the figure is drawn blue-grey, the chair in wood tones

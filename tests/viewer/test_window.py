@@ -126,6 +126,11 @@ def test_seated_figure_toggle_and_chooser(qapp, window):
     window.presets.setCurrentText("dining")
     wait_for(qapp, lambda: window.scene.design.params["seat_height"] == 440 and not window.values.get("width"))
     assert "figure-0" not in window.plotter.actors  # off by default
+    cases = [window.case.itemText(i) for i in range(window.case.count())]
+    assert {"lean_back", "seated:man-p50", "lean_back:man-p95"} <= set(cases)  # the figure's load cases too
+    window.case.setCurrentText("lean_back:man-p95")
+    qapp.processEvents()
+    assert "cop" in window.plotter.actors and "load-0" in window.plotter.actors
     window.show_figure.setChecked(True)
     qapp.processEvents()
     adult = window.plotter.actors["figure-0"].GetBounds()
