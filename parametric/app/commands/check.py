@@ -64,7 +64,9 @@ def check_cmd(model, preset, settings, params_file, as_json, auto_fix, fix_time,
     figures = resolve_figures(design, figures or None)  # an unknown name: exit 2 before any check runs
     report = run_checks(design, material=mat, tool_diameter=tool_diameter, figures=figures)
     result, stats = None, None
-    if not report.ok:
+    from ...checks.fixes import suggested
+
+    if not report.ok or any(suggested(f) for f in report.findings):  # errors, or a figure's fit warnings
         # progress on stderr, and not with --json (a reader of the JSON may merge the two streams)
         hook, finish = progress_line(lambda text: click.echo(text, err=True, nl=False), after=(
             PROGRESS_AFTER_S if not as_json else float("inf")))
