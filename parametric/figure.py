@@ -224,8 +224,9 @@ def _point_segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) ->
 
 def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
     """How far from the seat's rear (along the seat line) the hip sits when the figure slides back until its
-    thighs or its trunk (along ``bdir``: upright, or reclined on the back) touch the declared seating profile
-    (sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm)."""
+    thighs or its trunk (along ``bdir``: upright, or reclined on the back) press half of ``SOFT_MM`` into the
+    declared seating profile (a rounded front edge above the seat line does not push the figure off the
+    seat; sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm)."""
     ring = np.array([(float(np.dot(np.asarray(q, float) - seat.back, fwd)), q[2]) for q in seat.profile])
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(ring, axis=0), axis=1))])
     at = np.linspace(0.0, arc[-1], max(int(arc[-1] / 4.0), 2))
@@ -235,8 +236,8 @@ def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
 
     def clear(t: float) -> bool:
         hip = B + n * r_th + s * t
-        return (_point_segment_distance(surface, hip, hip + s * thigh) >= r_th - 1e-6
-                and _point_segment_distance(surface, hip + bdir * (r_tr - r_th), hip + bdir * trunk) >= r_tr - 1e-6)
+        return (_point_segment_distance(surface, hip, hip + s * thigh) >= r_th - SOFT_MM / 2
+                and _point_segment_distance(surface, hip + bdir * (r_tr - r_th), hip + bdir * trunk) >= r_tr - SOFT_MM / 2)
 
     t, end = -float(np.linalg.norm(F - B)), float(np.linalg.norm(F - B))
     while t < end and not clear(t):

@@ -10,6 +10,7 @@ import numpy as np
 from parametric.registry import get_model
 
 from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
+from .figure import FigureControls, stability_cases
 from .panel import ParamPanel
 from .worker import Rebuilder, Scene
 
@@ -95,23 +96,11 @@ class MainWindow(QtWidgets.QMainWindow):
         steps.addWidget(play)
         rv.addWidget(QtWidgets.QLabel("Assembly step"))
         rv.addLayout(steps)
-        from parametric.figure import FIGURES
-
-        self.show_figure = QtWidgets.QCheckBox("Show seated figure")
-        self.show_figure.setToolTip("A seated figure on the product's seat (3D and profile), for seating products")
-        self.figure = QtWidgets.QComboBox()
-        self.figure.addItems(list(FIGURES))
-        self.figure.setCurrentText("man-p50")
-        self.lean = QtWidgets.QCheckBox("leaning back")
-        for widget in (self.show_figure, self.figure, self.lean):
-            signal = widget.currentTextChanged if widget is self.figure else widget.toggled
-            signal.connect(lambda *_: self.scene and self._show_figure(self.scene, redraw=True))
-        figure_row = QtWidgets.QHBoxLayout()
-        figure_row.addWidget(self.show_figure)
-        figure_row.addWidget(self.figure, 1)
-        figure_row.addWidget(self.lean)
+        self.figure_controls = FigureControls(lambda: self.scene and self._show_figure(self.scene, redraw=True))
+        self.show_figure, self.figure, self.lean = (self.figure_controls.show, self.figure_controls.figure,
+                                                    self.figure_controls.lean)
         rv.addWidget(QtWidgets.QLabel("Figure"))
-        rv.addLayout(figure_row)
+        rv.addWidget(self.figure_controls)
         self.case = QtWidgets.QComboBox()
         self.case.currentTextChanged.connect(lambda _: self.scene and self._draw_overlays(self.scene))
         rv.addWidget(QtWidgets.QLabel("Load case"))
@@ -200,7 +189,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.scene = scene
 
-        self.cases = {c.name: c for c in self._stability_cases(scene)}
+        self.cases = {c.name: c for c in stability_cases(scene.design)}
         cases = list(self.cases)
         if cases != [self.case.itemText(i) for i in range(self.case.count())]:
             self.case.blockSignals(True)
@@ -250,40 +239,13 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.scene is scene:
             self._show_figure(scene)
 
-    @staticmethod
-    def _stability_cases(scene: Scene) -> list:
-        """The design's stability cases, then the seated figure's (for the figures the checks used)."""
-        from parametric.checks.ergonomics import resolve_figures
-        from parametric.loads import figure_cases
-
-        cases = [c for c in scene.design.load_cases if c.kind == "stability"]
-        if scene.design.seat is not None:
-            cases += figure_cases(scene.design.seat, resolve_figures(scene.design))
-        return cases
-
     def figure_poses(self, scene: Scene) -> list:
         """The chosen figure seated on the scene's seat (one per place), or [] (no seat, or hidden)."""
-        from parametric.figure import poses
-
-        seat = scene.design.seat
-        if not self.show_figure.isChecked() or seat is None:
-            return []
-        posture = "lean_back" if self.lean.isChecked() and seat.back_top is not None else "upright"
-        return poses(seat, self.figure.currentText(), posture)
+        return self.figure_controls.poses(scene.design)
 
     def _show_figure(self, scene: Scene, redraw: bool = False) -> None:
         """Draw the chosen figure in the 3D view and in the profile editor (or remove it)."""
-        import pyvista as pv
-
-        from parametric.figure import figure_mesh
-
-        placed = self.figure_poses(scene)
-        for k in range(8):
-            self.plotter.remove_actor(f"figure-{k}", render=False)
-        for k, one in enumerate(placed[:8]):
-            self.plotter.add_mesh(pv.wrap(figure_mesh(one)), color="#6f8fb8", opacity=0.85, smooth_shading=True,
-                                  name=f"figure-{k}")
-        self.profile_editor.show_figure([(s.p0, s.p1, s.radius) for s in placed[0].segments] if placed else [])
+        self.figure_controls.draw(self.plotter, self.profile_editor, scene.design)
         if redraw:
             self.plotter.render()
 
