@@ -215,11 +215,12 @@ def recline_deg(seat: Seat) -> float | None:
     return math.degrees(math.acos(np.clip(np.dot(s, k) / np.linalg.norm(s) / np.linalg.norm(k), -1.0, 1.0)))
 
 
-def _point_segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """Smallest distance from ``points`` (``(n, 2)``) to the segment ``a``-``b``."""
-    ab = b - a
-    k = np.clip((points - a) @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    return float(np.min(np.linalg.norm(points - (a + k[:, None] * ab), axis=1)))
+def _segments_distance(points: np.ndarray, starts: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """For each segment ``starts[i] -> starts[i] + ab`` (``(m, 2)``, one direction), the smallest distance
+    from ``points`` (``(n, 2)``) to it: ``(m,)``."""
+    rel = points[None, :, :] - starts[:, None, :]
+    k = np.clip(rel @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return np.min(np.linalg.norm(rel - k[..., None] * ab, axis=2), axis=1)
 
 
 def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
@@ -234,18 +235,22 @@ def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
     r_th, r_tr = body.thigh_clearance / 2, body.knee_depth
     thigh, trunk = body.buttock_knee - 1.5 * body.knee_depth, body.length("trunk")
 
-    def clear(t: float) -> bool:
-        hip = B + n * r_th + s * t
-        return (_point_segment_distance(surface, hip, hip + s * thigh) >= r_th - SOFT_MM / 2
-                and _point_segment_distance(surface, hip + bdir * (r_tr - r_th), hip + bdir * trunk) >= r_tr - SOFT_MM / 2)
+    def clear(ts: np.ndarray) -> np.ndarray:
+        hips = B + n * r_th + np.outer(ts, s)
+        return ((_segments_distance(surface, hips, s * thigh) >= r_th - SOFT_MM / 2)
+                & (_segments_distance(surface, hips + bdir * (r_tr - r_th), bdir * (trunk - r_tr + r_th))
+                   >= r_tr - SOFT_MM / 2))
 
-    t, end = -float(np.linalg.norm(F - B)), float(np.linalg.norm(F - B))
-    while t < end and not clear(t):
-        t += 25.0
+    span = float(np.linalg.norm(F - B))
+    scan = np.arange(-span, span + 25.0, 25.0)
+    ok = np.flatnonzero(clear(scan))
+    if not len(ok):
+        return span
+    t = float(scan[ok[0]])
     lo = t - 25.0
     while t - lo > 0.5:  # the first clear position, to 0.5 mm
         mid = (lo + t) / 2
-        lo, t = (lo, mid) if clear(mid) else (mid, t)
+        lo, t = (lo, mid) if clear(np.array([mid]))[0] else (mid, t)
     return t
 
 
@@ -335,9 +340,18 @@ def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: floa
 
 
 def poses(seat: Seat, body: Body | str, posture: str = "upright") -> list[Pose]:
-    """One pose per place of the seat (a bench seats ``places`` figures side by side)."""
+    """One pose per place of the seat (a bench seats ``places`` figures side by side); named figures are
+    remembered per seat (the stability and fit checks of one design pose the same figures)."""
+    if isinstance(body, str):
+        return list(_named_poses(seat, body, posture))
     n = max(1, seat.places)
     return [pose(body, seat, posture, offset=(i - (n - 1) / 2) * seat.width) for i in range(n)]
+
+
+@lru_cache(maxsize=256)
+def _named_poses(seat: Seat, name: str, posture: str) -> tuple[Pose, ...]:
+    n = max(1, seat.places)
+    return tuple(pose(name, seat, posture, offset=(i - (n - 1) / 2) * seat.width) for i in range(n))
 
 
 @lru_cache(maxsize=1)

@@ -70,6 +70,8 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     materials, mat_findings = _materials(design, material)
     report.findings.extend(mat_findings)
     figures = resolve_figures(design, figures)  # an unknown name raises: bad input, not a bad design
+    if meshes is None and "overlap" in families and "collision" in families and design.seat is not None and figures:
+        meshes = design_meshes(design)  # built once for both
     for family in families:
         try:
             _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures)
