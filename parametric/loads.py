@@ -77,7 +77,7 @@ def figure_cases(seat, figures: Sequence[str]) -> list:
                 loads += [(tuple(map(float, s.com)), (0.0, 0.0, -s.mass * G)) for s in placed.loads_on()]
                 if posture == "lean_back":
                     height = max(float(placed.back_contact[2]) - seat.back[2], 1.0)
-                    push = REAR_N * placed.mass / 110.0 * REAR_B_MM / height
+                    push = REAR_N * placed.mass * G / USER_N * REAR_B_MM / height  # REAR_N is for 110 kg
                     loads.append((tuple(map(float, placed.back_contact)), (push * back[0], push * back[1], 0.0)))
             label = "seated" if posture == "upright" else "lean_back"
             cases.append(LoadCase(f"{label}:{name}", tuple(loads), standard=f"seated figure {name} ("

@@ -174,7 +174,8 @@ class FixSearch:
         return report
 
     def passes(self, model_cls, params: Params, code: str) -> bool:
-        """True when ``params`` builds and ``code`` has no error in its family (and no check failed)."""
+        """True when ``params`` builds and ``code`` has no error in its family (and no check failed); an
+        ergonomic code (``ERGO-``) must have no warning either."""
         report = self.report(model_cls, params, (family_of(code) or "stability",))
         bad = ("error", "warning") if code.startswith("ERGO") else ("error",)
         return report is not None and not any(f.code == code and f.severity in bad for f in report.findings) \
@@ -268,7 +269,8 @@ def suggested(finding) -> bool:
 
 
 def suggest_fixes(design: Design, report, *, search: FixSearch | None = None, **kw) -> SearchStats:
-    """Fill the ``fix`` text of every error finding a parameter can fix (modifies ``report``).
+    """Fill the ``fix`` text of every error finding (and ergonomic warning, :func:`suggested`) a parameter
+    can fix (modifies ``report``).
 
     Each code is searched once (findings sharing it get the same text). ``kw`` are the
     :func:`run_checks` options; ``search`` (made from ``kw`` when None) carries the memo, budget
