@@ -185,6 +185,8 @@ def test_unknown_figures_are_refused_with_the_names():
         run_checks(SliceChair.design(), figures=("giant",))
     result = CliRunner().invoke(main, ["check", "slice_chair", "--figure", "giant"])
     assert result.exit_code == 2 and "unknown figure 'giant'" in result.output
+    shelf = CliRunner().invoke(main, ["check", "bookshelf", "--figure", "man-p50"])
+    assert shelf.exit_code == 2 and "bookshelf has no seat or worktop" in shelf.output
 
 
 def test_cli_check_figure_is_repeatable_and_in_the_json():

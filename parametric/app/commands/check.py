@@ -61,6 +61,11 @@ def check_cmd(model, preset, settings, params_file, as_json, auto_fix, fix_time,
     design = cls.design(params)
     from ...checks.ergonomics import resolve_figures
 
+    if figures and design.seat is None and design.worktop is None:
+        from ...errors import ParameterError
+
+        raise ParameterError(f"{design.model} has no seat or worktop, so --figure has nothing to check; use it "
+                             "with a seating product or a table", ("figure",))
     figures = resolve_figures(design, figures or None)  # an unknown name: exit 2 before any check runs
     report = run_checks(design, material=mat, tool_diameter=tool_diameter, figures=figures)
     result, stats = None, None
