@@ -68,7 +68,8 @@ class Model:
     constraints: ClassVar[Sequence[Constraint]] = ()
     schema: ClassVar[ParamSchema]
     #: the figures each preset is for (preset -> names of :data:`parametric.figure.FIGURES`); other
-    #: parameters are for the figures of the preset that equals the defaults, else ``default_figures``
+    #: parameters are for the figures of the preset that equals the defaults (else ``default_figures``)
+    #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
 
@@ -117,15 +118,25 @@ class Model:
                       seat=builder._seat, worktop=builder._worktop)
 
     @classmethod
-    def intended_figures(cls, params: Params) -> tuple[str, ...]:
-        """The figures a design of these parameters is for: its preset's entry in ``figures`` when the
-        parameters are exactly a preset's; for other parameters, the entry of the preset that is the
-        model's defaults (what an edit starts from), else ``default_figures``."""
+    def _preset_of(cls, params: Params) -> str | None:
+        """The preset whose parameters these exactly are, if any."""
         hashes = cls.__dict__.get("_preset_hashes")
         if hashes is None:
             hashes = {cls.params(preset=name).hash: name for name in cls.schema.presets}
             cls._preset_hashes = hashes
-        preset = hashes.get(params.hash) or hashes.get(cls.params().hash)
+        return hashes.get(params.hash)
+
+    @classmethod
+    def _is_preset(cls, params: Params) -> bool:
+        return cls._preset_of(params) is not None
+
+    @classmethod
+    def intended_figures(cls, params: Params) -> tuple[str, ...]:
+        """The figures a design of these parameters is for: its preset's entry in ``figures`` when the
+        parameters are exactly a preset's; for other parameters, the entry of the preset that is the
+        model's defaults (what an edit starts from), else ``default_figures``. (``seat_surface`` then keeps,
+        for edited parameters, those whose feet reach the floor from the seat.)"""
+        preset = cls._preset_of(params) or cls._preset_of(cls.params())
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
@@ -191,8 +202,13 @@ class Model:
         profile in its middle plane (``profile``, front edge to back top, if the model has one); the fit checks
         and the figure's load cases come from it (see :class:`parametric.design.Seat`)."""
         pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
+        figures = self.intended_figures(p)
+        if not self._is_preset(p):  # edited: the seat height chooses who sits with their feet on the floor
+            from .figure import SHOE_MM, get_body
+
+            figures = tuple(f for f in figures if get_body(f).popliteal + SHOE_MM >= float(front[2]))
         self._seat = Seat(pt(front), pt(back), float(width), None if back_top is None else pt(back_top),
-                          int(places), self.intended_figures(p), arms, None if back_low is None else pt(back_low),
+                          int(places), figures, arms, None if back_low is None else pt(back_low),
                           tuple(pt(q) for q in profile))
 
     def worktop(self, p: Params, *, edge: Sequence[float], inward: Sequence[float]) -> None:
