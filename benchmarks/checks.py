@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/checks.py [--json out.json] [--repeat N]``.
 Aim (issue 4): under 100 ms for the defaults, for live editing. The same-run baseline is the
-mesh build of the same design (the viewer pays it anyway), so ``checks/meshes`` survives noise.
+mesh build of the same design (the viewer pays it anyway), so ``checks/meshes`` survives noise;
+``with/without figure`` is the cost of the seated figures (issue 16) against the same checks with none.
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ def main() -> None:
 
         base = measure(meshes, repeat=args.repeat)
         full = measure(lambda: run_checks(design), repeat=args.repeat)
+        bare = measure(lambda: run_checks(design, figures=()), repeat=args.repeat)  # without the seated figures
         row = {"case": label, "parts": len(design.parts), "joints": len(design.joints),
                "meshes_ms": base["median_ms"], "checks_ms": full["median_ms"],
-               "checks_vs_meshes": full["median_ms"] / base["median_ms"],
+               "checks_vs_meshes": full["median_ms"] / base["median_ms"], "no_figure_ms": bare["median_ms"],
+               "figure_cost": full["median_ms"] / bare["median_ms"],
                "ok": run_checks(design).ok, "target_met": full["median_ms"] < 100}
         for family in FAMILIES:
             row[f"{family}_ms"] = measure(lambda: run_checks(design, families=(family,)), repeat=3)["median_ms"]
@@ -54,7 +57,8 @@ def main() -> None:
     print_table(rows, [("case", "case"), ("parts", "parts"), ("joints", "joints"), ("meshes_ms", "meshes ms"),
                        ("checks_ms", "checks ms"), ("checks_vs_meshes", "checks/meshes"),
                        ("stability_ms", "stab ms"), ("overlap_ms", "ovlp ms"), ("manufacturability_ms", "mfg ms"),
-                       ("strength_ms", "str ms"), ("ok", "pass")])
+                       ("strength_ms", "str ms"), ("ergonomics_ms", "ergo ms"), ("collision_ms", "collide ms"),
+                       ("no_figure_ms", "no figure ms"), ("figure_cost", "with/without figure"), ("ok", "pass")])
     print("\ntarget: full check of the defaults < 100 ms")
     write_json(args.json, "checks", rows)
 

@@ -40,6 +40,9 @@ class SliceBench(SliceChair):
                        help="Depth of the rib band under the seating surface")
     slat_depth = Length(60, min=20, max=140, step=5, group="Structure", help="How far the slats reach into the ribs")
     slat_count = Count(12, min=4, max=40, group="Structure", help="Number of slats along seat and back")
+    #: who each preset is for: a 440 mm seat is above the popliteal height + shoes of women of median
+    #: size or less (ANSUR II)
+    figures = {"garden": ("man-p50", "man-p95"), "hall": ("man-p50", "man-p95"), "dining": ("man-p50", "man-p95")}
     presets = {
         "garden": {},
         "hall": {"width": 1000, "rib_count": 4, "back_height": 600, "slat_count": 10},

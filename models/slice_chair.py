@@ -164,8 +164,14 @@ class SliceChair(Model):
     fixes = {"STAB-REAR": ["rear_foot", "back_angle", "back_height"],
              "STAB-ALONE": ["rear_foot", "back_angle", "back_height"], "STAB-FRONT": ["front_foot", "seat_height"],
              "STAB-SIDE": ["width", "overhang"], "STR": ["rib_count", "slat_depth", "thickness"],
-             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"]}
+             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"],
+             "ERGO-SEAT-HIGH": ["seat_height"], "ERGO-SEAT-LOW": ["seat_height"], "ERGO-SEAT-DEEP": ["seat_depth"],
+             "ERGO-SEAT-WIDTH": ["width"], "ERGO-BACK-LOW": ["back_height"], "ERGO-RECLINE": ["back_angle"]}
 
+    #: who each preset is for (the fit checks and figure loads): a 440 mm seat is above the popliteal
+    #: height + shoes of women of median size or less (ANSUR II), a lounge seat too deep for a small woman
+    figures = {"dining": ("man-p50", "man-p95"), "lounge": ("woman-p50", "man-p50", "man-p95"),
+               "kids": ("child-2", "child-3")}
     presets = {
         "dining": {},
         "lounge": {"seat_height": 380, "seat_depth": 500, "back_height": 800, "back_angle": 115,
@@ -227,6 +233,14 @@ class SliceChair(Model):
         seat_slats = [s.name for s, pt, arc in zip(slats, points, at)
                       if (pt[0] <= p.seat_depth if p.side_outline is None else arc <= s_crease)]
         self._loads_en1022(p, line, seat_slats)
+        (crease, mid), _ = stations(line, [s_crease, (s_crease + arc_lengths(line)[-1]) / 2])
+        back = line[-1][1] - crease[1] >= LEAN_MIN_MM  # the same back as the lean-back case
+        seat = line[arc_lengths(line) <= s_crease]
+        low = seat[np.argmin(seat[:, 1])] if back else crease  # the buttocks sit in the seat's lowest point
+        places = self.sitters(p)
+        self.seat_surface(p, front=(0, *line[0]), back=(0, *low), back_top=(0, *line[-1]) if back else None,
+                          back_low=(0, *mid) if back else None, width=(p.width + 2 * p.overhang) / places,
+                          places=places, profile=[(0, *q) for q in line])
 
     def sitters(self, p) -> int:
         """How many people the seating loads are for (``users``; the bench derives it from its length)."""

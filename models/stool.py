@@ -37,7 +37,12 @@ class Stool(Model):
     foot = Length(70, min=45, max=150, step=5, group="Structure", help="Width of each foot")
     thickness = MeasuredThickness()
     clearance = Clearance()
-    fixes = {"STAB": ["splay", "seat_width"], "MFG-NECK": ["foot"], "STR": ["thickness"]}
+    fixes = {"STAB": ["splay", "seat_width"], "MFG-NECK": ["foot"], "STR": ["thickness"], "ERGO-SEAT-HIGH": ["height"],
+             "ERGO-SEAT-LOW": ["height"], "ERGO-SEAT-WIDTH": ["seat_width"], "ERGO-SEAT-DEEP": ["seat_width"]}
+    #: who each preset is for: a 450 mm seat is above the popliteal height + shoes of women of median size or
+    #: less (ANSUR II); a bar stool's sitters rest their feet on the bar's foot rail, so no figure is checked
+    figures = {"kitchen": ("man-p50", "man-p95"), "bar": (),
+               "low": ("woman-p5", "woman-p50", "man-p50", "man-p95", "child-2", "child-3", "child-4")}
     presets = {"kitchen": {}, "bar": {"height": 750, "seat_width": 380, "splay": 160, "foot": 80},
                "low": {"height": 300, "seat": "square", "seat_width": 320, "legs": 3, "splay": 40}}
     constraints = [
@@ -83,3 +88,5 @@ class Stool(Model):
         edge = p.seat_width / 2 - loads.EDGE_MM
         loads.seating(self, seat=(0, 0, p.height), front=(0, -edge, p.height), side=(edge, 0, p.height),
                       seat_parts=["seat"])
+        self.seat_surface(p, front=(0, -p.seat_width / 2, p.height), back=(0, p.seat_width / 2, p.height),
+                          width=p.seat_width)

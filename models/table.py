@@ -36,7 +36,10 @@ class Table(Model):
     thickness = MeasuredThickness()
     clearance = Clearance()
     fixes = {"STR": ["apron", "overhang", "thickness"], "STAB": ["overhang", "side_overhang"],
-             "MFG-NECK": ["apron", "leg_width"]}
+             "MFG-NECK": ["apron", "leg_width"], "ERGO-THIGH": ["height"]}
+    #: who sits at each preset (thigh clearance): nobody sits with their knees under a coffee table
+    figures = {"dining": ("woman-p5", "woman-p50", "man-p50", "man-p95"), "coffee": (),
+               "desk": ("woman-p5", "woman-p50", "man-p50", "man-p95")}
     presets = {
         "dining": {},
         "coffee": {"length": 1000, "width": 550, "height": 420, "apron": 90, "overhang": 100},
@@ -75,3 +78,4 @@ class Table(Model):
                   standard="600 N at 50 mm from the end (as EN 1022 edge loads)")
         self.load("lean_side", [((0, p.width / 2 - EDGE_MM, p.height), (0, 0, -LEAN_N))],
                   standard="600 N at 50 mm from the side (as EN 1022 edge loads)")
+        self.worktop(p, edge=(0, -p.width / 2, p.height), inward=(0, 1))

@@ -89,6 +89,8 @@ class LoadCase:
         restraint: for stability cases, what holds the product if the loads alone would tip it (e.g. a
             wall fixing); the check then still measures the free product but reports a warning that
             names the restraint instead of an error.
+        code: the finding code, when not the one named after the case (the seated figure's cases share
+            ``STAB-FIG-SEATED`` / ``STAB-FIG-REAR`` whatever the figure).
     """
 
     name: str
@@ -97,12 +99,79 @@ class LoadCase:
     standard: str = ""
     parts: tuple[str, ...] = ()
     restraint: str = ""
+    code: str = ""
 
     def summary(self) -> dict[str, Any]:
         """JSON-compatible summary."""
         out = {"name": self.name, "kind": self.kind, "standard": self.standard, "parts": list(self.parts),
                "loads": [{"point": list(p), "force": list(f)} for p, f in self.loads]}
         return {**out, "restraint": self.restraint} if self.restraint else out
+
+
+Point3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Where a seating product is sat on, declared by the model (``Model.seat``) and used to place the
+    seated figure (:mod:`parametric.figure`) for the fit checks and the figure load cases.
+
+    Attributes:
+        front: the middle of the seat's front edge, on the seat surface (product mm).
+        back: the middle of the seat's rear end on its surface: where the back meets it, or the rear
+            edge of a seat without a back.
+        width: the seat's width across, per place (mm).
+        back_top: the top of the back on its surface, middle (None: no back). ``back -> back_top``
+            is the back line the figure leans on.
+        places: how many sit side by side (a bench), each ``width`` wide, centred on ``front``/``back``.
+        figures: the figures the product is for (:data:`parametric.figure.FIGURES` names).
+        arms: True when arms or sides close the seat in (a narrow seat then pinches the hips).
+        back_low: a lower point of the back's straight upper part (None: ``back``): the back line runs
+            ``back_low -> back_top``, so a rounded seat/back corner does not tilt it.
+        profile: the surface the sitter touches in the seat's middle plane, front edge to back top (points;
+            empty: only the points above are known): the figure slides back until it touches it.
+        perched: intended figures left out because the seat is above their popliteal height with shoes
+            (an edited design used as a perch); the ergonomic check says so (``ERGO-PERCH``).
+    """
+
+    front: Point3
+    back: Point3
+    width: float
+    back_top: Point3 | None = None
+    places: int = 1
+    figures: tuple[str, ...] = ()
+    arms: bool = False
+    back_low: Point3 | None = None
+    profile: tuple[Point3, ...] = ()
+    perched: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-compatible summary."""
+        return {"front": [round(c, 3) for c in self.front], "back": [round(c, 3) for c in self.back],
+                "width": round(self.width, 3), "places": self.places, "figures": list(self.figures),
+                "back_top": None if self.back_top is None else [round(c, 3) for c in self.back_top],
+                "arms": self.arms, **({"back_low": [round(c, 3) for c in self.back_low]} if self.back_low else {})}
+
+
+@dataclass(frozen=True)
+class Worktop:
+    """A top people sit at (a table), declared by the model (``Model.worktop``) for the thigh clearance
+    check: a figure sits at ``edge`` facing ``inward`` on a seat of its own popliteal height.
+
+    Attributes:
+        edge: the middle of the edge a sitter sits at, on the top surface (product mm).
+        inward: horizontal direction (x, y) from that edge into the top.
+        figures: the figures it is for.
+    """
+
+    edge: Point3
+    inward: tuple[float, float]
+    figures: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-compatible summary."""
+        return {"edge": [round(c, 3) for c in self.edge], "inward": [round(c, 6) for c in self.inward],
+                "figures": list(self.figures)}
 
 
 @dataclass(frozen=True)
@@ -119,6 +188,8 @@ class Design:
         removable: parts that come off the product in use (a lift-off lid).
         notes: coded findings the model made while building (what a mesh kit repaired or dropped), as
             dicts with the fields of ``checks.Finding``; the checks report them first.
+        seat: where it is sat on (seating products), for the seated figure.
+        worktop: the top people sit at (tables), for the thigh clearance check.
     """
 
     model: str
@@ -130,6 +201,8 @@ class Design:
     title: str = ""
     removable: tuple[str, ...] = ()
     notes: tuple[dict, ...] = field(default=(), compare=False)
+    seat: Seat | None = None
+    worktop: Worktop | None = None
     _index: dict[str, FlatPart] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -179,5 +252,7 @@ class Design:
                 "part_count": sum(p.quantity for p in self.parts), "slot_count": self.slot_count(),
                 "parts": [p.summary() for p in self.parts], "joints": [j.summary() for j in self.joints],
                 "removable": list(self.removable),
-                "load_cases": [lc.summary() for lc in self.load_cases]} | (
+                "load_cases": [lc.summary() for lc in self.load_cases],
+                **({"seat": self.seat.summary()} if self.seat else {}),
+                **({"worktop": self.worktop.summary()} if self.worktop else {})} | (
                     {"notes": [dict(n) for n in self.notes]} if self.notes else {})

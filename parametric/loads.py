@@ -52,3 +52,35 @@ def rearward(model, *, a: Vec, b: Vec, seat_z: float) -> None:
     push = REAR_N * REAR_B_MM / max(b[2] - seat_z, 1.0)
     model.load("lean_back", [(a, (0, 0, -STAB_N)), (b, (0, push, 0))],
                standard="EN 1022:2018 / ISO 7174-1 rearward overturning")
+
+
+def figure_cases(seat, figures: Sequence[str]) -> list:
+    """The seated figure as the load of a seated and (with a back) a lean-back stability case per figure.
+
+    Seated (``STAB-FIG-SEATED``): every place of ``seat`` holds the figure sitting upright, each segment's
+    weight at its centre of mass (:mod:`parametric.figure`); the floor carries the feet and shanks when
+    they reach it. Lean back (``STAB-FIG-REAR``): the figure laid back along the back line, plus the
+    rearward push of the EN 1022 case scaled to the figure (``REAR_N`` for 110 kg, at the back
+    ``REAR_B_MM`` above the seat or its top, force x height kept).
+    """
+    from .design import LoadCase
+    from .figure import G, poses, seat_frame
+
+    back = -seat_frame(seat)[0]
+    cases = []
+    for name in figures:
+        for posture, code in (("upright", "STAB-FIG-SEATED"), ("lean_back", "STAB-FIG-REAR")):
+            if posture == "lean_back" and seat.back_top is None:
+                continue
+            loads = []
+            for placed in poses(seat, name, posture):
+                loads += [(tuple(map(float, s.com)), (0.0, 0.0, -s.mass * G)) for s in placed.loads_on()]
+                if posture == "lean_back":
+                    height = max(float(placed.back_contact[2]) - seat.back[2], 1.0)
+                    push = REAR_N * placed.mass * G / USER_N * REAR_B_MM / height  # REAR_N is for 110 kg
+                    loads.append((tuple(map(float, placed.back_contact)), (push * back[0], push * back[1], 0.0)))
+            label = "seated" if posture == "upright" else "lean_back"
+            cases.append(LoadCase(f"{label}:{name}", tuple(loads), standard=f"seated figure {name} ("
+                                  + ("upright" if posture == "upright" else "leaning back, EN 1022 rearward push "
+                                     "scaled to its mass") + ")", code=code))
+    return cases

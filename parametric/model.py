@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from shapely.ops import unary_union
 
-from .design import Design, Joint, LoadCase
+from .design import Design, Joint, LoadCase, Seat, Worktop
 from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
 from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
@@ -67,6 +67,11 @@ class Model:
     presets: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     constraints: ClassVar[Sequence[Constraint]] = ()
     schema: ClassVar[ParamSchema]
+    #: the figures each preset is for (preset -> names of :data:`parametric.figure.FIGURES`); other
+    #: parameters are for the figures of the preset that equals the defaults (else ``default_figures``)
+    #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
+    figures: ClassVar[Mapping[str, Sequence[str]]] = {}
+    default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -106,11 +111,36 @@ class Model:
         builder._loads: list[LoadCase] = []
         builder._laps: list[CrossLap] = []
         builder._notes: list[dict] = []
+        builder._seat: Seat | None = None
+        builder._worktop: Worktop | None = None
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
         return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
                       cls.title or cls.name.replace("_", " ").title(), removable=tuple(builder._removable),
-                      notes=tuple(builder._notes))
+                      notes=tuple(builder._notes), seat=builder._seat,
+                      worktop=builder._worktop)
+
+    @classmethod
+    def _preset_of(cls, params: Params) -> str | None:
+        """The preset whose parameters these exactly are, if any."""
+        hashes = cls.__dict__.get("_preset_hashes")
+        if hashes is None:
+            hashes = {cls.params(preset=name).hash: name for name in cls.schema.presets}
+            cls._preset_hashes = hashes
+        return hashes.get(params.hash)
+
+    @classmethod
+    def _is_preset(cls, params: Params) -> bool:
+        return cls._preset_of(params) is not None
+
+    @classmethod
+    def intended_figures(cls, params: Params) -> tuple[str, ...]:
+        """The figures a design of these parameters is for: its preset's entry in ``figures`` when the
+        parameters are exactly a preset's; for other parameters, the entry of the preset that is the
+        model's defaults (what an edit starts from), else ``default_figures``. (``seat_surface`` then keeps,
+        for edited parameters, those whose feet reach the floor from the seat.)"""
+        preset = cls._preset_of(params) or cls._preset_of(cls.params())
+        return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
     def build(self, p: Params) -> None:
@@ -174,6 +204,34 @@ class Model:
         holds the product if the case alone would tip it (a wall fixing)."""
         self._loads.append(LoadCase(name, tuple((tuple(map(float, pt)), tuple(map(float, f)))
                                                 for pt, f in loads), kind, standard, tuple(parts), restraint))
+
+    def seat_surface(self, p: Params, *, front: Sequence[float], back: Sequence[float], width: float,
+             back_top: Sequence[float] | None = None, back_low: Sequence[float] | None = None, places: int = 1,
+             arms: bool = False, profile: Iterable[Sequence[float]] = ()) -> None:
+        """Declare the seat the figure sits on (product mm): the middle of its front edge and of its rear
+        end on the surface, its width per place, the top of the back (None: no back) and a lower point of
+        the back's straight upper part (``back_low``, default: ``back``), and the seating surface's
+        profile in its middle plane (``profile``, front edge to back top, if the model has one); the fit checks
+        and the figure's load cases come from it (see :class:`parametric.design.Seat`)."""
+        pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
+        figures = self.intended_figures(p)
+        if not self._is_preset(p):  # edited: the seat height chooses who sits with their feet on the floor
+            from .figure import SHOE_MM, get_body
+
+            reach = tuple(f for f in figures if get_body(f).popliteal + SHOE_MM >= float(front[2]))
+            figures, perched = reach, tuple(f for f in figures if f not in reach)
+        else:
+            perched = ()
+        self._seat = Seat(pt(front), pt(back), float(width), None if back_top is None else pt(back_top),
+                          int(places), figures, arms, None if back_low is None else pt(back_low),
+                          tuple(pt(q) for q in profile), perched)
+
+    def worktop(self, p: Params, *, edge: Sequence[float], inward: Sequence[float]) -> None:
+        """Declare a top people sit at: the middle of the edge they sit at (on the top surface) and the
+        horizontal direction into the top (for the thigh clearance check)."""
+        v = [float(inward[0]), float(inward[1])]
+        norm = (v[0] ** 2 + v[1] ** 2) ** 0.5
+        self._worktop = Worktop(tuple(float(c) for c in edge), (v[0] / norm, v[1] / norm), self.intended_figures(p))
 
     def _derive_joints(self, p: Params, cut: bool = True) -> tuple[list[FlatPart], list[Joint]]:
         clearance = float(p["clearance"]) if "clearance" in p else 0.0

@@ -14,11 +14,13 @@ from .mesh import design_meshes
 ROLE_COLOURS = {"rib": (0.80, 0.62, 0.40), "slat": (0.93, 0.80, 0.58)}
 PALETTE = [(0.85, 0.70, 0.50), (0.70, 0.55, 0.38), (0.95, 0.85, 0.65), (0.60, 0.48, 0.33)]
 HIGHLIGHT = (0.20, 0.45, 0.85)
+FIGURE_COLOUR = (0.44, 0.56, 0.72)
 VIEWS = {"iso": (1.0, -1.1, 0.8), "front": (0.0, -1.0, 0.0), "side": (1.0, 0.0, 0.0), "top": (0.0, 0.0, 1.0)}
 
 
 def render_images(design: Design, shots: Sequence[tuple[Sequence[str] | None, Sequence[str] | None]], *,
-                  view: str = "iso", size: tuple[int, int] = (800, 600)) -> list[np.ndarray]:
+                  view: str = "iso", size: tuple[int, int] = (800, 600), figure: str | None = None,
+                  posture: str = "upright") -> list[np.ndarray]:
     """Several pictures of one design from one off-screen plotter (set up once: the meshes, camera
     and GL context are shared; each shot only changes which parts show and which are highlighted).
 
@@ -26,6 +28,8 @@ def render_images(design: Design, shots: Sequence[tuple[Sequence[str] | None, Se
         shots: ``(parts, highlight)`` per picture: names of the parts to draw (None: all) and of
             those drawn in a strong colour (e.g. the ones an assembly step adds).
         view: ``"iso"``, ``"front"``, ``"side"`` or ``"top"`` (the camera frames the whole design).
+        figure: a figure name (:data:`parametric.figure.FIGURES`) to seat on the design's seat, in every
+            shot (a design without a seat is drawn without it); ``posture``: ``"upright"`` or ``"lean_back"``.
 
     Returns:
         One RGB image (``height x width x 3`` uint8) per shot.
@@ -44,8 +48,16 @@ def render_images(design: Design, shots: Sequence[tuple[Sequence[str] | None, Se
             colours[name] = (ROLE_COLOURS.get(part.role)
                              or PALETTE[roles.setdefault(part.role, len(roles)) % len(PALETTE)])
             actors[name] = plotter.add_mesh(pv.wrap(mesh), color=colours[name], smooth_shading=False)
-        lo = np.min([m.bounds[0] for m in meshes.values()], axis=0)
-        hi = np.max([m.bounds[1] for m in meshes.values()], axis=0)
+        framed = list(meshes.values())
+        if figure is not None and design.seat is not None:
+            from .figure import figure_mesh, poses
+
+            for k, placed in enumerate(poses(design.seat, figure, posture)):
+                body = figure_mesh(placed)
+                plotter.add_mesh(pv.wrap(body), color=FIGURE_COLOUR, smooth_shading=True, name=f"figure-{k}")
+                framed.append(body)
+        lo = np.min([m.bounds[0] for m in framed], axis=0)
+        hi = np.max([m.bounds[1] for m in framed], axis=0)
         centre, radius = (lo + hi) / 2, float(np.linalg.norm(hi - lo))
         direction = np.asarray(VIEWS[view]) / np.linalg.norm(VIEWS[view])
         up = (0, 1, 0) if view == "top" else (0, 0, 1)
@@ -63,17 +75,19 @@ def render_images(design: Design, shots: Sequence[tuple[Sequence[str] | None, Se
 
 
 def render_png(design: Design, path: str | Path, *, view: str = "iso", size: tuple[int, int] = (800, 600),
-               parts: list[str] | None = None, highlight: list[str] | None = None) -> Path:
+               parts: list[str] | None = None, highlight: list[str] | None = None, figure: str | None = None,
+               posture: str = "upright") -> Path:
     """Render the design (or some of its parts) to a PNG file from a named view.
 
     Args:
         view: ``"iso"``, ``"front"``, ``"side"`` or ``"top"``.
         parts: names of the parts to draw (default all).
         highlight: parts drawn in a strong colour (e.g. the ones an assembly step adds).
+        figure, posture: a seated figure to draw on the seat (see :func:`render_images`).
     """
     from PIL import Image
 
-    (image,) = render_images(design, [(parts, highlight)], view=view, size=size)
+    (image,) = render_images(design, [(parts, highlight)], view=view, size=size, figure=figure, posture=posture)
     path = Path(path)
     Image.fromarray(image).save(path)
     return path

@@ -10,6 +10,7 @@ import numpy as np
 from parametric.registry import get_model
 
 from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
+from .figure import FigureControls, stability_cases
 from .panel import ParamPanel
 from .worker import Rebuilder, Scene
 
@@ -95,6 +96,11 @@ class MainWindow(QtWidgets.QMainWindow):
         steps.addWidget(play)
         rv.addWidget(QtWidgets.QLabel("Assembly step"))
         rv.addLayout(steps)
+        self.figure_controls = FigureControls(lambda: self.scene and self._show_figure(self.scene, redraw=True))
+        self.show_figure, self.figure, self.lean = (self.figure_controls.show, self.figure_controls.figure,
+                                                    self.figure_controls.lean)
+        rv.addWidget(QtWidgets.QLabel("Figure"))
+        rv.addWidget(self.figure_controls)
         self.case = QtWidgets.QComboBox()
         self.case.currentTextChanged.connect(lambda _: self.scene and self._draw_overlays(self.scene))
         rv.addWidget(QtWidgets.QLabel("Load case"))
@@ -185,7 +191,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.scene = scene
 
-        cases = [c.name for c in scene.design.load_cases if c.kind == "stability"]
+        self.cases = {c.name: c for c in stability_cases(scene.design)}
+        cases = list(self.cases)
         if cases != [self.case.itemText(i) for i in range(self.case.count())]:
             self.case.blockSignals(True)
             self.case.clear()
@@ -195,6 +202,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if "profile" in self.cls.schema.specs and hasattr(self.cls, "profile_points"):
             rib = next((p for p in scene.design.parts if p.role == "rib"), scene.design.parts[0])
             self.profile_editor.show_profile(rib.outline, self.cls().profile_points(scene.design.params))
+        self._show_figure(scene)
         if self.scene is scene and not getattr(self, "_camera_set", False):
             self.plotter.view_vector((1.0, -1.1, 0.8), viewup=(0, 0, 1))  # from the front, like the docs
             self._camera_set = True
@@ -233,6 +241,18 @@ class MainWindow(QtWidgets.QMainWindow):
             self.plotter.add_mesh(pv.wrap(self.cls().reference_mesh(scene.design.params)), color="#7f9fbf",
                                   opacity=0.2, name="reference")
         self._draw_overlays(scene)
+        if self.scene is scene:
+            self._show_figure(scene)
+
+    def figure_poses(self, scene: Scene) -> list:
+        """The chosen figure seated on the scene's seat (one per place), or [] (no seat, or hidden)."""
+        return self.figure_controls.poses(scene.design)
+
+    def _show_figure(self, scene: Scene, redraw: bool = False) -> None:
+        """Draw the chosen figure in the 3D view and in the profile editor (or remove it)."""
+        self.figure_controls.draw(self.plotter, self.profile_editor, scene.design)
+        if redraw:
+            self.plotter.render()
 
     def _draw_overlays(self, scene: Scene) -> None:
         """Support polygon, centre of mass, and the selected load case's forces and floor point."""
@@ -245,7 +265,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plotter.add_mesh(pv.lines_from_points(np.vstack([pts, pts[:1]])), color="blue", line_width=3,
                               name="support")
         self.plotter.add_mesh(pv.Sphere(radius=12, center=report.centre_of_mass), color="black", name="com")
-        case = next((c for c in scene.design.load_cases if c.name == self.case.currentText()), None)
+        case = getattr(self, "cases", {}).get(self.case.currentText())
         if case is None:
             return
         for k, (point, force) in enumerate(case.loads):

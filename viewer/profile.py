@@ -37,11 +37,13 @@ class ProfileEditor(QtWidgets.QGraphicsView):
         self.setScene(QtWidgets.QGraphicsScene())
         self.setRenderHint(QtGui.QPainter.Antialiasing)
         self.handles: list[_Handle] = []
+        self.figure_items: list = []
 
     def show_profile(self, outline, points) -> None:
         """Draw a side outline (shapely, y-z mm) and its control points ``[(y, z), ...]``."""
         scene = self.scene()
         scene.clear()
+        self.figure_items = []
         pen = QtGui.QPen(QtGui.QColor("#8a6a45"))
         pen.setCosmetic(True)
         poly = QtGui.QPolygonF([QtCore.QPointF(x, -y) for x, y in outline.exterior.coords])
@@ -50,6 +52,22 @@ class ProfileEditor(QtWidgets.QGraphicsView):
         for handle in self.handles:
             scene.addItem(handle)
         self.fitInView(scene.itemsBoundingRect().adjusted(-40, -40, 40, 40), QtCore.Qt.KeepAspectRatio)
+
+    def show_figure(self, segments) -> None:
+        """Draw a seated figure's side view: ``[(p0, p1, radius), ...]`` capsules in product mm (y, z used);
+        an empty list removes it."""
+        scene = self.scene()
+        for item in self.figure_items:
+            if item.scene() is scene:
+                scene.removeItem(item)
+        self.figure_items = []
+        colour = QtGui.QColor("#6f8fb8")
+        colour.setAlpha(140)
+        for p0, p1, radius in segments:
+            pen = QtGui.QPen(colour, 2 * radius, QtCore.Qt.SolidLine, QtCore.Qt.RoundCap)
+            line = scene.addLine(float(p0[1]), -float(p0[2]), float(p1[1]), -float(p1[2]), pen)
+            line.setZValue(-1)  # under the control points
+            self.figure_items.append(line)
 
     def point_moved(self, index: int, dy: float, dz: float) -> None:
         """A control point was dragged by (dy, dz) mm (what a mouse drag ends with)."""

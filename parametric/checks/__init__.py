@@ -9,12 +9,15 @@ nearest parameter set that passes.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..design import Design
+from ..loads import figure_cases
 from ..materials import Material, load_materials
 from ..mesh import design_meshes
+from .ergonomics import check_ergonomics, collisions, perch_finding, resolve_figures
 from .fixes import FixResult, fix, suggest_fixes
 from .manufacturability import check_manufacturability
 from .overlap import check_overlaps
@@ -25,7 +28,7 @@ from .strength import check_strength
 
 #: default tool: a 6 mm router bit (fabrication-reference.md section 2)
 DEFAULT_TOOL_MM = 6.0
-FAMILIES = ("mass", "stability", "overlap", "manufacturability", "strength")
+FAMILIES = ("mass", "stability", "overlap", "manufacturability", "strength", "ergonomics", "collision")
 
 __all__ = ["CheckReport", "Finding", "FixResult", "format_table", "fix", "run_checks", "suggest_fixes",
            "DEFAULT_TOOL_MM", "FAMILIES"]
@@ -47,7 +50,8 @@ def _materials(design: Design, material: Material | None) -> tuple[dict[str, Mat
 
 def run_checks(design: Design, *, material: Material | None = None, tool_diameter: float | None = None,
                min_margin: float = MIN_MARGIN_MM, sheet: tuple[float, float] | None = None,
-               families: tuple[str, ...] = FAMILIES, meshes: dict | None = None) -> CheckReport:
+               families: tuple[str, ...] = FAMILIES, meshes: dict | None = None,
+               figures: Sequence[str] | None = None) -> CheckReport:
     """Check a design and return the report (never raises for a bad design).
 
     Args:
@@ -57,6 +61,8 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
         sheet: the sheet size to fit parts on (default: the material's sheets).
         families: a subset of :data:`FAMILIES` to run (the fix search runs only what it needs).
         meshes: placed part meshes if the caller already has them.
+        figures: the seated figures (:data:`parametric.figure.FIGURES` names) for the ergonomic checks and
+            the figure load cases (default: the ones the design's seat or worktop is for; ``()``: none).
     """
     start = time.perf_counter()
     report = CheckReport(design.model, design.hash)
@@ -64,9 +70,14 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     materials, mat_findings = _materials(design, material)
     report.findings.extend(mat_findings)
     report.findings.extend(Finding(**note) for note in design.notes)  # what the build repaired or dropped
+    if figures is None and "ergonomics" in families and design.seat is not None and design.seat.perched:
+        report.findings.append(perch_finding(design.seat))  # the intended figures the edit left out
+    figures = resolve_figures(design, figures)  # an unknown name raises: bad input, not a bad design
+    if meshes is None and "overlap" in families and "collision" in families and design.seat is not None and figures:
+        meshes = design_meshes(design)  # built once for both
     for family in families:
         try:
-            _run_family(family, design, report, materials, tool, min_margin, sheet, meshes)
+            _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures)
         except Exception as exc:  # a check that cannot run is itself a finding, never a crash
             report.findings.append(Finding("CHECK-FAILED", "error", f"the {family} check could not run: "
                                            f"{type(exc).__name__}: {exc}"))
@@ -74,7 +85,7 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     return report
 
 
-def _run_family(family, design, report, materials, tool, min_margin, sheet, meshes) -> None:
+def _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures=()) -> None:
     if family == "mass":
         if len(materials) == len({p.material for p in design.parts}):
             mass, com = mass_properties(design, {k: m.density for k, m in materials.items()})
@@ -86,6 +97,8 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         cases = [c for c in design.load_cases if c.kind == "stability"]
         if not any(c.name == "alone" for c in cases):
             cases.append(alone_case())  # every product must stand on its own
+        if design.seat is not None and figures:
+            cases += figure_cases(design.seat, figures)
         if not report.mass_kg and len(materials) == len({p.material for p in design.parts}):
             mass, com = mass_properties(design, {k: m.density for k, m in materials.items()})
             report.mass_kg, report.centre_of_mass = float(mass), tuple(float(c) for c in com)
@@ -104,7 +117,8 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
                                                    min_margin)
             report.findings.append(finding)
             report.cops[case.name] = cop
-            slides += [slide] if slide else []
+            # sliding is judged on the standard pushes; a sitter heavier than their push only adds grip
+            slides += [slide] if slide and not case.code.startswith("STAB-FIG") else []
         warned = [f for f in slides if f.severity != "pass"]
         if warned or slides:  # every warning, or the pass with the least grip to spare
             report.findings.extend(warned or [min(slides, key=lambda f: f.margin)])
@@ -118,3 +132,8 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
     elif family == "strength":
         if materials:
             report.findings.extend(check_strength(design, materials))
+    elif family == "ergonomics":
+        report.findings.extend(check_ergonomics(design, figures))
+    elif family == "collision":  # the figure against the parts: its own family, so fit searches skip it
+        if design.seat is not None and figures:
+            report.findings.extend(collisions(design, figures, meshes))

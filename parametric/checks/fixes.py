@@ -29,7 +29,11 @@ from ..errors import D4DError
 from ..params import Angle, Count, Length, Params
 from ..registry import get_model
 
-FAMILY_OF = {"STAB": "stability", "OVLP": "overlap", "MFG": "manufacturability", "STR": "strength"}
+FAMILY_OF = {"STAB": "stability", "OVLP": "overlap", "MFG": "manufacturability", "STR": "strength",
+             "ERGO": "ergonomics", "ERGO-COLLIDE": "collision"}
+#: codes searched with another code's parameters when a model names none for them (the seated figure's
+#: stability cases tip like the EN 1022 ones)
+ALIASES = {"STAB-FIG-SEATED": "STAB-SEATED", "STAB-FIG-REAR": "STAB-REAR"}
 COARSE = 12
 #: default budget of one search (suggestions and --fix together): seconds, and distinct evaluations
 TIME_BUDGET_S = 20.0
@@ -42,12 +46,12 @@ CLOCK: Callable[[], float] = time.monotonic
 
 def family_of(code: str) -> str | None:
     """The check family that produces a code."""
-    return FAMILY_OF.get(code.split("-")[0])
+    return FAMILY_OF.get(code) or FAMILY_OF.get(code.split("-")[0])
 
 
 def _candidates(model_cls, code: str) -> list[str]:
     mapping = getattr(model_cls, "fixes", {}) or {}
-    names = mapping.get(code) or mapping.get(code.split("-")[0])
+    names = mapping.get(code) or mapping.get(ALIASES.get(code, "")) or mapping.get(code.split("-")[0])
     specs = model_cls.schema.specs
     if names:
         return [n for n in names if n in specs]
@@ -105,6 +109,15 @@ class FixSearch:
         self._nearest: dict[tuple, Any] = {}
         self._kw_key = repr(sorted(self.kw.items(), key=lambda kv: kv[0]))
 
+    def pin_figures(self, design: Design) -> None:
+        """Check every parameter set for the figures ``design`` is for (unless ``kw`` names some): a
+        changed set is no longer its preset, so it would otherwise be checked for the default figures."""
+        if "figures" not in self.kw:
+            from .ergonomics import resolve_figures
+
+            self.kw["figures"] = resolve_figures(design)
+            self._kw_key = repr(sorted(self.kw.items(), key=lambda kv: kv[0]))
+
     def _tick(self) -> None:
         self.stats.seconds = self.clock() - self._start
         if self.stats.stopped:
@@ -161,9 +174,11 @@ class FixSearch:
         return report
 
     def passes(self, model_cls, params: Params, code: str) -> bool:
-        """True when ``params`` builds and ``code`` has no error in its family (and no check failed)."""
+        """True when ``params`` builds and ``code`` has no error in its family (and no check failed); an
+        ergonomic code (``ERGO-``) must have no warning either."""
         report = self.report(model_cls, params, (family_of(code) or "stability",))
-        return report is not None and not any(f.code == code and f.severity == "error" for f in report.findings) \
+        bad = ("error", "warning") if code.startswith("ERGO") else ("error",)
+        return report is not None and not any(f.code == code and f.severity in bad for f in report.findings) \
             and not any(f.code == "CHECK-FAILED" for f in report.findings)
 
 
@@ -245,8 +260,18 @@ def _options(cls, params: Params, code: str, search: FixSearch, *, settle: bool)
     return options
 
 
+def suggested(finding) -> bool:
+    """True for a finding the fix search suggests a change for: an error of a known family, or an
+    ergonomic warning (a seat too low or narrow for a figure, a back below its lumbar region); not
+    ``ERGO-PERCH``, which names the seat height that seats the figures it leaves out."""
+    if family_of(finding.code) is None or finding.code == "ERGO-PERCH":  # a perch carries its own fix
+        return False
+    return finding.severity == "error" or (finding.severity == "warning" and finding.code.startswith("ERGO"))
+
+
 def suggest_fixes(design: Design, report, *, search: FixSearch | None = None, **kw) -> SearchStats:
-    """Fill the ``fix`` text of every error finding a parameter can fix (modifies ``report``).
+    """Fill the ``fix`` text of every error finding (and ergonomic warning, :func:`suggested`) a parameter
+    can fix (modifies ``report``).
 
     Each code is searched once (findings sharing it get the same text). ``kw`` are the
     :func:`run_checks` options; ``search`` (made from ``kw`` when None) carries the memo, budget
@@ -256,10 +281,11 @@ def suggest_fixes(design: Design, report, *, search: FixSearch | None = None, **
 
     cls = get_model(design.model)
     search = search or FixSearch(kw)
+    search.pin_figures(design)
     texts: dict[str, str | None] = {}
     try:
         for i, finding in enumerate(report.findings):
-            if finding.severity != "error" or family_of(finding.code) is None:
+            if not suggested(finding):
                 continue
             if finding.code not in texts or not search.memo:
                 texts[finding.code] = None
@@ -305,6 +331,7 @@ def fix(design: Design, *, search: FixSearch | None = None, **kw) -> FixResult:
     """
     cls = get_model(design.model)
     search = search or FixSearch(kw)
+    search.pin_figures(design)
     try:
         report = search.report(cls, design.params, None)
         if report.ok:

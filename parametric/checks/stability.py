@@ -44,7 +44,9 @@ def alone_case() -> LoadCase:
 
 
 def case_code(case: LoadCase) -> str:
-    """The stable finding code of a stability load case."""
+    """The stable finding code of a stability load case (its own ``code`` when it has one)."""
+    if case.code:
+        return case.code
     return CASE_CODES.get(case.name, "STAB-" + case.name.upper().replace("_", "-"))
 
 

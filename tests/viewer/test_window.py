@@ -120,3 +120,33 @@ def test_assembly_steps_and_sheet_hover(qapp, window):
     colour = window.plotter.actors["slat-01"].prop.color
     assert tuple(round(c, 2) for c in colour)[:3] == (0.23, 0.45, 0.85)
     window.highlight(None)
+
+
+def test_seated_figure_toggle_and_chooser(qapp, window):
+    window.presets.setCurrentText("dining")
+    wait_for(qapp, lambda: window.scene.design.params["seat_height"] == 440 and not window.values.get("width"))
+    assert "figure-0" not in window.plotter.actors  # off by default
+    cases = [window.case.itemText(i) for i in range(window.case.count())]
+    assert {"lean_back", "seated:man-p50", "lean_back:man-p95"} <= set(cases)  # the figure's load cases too
+    window.case.setCurrentText("lean_back:man-p95")
+    qapp.processEvents()
+    assert "cop" in window.plotter.actors and "load-0" in window.plotter.actors
+    window.show_figure.setChecked(True)
+    qapp.processEvents()
+    adult = window.plotter.actors["figure-0"].GetBounds()
+    assert adult[5] > 1200  # a seated man's head is above the back (820 mm)
+    assert len(window.profile_editor.figure_items) == len(window.figure_poses(window.scene)[0].segments)
+    window.figure.setCurrentText("child-2")
+    qapp.processEvents()
+    child = window.plotter.actors["figure-0"].GetBounds()
+    assert child[5] < adult[5] - 200
+    window.lean.setChecked(True)
+    qapp.processEvents()
+    assert window.plotter.actors["figure-0"].GetBounds()[3] > child[3]  # leaning back reaches further back (+y)
+    window.explode.setValue(10)  # a redraw of the parts keeps the figure
+    qapp.processEvents()
+    assert "figure-0" in window.plotter.actors
+    window.explode.setValue(0)
+    window.show_figure.setChecked(False)
+    qapp.processEvents()
+    assert "figure-0" not in window.plotter.actors and not window.profile_editor.figure_items
