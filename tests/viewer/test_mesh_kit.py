@@ -3,32 +3,16 @@ from a file, and slice counts dragged through their widgets."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
-
-
-def wait_for(app, condition, timeout=60.0):
-    """Process Qt events until ``condition()`` holds (or fail after ``timeout`` seconds)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for the viewer")
+from viewer_helpers import close_window, open_window, wait_for
 
 
 @pytest.fixture(scope="module")
 def window(qapp):
-    from viewer.app import MainWindow
-
-    win = MainWindow("sliced")
-    win.show()
-    wait_for(qapp, lambda: win.scene is not None)
+    win = open_window(qapp, "sliced")
     yield win
-    win.plotter.close()
-    win.close()
+    close_window(win)
 
 
 def test_the_mesh_shows_see_through_behind_the_kit(qapp, window):

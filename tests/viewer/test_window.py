@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+from viewer_helpers import close_window, open_window, wait_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "viewer"
 
 
-def wait_for(app, condition, timeout=60.0):
-    """Process Qt events until ``condition()`` holds (or fail after ``timeout`` seconds)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for the viewer")
-
-
 @pytest.fixture(scope="module")
 def window(qapp):
-    from viewer.app import MainWindow
-
-    win = MainWindow("slice_chair")
-    win.show()
-    wait_for(qapp, lambda: win.scene is not None)
+    win = open_window(qapp, "slice_chair")
     yield win
-    win.plotter.close()
-    win.close()
+    close_window(win)
 
 
 def bounds(win):
