@@ -188,8 +188,13 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
     return fits
 
 
-def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
+               memo: dict | None = None) -> list[Fit]:
+    """Both sides of a cross-lap: the play across each part's slot. ``memo`` (shared by one
+    :func:`measure_fits` call) remembers a measurement by the part's drawn and finished outlines and
+    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot."""
     fits = []
+    memo = {} if memo is None else memo
     sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
     cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
     sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
@@ -201,15 +206,21 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
-        window = (o, perp, d, -half, half, s0, s1)
-        mate_walls = (half - need / 2, half + need / 2)
-        plays = [_gap(_edges(_sample(poly, *window), half, True), mate_walls)
-                 for poly in (part.outline, cut[p_name])]
+        key = (part.outline.wkb, cut[p_name].wkb, *np.round(o, 6), *np.round(d, 9), round(need, 6), s0, s1, half)
+        if key not in memo:
+            window = (o, perp, d, -half, half, s0, s1)
+            mate_walls = (half - need / 2, half + need / 2)
+            plays = [_gap(_edges(_sample(poly, *window), half, True), mate_walls)
+                     for poly in (part.outline, cut[p_name])]
+            depth = None
+            if None not in plays:
+                slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
+                                o + s0 * d + half * perp])
+                depth = _relief_depth(part, cut[p_name], slot)
+            memo[key] = plays, depth
+        plays, depth = memo[key]
         if None in plays:
             continue
-        slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
-                        o + s0 * d + half * perp])
-        depth = _relief_depth(part, cut[p_name], slot)
         where = o + (s0 + s1) / 2 * d
         fits.append(Fit("cross_lap", p_name, m_name, "across", plays[1], plays[0], depth,
                         (float(where[0]), float(where[1]))))
@@ -265,13 +276,14 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     out: list[Fit] = []
     cut = {n: c.finished for n, c in cut_parts.items()}
     arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
+    memo: dict = {}
     for joint in design.joints:
         if joint.a not in cut_parts or joint.b not in cut_parts:
             continue
         if joint.kind == "finger":
             out.extend(_finger_fits(design, joint, cut, arcs))
         elif joint.kind == "cross_lap":
-            out.extend(_slot_fits(design, joint, cut, arcs))
+            out.extend(_slot_fits(design, joint, cut, arcs, memo))
         elif joint.kind == "tab":
             out.extend(_tab_fits(design, joint, cut, arcs))
     return out
