@@ -25,6 +25,19 @@ from ..bom import Bom
 from ..machines import Machine, default_clearance, load_machines
 from .tabs import TAB_LENGTH_MM
 
+#: the README's line on labels, per ``--labels`` choice
+LABEL_TEXT = {
+    "engrave": "engraved on every part that has room (`ENGRAVE`), on the face up on the sheet",
+    "none": "none engraved (the BOM and the PDF's parts page name the parts)",
+    "hidden-face": "engraved on every part that has room, on the face hidden once the product is assembled: a face "
+                   "glued to another part, else a flat part's underside (seat, shelf, top, bottom), else a standing "
+                   "part's face towards the product's centre (a box wall's inside); a standing part on the "
+                   "product's mid-plane shows both faces and keeps its label on the front. Front-face labels are "
+                   "on `ENGRAVE`; back-face labels are on `ENGRAVE_BACK` (magenta; SVG group `engrave-back`), drawn "
+                   "mirrored as seen from the front through the sheet: engrave them from the back in a second "
+                   "setup (flip the part, or the sheet mirrored about the same axis as its layer), then they read "
+                   "true",
+}
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 #: bump when the digest's content changes meaning (old names then never collide with new ones)
 NAME_FORMAT = 1
@@ -38,7 +51,7 @@ class ExportOptions:
         relief: router corner reliefs (``auto``, ``dogbone``, ``tbone``, ``none``).
         unit: DXF unit, ``"mm"`` or ``"in"``.
         compensate_kerf: laser: contours offset by half the kerf (``--no-kerf`` clears it).
-        labels: ``"engrave"`` or ``"none"``; holding_tabs: router holding tab positions marked.
+        labels: ``"engrave"``, ``"hidden-face"`` or ``"none"``; holding_tabs: router holding tab positions marked.
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
     """
@@ -107,7 +120,6 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
     """
     t = design.params["thickness"]
     clearance = design.params.get("clearance")
-    labelled = options.labels == "engrave"
     tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
             if machine.is_router
             else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)" if options.compensate_kerf
@@ -127,8 +139,7 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              "(PDF sheet pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` "
              "(single-stroke labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it "
              "before cutting)",
-             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
-                             "none engraved (the BOM and the PDF's parts page name the parts)"),
+             "- labels: " + LABEL_TEXT[options.labels],
              *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
                 "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
                else []),

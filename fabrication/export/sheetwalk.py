@@ -3,8 +3,8 @@
 The walker decides *what* is on a sheet and in which order; writers only decide how to draw it
 (the "one frontend, many backends" habit of ezdxf's drawing add-on). Order: every inside cut,
 then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
-then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels,
-then the non-cutting notes (sheet outline, calibration square).
+then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels (back-face
+labels mirrored, see :mod:`fabrication.faces`), then the non-cutting notes (sheet outline, calibration square).
 Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
 bulges (tan of a quarter of the sweep).
 """
@@ -53,6 +53,8 @@ class Operation:
             (last vertex not repeated), tab and engrave paths are open polylines.
         part: the part's name (empty for notes); label: its label (the BOM's labels).
         text: a note's caption.
+        back: engraving on the part's back face (``--labels hidden-face``): the strokes are drawn
+            mirrored, as seen from the front through the sheet, and need a second setup.
     """
 
     kind: str
@@ -60,6 +62,7 @@ class Operation:
     part: str = ""
     label: str = ""
     text: str = ""
+    back: bool = False
 
     @property
     def closed(self) -> bool:
@@ -227,9 +230,9 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
                                       name, label))
         mark = sheet_label(placed, cut)
         if mark is not None:
-            lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle)
+            lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle, mirror=mark.back)
             engrave.append(Operation("engrave", tuple(tuple((x, y, 0.0) for x, y in s) for s in lines), name,
-                                     label, mark.text))
+                                     label, mark.text, mark.back))
     ops = inside + outside + held + engrave
     if notes:
         w, h = sheet.width, sheet.height
