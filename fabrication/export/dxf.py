@@ -1,7 +1,8 @@
 """DXF writer for parts and sheets (ezdxf; R2010, ``$INSUNITS`` mm or inches).
 
 Conventions (fabrication-reference.md section 3): every contour is one closed LWPOLYLINE, with
-relief arcs written as bulges (tan of a quarter of the sweep); one layer per operation, named
+relief arcs and the model's curves (fitted within 0.05 mm, :mod:`.arcfit`) written as bulges (tan of a
+quarter of the sweep); one layer per operation, named
 with the operation and the material thickness (``CUT_OUTSIDE_17.7MM``, ``CUT_INSIDE_17.7MM``),
 ACI 1 (red) for cuts, 5 (blue) for engraving, 6 (magenta) for back-face engraving
 (``ENGRAVE_BACK``, ``--labels hidden-face``: mirrored text, engraved from a second setup),
@@ -23,6 +24,7 @@ from .. import units as _units
 from ..layout import SheetLayout
 from ..lettering import strokes
 from ..toolpath import Label, place_label
+from .arcfit import fit_arcs
 from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, ring_with_bulges  # noqa: F401 (re-exported)
 
 ENGRAVE = "ENGRAVE"
@@ -73,7 +75,7 @@ def add_outline(msp, outline, thickness: float, scale: float = 1.0, arcs=()) -> 
     outside, inside = cut_layers(thickness)
     outline = orient(outline, 1.0)
     for ring, layer in [*((r, inside) for r in outline.interiors), (outline.exterior, outside)]:
-        verts = [(x * scale, y * scale, b) for x, y, b in ring_with_bulges(ring.coords, arcs)]
+        verts = [(x * scale, y * scale, b) for x, y, b in fit_arcs(ring_with_bulges(ring.coords, arcs))]
         msp.add_lwpolyline(verts, format="xyb", close=True, dxfattribs={"layer": layer})
 
 

@@ -5,8 +5,8 @@ The walker decides *what* is on a sheet and in which order; writers only decide 
 then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
 then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels (back-face
 labels mirrored, see :mod:`fabrication.faces`), then the non-cutting notes (sheet outline, calibration square).
-Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
-bulges (tan of a quarter of the sweep).
+Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs, and the
+model's sampled curves fitted as arcs (:mod:`.arcfit`), as DXF bulges (tan of a quarter of the sweep).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from shapely.geometry.polygon import orient
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
 from ..toolpath import CutPart, Label, place_label
+from .arcfit import fit_arcs
 
 #: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm
 CALIBRATION_MM = 100.0
@@ -220,8 +221,8 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
         arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in (cut.arcs if cut else ())]
         outline = orient(placed.outline, 1.0)
         for ring in outline.interiors:
-            inside.append(Operation("inside", (tuple(ring_with_bulges(ring.coords, arcs)),), name, label))
-        ring = tuple(ring_with_bulges(outline.exterior.coords, arcs))
+            inside.append(Operation("inside", (tuple(fit_arcs(ring_with_bulges(ring.coords, arcs))),), name, label))
+        ring = tuple(fit_arcs(ring_with_bulges(outline.exterior.coords, arcs)))
         outside.append(Operation("outside", (ring,), name, label))
         if tabs:
             stretches = tab_stretches(ring)
