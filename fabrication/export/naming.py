@@ -110,6 +110,21 @@ def rebuild_command(design: Design, machine: Machine, material: Material, option
     return " ".join([*words, "--out ."])
 
 
+def restraint_lines(design: Design, check: dict | None) -> list[str]:
+    """The README's "Before use" section: every restraint a load case counts on (a wall fixing) is
+    part of the kit, named with the standing-free result of its check when the bundle was checked;
+    empty when the product stands on its own in every case."""
+    out = []
+    for case in design.load_cases:
+        if not case.restraint:
+            continue
+        found = [f for f in (check or {}).get("findings", []) if f.get("case") == case.name and f["severity"] != "pass"]
+        free = " Standing free: " + found[0]["message"] if found else ""
+        out.append(f"- **{case.restraint}** is part of this kit, not an option: fit it before use "
+                   f"(`{case.name}`: {case.standard or 'its load case'}).{free}")
+    return ["", "## Before use", "", *dict.fromkeys(out)] if out else []
+
+
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
            steps: list, check: dict | None, options: ExportOptions, name: str) -> str:
     """The bundle's README.md: what it was made for, every option, parts, assembly, checks, rebuild.
@@ -146,6 +161,7 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              f"- options: {options.text(machine.is_router)}", "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
+    lines += restraint_lines(design, check)
     if check is not None:
         verdict = "all checks pass" if check["ok"] else f"{check['errors']} check(s) FAIL (see check.json)"
         lines += ["", "## Checks", "", f"{verdict}; mass {check['mass_kg']:.1f} kg."]
