@@ -6,7 +6,7 @@ of tiny moves (slow, faceted on a router: the feed drops at every vertex). Here 
 straight segments of a closed contour is replaced, greedily from a corner, by the longest arcs (or
 straight lines) that stay within :data:`ARC_TOL` of the original polyline: every vertex and every
 point of every chord (the deviation is measured, not assumed; see :func:`fit_run`). A contour that
-is one whole circle (a round hole, a round seat) becomes two half-circle bulges. Relief arcs
+is one whole circle (a round hole, a round seat) becomes two half-circle bulges, from where it started. Relief arcs
 (already bulged, :func:`.sheetwalk.ring_with_bulges`) are kept as they are.
 
 Rules (ours): an arc spans at least :data:`MIN_ARC_SEGMENTS` segments and turns the same way at
@@ -163,8 +163,8 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
 
     The runs are taken from a vertex where a bulged segment ends or, on a contour of straight
     segments only, where its longest segment starts, so no curve is split there; the result is
-    written from the ring's own first vertex when a straight segment still leads to it, else right
-    after a straight segment (when there is one): the cutting order and the rapids stay as they were.
+    written from the first kept vertex at or after the ring's own first one that a straight segment
+    leads to (when there is one): the contour starts where it did, so the rapids stay as they were.
     """
     verts = np.asarray(ring, dtype=float).reshape(-1, 3)
     n = len(verts)
@@ -177,7 +177,9 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
             cx, cy, r = circle
             x, y = verts[:, 0], verts[:, 1]
             ccw = 1.0 if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) > 0 else -1.0
-            return [(cx + r, cy, ccw), (cx - r, cy, ccw)]
+            a = math.atan2(y[0] - cy, x[0] - cx)  # starting where the ring did
+            dx, dy = r * math.cos(a), r * math.sin(a)
+            return [(cx + dx, cy + dy, ccw), (cx - dx, cy - dy, ccw)]
         chords = np.roll(verts[:, :2], -1, axis=0) - verts[:, :2]
         start = int(np.argmax(np.hypot(chords[:, 0], chords[:, 1])))  # the longest segment starts at an end of a curve
     else:
@@ -185,22 +187,28 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     order = (start + np.arange(n + 1)) % n
     pts, bulges = verts[order, :2], verts[order, 2]
     sharp = np.flatnonzero(np.abs(_turns(pts)) > math.radians(MAX_TURN_DEG)) + 1  # at pts[1:-1]
+    sharp = np.union1d(sharp, [(n - start) % n])  # ring[0] too: kept, so the contour starts where it did
     out: list[Vertex] = []
+    source: list[int] = []  # each written vertex's index in ``ring``
     i = 0
     while i < n:
-        if bulges[i] != 0:
-            out.append((float(pts[i, 0]), float(pts[i, 1]), float(bulges[i])))
-            i += 1
-            continue
-        end = i
-        while end < n and bulges[end] == 0:
-            end += 1
-        j, bulge = _longest(pts, i, end, tol, sharp)
+        j, bulge = (i + 1, bulges[i]) if bulges[i] != 0 else _longest(pts, i, _run_end(bulges, i, n), tol, sharp)
         out.append((float(pts[i, 0]), float(pts[i, 1]), float(bulge)))
+        source.append(int(order[i]))
         i = j
-    first = (float(verts[0, 0]), float(verts[0, 1]))
-    keep = [k for k, v in enumerate(out) if v[:2] == first and out[k - 1][2] == 0]
-    lines = keep or [(k + 1) % len(out) for k, v in enumerate(out) if v[2] == 0]
-    if lines:  # the given start when it still follows a straight segment, else right after one, as
-        out = out[lines[0]:] + out[:lines[0]]  # ring_with_bulges does: readers flattening the closing
-    return out  # segment then close the ring exactly
+    # written from the first vertex at or after ring[0] that a straight segment leads to (ring[0] itself
+    # when it is kept): the contour starts where it did, so the cutting order and rapids stay; a reader
+    # flattening the closing segment then closes the ring exactly (as ring_with_bulges starts)
+    starts = [k for k in range(len(out)) if out[k - 1][2] == 0]
+    if starts:
+        k = min(starts, key=lambda k: source[k])
+        out = out[k:] + out[:k]
+    return out
+
+
+def _run_end(bulges: np.ndarray, i: int, n: int) -> int:
+    """The end (vertex index, at most ``n``) of the run of straight segments starting at ``i``."""
+    end = i
+    while end < n and bulges[end] == 0:
+        end += 1
+    return end
