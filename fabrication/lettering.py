@@ -48,8 +48,12 @@ def text_size(text: str, height: float) -> tuple[float, float]:
     return (n * (_CELL_W + _GAP) - _GAP) * s, height
 
 
-def strokes(text: str, x: float, y: float, height: float, angle: float = 0.0) -> list[list[tuple[float, float]]]:
-    """The polylines of ``text`` centred on ``(x, y)``, cap height ``height`` mm, turned ``angle`` degrees.
+def strokes(text: str, x: float, y: float, height: float, angle: float = 0.0,
+            mirror: bool = False) -> list[list[tuple[float, float]]]:
+    """The polylines of ``text`` centred on ``(x, y)``, cap height ``height`` mm, turned ``angle`` degrees;
+    ``mirror``: reflected across the text's vertical centre line (same extent), so that it reads true
+    seen from the other side of the sheet (a back-face label). ``strokes(*label)`` draws a
+    :class:`fabrication.toolpath.Label` (its ``back`` is ``mirror``).
 
     Returns:
         One list of points per stroke (open polylines, at least two points each).
@@ -65,6 +69,7 @@ def strokes(text: str, x: float, y: float, height: float, angle: float = 0.0) ->
             pts = []
             for gx, gy in stroke:
                 lx, ly = x0 + gx * s, gy * s - height / 2
+                lx = -lx if mirror else lx
                 pts.append((x + c * lx - sn * ly, y + sn * lx + c * ly))
             out.append(pts)
     return out

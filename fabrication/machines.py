@@ -25,9 +25,14 @@ SVG_CONVENTIONS = {
 #: slot clearance by machine kind when a profile gives none (fabrication-reference.md section 2,
 #: slot fit): router c = 0.1-0.3 mm, 0.25 measured (cognatio notes); laser slip fit 0.1-0.2 mm
 DEFAULT_CLEARANCE = {"router": 0.25, "laser": 0.1}
-#: largest play at the face of a joint (mm) when a profile gives none: router = the top of its
-#: clearance range (0.3) plus the two relief clearances (2 x 0.05) and 0.1 for the bit's runout
-#: (ours); laser: 0.5 mm "was far too loose", 0.12-0.15 worked (reference section 2), so 0.3
+#: largest play at the face of a joint (mm) when a profile gives none (the FIT-PLAY limit).
+#: Router 0.5: a PROJECT CHOICE, no source gives a router play limit. It adds up cited parts and one of
+#: ours: the top of the router clearance range c = 0.1-0.3 mm (fabrication-reference.md section 2,
+#: slot fit), the relief clearance on both walls 2 x 0.05 (section 2, c = 0.05-0.1) and 0.1 mm for the
+#: bit's runout and deflection (ours, not measured). It protects against joints that rattle and let the
+#: product rack: a slot cut looser than the widest recommended clearance plus the machine's own error
+#: is reported as an error. Laser 0.3: 0.5 mm "was far too loose" and 0.12-0.15 worked (section 2, slot
+#: fit), so 0.3 (ours, between the two) flags the loose end before it is reached.
 DEFAULT_FIT_PLAY = {"router": 0.5, "laser": 0.3}
 #: travel and overhead defaults by kind when a profile gives none, all working assumptions (ours;
 #: the reference's time model is "sum L*ceil(T/doc)/F + plunges + rapids", section 2):

@@ -68,13 +68,15 @@ LABEL_MARGIN = 1.0
 
 
 class Label(NamedTuple):
-    """A label placed in part-local mm: text centred on ``(x, y)``, cap height, turned ``angle`` degrees."""
+    """A label placed in part-local mm: text centred on ``(x, y)``, cap height, turned ``angle`` degrees;
+    ``back``: engraved on the part's back face (drawn mirrored, see :mod:`fabrication.faces`)."""
 
     text: str
     x: float
     y: float
     height: float
     angle: float = 0.0
+    back: bool = False
 
 
 @dataclass(frozen=True)

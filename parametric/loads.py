@@ -20,9 +20,12 @@ EDGE_MM = 60.0
 #: (a 110 kg sitter pushing back with 14 % of their weight); the checks also report the tipping force.
 REAR_A_MM, REAR_B_MM, REAR_N = 175.0, 300.0, 150.0
 
-#: floor friction for the sliding check: a coefficient of 0.4, the floor stated in d4d issue #13
-#: (furniture on a hard floor; fabrication-reference.md gives no friction value, so this is ours
-#: until a measured one replaces it)
+#: floor friction for the sliding check (STAB-SLIDE): 0.4 is a PROJECT CHOICE, not a measured or
+#: cited value (fabrication-reference.md gives none; d4d issue #13 set it for furniture on a hard
+#: floor). It decides only the STAB-SLIDE warning, never a tipping result: a push that the floor's grip
+#: (0.4 x the vertical load) cannot hold slides the product before it tips, so the tip check alone
+#: would overstate how much push the product resists sideways; the warning says so. A slipperier floor
+#: (felt pads, polished stone) slides sooner: replace it when a measured value exists.
 FLOOR_MU = 0.4
 
 Vec = Sequence[float]

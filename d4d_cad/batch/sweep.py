@@ -371,7 +371,7 @@ def _options(doc: Document, options: dict[str, Any]) -> dict[str, Any]:
                               f"{', '.join(OPTIONS)}")
     out = dict(OPTIONS)
     choices = {"relief": ("auto", "dogbone", "tbone", "none"), "unit": ("mm", "in"), "layout": ("nest", "rows"),
-               "labels": ("engrave", "none"), "cost_by": ("sheet", "area")}
+               "labels": ("engrave", "hidden-face", "none"), "cost_by": ("sheet", "area")}
     for name, value in options.items():
         if name in choices:
             if value not in choices[name]:

@@ -29,8 +29,10 @@ from .profiles import PROFILES_HELP, user_profiles
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
 @click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
-@click.option("--labels", type=click.Choice(["engrave", "none"]), default="engrave", show_default=True,
-              help="Engrave single-stroke part labels, or none (the BOM still names the parts).")
+@click.option("--labels", type=click.Choice(["engrave", "hidden-face", "none"]), default="engrave", show_default=True,
+              help="Engrave single-stroke part labels on the face up on the sheet; hidden-face: on the face hidden "
+                   "once assembled (back-face labels mirrored on layer ENGRAVE_BACK: flip the part for them); "
+                   "or none (the BOM still names the parts).")
 @click.option("--holding-tabs", is_flag=True,
               help="Router: mark holding tab positions on each part's outside cut (layer HOLDING_TABS).")
 @click.option("--cost-by", type=click.Choice(["sheet", "area"]), default="sheet", show_default=True,

@@ -31,6 +31,7 @@ from parametric.paramfile import dump_params
 from parametric.part import FlatPart
 
 from ..bom import COST_BY, Bom, make_bom
+from ..faces import hidden_faces
 from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
@@ -39,8 +40,9 @@ from .fits import check_parts_fit
 from .naming import LICENCE, ExportOptions, bundle_name, readme  # noqa: F401 (LICENCE, readme: public here too)
 from .sheetwalk import Operation, walk
 
-#: what ``labels`` may be: engraved single-stroke part labels, or none (the BOM still names the parts)
-LABELS = ("engrave", "none")
+#: what ``labels`` may be: engraved single-stroke part labels (on the face up on the sheet, or on the face
+#: hidden after assembly: :mod:`fabrication.faces`), or none (the BOM still names the parts)
+LABELS = ("engrave", "none", "hidden-face")
 #: most copies of a product one export nests together (a bigger run is a batch job)
 MAX_COPIES = 1000
 
@@ -180,6 +182,14 @@ def _timed(timings: dict[str, float], stage: str):
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+def hidden_face_labels(design: Design, cut_parts: dict[str, CutPart]) -> dict[str, CutPart]:
+    """``cut_parts`` with each label moved to the face its part hides once assembled
+    (:func:`fabrication.faces.hidden_faces`): a back face's label is marked ``back`` (drawn mirrored)."""
+    faces = hidden_faces(design)
+    return {name: replace(c, label=c.label._replace(back=faces[name].back)) if c.label is not None else c
+            for name, c in cut_parts.items()}
+
+
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "auto", checks: bool = True, layout: str = "nest",
               nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
@@ -191,7 +201,9 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search; nest_rounds: its
             improvement rounds (a work budget: with a fixed seed, the same layout on any machine as long
             as the rounds finish within ``nest_time``).
-        labels: ``"engrave"`` (single-stroke part labels on the engrave layer) or ``"none"``.
+        labels: ``"engrave"`` (single-stroke part labels on the engrave layer), ``"hidden-face"`` (each
+            label on the face hidden after assembly, :mod:`fabrication.faces`: back-face labels mirrored on
+            ``ENGRAVE_BACK``) or ``"none"``.
         holding_tabs: mark holding tab positions on every part's outside cut (routers only).
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"`` (:func:`fabrication.bom.make_bom`).
         copies: make the sheets and BOM for this many of the product, nested together (1 to MAX_COPIES).
@@ -218,6 +230,8 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
                      for p in design.parts}
         if labels == "none":
             cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
+        elif labels == "hidden-face":
+            cut_parts = hidden_face_labels(design, cut_parts)
         if copies > 1:  # every part that many times: nested together, counted in the BOM
             cut_parts = {name: replace(c, part=replace(c.part, quantity=c.part.quantity * copies))
                          for name, c in cut_parts.items()}
@@ -304,7 +318,7 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         checks: run the physical checks and add ``check.json``.
         layout: ``"nest"`` or ``"rows"``; unit: DXF units, ``"mm"`` or ``"in"``.
-        progress: ``callback(step, total, what)``; labels: ``"engrave"`` or ``"none"``.
+        progress: ``callback(step, total, what)``; labels: ``"engrave"``, ``"hidden-face"`` or ``"none"``.
         holding_tabs: mark holding tab positions on the router sheets (``HOLDING_TABS`` layer).
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
         copies: cut files and BOM for this many of the product, nested together.

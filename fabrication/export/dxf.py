@@ -1,13 +1,15 @@
 """DXF writer for parts and sheets (ezdxf; R2010, ``$INSUNITS`` mm or inches).
 
 Conventions (fabrication-reference.md section 3): every contour is one closed LWPOLYLINE, with
-relief arcs written as bulges (tan of a quarter of the sweep); one layer per operation, named
+relief arcs and the model's curves (fitted within 0.05 mm, :mod:`.arcfit`) written as bulges (tan of a
+quarter of the sweep); one layer per operation, named
 with the operation and the material thickness (``CUT_OUTSIDE_17.7MM``, ``CUT_INSIDE_17.7MM``),
-ACI 1 (red) for cuts, 5 (blue) for engraving, 8 (grey) for the non-cutting sheet outline and
-notes (``NOTES_NOCUT``), 3 (green) for holding tab positions (``HOLDING_TABS``, when asked for);
-pockets would go on ``POCKET_<depth>MM`` (:func:`pocket_layer`). Inside cuts come before outside
-cuts (entity order, from :mod:`.sheetwalk`). Every cut and engrave
-entity carries XDATA (application ``D4D``): the part's name and its label, as in the BOM.
+ACI 1 (red) for cuts, 5 (blue) for engraving, 6 (magenta) for back-face engraving
+(``ENGRAVE_BACK``, ``--labels hidden-face``: mirrored text, engraved from a second setup),
+8 (grey) for the non-cutting sheet outline and notes (``NOTES_NOCUT``), 3 (green) for holding tab
+positions (``HOLDING_TABS``, when asked for); pockets would go on ``POCKET_<depth>MM``
+(:func:`pocket_layer`). Inside cuts come before outside cuts (entity order, from :mod:`.sheetwalk`).
+Every cut and engrave entity carries XDATA (application ``D4D``): the part's name and its label, as in the BOM.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from .. import units as _units
 from ..layout import SheetLayout
 from ..lettering import strokes
 from ..toolpath import Label, place_label
+from .arcfit import fit_arcs
 from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, flatten, ring_with_bulges  # noqa: F401 (re-exported)
 
 ENGRAVE = "ENGRAVE"
+#: labels engraved on the part's back face, drawn mirrored as seen from the front (``fabrication.faces``)
+ENGRAVE_BACK = "ENGRAVE_BACK"
 SHEET = "NOTES_NOCUT"
 #: holding tab positions (stretches of the outside cuts to leave as bridges; see ``export/tabs.py``)
 TABS = "HOLDING_TABS"
@@ -72,23 +77,35 @@ def add_outline(msp, outline, thickness: float, scale: float = 1.0, arcs=()) -> 
     outside, inside = cut_layers(thickness)
     outline = orient(outline, 1.0)
     for ring, layer in [*((r, inside) for r in outline.interiors), (outline.exterior, outside)]:
-        verts = [(x * scale, y * scale, b) for x, y, b in ring_with_bulges(ring.coords, arcs)]
+        verts = [(x * scale, y * scale, b) for x, y, b in fit_arcs(ring_with_bulges(ring.coords, arcs))]
         msp.add_lwpolyline(verts, format="xyb", close=True, dxfattribs={"layer": layer})
 
 
 def add_label(msp, label: Label | None, scale: float = 1.0, *, as_strokes: bool = False) -> None:
-    """Add a label on the engrave layer: a ``TEXT`` entity centred on its anchor, or (``as_strokes``)
-    the single-stroke polylines of :mod:`fabrication.lettering`, whose extent is exact."""
+    """Add a label on the engrave layer (:data:`ENGRAVE_BACK` and mirrored for a back-face label): a
+    ``TEXT`` entity centred on its anchor, or (``as_strokes``) the single-stroke polylines of
+    :mod:`fabrication.lettering`, whose extent is exact."""
     if label is None:
         return
     label = Label(*label)
+    layer = engrave_layer(msp.doc, label.back)
     if as_strokes:
-        for line in strokes(label.text, label.x, label.y, label.height, label.angle):
-            msp.add_lwpolyline([(x * scale, y * scale) for x, y in line], dxfattribs={"layer": ENGRAVE})
+        for line in strokes(*label):
+            msp.add_lwpolyline([(x * scale, y * scale) for x, y in line], dxfattribs={"layer": layer})
         return
-    msp.add_text(label.text, height=label.height * scale,
-                 dxfattribs={"layer": ENGRAVE, "rotation": label.angle}).set_placement(
-        (label.x * scale, label.y * scale), align=TextEntityAlignment.MIDDLE_CENTER)
+    text = msp.add_text(label.text, height=label.height * scale, dxfattribs={"layer": layer, "rotation": label.angle})
+    text.set_placement((label.x * scale, label.y * scale), align=TextEntityAlignment.MIDDLE_CENTER)
+    if label.back:
+        text.dxf.text_generation_flag = 2  # mirrored in X: reads true from the back
+
+
+def engrave_layer(doc, back: bool = False) -> str:
+    """The engrave layer's name; ``back``: :data:`ENGRAVE_BACK`, added to ``doc`` on first use (ACI 6)."""
+    if not back:
+        return ENGRAVE
+    if ENGRAVE_BACK not in doc.layers:
+        doc.layers.add(ENGRAVE_BACK, color=6)
+    return ENGRAVE_BACK
 
 
 def add_note_text(msp, text: str, ring, scale: float = 1.0) -> None:
@@ -153,6 +170,8 @@ class DxfSheetWriter:
     def draw(self, op: Operation) -> None:
         """Add the operation's paths as LWPOLYLINEs on its layer (cuts and engraving tagged with the part)."""
         msp, s, layer = self.doc.modelspace(), self.scale, self.layers[op.kind]
+        if op.back:
+            layer = engrave_layer(self.doc, back=True)
         for path in op.paths:
             xy = np.asarray(flatten(path, op.closed, max_angle=1.0)) * s  # arcs bulge past their ends
             (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)

@@ -25,6 +25,19 @@ from ..bom import Bom
 from ..machines import Machine, default_clearance, load_machines
 from .tabs import TAB_LENGTH_MM
 
+#: the README's line on labels, per ``--labels`` choice
+LABEL_TEXT = {
+    "engrave": "engraved on every part that has room (`ENGRAVE`), on the face up on the sheet",
+    "none": "none engraved (the BOM and the PDF's parts page name the parts)",
+    "hidden-face": "engraved on every part that has room, on the face hidden once the product is assembled: a face "
+                   "glued to another part, else a flat part's underside (seat, shelf, top, bottom), else a standing "
+                   "part's face towards the product's centre (a box wall's inside); a standing part on the "
+                   "product's mid-plane shows both faces and keeps its label on the front. Front-face labels are "
+                   "on `ENGRAVE`; back-face labels are on `ENGRAVE_BACK` (magenta; SVG group `engrave-back`), drawn "
+                   "mirrored as seen from the front through the sheet: engrave them from the back in a second "
+                   "setup (flip the part, or the sheet mirrored about the same axis as its layer), then they read "
+                   "true",
+}
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
 #: bump when the digest's content changes meaning (old names then never collide with new ones)
 NAME_FORMAT = 1
@@ -38,7 +51,7 @@ class ExportOptions:
         relief: router corner reliefs (``auto``, ``dogbone``, ``tbone``, ``none``).
         unit: DXF unit, ``"mm"`` or ``"in"``.
         compensate_kerf: laser: contours offset by half the kerf (``--no-kerf`` clears it).
-        labels: ``"engrave"`` or ``"none"``; holding_tabs: router holding tab positions marked.
+        labels: ``"engrave"``, ``"hidden-face"`` or ``"none"``; holding_tabs: router holding tab positions marked.
         layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
         copies: how many of the product the sheets and BOM are for (nested together).
@@ -103,6 +116,21 @@ def rebuild_command(design: Design, machine: Machine, material: Material, option
     return " ".join([*words, "--out ."])
 
 
+def restraint_lines(design: Design, check: dict | None) -> list[str]:
+    """The README's "Before use" section: every restraint a load case counts on (a wall fixing) is
+    part of the kit, named with the standing-free result of its check when the bundle was checked;
+    empty when the product stands on its own in every case."""
+    out = []
+    for case in design.load_cases:
+        if not case.restraint:
+            continue
+        found = [f for f in (check or {}).get("findings", []) if f.get("case") == case.name and f["severity"] != "pass"]
+        free = " Standing free: " + found[0]["message"] if found else ""
+        out.append(f"- **{case.restraint}** is part of this kit, not an option: fit it before use "
+                   f"(`{case.name}`: {case.standard or 'its load case'}).{free}")
+    return ["", "## Before use", "", *dict.fromkeys(out)] if out else []
+
+
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
            steps: list, check: dict | None, options: ExportOptions, name: str) -> str:
     """The bundle's README.md: what it was made for, every option, parts, assembly, checks, rebuild.
@@ -113,7 +141,6 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
     """
     t = design.params["thickness"]
     clearance = design.params.get("clearance")
-    labelled = options.labels == "engrave"
     tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
             if machine.is_router
             else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)" if options.compensate_kerf
@@ -133,14 +160,14 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
              "(PDF sheet pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` "
              "(single-stroke labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it "
              "before cutting)",
-             "- labels: " + ("engraved on every part that has room (`ENGRAVE`)" if labelled else
-                             "none engraved (the BOM and the PDF's parts page name the parts)"),
+             "- labels: " + LABEL_TEXT[options.labels],
              *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
                 "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
                else []),
              f"- options: {options.text(machine.is_router)}", "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
+    lines += restraint_lines(design, check)
     if check is not None:
         verdict = "all checks pass" if check["ok"] else f"{check['errors']} check(s) FAIL (see check.json)"
         lines += ["", "## Checks", "", f"{verdict}; mass {check['mass_kg']:.1f} kg."]

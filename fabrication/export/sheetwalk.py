@@ -3,10 +3,10 @@
 The walker decides *what* is on a sheet and in which order; writers only decide how to draw it
 (the "one frontend, many backends" habit of ezdxf's drawing add-on). Order: every inside cut,
 then every outside cut (a CAM that cuts in file order frees no part before its holes are cut),
-then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels,
-then the non-cutting notes (sheet outline, calibration square).
-Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs as DXF
-bulges (tan of a quarter of the sweep).
+then the holding tabs when asked for (router sheets, :mod:`.tabs`), then the engraved labels (back-face
+labels mirrored, see :mod:`fabrication.faces`), then the non-cutting notes (sheet outline, calibration square).
+Coordinates are sheet mm, origin at the lower-left corner; contours carry relief arcs, and the
+model's sampled curves fitted as arcs (:mod:`.arcfit`), as DXF bulges (tan of a quarter of the sweep).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from shapely.geometry.polygon import orient
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
 from ..toolpath import CutPart, Label, place_label
+from .arcfit import fit_arcs
 
 #: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm
 CALIBRATION_MM = 100.0
@@ -53,6 +54,8 @@ class Operation:
             (last vertex not repeated), tab and engrave paths are open polylines.
         part: the part's name (empty for notes); label: its label (the BOM's labels).
         text: a note's caption.
+        back: engraving on the part's back face (``--labels hidden-face``): the strokes are drawn
+            mirrored, as seen from the front through the sheet, and need a second setup.
     """
 
     kind: str
@@ -60,6 +63,7 @@ class Operation:
     part: str = ""
     label: str = ""
     text: str = ""
+    back: bool = False
 
     @property
     def closed(self) -> bool:
@@ -217,8 +221,8 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
         arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in (cut.arcs if cut else ())]
         outline = orient(placed.outline, 1.0)
         for ring in outline.interiors:
-            inside.append(Operation("inside", (tuple(ring_with_bulges(ring.coords, arcs)),), name, label))
-        ring = tuple(ring_with_bulges(outline.exterior.coords, arcs))
+            inside.append(Operation("inside", (tuple(fit_arcs(ring_with_bulges(ring.coords, arcs))),), name, label))
+        ring = tuple(fit_arcs(ring_with_bulges(outline.exterior.coords, arcs)))
         outside.append(Operation("outside", (ring,), name, label))
         if tabs:
             stretches = tab_stretches(ring)
@@ -227,9 +231,9 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
                                       name, label))
         mark = sheet_label(placed, cut)
         if mark is not None:
-            lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle)
+            lines = strokes(mark.text, mark.x, mark.y, mark.height, mark.angle, mirror=mark.back)
             engrave.append(Operation("engrave", tuple(tuple((x, y, 0.0) for x, y in s) for s in lines), name,
-                                     label, mark.text))
+                                     label, mark.text, mark.back))
     ops = inside + outside + held + engrave
     if notes:
         w, h = sheet.width, sheet.height

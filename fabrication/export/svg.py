@@ -3,7 +3,8 @@
 The root is sized in millimetres with a matching viewBox (fabrication-reference.md section 3,
 avoiding the 96/90/72 px-per-inch ambiguity); strokes only, pure RGB, hairline; colours come
 from the machine profile's convention (red = cut at most shops, blue = cut at Ponoko). Labels
-are the single-stroke lettering (no fonts needed at the shop). The non-cutting notes are left
+are the single-stroke lettering (no fonts needed at the shop); back-face labels (``--labels
+hidden-face``) are mirrored, in their own group ``engrave-back``. The non-cutting notes are left
 out: laser drivers map every stroke colour to some operation.
 """
 
@@ -20,7 +21,7 @@ from .sheetwalk import Operation, draw_sheet
 #: hairline stroke width in mm (a vector line for laser drivers; ULS treats >= 0.2 mm as engrave)
 HAIRLINE = 0.01
 #: SVG group ids by operation kind, in cutting order
-GROUPS = {"inside": "cut-inside", "outside": "cut-outside", "engrave": "engrave"}
+GROUPS = {"inside": "cut-inside", "outside": "cut-outside", "engrave": "engrave", "engrave-back": "engrave-back"}
 
 
 def path_data(path, closed: bool) -> str:
@@ -45,7 +46,7 @@ class SvgSheetWriter:
 
     def __init__(self, machine: Machine):
         self.colours = {"inside": machine.colours["cut"], "outside": machine.colours["cut"],
-                        "engrave": machine.colours["engrave"]}
+                        "engrave": machine.colours["engrave"], "engrave-back": machine.colours["engrave"]}
 
     def begin(self, sheet: SheetLayout) -> None:
         """Start a sheet."""
@@ -54,10 +55,11 @@ class SvgSheetWriter:
 
     def draw(self, op: Operation) -> None:
         """Add one path element per operation (notes are skipped)."""
-        if op.kind not in GROUPS:
+        kind = "engrave-back" if op.back else op.kind
+        if kind not in GROUPS:
             return
         d = " ".join(path_data(p, op.closed) for p in op.paths)
-        self.groups[op.kind].append(f'<path data-part={quoteattr(op.part)} data-label={quoteattr(op.label)} '
+        self.groups[kind].append(f'<path data-part={quoteattr(op.part)} data-label={quoteattr(op.label)} '
                                     f'd="{d}"/>')
 
     def finish(self) -> str:
@@ -66,6 +68,8 @@ class SvgSheetWriter:
         w, h = s.width, s.height
         body = []
         for kind, gid in GROUPS.items():
+            if kind == "engrave-back" and not self.groups[kind]:
+                continue  # only sheets with back-face labels have the group
             body.append(f'<g id="{gid}" fill="none" stroke={quoteattr(self.colours[kind])} '
                         f'stroke-width="{HAIRLINE}">')
             body += self.groups[kind]

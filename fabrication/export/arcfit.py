@@ -1,0 +1,214 @@
+"""True arcs for cut contours: runs of short segments that follow a circle become one bulged arc.
+
+Models build their curves as shapely polygons: fillets and round seats are sampled circles
+(``buffer``), side profiles are sampled B-splines. A CAM program given those chords cuts hundreds
+of tiny moves (slow, faceted on a router: the feed drops at every vertex). Here every run of
+straight segments of a closed contour is replaced, greedily from a corner, by the longest arcs (or
+straight lines) that stay within :data:`ARC_TOL` of the original polyline: every vertex and every
+point of every chord (the deviation is measured, not assumed; see :func:`fit_run`). A contour that
+is one whole circle (a round hole, a round seat) becomes two half-circle bulges, from where it started. Relief arcs
+(already bulged, :func:`.sheetwalk.ring_with_bulges`) are kept as they are.
+
+Rules (ours): an arc spans at least :data:`MIN_ARC_SEGMENTS` segments and turns the same way at
+every vertex by at most :data:`MAX_TURN_DEG`, so a deliberately faceted shape (an octagon, a
+chamfered corner) keeps its corners; an arc sweeps less than a full turn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+#: largest distance (mm) between a written arc and the polyline it replaces: the top of the 0.01-0.05 mm
+#: chord tolerance CAM programs flatten arcs with (fabrication-reference.md section 3, "flatten at
+#: 0.01-0.05 mm chord"), so the round trip stays within what CAM itself would do. Models sample circles
+#: with a chord sag of up to 0.024 mm (a 20 mm fillet at 16 segments a quarter) and 0.052 mm (a 175 mm
+#: round seat at 32): within this, those chords are taken as the circle they were sampled from.
+ARC_TOL = 0.05
+#: fewest segments an arc replaces (ours: two segments are a corner, not a curve)
+MIN_ARC_SEGMENTS = 3
+#: largest turn at one vertex inside an arc (degrees; ours): sampled curves turn 2-6 degrees per segment
+#: (16 segments a quarter turn 5.6), a hexadecagon 22.5; an octagon's 45 stays a corner
+MAX_TURN_DEG = 20.0
+#: fewest segments a contour needs to be written as one whole circle (ours)
+MIN_CIRCLE_SEGMENTS = 8
+
+Vertex = tuple[float, float, float]
+
+
+def _segment_distance(centre: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from ``centre`` to each segment ``a[k] -> b[k]`` (its nearest point)."""
+    e = b - a
+    ee = np.maximum((e * e).sum(axis=1), 1e-300)
+    t = np.clip(((centre - a) * e).sum(axis=1) / ee, 0.0, 1.0)
+    return np.hypot(*(centre - (a + t[:, None] * e)).T)
+
+
+def circle_deviation(pts: np.ndarray, centre: np.ndarray, radius: float) -> float:
+    """Largest distance between the circle and the open polyline ``pts`` (mm): vertices off the
+    circle either way, and chords cutting inside it (the distance of a chord's points from the
+    centre is convex along it, so its extremes are its ends and its nearest point)."""
+    d_vertex = np.hypot(*(pts - centre).T)
+    d_chord = _segment_distance(centre, pts[:-1], pts[1:])
+    return float(max(np.abs(d_vertex - radius).max(), radius - d_chord.min()))
+
+
+def _turns(pts: np.ndarray) -> np.ndarray:
+    """Signed turn (radians) at each interior vertex of an open polyline."""
+    e = np.diff(pts, axis=0)
+    cross = e[:-1, 0] * e[1:, 1] - e[:-1, 1] * e[1:, 0]
+    dot = (e[:-1] * e[1:]).sum(axis=1)
+    return np.arctan2(cross, dot)
+
+
+def fit_run(pts: np.ndarray, tol: float = ARC_TOL) -> float | None:
+    """The bulge of one arc (or 0.0 for a straight line) from ``pts[0]`` to ``pts[-1]`` that stays
+    within ``tol`` of the open polyline ``pts``, or None when neither fits.
+
+    The arc passes through both ends (so the contour stays closed); its centre is the algebraic
+    least-squares fit of the inner vertices on the ends' perpendicular bisector; the fit is then
+    measured (:func:`circle_deviation`) and refused beyond ``tol``, when the vertices do not turn
+    one way by at most :data:`MAX_TURN_DEG` each, or when the arc would not run through them in order.
+    """
+    a, b = pts[0], pts[-1]
+    chord = b - a
+    length = float(np.hypot(*chord))
+    if length < 1e-9 or len(pts) < 3:
+        return None
+    u = chord / length
+    normal = np.array([-u[1], u[0]])
+    inner = pts[1:-1] - (a + b) / 2
+    off = inner @ normal
+    along = pts @ u
+    if np.abs(off).max() <= tol and np.all(np.diff(along) > 0):
+        return 0.0  # a straight run: every vertex within tol of the chord, in order
+    if len(pts) - 1 < MIN_ARC_SEGMENTS:
+        return None
+    turns = _turns(pts)
+    sign = np.sign(turns.sum())
+    if sign == 0 or np.any(turns * sign <= 0) or np.abs(turns).max() > math.radians(MAX_TURN_DEG):
+        return None
+    half = length / 2
+    s = float(((inner * inner).sum(axis=1) - half * half) @ off / (2 * (off @ off)))
+    centre = (a + b) / 2 + s * normal
+    radius = math.hypot(half, s)
+    if circle_deviation(pts, centre, radius) > tol:
+        return None
+    angles = np.unwrap(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))
+    steps = np.diff(angles)
+    sweep = float(angles[-1] - angles[0])
+    if np.any(steps * sign <= 0) or abs(sweep) >= 2 * math.pi - 1e-6:
+        return None
+    return math.tan(sweep / 4)
+
+
+def fit_circle(pts: np.ndarray, tol: float = ARC_TOL) -> tuple[float, float, float] | None:
+    """``(cx, cy, r)`` when the closed ring ``pts`` (last point not repeated) is one circle within
+    ``tol`` (measured both ways, :func:`circle_deviation`), else None. The centre is the algebraic
+    (Kasa) fit; the radius splits the difference between the farthest vertex and the nearest chord."""
+    if len(pts) < MIN_CIRCLE_SEGMENTS:
+        return None
+    closed = np.vstack([pts, pts[:1]])
+    turns = _turns(np.vstack([closed, pts[1:2]]))
+    if np.any(turns * np.sign(turns.sum()) <= 0) or np.abs(turns).max() > math.radians(MAX_TURN_DEG):
+        return None
+    m = np.column_stack([2 * pts, np.ones(len(pts))])
+    (cx, cy, _), *_ = np.linalg.lstsq(m, (pts * pts).sum(axis=1), rcond=None)
+    centre = np.array([cx, cy])
+    far = float(np.hypot(*(pts - centre).T).max())
+    near = float(_segment_distance(centre, closed[:-1], closed[1:]).min())
+    radius = (far + near) / 2
+    if circle_deviation(closed, centre, radius) > tol:
+        return None
+    return float(cx), float(cy), radius
+
+
+def _longest(pts: np.ndarray, i: int, end: int, tol: float, sharp: np.ndarray) -> tuple[int, float]:
+    """The farthest ``j`` (``i < j <= end``) whose run ``pts[i..j]`` fits (:func:`fit_run`), and its
+    bulge; ``(i + 1, 0.0)`` (the one segment) when none longer does. Galloping from
+    :data:`MIN_ARC_SEGMENTS` segments, then bisection. ``sharp``: the indices of the vertices turning
+    more than :data:`MAX_TURN_DEG` (no run passes through one: neither a line nor an arc could)."""
+    k = int(np.searchsorted(sharp, i + 1))
+    if k < len(sharp):
+        end = min(end, int(sharp[k]))
+    best, bulge = i + 1, 0.0
+    if end - i >= 2 and fit_run(pts[i:i + 3], tol) == 0.0:
+        best, bulge = i + 2, 0.0  # two segments on one line (too few for an arc)
+    step, lo = MIN_ARC_SEGMENTS, best
+    while True:
+        j = min(i + step, end)
+        fit = fit_run(pts[i:j + 1], tol)
+        if fit is None:
+            hi = j
+            break
+        best, bulge, lo = j, fit, j
+        if j == end:
+            return best, bulge
+        step *= 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        fit = fit_run(pts[i:mid + 1], tol)
+        if fit is None:
+            hi = mid
+        else:
+            best, bulge, lo = mid, fit, mid
+    return best, bulge
+
+
+def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
+    """A closed contour's vertices ``(x, y, bulge)`` with its runs of straight segments rewritten as
+    arcs and lines within ``tol`` of them (module docstring); bulged segments are kept.
+
+    The runs are taken from a vertex where a bulged segment ends or, on a contour of straight
+    segments only, where its longest segment starts, so no curve is split there; the result is
+    written from the first kept vertex at or after the ring's own first one that a straight segment
+    leads to (when there is one): the contour starts where it did, so the rapids stay as they were.
+    """
+    verts = np.asarray(ring, dtype=float).reshape(-1, 3)
+    n = len(verts)
+    if n < 3:
+        return [tuple(map(float, v)) for v in verts]
+    straight = verts[:, 2] == 0
+    if straight.all():
+        circle = fit_circle(verts[:, :2], tol)
+        if circle is not None:
+            cx, cy, r = circle
+            x, y = verts[:, 0], verts[:, 1]
+            ccw = 1.0 if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) > 0 else -1.0
+            a = math.atan2(y[0] - cy, x[0] - cx)  # starting where the ring did
+            dx, dy = r * math.cos(a), r * math.sin(a)
+            return [(cx + dx, cy + dy, ccw), (cx - dx, cy - dy, ccw)]
+        chords = np.roll(verts[:, :2], -1, axis=0) - verts[:, :2]
+        start = int(np.argmax(np.hypot(chords[:, 0], chords[:, 1])))  # the longest segment starts at an end of a curve
+    else:
+        start = (int(np.flatnonzero(~straight)[0]) + 1) % n  # right after a bulged segment
+    order = (start + np.arange(n + 1)) % n
+    pts, bulges = verts[order, :2], verts[order, 2]
+    sharp = np.flatnonzero(np.abs(_turns(pts)) > math.radians(MAX_TURN_DEG)) + 1  # at pts[1:-1]
+    sharp = np.union1d(sharp, [(n - start) % n])  # ring[0] too: kept, so the contour starts where it did
+    out: list[Vertex] = []
+    source: list[int] = []  # each written vertex's index in ``ring``
+    i = 0
+    while i < n:
+        j, bulge = (i + 1, bulges[i]) if bulges[i] != 0 else _longest(pts, i, _run_end(bulges, i, n), tol, sharp)
+        out.append((float(pts[i, 0]), float(pts[i, 1]), float(bulge)))
+        source.append(int(order[i]))
+        i = j
+    # written from the first vertex at or after ring[0] that a straight segment leads to (ring[0] itself
+    # when it is kept): the contour starts where it did, so the cutting order and rapids stay; a reader
+    # flattening the closing segment then closes the ring exactly (as ring_with_bulges starts)
+    starts = [k for k in range(len(out)) if out[k - 1][2] == 0]
+    if starts:
+        k = min(starts, key=lambda k: source[k])
+        out = out[k:] + out[:k]
+    return out
+
+
+def _run_end(bulges: np.ndarray, i: int, n: int) -> int:
+    """The end (vertex index, at most ``n``) of the run of straight segments starting at ``i``."""
+    end = i
+    while end < n and bulges[end] == 0:
+        end += 1
+    return end
