@@ -47,7 +47,9 @@ def test_a_seat_at_popliteal_height_plus_shoes_passes_and_60_mm_higher_fails_wit
     report = run_checks(tall, families=ERGO, figures=("man-p50",))
     (high,) = codes(report, "ERGO-SEAT-HIGH")
     assert high.severity == "error" and high.margin == pytest.approx(-60.0) and high.case == "man-p50"
-    suggest_fixes(tall, report, figures=("man-p50",))
+    from parametric.checks.fixes import FixSearch
+
+    suggest_fixes(tall, report, search=FixSearch({"figures": ("man-p50",)}, time_budget=None))  # evaluations bound it
     (high,) = codes(report, "ERGO-SEAT-HIGH")
     assert high.fix == "decrease height to <= 455 mm"
     fixed = Stool.design(tall.params.replace(height=455))
