@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -56,17 +55,6 @@ def baseline(mesh, count: int) -> None:
         whole.section_multiplane(plane_origin=np.zeros(3), plane_normal=n, heights=heights)
 
 
-def cpu_ms(fn, repeat: int) -> float:
-    """Median CPU time of ``fn()`` in this process (ms): less swayed than wall time by other load
-    on a shared machine."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append((time.process_time() - start) * 1e3)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", help="write results here")
@@ -81,7 +69,8 @@ def main() -> None:
             spec = SliceSpec("interlocked", count, count, **SPEC)
             base = measure(lambda: baseline(mesh, count), repeat=args.repeat)
             kit_t = measure(lambda: make_kit(mesh, spec), repeat=args.repeat)
-            kit_cpu = cpu_ms(lambda: make_kit(mesh, spec), args.repeat)
+            kit_cpu = measure(lambda: make_kit(mesh, spec), repeat=args.repeat, warmup=0,
+                              clock=time.process_time)["median_ms"]
             kit = make_kit(mesh, spec)
             params = cls.params(mesh=data, up=up, size=SIZE_MM, size_of="longest", count_a=count, count_b=count,
                                 **SPEC)
