@@ -160,6 +160,34 @@ def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0)
     return pts
 
 
+def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, float, float, float]:
+    """``(xmin, ymin, xmax, ymax)`` of a bulged path, its arcs included (where an arc passes a point of
+    its circle due east, north, west or south of the centre, that point bounds it), without
+    flattening it."""
+    v = np.asarray(path, dtype=float).reshape(-1, 3)
+    lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
+    segs = np.flatnonzero(v[:, 2] != 0)
+    if not closed:
+        segs = segs[segs < len(v) - 1]
+    if len(segs):
+        p0, p1, bulge = v[segs, :2], v[(segs + 1) % len(v), :2], v[segs, 2]
+        sweep = 4 * np.arctan(bulge)
+        chord = p1 - p0
+        length = np.hypot(chord[:, 0], chord[:, 1])
+        r = length / (2 * np.abs(np.sin(sweep / 2)))
+        d = r * np.cos(sweep / 2) * np.sign(sweep) / np.where(length > 0, length, 1.0)
+        centre = (p0 + p1) / 2 + np.c_[-chord[:, 1], chord[:, 0]] * d[:, None]  # left of the chord when ccw
+        a0 = np.arctan2(p0[:, 1] - centre[:, 1], p0[:, 0] - centre[:, 0])
+        for k, (dx, dy) in enumerate(((1, 0), (0, 1), (-1, 0), (0, -1))):
+            # does the arc from a0 over sweep pass the angle k * 90 degrees?
+            rel = np.mod((k * np.pi / 2 - a0) * np.sign(sweep), 2 * np.pi)
+            hit = rel <= np.abs(sweep)
+            if hit.any():
+                pts = centre[hit] + r[hit, None] * np.array([dx, dy])
+                lo, hi = np.minimum(lo, pts.min(axis=0)), np.maximum(hi, pts.max(axis=0))
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
 def sheet_label(placed: PlacedPart, cut: CutPart | None) -> Label | None:
     """A placed part's label in sheet mm (the prepared one moved with the part, else placed anew)."""
     if cut is None:

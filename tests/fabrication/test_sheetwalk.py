@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
@@ -138,7 +140,7 @@ def test_walk_fits_each_outline_once_and_places_it(prepared):
     from fabrication.export.sheetwalk import walk
     from fabrication.layout import SheetLayout, place
 
-    machine, design, cuts, sheets = prepared
+    _, _, cuts, sheets = prepared
     parts = [placed.part for placed in sheets[0].placed]
     sheet = SheetLayout(1, 1e4, 1e4, tuple(place(part, 3000.0 + 9.5 * k, 2000.0 - 7.25 * k, (0.0, 90.0, 180.0, 33.0)[k % 4])
                                            for k, part in enumerate(parts)))
@@ -154,3 +156,18 @@ def test_walk_fits_each_outline_once_and_places_it(prepared):
             got += list(ops[placed.part.name, "inside"].paths)
         for g, w in zip(got, want, strict=True):
             assert np.allclose(g, w, atol=1e-6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(-500, 500), st.floats(-500, 500), st.sampled_from([0.0, 0.0, 0.3, -0.7, 1.0, -2.5, 0.05])),
+                min_size=2, max_size=8, unique_by=lambda v: (round(v[0], 3), round(v[1], 3))),
+       st.booleans())
+def test_path_bounds_are_the_flattened_paths_bounds(path, closed):
+    """The bounds of a bulged path, arcs included, equal those of the path flattened finely."""
+    from fabrication.export.sheetwalk import flatten, path_bounds
+
+    xy = np.asarray(flatten(path, closed, max_angle=0.05))
+    want = (*xy.min(axis=0), *xy.max(axis=0))
+    got = path_bounds(path, closed)
+    scale = max(1.0, float(np.abs(xy).max()))
+    assert np.allclose(got, want, atol=2e-6 * scale)
