@@ -1,9 +1,11 @@
 """Off-screen pictures of a design (pyvista, no window, no Qt): docs, PDF guides, batch galleries.
 
-A seated figure (:mod:`parametric.figure`) is drawn as a ghost behind the product: a light, flat
-silhouette in a render layer beneath the product's, so every part of the product is drawn whole over
-it (the figure shows between and around the parts, never hiding one) and a 320 px thumbnail still
-shows the product. :data:`FIGURE_VIEW`, a three-quarter view from the side, is where both read.
+A seated figure (:mod:`parametric.figure`) is drawn so that it never hides the product: as a pale
+silhouette in a render layer beneath the product's (the product is drawn whole over it; the figure
+shows between and around the parts) and as a faint see-through veil among the parts (front faces only,
+:data:`VEIL_OPACITY`), which tints the parts it is in front of (the thighs on the seat) so it reads as
+sitting in the product, not behind it. :data:`FIGURE_VIEW`, a three-quarter view from the side, is
+where both read, down to a 320 px thumbnail.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ PALETTE = [(0.85, 0.70, 0.50), (0.70, 0.55, 0.38), (0.95, 0.85, 0.65), (0.60, 0.
 HIGHLIGHT = (0.20, 0.45, 0.85)
 #: the seated figure's ghost: a pale blue-grey, lighter than every part colour, drawn behind the product
 FIGURE_COLOUR = (0.72, 0.80, 0.94)
+#: the figure is also drawn see-through at this opacity among the product's parts, tinting the parts it is in
+#: front of (depth: the thighs on the seat, the legs before the front legs) without hiding them
+VEIL_OPACITY = 0.25
 #: camera directions (from the product's centre towards the camera; the products face -y)
 VIEWS = {"iso": (1.0, -1.1, 0.8), "front": (0.0, -1.0, 0.0), "side": (1.0, 0.0, 0.0), "top": (0.0, 0.0, 1.0),
          "three-quarter": (1.0, -0.55, 0.35)}
@@ -40,8 +45,8 @@ def _figure_names(figure: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def _ghost_layer(plotter, design: Design, names: tuple[str, ...], posture: str) -> tuple[dict, list]:
-    """A renderer beneath the product's (layer 0, white) holding the figures' meshes; returns the actors
-    per figure name and the meshes (for framing)."""
+    """The figures' meshes in a renderer beneath the product's (layer 0, white) and, see-through, among the
+    product's parts; returns the actors per figure name and the meshes (for framing)."""
     import pyvista as pv
     from vtkmodules.vtkRenderingCore import vtkRenderer
 
@@ -63,7 +68,9 @@ def _ghost_layer(plotter, design: Design, names: tuple[str, ...], posture: str) 
             actor.prop.color = FIGURE_COLOUR
             actor.prop.ambient, actor.prop.diffuse, actor.prop.specular = 0.45, 0.55, 0.0
             ghost.AddActor(actor)
-            actors.setdefault(name, []).append(actor)
+            veil = plotter.add_mesh(pv.wrap(body), color=FIGURE_COLOUR, opacity=VEIL_OPACITY, smooth_shading=True,
+                                    culling="back")  # one layer: its front faces
+            actors.setdefault(name, []).extend((actor, veil))
             meshes.append(body)
     return actors, meshes
 
@@ -81,7 +88,8 @@ def render_images(design: Design, shots: Sequence[Shot], *, view: str = "iso", s
         view: a name in :data:`VIEWS` (the camera frames the whole design and every figure, so every shot
             has the same scale).
         figure: a figure name (:data:`parametric.figure.FIGURES`), or several, seated on the design's seat
-            as a ghost behind the product (a design without a seat is drawn without them); ``posture``:
+            without hiding any part (see the module docstring; a design without a seat is drawn without
+            them); ``posture``:
             ``"upright"`` or ``"lean_back"``.
 
     Returns:
@@ -141,7 +149,7 @@ def render_png(design: Design, path: str | Path, *, view: str = "iso", size: tup
         view: a name in :data:`VIEWS` (:data:`FIGURE_VIEW` suits a seated figure).
         parts: names of the parts to draw (default all).
         highlight: parts drawn in a strong colour (e.g. the ones an assembly step adds).
-        figure, posture: seated figures drawn as a ghost behind the product (see :func:`render_images`).
+        figure, posture: seated figures, drawn without hiding the product (see :func:`render_images`).
     """
     from PIL import Image
 
