@@ -69,3 +69,22 @@ def test_the_figure_changes_the_picture_and_a_design_without_a_seat_is_drawn_wit
     shelf = build_design("bookshelf")
     (a,), (b,) = (render_images(shelf, [(None, None)], size=(160, 120), figure=f) for f in (None, "man-p50"))
     assert np.array_equal(a, b)
+
+
+def test_a_chair_drawn_in_an_svg_file_is_pictured_with_its_figure(tmp_path):
+    """``side_outline=@file.svg``: the drawn chair declares its seat, so renders and the guide's page seat the
+    figure on it like on a preset."""
+    from pathlib import Path
+
+    from fabrication.export.pdf import fit_page
+    from parametric.render import render_images
+
+    svg = Path(__file__).resolve().parents[2] / "samples" / "profiles" / "dining_side.svg"
+    drawn = SliceChair.design(SliceChair.params(side_outline=f"@{svg}"))
+    assert drawn.seat is not None and drawn.seat.figures
+    plain, seated = render_images(drawn, [(None, None, ()), (None, None, None)], view=FIGURE_VIEW, size=(240, 180),
+                                  figure=drawn.seat.figures[0])
+    assert wood(plain).sum() > 1000 and warm(seated)[wood(plain)].mean() > 0.98
+    assert ((seated[..., 2].astype(int) - seated[..., 0].astype(int)) > 20).sum() > 1500  # the figure
+    page = fit_page(drawn, (320, 240))
+    assert len(page.axes) == len(drawn.seat.figures)
