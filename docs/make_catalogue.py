@@ -65,8 +65,9 @@ def fits_markdown(name: str, cls) -> list[str]:
     if not rows:
         return []
     picture = [f"![{name} with a seated figure](img/{name}-figure.png)", ""] if cls.design().seat else []
-    return ["Who it fits (ANSUR II adults with 25 mm shoes, EN 1729-1 children; `d4d check --figure NAME` "
-            "checks anyone):", "", *picture, "| preset | height | for | seat too high for (needs) |",
+    intro = ("Who it fits (ANSUR II adults with 25 mm shoes, EN 1729-1 children; `d4d check --figure NAME` "
+             "checks anyone):")
+    return [intro, "", *picture, "| preset | height | for | seat too high for (needs) |",
             "|---|---|---|---|", *rows, ""]
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from parametric.figure import ANSUR, EN1729, FIGURES, SEGMENT_MASS, SHOE_MM, STATURE_FRACTION
+from parametric.figure import (
+    ANSUR,
+    EN1729,
+    FIGURES,
+    SEGMENT_MASS,
+    SHOE_MM,
+    STATURE_FRACTION,
+)
 
 #: /work/shared/docs/fabrication-reference.md section 4, "Anthropometry for fit checks: ANSUR II", the
 #: table's rows (women p5, p50, men p50, p95 columns; the code does not use women p95 or men p5)
