@@ -9,7 +9,9 @@ killed``), ``codes`` (failing check codes, or the error's type), ``message``, ``
 ``machine``, ``material``, ``thickness``, ``parts``, ``param.<name>`` for each value the sweep set,
 ``margin.stability | manufacturability | overlap | strength | ergonomics`` (worst margin of the family:
 mm, mm, mm^3, mm of sag and mm of fit for the figures the variant is for (``ERGO-*``: seat height,
-depth, width, back, thighs under a top; empty without a seat or worktop); findings in other units,
+depth, width, back, thighs under a top, and ERGO-PERCH: how far an edited seat is too high for some
+of them; warnings count too, as in the other families; empty without a seat or worktop); findings in
+other units,
 such as STAB-SLIDE in N or ERGO-COLLIDE in mm^3, are only in check.json),
 ``sheets``, ``utilisation``, ``cut_length_m``, ``cut_time_min``, ``cost``, ``seconds``, ``attempts``,
 and the paths (relative to the results folder) ``folder``, ``bundle``, ``thumbnail``.
