@@ -7,7 +7,7 @@ and the direction the new parts slide in along their cross-laps. Pictures come f
 :func:`parametric.render.render_images` (off-screen pyvista, one plotter for every step).
 
 A seating product's guide also has a "Who it fits" page: each figure it is for
-(:mod:`parametric.figure`) seated on it, drawn as a ghost behind the product from the side, with its
+(:mod:`parametric.figure`) seated on it, drawn without hiding any part, from the side, with its
 fit (the ergonomic findings' margins); a table's page names the figures it was checked for.
 """
 
@@ -143,7 +143,7 @@ def fit_page(design: Design, render_size: tuple[int, int] = (900, 650)):
         text = f"Sized for {', '.join(names)} sitting at it ({sources}): room for their thighs under the top."
     else:
         text = (f"Checked for {', '.join(names)} ({sources}); a margin below 0 mm is a misfit. The figures are "
-                "drawn behind the product.")
+                "drawn pale and see-through: every part of the product shows.")
     fig.text(0.05, 0.86, textwrap.fill(text, STEP_TEXT_CHARS), fontsize=11, va="top")
     if names and design.seat is not None:
         cols = min(len(names), 4)
