@@ -72,6 +72,9 @@ class Model:
     #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
+    #: why a preset is for nobody (preset -> a sentence, e.g. feet on a bar's rail): every seating preset
+    #: whose ``figures`` entry is empty must say why (tests/checks/test_figure.py; docs/catalogue.md shows it)
+    figure_notes: ClassVar[Mapping[str, str]] = {}
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
