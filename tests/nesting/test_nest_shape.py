@@ -11,7 +11,13 @@ from shapely.geometry import Point, Polygon, box
 from shapely.ops import unary_union
 
 from fabrication.nesting import NestPart, Stock, nest, validate
-from fabrication.nesting.prepare import CONCAVE_TOL, build_variants, convex_pieces, inflation, nest_shape
+from fabrication.nesting.prepare import (
+    CONCAVE_TOL,
+    build_variants,
+    convex_pieces,
+    inflation,
+    nest_shape,
+)
 
 SPACING = 10.0
 
