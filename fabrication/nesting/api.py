@@ -118,8 +118,8 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     attempts to empty the last sheet into the others with the separator while the sheet count is
     above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
     phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3), rounds / 4
-    compression attempts, each attempt at most ``compress.MAX_ITERATIONS`` separator iterations)
-    instead of by their share of the time."""
+    compression attempts, none below 4 rounds, each attempt at most ``compress.MAX_ITERATIONS`` separator
+    iterations) instead of by their share of the time."""
     end = start + time_limit
     timed = max_rounds is None
 
@@ -134,9 +134,10 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
         if fewer is not None:
             sheets = fewer
             tick(time.monotonic(), engine.objective(sheets))
-    count = len(sheets)
-    return compress_last_sheet(engine, sheets, end, seed, None if timed else max(1, max_rounds // 4),
-                               lambda used: tick(time.monotonic(), (count, used)))
+    count, attempts = len(sheets), (None if timed else max_rounds // 4)
+    if attempts == 0:  # fewer than 4 rounds: the sheets are final, the last one's used length is left as built
+        return sheets
+    return compress_last_sheet(engine, sheets, end, seed, attempts, lambda used: tick(time.monotonic(), (count, used)))
 
 
 def _engine(parts: list[NestPart], items: list[tuple[int, int]], variants: Variants, boxes: list[np.ndarray],
