@@ -67,7 +67,7 @@ def pocket_layer(depth: float) -> str:
 
 def new_document(thickness: float, unit: str = "mm") -> ezdxf.document.Drawing:
     """An R2010 document in mm (or inches) with the operation layers defined."""
-    doc = ezdxf.new("R2010", units=_units.INSUNITS[unit], setup=True)
+    doc = ezdxf.new("R2010", units=_units.INSUNITS[unit])  # no setup: no text style, linetype or dimstyle is used
     doc.header["$MEASUREMENT"] = 1 if unit == "mm" else 0
     outside, inside = cut_layers(thickness)
     for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8), (TABS, 3)):
