@@ -260,6 +260,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
                 poly = affinity.scale(p.polygon, -1.0, 1.0, origin=(0, 0)) if mirrored else p.polygon
                 pieces_of[key] = convex_pieces(nest_shape(poly, spacing, simplify if spacing > 0 else 0.0))
             base = pieces_of[key]
+            roots = [np.sqrt(_area(piece)) for piece in base]  # a turn keeps every area
             for rot in p.rotations:
                 a = np.radians(float(rot))
                 c, s = np.cos(a), np.sin(a)
@@ -267,13 +268,13 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
                 low = np.min([t.min(axis=0) for t in turned], axis=0)
                 high = np.max([t.max(axis=0) for t in turned], axis=0)
                 starts.append(len(pstart))
-                for piece in turned:
+                for piece, root in zip(turned, roots):
                     piece = piece - low
                     verts.append(piece)
                     pstart.append(nv)
                     nv += len(piece)
                     pend.append(nv)
-                    proot.append(np.sqrt(_area(piece)))
+                    proot.append(root)
                 ends.append(len(pstart))
                 sizes.append(tuple(high - low))
                 out.part.append(pi)
@@ -298,7 +299,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
 def _area(piece: np.ndarray) -> float:
     """A counter-clockwise ring's area (shoelace)."""
     x, y = piece[:, 0], piece[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+    return 0.5 * float(x[:-1] @ y[1:] - x[1:] @ y[:-1] + x[-1] * y[0] - x[0] * y[-1])
 
 
 def add_obstacles(variants: Variants, stock: Stock, inset: float) -> list[tuple[int, float, float]]:
