@@ -149,13 +149,15 @@ def _gap(void: tuple, solid: tuple) -> float | None:
 
 def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    rect = near.buffer(1.0).bounds
+    x0, y0, x1, y1 = near.bounds
+    rect = (x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0)
     drawn = shapely.clip_by_rect(part.outline, *rect)
     removed = drawn.difference(shapely.clip_by_rect(finished, *rect)).intersection(near)
     if removed.is_empty or removed.area < 1e-6:
         return 0.0
     pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
-    voids = shapely.box(*near.buffer(2.0).bounds).difference(part.outline)
+    around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of the outline
+    voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
     return float(np.max(shapely.distance(pts, voids)))
 
 
