@@ -307,31 +307,42 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
 
     A label's box grows with its height about a fixed centre, so whether it fits is monotonic in the
     height: the largest is searched on a grid of :data:`LABEL_STEPS` heights, then again between
-    the last that fits and the next (every box of a step tested in one vectorised call)."""
+    the last that fits and the next (every box of a step tested in one vectorised call). The box
+    depends on the text's length only, so equal outlines with labels of one length (a chair's
+    slats) share one search."""
     if not text or outline.is_empty:
         return None
+    spot = _label_spot(outline.wkb, len(text), float(max_height), float(min_height))
+    return None if spot is None else Label(text, *spot)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
+                ) -> tuple[float, float, float, float] | None:
+    """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`)."""
+    outline = shapely.from_wkb(wkb)
     shapely.prepare(outline)
+    width = text_size("x" * length, 1.0)[0]  # per mm of height
     best = None
     for angle in (0.0, 90.0):
-        for pt in _label_spots(outline.wkb):
+        for pt in _label_spots(wkb):
             lo, hi = min_height, max_height
-            if not _fitting(outline, text, pt.x, pt.y, np.array([lo]), angle)[0]:
+            if not _fitting(outline, width, pt.x, pt.y, np.array([lo]), angle)[0]:
                 continue
             for _ in range(2):
                 hs = np.linspace(lo, hi, LABEL_STEPS)
-                k = int(np.argmin(_fitting(outline, text, pt.x, pt.y, hs, angle))) - 1  # the last that fits
+                k = int(np.argmin(_fitting(outline, width, pt.x, pt.y, hs, angle))) - 1  # the last that fits
                 lo, hi = (hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1])
-            if best is None or lo > best.height + 1e-6:
-                best = Label(text, float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+            if best is None or lo > best[2] + 1e-6:
+                best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
     return best
 
 
-def _fitting(outline: Polygon, text: str, x: float, y: float, heights: np.ndarray, angle: float) -> np.ndarray:
+def _fitting(outline: Polygon, width: float, x: float, y: float, heights: np.ndarray, angle: float) -> np.ndarray:
     """Whether the label box (:func:`label_box`, grown by its margin) at each height lies inside the
-    (prepared) outline; 0 or 90 degrees."""
-    w = np.array([text_size(text, h)[0] for h in heights])
+    (prepared) outline, for text ``width`` mm wide per mm of height; 0 or 90 degrees."""
     grow = np.maximum(LABEL_MARGIN, 0.2 * heights)
-    half_w, half_h = w / 2 + grow, heights / 2 + grow
+    half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
     if angle:
         half_w, half_h = half_h, half_w
     boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
