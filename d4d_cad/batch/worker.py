@@ -45,9 +45,12 @@ def warm_up() -> None:
     from shapely.geometry import box
 
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
+    from fabrication.machines import load_machines
     from fabrication.nesting import NestPart, Stock, nest
-
     from parametric import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
+    from parametric.materials import load_materials
+
+    load_machines(), load_materials()  # the shipped profiles, parsed once (0.2 s of YAML)
 
     # one tiny nest loads every numba kernel (compiled once, then from the on-disk cache) into this
     # process, so the workers forked from it do not each pay for it on their first variant
