@@ -72,6 +72,8 @@ class Model:
     #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
+    #: how many people a seating product seats at most (its seated and strength loads scale with it)
+    users: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -143,6 +145,11 @@ class Model:
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
+    def sitters(self, p: Params) -> int:
+        """How many people the seating loads of these parameters are for: ``users`` (a model that seats
+        more as it grows, like the slice bench, derives it from its size)."""
+        return self.users
+
     def build(self, p: Params) -> None:
         """Create the product's plates and joints for parameters ``p`` (override this)."""
         raise NotImplementedError
