@@ -27,7 +27,7 @@ from shapely.ops import unary_union
 from .design import Design, Joint, LoadCase, Seat, Worktop
 from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
-from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
+from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
 from .tolerances import TOL
@@ -245,9 +245,12 @@ class Model:
         slots: dict[str, list] = {name: [] for name in self._parts}
         joints: list[Joint] = []
         laps = [(lap.joint.a, lap.joint.b, lap) for lap in self._laps]
-        for a_name, b_name, share in self._pairs:
-            a, b = self._parts[a_name], self._parts[b_name]
-            laps += [(a_name, b_name, lap) for lap in cross_lap(a, b, clearance=clearance, share_a=share)]
+        crossed = cross_laps([(self._parts[a], self._parts[b]) for a, b, _ in self._pairs], clearance=clearance,
+                             share_a=[share for *_, share in self._pairs])
+        for (a_name, b_name, _), found in zip(self._pairs, crossed):
+            if isinstance(found, JoineryError):
+                raise found
+            laps += [(a_name, b_name, lap) for lap in found]
         for a_name, b_name, lap in laps:
             joints.append(lap.joint)
             slots[a_name].append((b_name, lap.slot_a))
