@@ -10,7 +10,7 @@ Three styles, named as in Slicer for Fusion 360:
 - ``radial``: vertical fins on planes through the z axis. With ``hub="rings"`` they start ``core`` mm
   out from the axis and cross stacked horizontal rings, slotted from their rim; each fin slides in
   towards the axis. With ``hub="spine"`` opposite fins are one plate through the axis and the plates
-  slot into each other there, stacked (:func:`spine_share`): the central spine is their crossing, two
+  slot into each other there in stacked bands (``_spine``): the central spine is their crossing, two
   plates (four fins) a cross, three a six-armed star; they drop in one after another from above.
 - ``stacked``: horizontal layers one thickness apart, glued face to face, with dowel holes through
   each pair of neighbours where both keep room for one.
@@ -123,9 +123,9 @@ def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
                     "the axis; use an even count of 4 or more")
         height, plates = float(mesh.bounds[1][2] - mesh.bounds[0][2]), spec.count_a // 2
         if height / plates < t:
-            return (f"count_a = {spec.count_a} fins stack {plates} plates on the axis, each keeping {height / plates:.0f} "
-                    f"mm of it, less than thickness + clearance + min_feature; use at most "
-                    f"{2 * max(1, int(height // t))} fins")
+            return (f"count_a = {spec.count_a} fins stack {plates} plates on the axis, each keeping "
+                    f"{height / plates:.0f} mm of it, less than thickness + clearance + min_feature; use at "
+                    f"most {2 * max(1, int(height // t))} fins")
     elif spec.style == "radial":
         if spec.count_a < 3:
             return "count_a: a radial kit needs at least 3 fins to stand"
