@@ -7,6 +7,10 @@ edge over the rest, so the depths add up to the crossing and the pair slides tog
 the line. Slot widths come from the *measured* thickness of the mating plate plus the joint
 clearance, widened for plates that meet at other than 90 degrees so the mating plate clears
 the slot over its whole thickness.
+
+:func:`cross_laps` derives many pairs at once (a slice kit has hundreds): the per-pair arithmetic
+stays in Python, but the shapely work (each part cut by its crossing line, each slot's probe and
+the slots themselves) runs as a few vectorised calls, which gives the same geometry as pair by pair.
 """
 
 from __future__ import annotations
