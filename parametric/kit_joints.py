@@ -55,13 +55,15 @@ def _filled(part: FlatPart) -> FlatPart:
 def interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart] | None, clearance: float,
               share: Callable[[FlatPart, FlatPart], float] | None = None) -> None:
     """Cross-lap every crossing pair (of a with b, or of ``group_a`` among itself when ``group_b`` is
-    None; ``share(a, b)``: the fraction of each crossing slotted into a, default half). Where no slot
-    can join a crossing pair (they cannot interlock, or the slots would cut a part in two) the two would
-    collide, so the smaller plate is left out; an island no joint holds is left out too. Each is noted."""
+    None; ``share(a, b)``: the fraction of each crossing slotted into a, default half, or None for a
+    pair the other joints' slots already keep clear). Where no slot can join a crossing pair (they
+    cannot interlock, or the slots would cut a part in two) the two would collide, so the smaller plate
+    is left out; an island no joint holds is left out too. Each is noted."""
     refused: dict[tuple[str, str], str] = {}
     found: dict[tuple[str, str], list[CrossLap]] = {}
 
     def join(pairs) -> None:
+        pairs = [(a, b) for a, b in pairs if share is None or share(a, b) is not None]
         filled = {p.name: _filled(p) for pair in pairs for p in pair}
         laps = cross_laps([(filled[a.name], filled[b.name]) for a, b in pairs], clearance=clearance,
                           share_a=[0.5 if share is None else share(a, b) for a, b in pairs])
@@ -73,7 +75,8 @@ def interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart] | None,
 
     pairs = touching_pairs(group_a, group_b)
     join(pairs)
-    unjoined = [(a, b) for a, b in pairs if not found.get((a.name, b.name)) and (a.name, b.name) not in refused]
+    unjoined = [(a, b) for a, b in pairs if not found.get((a.name, b.name)) and (a.name, b.name) not in refused
+                and (share is None or share(a, b) is not None)]
     trimmed = _trim_glancing(kit, unjoined, clearance)
     if trimmed:  # join the trimmed plates again with everything they cross
         group_a = [trimmed.get(p.name, p) for p in group_a]

@@ -236,17 +236,20 @@ def _dowel_points(room, min_apart: float) -> list[Point]:
 
 def _spine(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
     """``n = count_a / 2`` plates through the z axis, ``180 / n`` degrees apart, cross-lapped on the axis
-    in stacked bands: plate k (1 on top) keeps the k-th band of the axis from the top, and the bands
-    below are slotted out of it from underneath (its share of each crossing with a later plate is
-    ``(n - k) / n``), so each plate drops in from above onto those after it. The crossing line of
-    plates k < m runs up (k's normal turns anticlockwise to m's by less than 180 degrees), so the
-    earlier plate's slot opens at the bottom."""
+    in stacked bands: plate k (1 on top) keeps the k-th band of the axis from the top. Each plate is
+    cross-lapped with the next (its share of the crossing is ``(n - k) / n``, slotted from below), so
+    plate k's slots remove the axis above and below its band and each plate drops in from above onto
+    those after it. Plates further apart need no joint of their own: neighbours are the closest to
+    parallel (or to the opposite side, 180 - 180 / n), so their slots are the widest any crossing on
+    the axis needs. The crossing line of plates k < m runs up (k's normal turns anticlockwise to m's
+    by less than 180 degrees), so the earlier plate's slot opens at the bottom."""
     n = spec.count_a // 2
     frames = [vertical_frame(spec.rotation + i * 180.0 / n - 90.0, 0.0) for i in range(n)]
     plates = _family(mesh, frames, "fin", "F", "fin", spec, kit)
-    share = {p.name: (n - int(p.name.split("-")[1].split(".")[0])) / n for p in plates}
+    order = {p.name: int(p.name.split("-")[1].split(".")[0]) for p in plates}
     kit.parts = plates
-    interlock(kit, plates, None, spec.clearance, share=lambda a, b: share[a.name])
+    interlock(kit, plates, None, spec.clearance,
+              share=lambda a, b: (n - order[a.name]) / n if order[b.name] == order[a.name] + 1 else None)
     if not kit.laps:
         raise GeometryError("the fins of a spine meet nowhere: the mesh has no material on its vertical axis "
                             "(a ring or a shape standing on legs); use hub = rings")

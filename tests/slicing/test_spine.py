@@ -1,5 +1,6 @@
 """Radial kits with a spine (``hub=spine``): opposite fins are one plate through the axis and the plates
-slot into each other there in stacked bands, on meshes the tests make."""
+slot into each other there in stacked bands, on meshes the tests make. Plates that are not neighbours
+have no joint of their own; the solids' overlap test shows the neighbours' slots keep them clear."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_spine_plates_are_joined_slotted_to_the_sheet_and_drop_in_from_above(nam
     assert len(plates) == fins // 2 and len(design.parts) == fins // 2
     assert not unjoined(design)
     laps = [j for j in design.joints if j.kind == "cross_lap"]
-    assert len(laps) == (fins // 2) * (fins // 2 - 1) // 2  # every plate crosses every other, on the axis
+    assert len(laps) == fins // 2 - 1  # each plate with the next, on the axis
     n = fins // 2
     for j in laps:
         assert np.allclose(j.direction, (0, 0, 1)) and np.allclose(j.point[:2], (0, 0), atol=1e-6)
@@ -47,18 +48,19 @@ def test_spine_plates_are_joined_slotted_to_the_sheet_and_drop_in_from_above(nam
     order, stuck = assembly_order([p.name for p in design.parts], design.joints)
     assert not stuck and order == sorted(order, reverse=True)  # the last plate first, fin-01 on top
     report = run_checks(design, families=("manufacturability",))
-    assert not [f for f in report.findings if f.code in ("MFG-SLIDE", "SLICE-ASSEMBLY") and f.severity == "error"]
+    assert not report.errors, [f.message for f in report.errors]  # slides together, material under every slot
 
 
 def test_each_plate_keeps_its_own_band_of_the_axis():
-    """Plate k of n keeps the k-th band of the axis from the top: its crossings with later plates are
-    slotted from below up to (n - k) / n of the crossing, the later plates' from above down to there."""
+    """Plate k of n keeps the k-th band of the axis from the top: its crossing with plate k + 1 is
+    slotted from below up to (n - k) / n of the crossing, plate k + 1's from above down to there."""
     design = build(MADE["sphere"](), style="radial", hub="spine", count_a=8)
     n = 4
-    for j in (j for j in design.joints if j.kind == "cross_lap"):
+    laps = [j for j in design.joints if j.kind == "cross_lap"]
+    assert [(j.a, j.b) for j in laps] == [("fin-01", "fin-02"), ("fin-02", "fin-03"), ("fin-03", "fin-04")]
+    for j in laps:
         k = int(j.a.split("-")[1])
         assert j.a_opens == "lo" and (j.mid - j.lo) / (j.hi - j.lo) == pytest.approx((n - k) / n)
-        assert int(j.b.split("-")[1]) > k
 
 
 @pytest.mark.parametrize(("values", "words"), [
