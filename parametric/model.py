@@ -27,7 +27,7 @@ from shapely.ops import unary_union
 from .design import Design, Joint, LoadCase, Seat, Worktop
 from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
-from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
+from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
 from .tolerances import TOL
@@ -75,6 +75,8 @@ class Model:
     #: why a preset is for nobody (preset -> a sentence, e.g. feet on a bar's rail): every seating preset
     #: whose ``figures`` entry is empty must say why (tests/checks/test_figure.py; docs/catalogue.md shows it)
     figure_notes: ClassVar[Mapping[str, str]] = {}
+    #: how many people a seating product seats at most (its seated and strength loads scale with it)
+    users: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -146,6 +148,11 @@ class Model:
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
+    def sitters(self, p: Params) -> int:
+        """How many people the seating loads of these parameters are for: ``users`` (a model that seats
+        more as it grows, like the slice bench, derives it from its size)."""
+        return self.users
+
     def build(self, p: Params) -> None:
         """Create the product's plates and joints for parameters ``p`` (override this)."""
         raise NotImplementedError
@@ -241,9 +248,12 @@ class Model:
         slots: dict[str, list] = {name: [] for name in self._parts}
         joints: list[Joint] = []
         laps = [(lap.joint.a, lap.joint.b, lap) for lap in self._laps]
-        for a_name, b_name, share in self._pairs:
-            a, b = self._parts[a_name], self._parts[b_name]
-            laps += [(a_name, b_name, lap) for lap in cross_lap(a, b, clearance=clearance, share_a=share)]
+        crossed = cross_laps([(self._parts[a], self._parts[b]) for a, b, _ in self._pairs], clearance=clearance,
+                             share_a=[share for *_, share in self._pairs])
+        for (a_name, b_name, _), found in zip(self._pairs, crossed):
+            if isinstance(found, JoineryError):
+                raise found
+            laps += [(a_name, b_name, lap) for lap in found]
         for a_name, b_name, lap in laps:
             joints.append(lap.joint)
             slots[a_name].append((b_name, lap.slot_a))
