@@ -226,15 +226,29 @@ class Model:
         pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
         figures = self.intended_figures(p)
         if not self._is_preset(p):  # edited: the seat height chooses who sits with their feet on the floor
-            from .figure import SHOE_MM, get_body
-
-            reach = tuple(f for f in figures if get_body(f).popliteal + SHOE_MM >= float(front[2]))
-            figures, perched = reach, tuple(f for f in figures if f not in reach)
+            figures, perched = self._seated_by_height(figures, float(front[2]))
         else:
             perched = ()
         self._seat = Seat(pt(front), pt(back), float(width), None if back_top is None else pt(back_top),
                           int(places), figures, arms, None if back_low is None else pt(back_low),
                           tuple(pt(q) for q in profile), perched)
+
+    def _seated_by_height(self, figures: Sequence[str], height: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Who an edited seat ``height`` mm high is for, and which of ``figures`` it leaves perched (their
+        feet off the floor). Of every figure the model's presets name (a chair with a kids' preset: the
+        children too), those the height suits: their feet reach the floor (popliteal height plus shoes
+        at least the height) and their knees stay below their hips (at most
+        :data:`parametric.checks.ergonomics.LOW_MM` lower); when none, ``figures`` whose feet reach."""
+        from .checks.ergonomics import LOW_MM
+        from .figure import SHOE_MM, get_body
+
+        def sole(f: str) -> float:
+            return get_body(f).popliteal + SHOE_MM
+
+        pool = dict.fromkeys([*figures, *(f for names in self.figures.values() for f in names)])
+        suits = tuple(f for f in pool if sole(f) - LOW_MM <= height <= sole(f))
+        reach = tuple(f for f in figures if sole(f) >= height)
+        return (suits or reach), tuple(f for f in figures if sole(f) < height)
 
     def worktop(self, p: Params, *, edge: Sequence[float], inward: Sequence[float]) -> None:
         """Declare a top people sit at: the middle of the edge they sit at (on the top surface) and the

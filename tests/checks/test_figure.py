@@ -142,6 +142,22 @@ def test_the_kids_chair_is_for_the_matching_child_classes():
     assert [f.severity for f in codes(adults, "ERGO-SEAT-LOW")] == ["warning"]
 
 
+def test_an_edited_kids_chair_is_still_for_the_children_its_seat_suits():
+    """An edit of the kids' chair (here its sheet) is no preset any more; its seat height, not the
+    default preset's adults, chooses who it is for: every figure the chair's presets name whose feet
+    reach the floor and whose knees stay below the hips (the adults' ERGO-SEAT-LOW warnings were noise)."""
+    from parametric.checks.ergonomics import LOW_MM
+
+    design = SliceChair.design(SliceChair.params(preset="kids", thickness=6.4))
+    height = design.seat.front[2]
+    suits = [f for f in design.seat.figures if get_body(f).popliteal + SHOE_MM - LOW_MM <= height]
+    assert design.seat.figures and suits == list(design.seat.figures)
+    assert all(get_body(f).popliteal + SHOE_MM >= height for f in design.seat.figures)
+    assert {"child-2", "child-3"} <= set(design.seat.figures) and not {"man-p50", "man-p95"} & set(design.seat.figures)
+    report = run_checks(design, families=ERGO)
+    assert not codes(report, "ERGO-SEAT-LOW") and not codes(report, "ERGO-PERCH")
+
+
 def test_a_chair_drawn_in_an_svg_gets_the_figure():
     drawn = SliceChair.design(SliceChair.params(side_outline=chair_side()))
     seat = drawn.seat
