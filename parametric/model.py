@@ -25,8 +25,8 @@ from typing import Any, ClassVar
 from shapely.ops import unary_union
 
 from .design import Design, Joint, LoadCase, Seat, Worktop
-from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
+from .errors import JoineryError
 from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
@@ -223,7 +223,7 @@ class Model:
         the back's straight upper part (``back_low``, default: ``back``), and the seating surface's
         profile in its middle plane (``profile``, front edge to back top, if the model has one); the fit checks
         and the figure's load cases come from it (see :class:`parametric.design.Seat`)."""
-        pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
+        pt = lambda v: tuple(float(c) for c in v)
         figures = self.intended_figures(p)
         if not self._is_preset(p):  # edited: the seat height chooses who sits with their feet on the floor
             figures, perched = self._seated_by_height(figures, float(front[2]))

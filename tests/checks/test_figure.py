@@ -13,16 +13,16 @@ from click.testing import CliRunner
 from profiles.drawn import chair_side
 from shapely.geometry import box
 
+from d4d_cad.cli import main
 from models.slice_chair import SliceChair
 from models.stool import Stool
 from parametric import available_models
-from d4d_cad.cli import main
 from parametric.checks import run_checks, suggest_fixes
 from parametric.errors import ParameterError
+from parametric.figure import FIGURES, SHOE_MM, get_body, pose, recline_deg
 from parametric.model import MeasuredThickness, Model
 from parametric.params import Length
 from parametric.part import Frame
-from parametric.figure import FIGURES, SHOE_MM, get_body, pose, recline_deg
 
 ERGO = ("ergonomics", "collision")
 
@@ -239,7 +239,7 @@ def test_off_screen_render_can_seat_the_figure():
     design = SliceChair.design(preset="dining")
     plain, seated = render_images(design, [(None, None)], size=(240, 180))[0], render_images(
         design, [(None, None)], size=(240, 180), figure="man-p50")[0]
-    bluish = lambda img: int(((img[..., 2].astype(int) - img[..., 0].astype(int)) > 30).sum())  # noqa: E731
+    bluish = lambda img: int(((img[..., 2].astype(int) - img[..., 0].astype(int)) > 30).sum())
     assert bluish(plain) == 0 and bluish(seated) > 500  # the figure is drawn blue-grey, the chair in wood tones
 
 
