@@ -101,6 +101,9 @@ def render_images(design: Design, shots: Sequence[Shot], *, view: str = "iso", s
         raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
     names = _figure_names(figure) if design.seat is not None else ()
     meshes = design_meshes(design)
+    from vtkmodules.vtkCommonCore import vtkLogger
+
+    vtkLogger.SetStderrVerbosity(vtkLogger.VERBOSITY_OFF)  # "bad X server connection": off-screen on purpose
     plotter = pv.Plotter(off_screen=True, window_size=list(size))
     try:
         plotter.set_background("white")
