@@ -1,11 +1,8 @@
-"""Hypothesis strategies generated from a model's parameter specs (values on the step grid), and
-star-shaped polygons for the nesting kernels."""
+"""Hypothesis strategies generated from a model's parameter specs (values on the step grid)."""
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import strategies as st
-from shapely.geometry import Polygon
 
 from parametric.params import Angle, Choice, Count, Flag, Length, Outline, ParamSchema, Profile
 from parametric.params_mesh import Mesh
@@ -36,13 +33,3 @@ def spec_strategy(spec):
 def params_strategy(schema: ParamSchema, *, profile_scale: float = 1.0):
     """Dictionaries of in-range values for every parameter of a schema."""
     return st.fixed_dictionaries({name: spec_strategy(spec) for name, spec in schema.specs.items()})
-
-
-#: radii of a star-shaped polygon (:func:`star_polygon`)
-star = st.lists(st.floats(5, 40), min_size=5, max_size=9)
-
-
-def star_polygon(radii, cx=0.0, cy=0.0):
-    """A star-shaped (usually non-convex) polygon with the given radii at even angles."""
-    angles = np.linspace(0, 2 * np.pi, len(radii), endpoint=False)
-    return Polygon(np.c_[cx + np.cos(angles) * radii, cy + np.sin(angles) * radii])

@@ -11,31 +11,28 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import grid_build, grid_params, grid_query
-from ._kernels import collides, njit
-from ._poles import pair_collides_ff
+from ._kernels import collides, njit, pair_collides
 
 
 @njit(cache=True)
-def _hits(geo, poles, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
-    """True when variant v at (x, y) overlaps a placed item (grid candidates, tested with the pole
-    fail-fast first, or all when ``brute``: the old construction, without it)."""
+def _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
+    """True when variant v at (x, y) overlaps a placed item (grid candidates, or all when ``brute``)."""
     if brute:
         return collides(geo, v, x, y, pv, px, py, n, eps)
     size = geo[8]
     found = grid_query(g, cstart, citems, size, pv, px, py, x, y, x + size[v, 0], y + size[v, 1], eps, -1, out, mark)
     for m in range(found):
         k = out[m]
-        if pair_collides_ff(geo, poles, v, x, y, pv[k], px[k], py[k], eps):
+        if pair_collides(geo, v, x, y, pv[k], px[k], py[k], eps):
             return True
     return False
 
 
 @njit(cache=True)
-def best_position(geo, poles, variants, box, pv, px, py, n, samples, eps, cell):
+def best_position(geo, variants, box, pv, px, py, n, samples, eps, cell):
     """Bottom-left search for one item: random samples, then coordinate descent towards the origin.
 
     Args:
-        poles: every variant's pole ``(cx, cy, r)`` (``_poles.variant_poles``).
         variants: candidate variant ids (the item's allowed rotations).
         box: the usable container ``[x0, y0, x1, y1]``.
         cell: grid cell side (mm) of the broad phase; 0 scans every placed item.
@@ -72,7 +69,7 @@ def best_position(geo, poles, variants, box, pv, px, py, n, samples, eps, cell):
                 x = x0 + np.random.random() * (min(x1, used + w) - x0 - w)
                 y = y0 + np.random.random() * (y1 - y0 - h)
                 x = max(x, x0)
-            if _hits(geo, poles, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
+            if _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
                 continue
             step = 0.5 * max(w, h)
             while step > 1e-3 * max(w, h):
@@ -82,7 +79,7 @@ def best_position(geo, poles, variants, box, pv, px, py, n, samples, eps, cell):
                     ny = y - step if d != 0 else y
                     nx = max(nx, x0)
                     ny = max(ny, y0)
-                    if (nx != x or ny != y) and not _hits(geo, poles, v, nx, ny, pv, px, py, n, eps, g, cstart, citems,
+                    if (nx != x or ny != y) and not _hits(geo, v, nx, ny, pv, px, py, n, eps, g, cstart, citems,
                                                          out, mark, brute):
                         x, y = nx, ny
                         moved = True

@@ -17,7 +17,6 @@ import numpy as np
 from . import _kernels as K
 from ._construct import best_position
 from ._grid import cell_size
-from ._poles import variant_poles
 from .prepare import Variants
 
 Placed = tuple[int, int, float, float]  # item, variant, x, y
@@ -41,7 +40,6 @@ class Engine:
         # broad-phase grid cell (mm) from the demanded variants; 0 = scan every placed item
         used = np.concatenate([variants.by_part[p] for p in set(items)]) if items else np.zeros(0, dtype=np.int64)
         self.cell = cell_size(variants.size[used]) if grid else 0.0
-        self.poles = variant_poles(variants.geo)  # the construction's collision fail-fast
 
     def obstacles(self, k: int) -> list[tuple[int, float, float]]:
         """The pinned obstacles ``(variant, x, y)`` of sheet k (empty unless it is a remnant)."""
@@ -54,8 +52,7 @@ class Engine:
         px = np.array([p[2] for p in sheet] + [f[1] for f in fixed], dtype=np.float64)
         py = np.array([p[3] for p in sheet] + [f[2] for f in fixed], dtype=np.float64)
         variants = self.v.by_part[self.items[item]]
-        v, x, y, _ = best_position(self.v.geo, self.poles, variants, box, pv, px, py, n, self.samples, K.EPS,
-                                   self.cell)
+        v, x, y, _ = best_position(self.v.geo, variants, box, pv, px, py, n, self.samples, K.EPS, self.cell)
         return None if v < 0 else (item, int(v), float(x), float(y))
 
     def place_all(self, order: list[int], sheets: list[list[Placed]], last_x1: float | None = None,

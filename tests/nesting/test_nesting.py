@@ -21,7 +21,6 @@ from fabrication.nesting import _kernels as K
 from fabrication.nesting.api import NestResult, Placement, SheetResult
 from fabrication.nesting.prepare import build_variants, convex_pieces
 from parametric.errors import FabricationError
-from strategies import star, star_polygon
 
 L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
 
@@ -106,6 +105,15 @@ def test_validator_catches_overlap_outside_and_missing():
     assert any("placed 0 times" in p for p in validate.problems(missing, spacing=0, margin=0))
     close = NestResult([SheetResult(stock, [Placement("a", 0, 10, 10, 0), Placement("a", 1, 62, 10, 0)], 0, 0)], parts)
     assert any("apart" in p for p in validate.problems(close, spacing=5, margin=0))
+
+
+star = st.lists(st.floats(5, 40), min_size=5, max_size=9)
+
+
+def star_polygon(radii, cx=0.0, cy=0.0):
+    """A star-shaped (usually non-convex) polygon with the given radii at even angles."""
+    angles = np.linspace(0, 2 * np.pi, len(radii), endpoint=False)
+    return Polygon(np.c_[cx + np.cos(angles) * radii, cy + np.sin(angles) * radii])
 
 
 @settings(max_examples=150, deadline=None)
