@@ -5,6 +5,8 @@ design.json / params.json written by d4d, or a DXF of loose parts (``parts.dxf:i
 before), with an optional trailing ``:COUNT`` (copies, default 1). The parts of every line are
 multiplied by its count and, when there is more than one line or copy, named
 ``<line label>/<part name>`` so the parts of a chair and a table never share a name.
+``d4d export`` takes the same lines, DXFs aside (:func:`resolve_line`), for an order's bundle
+(:mod:`fabrication.export.orderbundle`).
 """
 
 from __future__ import annotations

@@ -62,6 +62,9 @@ def export_cmd(sources, preset, settings, params_file, machine, material, out, p
     if len(lines) > 1 and (preset or params_file or settings):
         raise OrderError("--preset, --set and --params choose one design's parameters; in an order give each "
                          "design as MODEL/PRESET:COUNT or a params.json of its own")
+    if len(lines) > 1 and copies > 1:
+        raise OrderError(f"--copies {copies} is for one design; in an order give each line its count, e.g. "
+                         f"{lines[0].source}:{copies}")
     if len(lines) == 1 and lines[0].count > 1 and copies > 1:
         raise OrderError(f"{sources[0]} and --copies {copies} both give a count; give it once")
     specs = [resolve_line(line) for line in lines]  # an unknown model or preset fails before the slow part

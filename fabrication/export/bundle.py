@@ -140,26 +140,24 @@ def check_report(design: Design, material: Material, machine: Machine, stock: tu
 
 
 @dataclass
-class Fabrication:
-    """Everything computed for one design on one machine and material, before any file is written.
+class CutJob:
+    """Prepared parts laid out on sheets for one machine and material, before any file is written
+    (what the cut-file writers need: :func:`write_cut_files`).
 
     Attributes:
         stock: the sheet size laid out on (mm, long side along x).
         cut_parts: prepared parts by name; sheets: the layout; bom: the cut list with totals.
-        check: the ``check.json`` content, or None when checks were not run.
         timings: seconds per stage (``toolpaths``, ``nesting``, ``bom``, ``checks``, then the writers').
         holding_tabs: whether the sheets carry holding tab positions (router only, :mod:`.tabs`).
         options: the export options it was made with (the writers' ``unit`` is set when writing).
     """
 
-    design: Design
     machine: Machine
     material: Material
     stock: tuple[float, float]
     cut_parts: dict[str, CutPart]
     sheets: list[SheetLayout]
     bom: Bom
-    check: dict | None
     timings: dict[str, float] = field(default_factory=dict)
     holding_tabs: bool = False
     options: ExportOptions = field(default_factory=ExportOptions)
@@ -171,6 +169,15 @@ class Fabrication:
             with _timed(self.timings, "walk"):
                 self._operations = [walk(s, self.cut_parts, tabs=self.holding_tabs) for s in self.sheets]
         return self._operations
+
+
+@dataclass(kw_only=True)
+class Fabrication(CutJob):
+    """Everything computed for one design (a :class:`CutJob`, plus the design and its check report
+    ``check``: the ``check.json`` content, or None when checks were not run)."""
+
+    design: Design
+    check: dict | None = None
 
 
 @contextmanager
@@ -264,13 +271,12 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
             check = check_report(design, material, machine, stock, cut_parts)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
                             layout=layout, nest_time=nest_time, cost_by=cost_by, copies=copies)
-    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs,
-                       options)
+    return Fabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options, design=design,
+                       check=check)
 
 
-def write_cut_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm") -> list[str]:
+def write_cut_files(fab: CutJob, folder: str | Path, *, unit: str = "mm") -> list[str]:
     """Write ``sheet-NN.dxf``, ``sheet-NN.svg`` and ``bom.csv`` into an existing folder; returns the names.
-    ``fab`` may also be an order's (:class:`.orderbundle.OrderFabrication`, the same attributes).
 
     Each sheet is walked once (:meth:`Fabrication.operations`) for both writers.
     """

@@ -20,18 +20,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parametric.design import Design
 from parametric.errors import FabricationError
 from parametric.materials import Material
 
-from ..bom import Bom, make_bom
-from ..layout import SheetLayout, sheet_lower_bound
+from ..bom import make_bom
+from ..layout import sheet_lower_bound
 from ..machines import Machine
 from ..toolpath import CutPart
-from .bundle import (MAX_COPIES, Bundle, Fabrication, _timed, bundle_path, check_options, check_report,
+from .bundle import (MAX_COPIES, Bundle, CutJob, Fabrication, _timed, bundle_path, check_options, check_report,
                      check_thickness, cut_outlines, layout_parts, prepare_cut_parts, stock_size, write_cut_files,
                      write_design_files, zip_atomically)
 from .fits import check_parts_fit
@@ -66,35 +66,26 @@ def design_codes(labels: list[str]) -> list[str]:
     return out
 
 
-@dataclass
-class OrderFabrication:
-    """Everything computed for an order before any file is written (the order-wide counterpart of
-    :class:`.bundle.Fabrication`, which :func:`.bundle.write_cut_files` writes the same way).
+@dataclass(kw_only=True)
+class OrderFabrication(CutJob):
+    """Everything computed for an order before any file is written: a :class:`.bundle.CutJob` of every
+    design's parts (named ``label/part``) on the order's sheets, with the whole order's cut list.
 
     Attributes:
         codes: the engraved prefix per item (:func:`design_codes`).
-        cut_parts: every design's prepared parts, named ``label/part``; sheets: the order's layout.
-        bom: the whole order's cut list; designs: per item, a Fabrication of the order's sheets with
-            that design's share of the cut list (cost by its parts' area) and its check report.
+        designs: per item, a Fabrication of the order's sheets with that design's share of the cut
+            list (cost by its parts' area) and its check report.
         lower_bound: fewest sheets the parts could fit on by area alone.
     """
 
     items: list[OrderItem]
     codes: list[str]
-    machine: Machine
-    material: Material
-    stock: tuple[float, float]
-    cut_parts: dict[str, CutPart]
-    sheets: list[SheetLayout]
-    bom: Bom
     designs: list[Fabrication]
     lower_bound: int
-    timings: dict[str, float] = field(default_factory=dict)
-    options: ExportOptions = field(default_factory=ExportOptions)
 
     def operations(self) -> list:
         """Each sheet's operations in cutting order, walked once and shared with every design's files."""
-        ops = self.designs[0].operations()
+        ops = super().operations()
         for fab in self.designs:
             fab._operations = ops
         return ops
@@ -164,14 +155,14 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
         for item, parts in zip(items, named):
             mine = [replace(s, placed=tuple(p for p in s.placed if p.part.name in parts)) for s in sheets]
             share = make_bom(item.design, parts, [s for s in mine if s.placed], machine, material, cost_by="area")
-            designs.append(Fabrication(item.design, machine, material, stock, cut_parts, sheets, share, None,
-                                       holding_tabs=holding_tabs, options=options))
+            designs.append(Fabrication(machine, material, stock, cut_parts, sheets, share, holding_tabs=holding_tabs,
+                                       options=options, design=item.design))
     if checks:
         with _timed(timings, "checks"):
             for fab, parts in zip(designs, own):
                 fab.check = check_report(fab.design, material, machine, stock, parts)
-    return OrderFabrication(list(items), codes, machine, material, stock, cut_parts, sheets, bom, designs, bound,
-                            timings, options)
+    return OrderFabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options,
+                            items=list(items), codes=codes, designs=designs, lower_bound=bound)
 
 
 def order_name(items: list[OrderItem], machine: Machine, material: Material, options: ExportOptions) -> str:

@@ -160,6 +160,7 @@ def no_work(monkeypatch):
     (["stool", "table/huge"], "no preset 'huge'"),
     (["stool", "table", "--preset", "coffee"], "choose one design's parameters"),
     (["stool:2", "--copies", "3"], "give it once"),
+    (["stool", "table", "--copies", "3"], "give each line its count"),
     (["stool", "thin.json"], "mixes sheet thicknesses"),
 ])
 def test_d4d_export_refuses_a_bad_order_before_any_work(tmp_path, monkeypatch, no_work, args, words):
