@@ -16,14 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import time
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parametric import scratch
 from parametric.design import Design
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
@@ -36,6 +31,8 @@ from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
+from .atomic import timed as _timed
+from .atomic import zip_atomically
 from .fits import check_parts_fit
 from .naming import LICENCE, ExportOptions, bundle_name, readme  # noqa: F401 (LICENCE, readme: public here too)
 from .sheetwalk import Operation, walk
@@ -178,15 +175,6 @@ class Fabrication(CutJob):
 
     design: Design
     check: dict | None = None
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str):
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def hidden_face_labels(design: Design, cut_parts: dict[str, CutPart]) -> dict[str, CutPart]:
@@ -337,41 +325,6 @@ def write_design_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     name = bundle_name(design, fab.machine, fab.material, options)
     (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
                                            pdf.assembly_steps(design), fab.check, options, name))
-
-
-def zip_atomically(target: Path, name: str, write, timings: dict[str, float]) -> list[str]:
-    """Zip the files ``write(folder)`` puts into a temporary folder (it returns their relative
-    names) under ``name/`` to a temporary file beside ``target``, then rename it to ``target``;
-    on any failure nothing is left (not even the folders made for it). Returns the names.
-
-    Raises:
-        OutputError: the target's folder cannot be written.
-    """
-    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp_zip = scratch.scratch_file(f".{target.name}.", ".part", target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; choose a folder you can write") from None
-    try:
-        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-            files = write(Path(tmp))
-            with _timed(timings, "zip"):
-                for file in files:
-                    zf.write(Path(tmp) / file, f"{name}/{file}")
-        os.chmod(tmp_zip, 0o644)
-        os.replace(tmp_zip, target)
-    except BaseException:
-        Path(tmp_zip).unlink(missing_ok=True)
-        for folder in made:  # the folders --out DIR/ made, if nothing else went in
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
-    finally:
-        scratch.untrack(tmp_zip)
-    return files
 
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,

@@ -31,9 +31,10 @@ from ..bom import make_bom
 from ..layout import sheet_lower_bound
 from ..machines import Machine
 from ..toolpath import CutPart
-from .bundle import (MAX_COPIES, Bundle, CutJob, Fabrication, _timed, bundle_path, check_options, check_report,
+from .atomic import timed, zip_atomically
+from .bundle import (MAX_COPIES, Bundle, CutJob, Fabrication, bundle_path, check_options, check_report,
                      check_thickness, cut_outlines, layout_parts, prepare_cut_parts, stock_size, write_cut_files,
-                     write_design_files, zip_atomically)
+                     write_design_files)
 from .fits import check_parts_fit
 from .naming import LICENCE, ExportOptions, making_lines, option_words, profile_stem
 
@@ -133,7 +134,7 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
     codes = design_codes([item.label for item in items])
     timings: dict[str, float] = {}
     own: list[dict[str, CutPart]] = []
-    with _timed(timings, "toolpaths"):
+    with timed(timings, "toolpaths"):
         for item, code in zip(items, codes):
             own.append(prepare_cut_parts(item.design, machine, compensate_kerf=compensate_kerf, relief=relief,
                                          labels=labels, copies=item.count, prefix=f"{code}."))
@@ -143,14 +144,14 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
     stock = stock_size(material, machine)
     check_parts_fit(cut_parts, stock, machine, material, t)
     bound = sheet_lower_bound(cut_outlines(cut_parts), *stock, machine.margin)
-    with _timed(timings, "nesting"):
+    with timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
                               max_rounds=nest_rounds)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
                             layout=layout, nest_time=nest_time, cost_by=cost_by)
     designs = []
-    with _timed(timings, "bom"):
+    with timed(timings, "bom"):
         bom = make_bom(items[0].design, cut_parts, sheets, machine, material, cost_by=cost_by)
         for item, parts in zip(items, named):
             mine = [replace(s, placed=tuple(p for p in s.placed if p.part.name in parts)) for s in sheets]
@@ -158,7 +159,7 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
             designs.append(Fabrication(machine, material, stock, cut_parts, sheets, share, holding_tabs=holding_tabs,
                                        options=options, design=item.design))
     if checks:
-        with _timed(timings, "checks"):
+        with timed(timings, "checks"):
             for fab, parts in zip(designs, own):
                 fab.check = check_report(fab.design, material, machine, stock, parts)
     return OrderFabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options,
