@@ -7,6 +7,9 @@ every part's slots cut once to check them: :func:`parametric.slicing.make_kit`, 
 whole model build (``Sliced.design``: the kit plus the framework cutting the slots), each as a ratio
 to trimesh's own ``section_multiplane`` on the same planes measured in the same run (the floor cost
 of cutting the mesh at all), plus the kit's CPU time (steadier than wall time on a shared machine).
+The cross-lap columns time deriving the kit's cross-laps (every crossing pair of its two families) the
+way the kit does, in a few vectorised calls (``joinery.cross_laps``), against one pair at a time
+(``joinery.cross_lap`` per pair, the same joints), CPU time in the same run.
 Aim (issue 15): a 20 x 20 kit of a 10k-face mesh in under 1 s.
 The shared meshes are read in place from ``../shared/bench/meshes/``; absent ones are skipped.
 """
@@ -27,6 +30,9 @@ import numpy as np  # noqa: E402
 import trimesh  # noqa: E402
 
 from parametric import get_model  # noqa: E402
+from parametric.errors import JoineryError  # noqa: E402
+from parametric.joinery import cross_lap, cross_laps, touching_pairs  # noqa: E402
+from parametric.kit_joints import _filled  # noqa: E402
 from parametric.mesh_import import MeshData, prepare, read_mesh  # noqa: E402
 from parametric.slicing import SliceSpec, family_heights, make_kit  # noqa: E402
 
@@ -53,6 +59,24 @@ def baseline(mesh, count: int) -> None:
         n = np.array([math.cos(math.radians(deg)), math.sin(math.radians(deg)), 0.0])
         heights, _ = family_heights(mesh, n, count, 0.0)
         whole.section_multiplane(plane_origin=np.zeros(3), plane_normal=n, heights=heights)
+
+
+def lap_times(kit, repeat: int) -> tuple[float, float]:
+    """CPU ms of the kit's cross-laps batched (``cross_laps``) and one pair at a time (``cross_lap``)."""
+    pairs = touching_pairs([p for p in kit.parts if p.name.startswith("a")],
+                           [p for p in kit.parts if p.name.startswith("b")])
+    pairs = [(_filled(a), _filled(b)) for a, b in pairs]
+
+    def one_by_one():
+        for a, b in pairs:
+            try:
+                cross_lap(a, b, clearance=SPEC["clearance"])
+            except JoineryError:
+                pass
+
+    batched = measure(lambda: cross_laps(pairs, clearance=SPEC["clearance"]), repeat=repeat, clock=time.process_time)
+    single = measure(one_by_one, repeat=repeat, clock=time.process_time)
+    return batched["median_ms"], single["median_ms"]
 
 
 def main() -> None:
@@ -82,15 +106,18 @@ def main() -> None:
                 return cls.design(params)
 
             design_t = measure(design, repeat=max(3, args.repeat // 2))
+            laps_ms, pairwise_ms = lap_times(kit, args.repeat)
             rows.append({"mesh": name, "faces": len(data.faces), "slices": f"{count} x {count}",
                          "parts": len(kit.parts), "laps": len(kit.laps), "prepare_ms": prep_t["median_ms"],
                          "multiplane_ms": base["median_ms"], "kit_ms": kit_t["median_ms"],
                          "kit_ratio": kit_t["median_ms"] / base["median_ms"], "kit_cpu_ms": kit_cpu, "design_ms": design_t["median_ms"],
-                         "design_ratio": design_t["median_ms"] / base["median_ms"]})
+                         "design_ratio": design_t["median_ms"] / base["median_ms"], "laps_cpu_ms": laps_ms,
+                         "pairwise_cpu_ms": pairwise_ms, "laps_ratio": laps_ms / pairwise_ms})
     print_table(rows, [("mesh", "mesh"), ("faces", "faces"), ("slices", "slices"), ("parts", "parts"),
                        ("laps", "laps"), ("prepare_ms", "prepare ms"), ("multiplane_ms", "multiplane ms"),
                        ("kit_ms", "kit ms"), ("kit_ratio", "kit / multiplane"), ("kit_cpu_ms", "kit cpu ms"), ("design_ms", "design ms"),
-                       ("design_ratio", "design / multiplane")])
+                       ("design_ratio", "design / multiplane"), ("laps_cpu_ms", "laps cpu ms"),
+                       ("pairwise_cpu_ms", "pair by pair cpu ms"), ("laps_ratio", "laps / pair by pair")])
     aim = next((r for r in rows if r["mesh"].startswith("torus-10k") and r["slices"] == "20 x 20"), None)
     if aim:
         print(f"aim: 20 x 20 kit of a 10k-face mesh in {aim['kit_ms']:.0f} ms wall, {aim['kit_cpu_ms']:.0f} ms CPU "

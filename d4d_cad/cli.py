@@ -64,7 +64,15 @@ def info_cmd(model: str, as_json: bool) -> None:
         click.echo("\nConstraints:")
         for c in desc["constraints"]:
             click.echo(f"  - {c['message'].format(**{n: n for n in cls.schema.specs})}")
-    click.echo("\nPresets: " + (", ".join(cls.schema.presets) or "none"))
+    click.echo("\nPresets: " + (", ".join(_preset_text(cls, p) for p in cls.schema.presets) or "none"))
+
+
+def _preset_text(cls, preset: str) -> str:
+    """A preset's name, with the figures it is for when the model declares them (``Model.figures``)."""
+    if preset not in cls.figures:
+        return preset
+    figures = cls.figures[preset]
+    return f"{preset} (for {', '.join(figures) if figures else 'nobody: ' + cls.figure_notes.get(preset, '')})"
 
 
 @main.command("build")

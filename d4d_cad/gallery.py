@@ -37,7 +37,7 @@ from .output import atomic_write_bytes
 
 #: Statuses a batch row can have, in the order the page lists them (others are listed after).
 STATUSES = ("ok", "failed", "refused", "error", "timeout", "killed")
-MARGINS = ("margin.stability", "margin.manufacturability", "margin.overlap", "margin.strength")
+MARGINS = ("margin.stability", "margin.manufacturability", "margin.overlap", "margin.strength", "margin.ergonomics")
 #: Contract columns holding numbers (empty or None means "not measured").
 NUMBERS = ("index", *MARGINS, "sheets", "utilisation", "cut_length_m", "cut_time_min", "cost", "seconds")
 TEXTS = ("variant", "status", "codes", "message", "model", "hash", "machine", "material")

@@ -1,7 +1,9 @@
 """Regenerate docs/catalogue.md and its pictures: ``python docs/make_catalogue.py [--no-images]``.
 
 Every registered model gets an off-screen rendered picture of its default design (docs/img/) and
-its parameter table, presets and constraints, all taken from the model's own declarations.
+its parameter table, presets and constraints, all taken from the model's own declarations; seating
+and tables also say who each preset fits (the figures it is for, and the adults its seat is too high
+for), and seating gets a second picture with the first figure it is for seated on it.
 """
 
 from __future__ import annotations
@@ -34,11 +36,39 @@ def catalogue_markdown() -> str:
             lines.append(f"| `{spec.name}` | {default} | {spec.range_text()} | {spec.unit} | {spec.group} | "
                          f"{spec.help} |")
         lines += ["", "Presets: " + ", ".join(f"`{p}`" for p in cls.schema.presets), ""]
+        lines += fits_markdown(name, cls)
         if cls.constraints:
             lines += ["Constraints:", ""]
             names = {n: n for n in cls.schema.specs}
             lines += [f"- {c.message.format(**names)}" for c in cls.constraints] + [""]
     return "\n".join(lines)
+
+
+def fits_markdown(name: str, cls) -> list[str]:
+    """The "Who it fits" lines of a model whose presets have a seat or a worktop (none otherwise): per preset,
+    the figures it is for (or why nobody) and the adults whose feet would not reach the floor from its seat."""
+    from parametric.figure import ADULTS, SHOE_MM, get_body
+
+    rows = []
+    for preset in cls.schema.presets:
+        design = cls.design(preset=preset)
+        holder = design.seat or design.worktop
+        if holder is None:
+            continue
+        height = design.seat.front[2] if design.seat else design.worktop.edge[2]
+        figures = (", ".join(f"`{f}`" for f in holder.figures)
+                   or f"nobody ({cls.figure_notes.get(preset, 'no reason given')})")
+        high = [f"`{a}` (<= {get_body(a).popliteal + SHOE_MM:.0f} mm)" for a in ADULTS
+                if design.seat and a not in holder.figures and get_body(a).popliteal + SHOE_MM < height]
+        where = "seat" if design.seat else "top"
+        rows.append(f"| `{preset}` | {where} {height:.0f} mm | {figures} | {', '.join(high) or '-'} |")
+    if not rows:
+        return []
+    picture = [f"![{name} with a seated figure](img/{name}-figure.png)", ""] if cls.design().seat else []
+    intro = ("Who it fits (ANSUR II adults with 25 mm shoes, EN 1729-1 children; `d4d check --figure NAME` "
+             "checks anyone):")
+    return [intro, "", *picture, "| preset | height | for | seat too high for (needs) |",
+            "|---|---|---|---|", *rows, ""]
 
 
 def main() -> None:
@@ -50,8 +80,14 @@ def main() -> None:
         from parametric.render import render_png
 
         (DOCS / "img").mkdir(exist_ok=True)
+        from parametric.render import FIGURE_VIEW
+
         for name, cls in sorted(available_models().items()):
-            render_png(cls.design(), DOCS / "img" / f"{name}.png", size=(600, 450))
+            design = cls.design()
+            render_png(design, DOCS / "img" / f"{name}.png", size=(600, 450))
+            if design.seat is not None and design.seat.figures:
+                render_png(design, DOCS / "img" / f"{name}-figure.png", view=FIGURE_VIEW, size=(600, 450),
+                           figure=design.seat.figures[0])
     print(f"wrote {DOCS / 'catalogue.md'}")
 
 

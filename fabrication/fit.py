@@ -149,13 +149,15 @@ def _gap(void: tuple, solid: tuple) -> float | None:
 
 def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    rect = near.buffer(1.0).bounds
+    x0, y0, x1, y1 = near.bounds
+    rect = (x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0)
     drawn = shapely.clip_by_rect(part.outline, *rect)
     removed = drawn.difference(shapely.clip_by_rect(finished, *rect)).intersection(near)
     if removed.is_empty or removed.area < 1e-6:
         return 0.0
     pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
-    voids = shapely.box(*near.buffer(2.0).bounds).difference(part.outline)
+    around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of the outline
+    voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
     return float(np.max(shapely.distance(pts, voids)))
 
 
@@ -206,7 +208,9 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
-        key = (part.outline.wkb, cut[p_name].wkb, *np.round(o, 6), *np.round(d, 9), round(need, 6), s0, s1, half)
+        o, s0, s1 = o + s0 * d, 0.0, s1 - s0  # the window from where the slot starts: equal slots, equal keys
+        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *np.round(o, 6), *np.round(d, 9), round(need, 6),
+               round(s1, 6), round(half, 6))
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
@@ -225,6 +229,14 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         fits.append(Fit("cross_lap", p_name, m_name, "across", plays[1], plays[0], depth,
                         (float(where[0]), float(where[1]))))
     return fits
+
+
+def _wkb(memo: dict, poly: Polygon) -> bytes:
+    """``poly``'s WKB, made once per polygon object in one :func:`measure_fits` call."""
+    found = memo.get(id(poly))
+    if found is None or found[0] is not poly:
+        found = memo[id(poly)] = (poly, poly.wkb)
+    return found[1]
 
 
 def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:

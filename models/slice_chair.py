@@ -1,10 +1,9 @@
 """Slice chair: side ribs cut from a smooth seat-and-back profile, crossed by slats that follow it.
 
-The profile is sculpted from control points (``profile``) or drawn elsewhere (``side_outline``,
-``@side.svg`` / ``@side.dxf``): a drawing IS the rib, stood on the floor with its front at y = 0,
-and the slats follow its upper edge from the seat front to the top of the back. The ribs and slats
-themselves are :mod:`parametric.profile_slices`'; this module holds the chair's decisions (its
-profile, legs, limits and loads), shared with ``models/bench.py``.
+The profile is sculpted from control points (``profile``) or drawn elsewhere (``side_outline``, ``@side.svg``
+/ ``@side.dxf``; a drawing IS the rib). Ribs, slats, the drawn profile's rules, EN 1022 loads and seat surface
+are :mod:`parametric.profile_slices`' and :mod:`parametric.seat_profile`'s; this module holds the chair's
+decisions (its profile, legs, limits and presets), shared with ``models/bench.py``.
 """
 
 from __future__ import annotations
@@ -12,25 +11,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import Polygon
 
-from parametric import loads
 from parametric import profile_slices as ps
-from parametric.curves import arc_lengths, bspline, rotate, stations
+from parametric import seat_profile as sp
+from parametric.curves import bspline, rotate, stations
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Count, Length, Outline, Profile, require
-from parametric.params_shape import outline_polygon
-from parametric.part import Frame  # noqa: F401 - kept importable from here
 
 POINTS = ("seat front", "seat middle", "seat back", "back middle", "back top")
-#: drawn profiles: heights within this of the highest count as level (mm)
-LEVEL_MM = 1.0
-#: drawn profiles: the top of the back must rise this far above the seat front to count as a back (mm)
-BACK_RISE_MM = 150.0
-#: drawn profiles: shortest seating line that carries slats (mm)
-MIN_LINE_MM = 200.0
-#: a back must rise this far above the rearward loading point A to get the lean-back case (mm)
-LEAN_MIN_MM = 100.0
 #: material a rib keeps under the bottom of each slat slot (mm), as the rib_depth constraint asks
 RIB_KEEP_MM = 15.0
 
@@ -50,26 +39,13 @@ def control_points(p) -> np.ndarray:
 def seating_line(p) -> np.ndarray:
     """The top edge of the ribs (seat then back) as a dense ``(n, 2)`` polyline in (y, z) mm."""
     if p.side_outline is not None:
-        return drawn_seating_line(drawn_outline(p))
+        return sp.drawn_seating_line(sp.drawn_outline(p.side_outline))
     return bspline(control_points(p), degree=3, samples=40)
 
 
-def drawn_outline(p) -> Polygon:
-    """The drawn side profile (holes kept), standing on the floor, front at y = 0, facing front."""
-    return ps.stand_profile(outline_polygon(p.side_outline), back_rise=BACK_RISE_MM)
-
-
-def drawn_seating_line(outline: Polygon) -> np.ndarray:
-    """The seating line of a drawn profile: its upper edge from the seat front to the back top."""
-    return ps.upper_edge(outline, level=LEVEL_MM, back_rise=BACK_RISE_MM)
-
-
 def seat_end(p, line: np.ndarray) -> float:
-    """Arc length along the seating line to where the seat meets the back (sculpted: the point nearest
-    the "seat back" control point; drawn: :func:`parametric.profile_slices.knee`)."""
-    if p.side_outline is not None:
-        return ps.knee(line, back_rise=BACK_RISE_MM)
-    return ps.nearest_station(line, control_points(p)[2])
+    """Arc length along the seating line to where the seat meets the back (sculpted: nearest "seat back")."""
+    return sp.drawn_seat_end(line) if p.side_outline is not None else ps.nearest_station(line, control_points(p)[2])
 
 
 def slat_stations(p, line: np.ndarray) -> np.ndarray:
@@ -77,43 +53,12 @@ def slat_stations(p, line: np.ndarray) -> np.ndarray:
     return ps.even_stations(line, p.slat_count, p.thickness / 2 + p.slat_inset)
 
 
-def profile_ok(p) -> bool:
-    """True when the sculpted seating line is simple and every slat station lies on the rib's edge
-    (always true for a drawn profile, which has its own rules)."""
-    if p.side_outline is not None:
-        return True
-    line = seating_line(p)
-    if len(line) < 2 or not LineString(line).is_simple:
-        return False
-    rib = rib_outline(p, line)
-    return rib.geom_type == "Polygon" and ps.on_edge(rib, line, slat_stations(p, line))
-
-
-def _drawn(p, rule) -> bool:
-    """A drawn profile's rule, checked only once its seating line is usable."""
-    line = seating_line(p)
-    return ps.line_ok(line, MIN_LINE_MM) and rule(line, slat_stations(p, line))
-
-
 def rib_outline(p, line: np.ndarray) -> Polygon:
-    """Side profile of one rib: a band under the seating line plus two legs, inner corners rounded."""
-    band = LineString(line).buffer(-p.rib_depth, single_sided=True)
-    s_front, s_back = 0.25 * p.seat_depth, p.seat_depth
-    (top_f, top_b), (tan_f, tan_b) = stations(line, [s_front, s_back])
-    inward = rotate(np.stack([tan_f, tan_b]), -90.0)
-    attach_f = top_f + inward[0] * p.rib_depth * 0.5
-    attach_b = top_b + inward[1] * p.rib_depth * 0.5
-    foot_f = np.array([p.front_foot, -p.leg_width])
-    foot_b = np.array([p.seat_depth + p.rear_foot, -p.leg_width])
-    legs = [LineString([foot, attach]).buffer(p.leg_width / 2, cap_style="flat")
-            for foot, attach in ((foot_f, attach_f), (foot_b, attach_b))]
-    shape = band.union(legs[0]).union(legs[1])
-    shape = shape.buffer(p.fillet, join_style="round").buffer(-p.fillet, join_style="round")
-    # nothing may rise above the seating line: it is the surface the slats sit flush with
-    above = LineString(line).buffer(p.leg_width + p.fillet + p.rib_depth, single_sided=True)
-    shape = shape.difference(above)
-    minx, _, maxx, maxy = shape.bounds
-    return shape.intersection(box(minx - 1, 0.0, maxx + 1, maxy + 1))
+    """Side profile of one rib: a band under the seating line plus a leg a quarter of the seat in and
+    one at the seat's back, inner corners rounded."""
+    legs = [(0.25 * p.seat_depth, (p.front_foot, -p.leg_width)),
+            (p.seat_depth, (p.seat_depth + p.rear_foot, -p.leg_width))]
+    return ps.legged_band(line, depth=p.rib_depth, legs=legs, leg_width=p.leg_width, fillet=p.fillet)
 
 
 class SliceChair(Model):
@@ -122,8 +67,6 @@ class SliceChair(Model):
     name = "slice_chair"
     title = "Slice chair"
     version = "1.0"
-    #: how many people it seats (the seated and strength loads scale with it)
-    users = 1
 
     width = Length(460, min=320, max=800, step=5, group="Size", help="Width over the outer ribs")
     seat_height = Length(440, min=250, max=520, step=5, group="Size",
@@ -140,8 +83,7 @@ class SliceChair(Model):
     side_outline = Outline(None, min_size=250, max_size=1600, group="Shape",
                            help="A side profile drawn elsewhere (@file.svg[#id] or @file.dxf[:unit][#LAYER]; add "
                                 "?pick=largest to take the largest of several shapes; holes are kept): replaces the "
-                                "parametric ribs; slats follow its upper edge from the seat front to the top of the "
-                                "back")
+                                "parametric ribs; slats follow its upper edge from the seat front to the back top")
     rib_count = Count(3, min=2, max=8, group="Structure", help="Number of side ribs across the width")
     rib_depth = Length(80, min=45, max=160, step=5, group="Structure",
                        help="Depth of the rib band under the seating surface")
@@ -152,8 +94,7 @@ class SliceChair(Model):
                        help="How far behind the seat's back the rear foot lands")
     fillet = Length(30, min=0, max=80, step=5, group="Structure", help="Radius of the rounded inner corners")
     slat_count = Count(14, min=4, max=40, group="Structure", help="Number of slats along seat and back")
-    slat_depth = Length(50, min=20, max=140, step=5, group="Structure",
-                        help="How far the slats reach into the ribs")
+    slat_depth = Length(50, min=20, max=140, step=5, group="Structure", help="How far the slats reach into the ribs")
     slat_inset = Length(20, min=0, max=60, step=1, group="Structure",
                         help="Clear space before the first and after the last slat")
     overhang = Length(25, min=0, max=120, step=5, group="Structure", help="How far slats reach past the outer ribs")
@@ -164,7 +105,8 @@ class SliceChair(Model):
     fixes = {"STAB-REAR": ["rear_foot", "back_angle", "back_height"],
              "STAB-ALONE": ["rear_foot", "back_angle", "back_height"], "STAB-FRONT": ["front_foot", "seat_height"],
              "STAB-SIDE": ["width", "overhang"], "STR": ["rib_count", "slat_depth", "thickness"],
-             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"], "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"],
+             "MFG-NECK": ["slat_inset", "rib_depth", "slat_depth"], "MFG-STRIP": ["slat_count", "slat_depth"],
+             "MFG-SLOT-DEPTH": ["rib_depth", "slat_depth"],
              "ERGO-SEAT-HIGH": ["seat_height"], "ERGO-SEAT-LOW": ["seat_height"], "ERGO-SEAT-DEEP": ["seat_depth"],
              "ERGO-SEAT-WIDTH": ["width"], "ERGO-BACK-LOW": ["back_height"], "ERGO-RECLINE": ["back_angle"]}
 
@@ -181,38 +123,10 @@ class SliceChair(Model):
                  "thickness": 11.5},
     }
     constraints = [
-        require(lambda p: profile_ok(p),
-                "the sculpted profile crosses or folds over itself, so some slats would sit inside a rib; move "
-                "the profile points back towards their defaults", "profile"),
         require(lambda p: p.side_outline is not None or p.back_height >= p.seat_height + 150,
                 "the back's top ({back_height} mm) must be at least 150 mm above the seat ({seat_height} mm)",
                 "back_height", "seat_height"),
-        require(lambda p: p.side_outline is not None or p.slat_depth <= p.rib_depth - RIB_KEEP_MM,
-                "slats ({slat_depth} mm) must reach less deep than the rib band ({rib_depth} mm) by 15 mm or "
-                "more, so the ribs stay whole under each slot", "slat_depth", "rib_depth"),
-        require(lambda p: (p.width - p.thickness) / (p.rib_count - 1) >= 4 * p.thickness,
-                "ribs are too close together: {rib_count} ribs need a wider chair than {width} mm",
-                "rib_count", "width"),
-        require(lambda p: p.side_outline is not None or ps.curve_gap(seating_line(p), slat_stations(p, seating_line(p)),
-                                                                     p.thickness, p.slat_depth) >= 3.0,
-                "{slat_count} slats do not fit along the profile (they would touch on its tightest curve); "
-                "use fewer slats, shallower slats or a gentler back angle", "slat_count", "slat_depth",
-                "back_angle"),
-        # a drawn side profile (side_outline) replaces the sculpted one: its own rules
-        require(lambda p: p.side_outline is None or ps.line_ok(seating_line(p), MIN_LINE_MM),
-                "the drawn side profile has no seating edge to carry slats: its upper edge, from the seat front "
-                f"to the top of the back, must run {MIN_LINE_MM:.0f} mm or more without crossing itself",
-                "side_outline"),
-        require(lambda p: p.side_outline is None or not ps.line_ok(seating_line(p), MIN_LINE_MM) or _drawn(
-            p, lambda line, at: ps.reaches(drawn_outline(p), line, at, p.slat_depth + RIB_KEEP_MM)),
-                "the drawn ribs are too thin for {slat_depth} mm slats: keep at least the slat depth + "
-                f"{RIB_KEEP_MM:.0f} mm of material under the seat and back edge, or use shallower slats",
-                "side_outline", "slat_depth"),
-        require(lambda p: p.side_outline is None or not ps.line_ok(seating_line(p), MIN_LINE_MM) or _drawn(
-            p, lambda line, at: ps.footprint_gap(ps.footprints(line, at, p.thickness, p.slat_depth)) >= 3.0),
-                "{slat_count} slats do not fit along the drawn profile's seating edge (they would touch or "
-                "come closer than 3 mm, e.g. in a sharp corner); use fewer or shallower slats, or round the "
-                "corner in the drawing", "side_outline", "slat_count", "slat_depth", "slat_inset"),
+        *sp.slat_rules(seating_line, slat_stations, rib_outline, keep=RIB_KEEP_MM),
     ]
 
     def profile_points(self, p) -> np.ndarray:
@@ -221,50 +135,15 @@ class SliceChair(Model):
 
     def build(self, p) -> None:
         """Ribs from the side profile, slats at stations along the seating line, loads per EN 1022."""
-        t = p.thickness
-        line = seating_line(p)
-        outline = drawn_outline(p) if p.side_outline is not None else rib_outline(p, line)
+        t, line = p.thickness, seating_line(p)
+        outline = sp.drawn_outline(p.side_outline) if p.side_outline is not None else rib_outline(p, line)
         ribs = ps.parallel_ribs(self, outline, width=p.width, count=p.rib_count, thickness=t)
         at = slat_stations(p, line)
         slats = ps.slats_along(self, line, at, half_length=p.width / 2 + p.overhang, depth=p.slat_depth, thickness=t)
-        points, _ = stations(line, at)
         self.interlock(ribs, slats)
-        s_crease = seat_end(p, line)
-        seat_slats = [s.name for s, pt, arc in zip(slats, points, at)
-                      if (pt[0] <= p.seat_depth if p.side_outline is None else arc <= s_crease)]
-        self._loads_en1022(p, line, seat_slats)
-        (crease, mid), _ = stations(line, [s_crease, (s_crease + arc_lengths(line)[-1]) / 2])
-        back = line[-1][1] - crease[1] >= LEAN_MIN_MM  # the same back as the lean-back case
-        seat = line[arc_lengths(line) <= s_crease]
-        low = seat[np.argmin(seat[:, 1])] if back else crease  # the buttocks sit in the seat's lowest point
-        places = self.sitters(p)
-        self.seat_surface(p, front=(0, *line[0]), back=(0, *low), back_top=(0, *line[-1]) if back else None,
-                          back_low=(0, *mid) if back else None, width=(p.width + 2 * p.overhang) / places,
-                          places=places, profile=[(0, *q) for q in line])
-
-    def sitters(self, p) -> int:
-        """How many people the seating loads are for (``users``; the bench derives it from its length)."""
-        return self.users
-
-    def _loads_en1022(self, p, line: np.ndarray, seat_slats: list[str]) -> None:
-        """Seating cases of EN 1022:2018 (parametric.loads), with A and B found on the seating line.
-
-        The seat point is halfway to the seat/back line, the front point 60 mm in from the seat
-        front, A 175 mm forward of the seat/back line and B 300 mm above A on the back (or the back's
-        top if lower). A profile whose back rises less than ``LEAN_MIN_MM`` above A has no back to
-        lean on, so it gets no rearward case.
-        """
-        cum = arc_lengths(line)
         crease = seat_end(p, line)
-        (seat, front, a), _ = stations(line, [crease / 2, loads.EDGE_MM, max(0.0, crease - loads.REAR_A_MM)])
-        side_x = p.width / 2 + p.overhang - loads.EDGE_MM
-        loads.seating(self, seat=(0, *seat), front=(0, *front), side=(side_x, *seat), users=self.sitters(p),
-                      seat_parts=seat_slats, seat_part_case="seat_slats")
-        back = line[cum >= crease]  # B: 300 mm above A on the back, or its top if lower
-        if back[:, 1].max() - a[1] < LEAN_MIN_MM:
-            return
-        b_z = min(a[1] + loads.REAR_B_MM, float(back[:, 1].max()))
-        k = int(np.argmax(back[:, 1] >= b_z - 1e-9))  # where the back first reaches that height
-        lo, hi = back[max(k - 1, 0)], back[k]
-        f = 0.0 if hi[1] == lo[1] else (b_z - lo[1]) / (hi[1] - lo[1])
-        loads.rearward(self, a=(0, *a), b=(0, float(lo[0] + f * (hi[0] - lo[0])), b_z), seat_z=a[1])
+        points, _ = stations(line, at)
+        seat = [s.name for s, pt, arc in zip(slats, points, at)
+                if (pt[0] <= p.seat_depth if p.side_outline is None else arc <= crease)]
+        sp.declare_seating(self, p, line, crease, half_width=p.width / 2 + p.overhang, users=self.sitters(p),
+                           seat_parts=seat)

@@ -11,13 +11,13 @@ from parametric.errors import GeometryError
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.params import Angle, Choice, Count, Length, require
 from parametric.params_mesh import Mesh
-from parametric.slicing import STYLES, SliceSpec, cached_kit, counts_problem, prepared, reference_mesh
+from parametric.slicing import HUBS, STYLES, SliceSpec, cached_kit, counts_problem, prepared, reference_mesh
 
 
 def spec(p) -> SliceSpec:
     """The slicing choices of parameters ``p``."""
     return SliceSpec(p.style, p.count_a, p.count_b, p.thickness, p.clearance, p.min_feature, p.angle, p.rotation,
-                     p.offset_a, p.offset_b, p.core, p.dowel)
+                     p.offset_a, p.offset_b, p.core, p.dowel, p.hub)
 
 
 def counts_problem_of(p) -> str:
@@ -43,14 +43,19 @@ class Sliced(Model):
                    help="interlocked: two crossing families; radial: fins round the z axis through rings; "
                         "stacked: glued layers")
     count_a = Count(4, min=1, max=40, group="Slices", help="Slices in the first family (radial: fins)")
-    count_b = Count(4, min=1, max=40, group="Slices", help="Slices in the second family (radial: rings)")
+    count_b = Count(4, min=1, max=40, group="Slices",
+                    help="Slices in the second family (radial: rings; a spine has none)")
     angle = Angle(90, min=30, max=150, step=1, group="Slices", help="Angle between the two families")
     rotation = Angle(0, min=-90, max=90, step=1, group="Slices", help="Turn of the first family about the z axis")
     offset_a = Length(0, min=-100, max=100, step=0.5, group="Slices",
                       help="Shift of the first family along its normal (less than half its spacing)")
     offset_b = Length(0, min=-100, max=100, step=0.5, group="Slices",
                       help="Shift of the second family (radial: raises the rings)")
-    core = Length(60, min=0, max=400, step=5, group="Slices", help="Radial: the fins start this far from the axis")
+    hub = Choice("rings", list(HUBS), group="Slices",
+                 help="Radial: rings (fins cross stacked rings) or spine (opposite fins are one plate through the "
+                      "axis; the plates slot into each other there, no rings)")
+    core = Length(60, min=0, max=400, step=5, group="Slices",
+                  help="Radial with rings: the fins start this far from the axis")
     dowel = Length(8, min=0, max=25, step=0.5, group="Slices", help="Stacked: dowel diameter (0: glue only)")
     min_feature = Length(15, min=3, max=100, step=1, group="Slices",
                          help="Narrowest piece kept; narrower fragments are dropped and reported")
@@ -58,7 +63,7 @@ class Sliced(Model):
     clearance = Clearance()
     constraints = [
         require(counts_problem_of, "the slice counts or offsets crowd the slots", "mesh", "count_a", "count_b",
-                "core", "offset_a", "offset_b"),
+                "core", "offset_a", "offset_b", "hub"),
     ]
     presets = {
         "pouf": {},

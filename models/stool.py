@@ -43,6 +43,7 @@ class Stool(Model):
     #: less (ANSUR II); a bar stool's sitters rest their feet on the bar's foot rail, so no figure is checked
     figures = {"kitchen": ("man-p50", "man-p95"), "bar": (),
                "low": ("woman-p5", "woman-p50", "man-p50", "man-p95", "child-2", "child-3", "child-4")}
+    figure_notes = {"bar": "a perch at a bar: the sitters rest their feet on the bar's foot rail"}
     presets = {"kitchen": {}, "bar": {"height": 750, "seat_width": 380, "splay": 160, "foot": 80},
                "low": {"height": 300, "seat": "square", "seat_width": 320, "legs": 3, "splay": 40}}
     constraints = [

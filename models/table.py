@@ -40,6 +40,7 @@ class Table(Model):
     #: who sits at each preset (thigh clearance): nobody sits with their knees under a coffee table
     figures = {"dining": ("woman-p5", "woman-p50", "man-p50", "man-p95"), "coffee": (),
                "desk": ("woman-p5", "woman-p50", "man-p50", "man-p95")}
+    figure_notes = {"coffee": "nobody sits with their knees under a coffee table"}
     presets = {
         "dining": {},
         "coffee": {"length": 1000, "width": 550, "height": 420, "apron": 90, "overhang": 100},

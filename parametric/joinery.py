@@ -7,6 +7,10 @@ edge over the rest, so the depths add up to the crossing and the pair slides tog
 the line. Slot widths come from the *measured* thickness of the mating plate plus the joint
 clearance, widened for plates that meet at other than 90 degrees so the mating plate clears
 the slot over its whole thickness.
+
+:func:`cross_laps` derives many pairs at once (a slice kit has hundreds): the per-pair arithmetic
+stays in Python, but the shapely work (each part cut by its crossing line, each slot's probe and
+the slots themselves) runs as a few vectorised calls, which gives the same geometry as pair by pair.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
 from .design import Joint
@@ -80,49 +84,82 @@ def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, fl
     return p0, d, sin, abs(float(na @ nb))
 
 
-def _intervals(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
-    """Where the line ``origin + s*direction`` (2D) runs inside the outline, as sorted s-intervals."""
+def _line_through(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """The ends of a segment along ``origin + s*direction`` (2D) reaching past the whole outline."""
     minx, miny, maxx, maxy = outline.bounds
     reach = float(np.hypot(maxx - minx, maxy - miny) + np.linalg.norm(origin - [minx, miny])) + 1.0
-    line = LineString([origin - reach * direction, origin + reach * direction])
-    inside = outline.intersection(line)
+    return np.stack([origin - reach * direction, origin + reach * direction])
+
+
+def _spans(inside, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
+    """The sorted s-intervals of the line pieces in ``inside`` (an outline cut by a line)."""
     out = []
     for g in getattr(inside, "geoms", [inside]):
         if g.geom_type == "LineString" and g.length > TOL.length:
-            s = [float((np.asarray(c) - origin) @ direction) for c in g.coords]
+            s = [float((c - origin) @ direction) for c in shapely.get_coordinates(g)]
             out.append((min(s), max(s)))
     return sorted(out)
 
 
-def _strip(origin: np.ndarray, direction: np.ndarray, s0: float, s1: float, width: float) -> Polygon:
-    """Rectangle along the line from s0 to s1, ``width`` wide, centred on the line (2D)."""
-    perp = np.array([-direction[1], direction[0]]) * (width / 2)
+def _intervals(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
+    """Where the line ``origin + s*direction`` (2D) runs inside the outline, as sorted s-intervals."""
+    return _spans(outline.intersection(shapely.linestrings(_line_through(outline, origin, direction))), origin,
+                  direction)
+
+
+def _strip_rings(origin: np.ndarray, direction: np.ndarray, s0, s1, width) -> np.ndarray:
+    """Closed rings ``(n, 5, 2)`` of rectangles along lines ``origin + s*direction`` (``(n, 2)`` each,
+    2D) from s0 to s1, ``width`` wide, centred on the line."""
+    s0, s1, width = (np.asarray(v, dtype=float)[:, None] for v in (s0, s1, width))
+    perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1) * (width / 2)
     p0, p1 = origin + s0 * direction, origin + s1 * direction
-    return Polygon([p0 - perp, p1 - perp, p1 + perp, p0 + perp])
+    return np.stack([p0 - perp, p1 - perp, p1 + perp, p0 + perp, p0 - perp], axis=1)
 
 
-def _slot(outline: Polygon, origin: np.ndarray, direction: np.ndarray, width: float,
-          edge: float, mid: float, opens_low: bool, neighbour: float | None) -> Polygon:
-    """The slot in one part: from beyond its edge (at ``edge``) to ``mid``, ``width`` wide.
+@dataclass(frozen=True)
+class _SlotAsk:
+    """One slot to place: in ``outline``, from beyond its edge at ``edge`` to ``mid`` along the line
+    ``origin + s*direction``, ``width`` wide; ``neighbour``: the next stretch of material along the line
+    outside the edge, which bounds how far out the slot may start."""
 
-    The start is pushed out past every bit of the part's material within the slot's width
-    that connects to the crossing, so the slot is open even where the edge is curved or
-    slanted; ``neighbour`` (the next stretch of material along the line outside the edge)
-    bounds how far out it may go.
+    outline: Polygon
+    origin: np.ndarray
+    direction: np.ndarray
+    width: float
+    edge: float
+    mid: float
+    opens_low: bool
+    neighbour: float | None
+
+
+def _slots(asks: list[_SlotAsk]) -> list[Polygon]:
+    """The slots asked for, each from beyond its part's edge to its mid, all in a few vectorised calls.
+
+    A slot's start is pushed out past every bit of the part's material within the slot's width that
+    connects to the crossing, so the slot is open even where the edge is curved or slanted.
     """
-    sign = -1.0 if opens_low else 1.0
-    far = edge + sign * (4 * width + 10 * TOL.slot_open_extra)
-    if neighbour is not None:
-        far = edge + sign * min(abs(far - edge), abs(neighbour - edge) / 2)
-    probe = _strip(origin, direction, far, mid, width).intersection(outline)
-    reach = edge
-    centre = shapely.Point(origin + ((edge + mid) / 2) * direction)
-    for piece in getattr(probe, "geoms", [probe]):
-        if piece.geom_type == "Polygon" and piece.distance(centre) < TOL.length * 10:
-            s = (np.asarray(piece.exterior.coords) - origin) @ direction
-            reach = float(s.min()) if opens_low else float(s.max())
-    start = reach + sign * TOL.slot_open_extra
-    return _strip(origin, direction, start, mid, width)
+    if not asks:
+        return []
+    origin, direction = np.array([k.origin for k in asks]), np.array([k.direction for k in asks])
+    far = []
+    for k in asks:
+        sign = -1.0 if k.opens_low else 1.0
+        f = k.edge + sign * (4 * k.width + 10 * TOL.slot_open_extra)
+        far.append(f if k.neighbour is None else k.edge + sign * min(abs(f - k.edge), abs(k.neighbour - k.edge) / 2))
+    mid, width = [k.mid for k in asks], [k.width for k in asks]
+    probes = shapely.polygons(_strip_rings(origin, direction, far, mid, width))
+    hits = shapely.intersection(probes, [k.outline for k in asks])
+    pieces, owner = shapely.get_parts(hits, return_index=True)
+    centres = shapely.points(np.array([k.origin + ((k.edge + k.mid) / 2) * k.direction for k in asks]))
+    near = shapely.distance(pieces, centres[owner]) < TOL.length * 10
+    start = [k.edge for k in asks]
+    for piece, i, close in zip(pieces, owner, near):
+        if close and piece.geom_type == "Polygon":  # the last such piece, as the slot ever took it
+            k = asks[i]
+            s = (shapely.get_coordinates(piece.exterior) - k.origin) @ k.direction
+            start[i] = float(s.min()) if k.opens_low else float(s.max())
+    start = [r + (-1.0 if k.opens_low else 1.0) * TOL.slot_open_extra for k, r in zip(asks, start)]
+    return list(shapely.polygons(_strip_rings(origin, direction, start, mid, width)))
 
 
 def cross_lap(a: FlatPart, b: FlatPart, *, clearance: float, share_a: float = 0.5) -> list[CrossLap]:
@@ -137,19 +174,70 @@ def cross_lap(a: FlatPart, b: FlatPart, *, clearance: float, share_a: float = 0.
         JoineryError: the plates cross but cannot interlock (one lies inside the other along the
             crossing, so no slot could open from an edge).
     """
-    if not 0 < share_a < 1:
-        raise JoineryError(f"share_a must be between 0 and 1, got {share_a}")
-    line = _crossing_line(a, b)
-    if line is None:
-        return []
-    p0, d, sin, cos = line
+    (out,) = cross_laps([(a, b)], clearance=clearance, share_a=share_a)
+    if isinstance(out, JoineryError):
+        raise out
+    return out
+
+
+def cross_laps(pairs, *, clearance: float, share_a=0.5) -> list[list[CrossLap] | JoineryError]:
+    """:func:`cross_lap` of many pairs at once, its shapely work done in a few vectorised calls (a slice
+    kit has hundreds of crossing pairs): per pair its joints, or the :class:`JoineryError` that
+    :func:`cross_lap` raises for it. The same joints and slots as one pair at a time.
+
+    ``share_a``: one fraction for every pair, or one per pair.
+    """
+    pairs = list(pairs)
+    shares = [float(share_a)] * len(pairs) if np.isscalar(share_a) else [float(s) for s in share_a]
+    for share in shares:
+        if not 0 < share < 1:
+            raise JoineryError(f"share_a must be between 0 and 1, got {share}")
+    found, outlines, lines = [], [], []
+    for a, b in pairs:
+        line = _crossing_line(a, b)
+        if line is None:
+            found.append(None)
+            continue
+        p0, d, sin, cos = line
+        oa, da = a.frame.to_local([p0])[0, :2], a.frame.dir_to_local(d)[:2]
+        ob, db = b.frame.to_local([p0])[0, :2], b.frame.dir_to_local(d)[:2]
+        found.append((p0, d, sin, cos, oa, da, ob, db))
+        outlines += [a.outline, b.outline]
+        lines += [_line_through(a.outline, oa, da), _line_through(b.outline, ob, db)]
+    inside = iter(shapely.intersection(outlines, shapely.linestrings(np.array(lines))) if lines else [])
+    results: list = []
+    asks: list[_SlotAsk] = []
+    for (a, b), line, share in zip(pairs, found, shares):
+        if line is None:
+            results.append([])
+            continue
+        p0, d, sin, cos, oa, da, ob, db = line
+        ia, ib = _spans(next(inside), oa, da), _spans(next(inside), ob, db)
+        mine: list[_SlotAsk] = []
+        try:
+            results.append(_plan(a, b, line, ia, ib, clearance, share, mine))
+        except JoineryError as exc:
+            results.append(exc)
+            continue
+        asks += mine
+    slots = iter(_slots(asks))
+    return [r if isinstance(r, JoineryError) else [CrossLap(joint, next(slots), next(slots)) for joint in r]
+            for r in results]
+
+
+def _plan(a: FlatPart, b: FlatPart, line: tuple, ia: list, ib: list, clearance: float, share_a: float,
+          asks: list[_SlotAsk]) -> list[Joint]:
+    """The joints where a's stretches ``ia`` and b's ``ib`` along their crossing line overlap, asking
+    (appending to ``asks``) for each joint's slot in a then in b.
+
+    Raises:
+        JoineryError: along a crossing one part lies wholly inside the other.
+    """
+    p0, d, sin, cos, oa, da, ob, db = line
     cot = cos / sin
     width_a = (b.thickness + clearance) / sin + a.thickness * cot
     width_b = (a.thickness + clearance) / sin + b.thickness * cot
-    oa, da = a.frame.to_local([p0])[0, :2], a.frame.dir_to_local(d)[:2]
-    ob, db = b.frame.to_local([p0])[0, :2], b.frame.dir_to_local(d)[:2]
-    ia, ib = _intervals(a.outline, oa, da), _intervals(b.outline, ob, db)
-    out: list[CrossLap] = []
+    out: list[Joint] = []
     for k, (alo, ahi) in enumerate(ia):
         for m, (blo, bhi) in enumerate(ib):
             lo, hi = max(alo, blo), min(ahi, bhi)
@@ -166,18 +254,17 @@ def cross_lap(a: FlatPart, b: FlatPart, *, clearance: float, share_a: float = 0.
                     f"edge; let {inner.name} reach past an edge of {outer.name}")
             if a_low:
                 mid = lo + share_a * (hi - lo)
-                slot_a = _slot(a.outline, oa, da, width_a, alo, mid, True, ia[k - 1][1] if k else None)
-                slot_b = _slot(b.outline, ob, db, width_b, bhi, mid, False,
-                               ib[m + 1][0] if m + 1 < len(ib) else None)
+                asks += [_SlotAsk(a.outline, oa, da, width_a, alo, mid, True, ia[k - 1][1] if k else None),
+                         _SlotAsk(b.outline, ob, db, width_b, bhi, mid, False,
+                                  ib[m + 1][0] if m + 1 < len(ib) else None)]
             else:
                 mid = hi - share_a * (hi - lo)
-                slot_a = _slot(a.outline, oa, da, width_a, ahi, mid, False,
-                               ia[k + 1][0] if k + 1 < len(ia) else None)
-                slot_b = _slot(b.outline, ob, db, width_b, blo, mid, True, ib[m - 1][1] if m else None)
-            joint = Joint("cross_lap", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)),
-                          lo, mid, hi, width_a, width_b, math.degrees(math.asin(min(1.0, sin))),
-                          "lo" if a_low else "hi")
-            out.append(CrossLap(joint, slot_a, slot_b))
+                asks += [_SlotAsk(a.outline, oa, da, width_a, ahi, mid, False,
+                                  ia[k + 1][0] if k + 1 < len(ia) else None),
+                         _SlotAsk(b.outline, ob, db, width_b, blo, mid, True, ib[m - 1][1] if m else None)]
+            out.append(Joint("cross_lap", a.name, b.name, tuple(map(float, p0)), tuple(map(float, d)),
+                             lo, mid, hi, width_a, width_b, math.degrees(math.asin(min(1.0, sin))),
+                             "lo" if a_low else "hi"))
     return out
 
 

@@ -11,6 +11,7 @@ a coded note (``SLICE-TRIM``, ``SLICE-CLASH``, ``SLICE-ISLAND``, ``SLICE-ASSEMBL
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from .errors import JoineryError
-from .joinery import CrossLap, _crossing_line, _intervals, cross_lap, cut_slots, touching_pairs
+from .joinery import CrossLap, _crossing_line, _intervals, cross_laps, cut_slots, touching_pairs
 from .part import FlatPart
 from .tolerances import TOL
 
@@ -51,27 +52,35 @@ def _filled(part: FlatPart) -> FlatPart:
     return part.with_outline(Polygon(part.outline.exterior)) if part.outline.interiors else part
 
 
-def interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart], clearance: float) -> None:
-    """Cross-lap every crossing pair. Where no slot can join a crossing pair (they cannot interlock, or
-    the slots would cut a part in two) the two would collide, so the smaller plate is left out; an
-    island no joint holds is left out too. Each is noted."""
+def interlock(kit: Kit, group_a: list[FlatPart], group_b: list[FlatPart] | None, clearance: float,
+              share: Callable[[FlatPart, FlatPart], float] | None = None) -> None:
+    """Cross-lap every crossing pair (of a with b, or of ``group_a`` among itself when ``group_b`` is
+    None; ``share(a, b)``: the fraction of each crossing slotted into a, default half, or None for a
+    pair the other joints' slots already keep clear). Where no slot can join a crossing pair (they
+    cannot interlock, or the slots would cut a part in two) the two would collide, so the smaller plate
+    is left out; an island no joint holds is left out too. Each is noted."""
     refused: dict[tuple[str, str], str] = {}
     found: dict[tuple[str, str], list[CrossLap]] = {}
 
     def join(pairs) -> None:
-        for a, b in pairs:
-            try:
-                found[a.name, b.name] = cross_lap(_filled(a), _filled(b), clearance=clearance)
-            except JoineryError as exc:
-                refused[a.name, b.name] = str(exc)
+        pairs = [(a, b) for a, b in pairs if share is None or share(a, b) is not None]
+        filled = {p.name: _filled(p) for pair in pairs for p in pair}
+        laps = cross_laps([(filled[a.name], filled[b.name]) for a, b in pairs], clearance=clearance,
+                          share_a=[0.5 if share is None else share(a, b) for a, b in pairs])
+        for (a, b), out in zip(pairs, laps):
+            if isinstance(out, JoineryError):
+                refused[a.name, b.name] = str(out)
+            else:
+                found[a.name, b.name] = out
 
     pairs = touching_pairs(group_a, group_b)
     join(pairs)
-    unjoined = [(a, b) for a, b in pairs if not found.get((a.name, b.name)) and (a.name, b.name) not in refused]
+    unjoined = [(a, b) for a, b in pairs if not found.get((a.name, b.name)) and (a.name, b.name) not in refused
+                and (share is None or share(a, b) is not None)]
     trimmed = _trim_glancing(kit, unjoined, clearance)
     if trimmed:  # join the trimmed plates again with everything they cross
         group_a = [trimmed.get(p.name, p) for p in group_a]
-        group_b = [trimmed.get(p.name, p) for p in group_b]
+        group_b = None if group_b is None else [trimmed.get(p.name, p) for p in group_b]
         again = [(a, b) for a, b in touching_pairs(group_a, group_b) if {a.name, b.name} & set(trimmed)]
         for a, b in again:
             found.pop((a.name, b.name), None)

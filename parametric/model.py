@@ -27,7 +27,7 @@ from shapely.ops import unary_union
 from .design import Design, Joint, LoadCase, Seat, Worktop
 from .errors import JoineryError
 from .edge_joints import finger_joint, glue_joint, tab_joint
-from .joinery import CrossLap, cross_lap, cut_slots, touching_pairs
+from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
 from .tolerances import TOL
@@ -72,6 +72,11 @@ class Model:
     #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
+    #: why a preset is for nobody (preset -> a sentence, e.g. feet on a bar's rail): every seating preset
+    #: whose ``figures`` entry is empty must say why (tests/checks/test_figure.py; docs/catalogue.md shows it)
+    figure_notes: ClassVar[Mapping[str, str]] = {}
+    #: how many people a seating product seats at most (its seated and strength loads scale with it)
+    users: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -143,6 +148,11 @@ class Model:
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
 
     # -- what build() uses ---------------------------------------------------------------
+    def sitters(self, p: Params) -> int:
+        """How many people the seating loads of these parameters are for: ``users`` (a model that seats
+        more as it grows, like the slice bench, derives it from its size)."""
+        return self.users
+
     def build(self, p: Params) -> None:
         """Create the product's plates and joints for parameters ``p`` (override this)."""
         raise NotImplementedError
@@ -216,15 +226,29 @@ class Model:
         pt = lambda v: tuple(float(c) for c in v)  # noqa: E731
         figures = self.intended_figures(p)
         if not self._is_preset(p):  # edited: the seat height chooses who sits with their feet on the floor
-            from .figure import SHOE_MM, get_body
-
-            reach = tuple(f for f in figures if get_body(f).popliteal + SHOE_MM >= float(front[2]))
-            figures, perched = reach, tuple(f for f in figures if f not in reach)
+            figures, perched = self._seated_by_height(figures, float(front[2]))
         else:
             perched = ()
         self._seat = Seat(pt(front), pt(back), float(width), None if back_top is None else pt(back_top),
                           int(places), figures, arms, None if back_low is None else pt(back_low),
                           tuple(pt(q) for q in profile), perched)
+
+    def _seated_by_height(self, figures: Sequence[str], height: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Who an edited seat ``height`` mm high is for, and which of ``figures`` it leaves perched (their
+        feet off the floor). Of every figure the model's presets name (a chair with a kids' preset: the
+        children too), those the height suits: their feet reach the floor (popliteal height plus shoes
+        at least the height) and their knees stay below their hips (at most
+        :data:`parametric.checks.ergonomics.LOW_MM` lower); when none, ``figures`` whose feet reach."""
+        from .checks.ergonomics import LOW_MM
+        from .figure import SHOE_MM, get_body
+
+        def sole(f: str) -> float:
+            return get_body(f).popliteal + SHOE_MM
+
+        pool = dict.fromkeys([*figures, *(f for names in self.figures.values() for f in names)])
+        suits = tuple(f for f in pool if sole(f) - LOW_MM <= height <= sole(f))
+        reach = tuple(f for f in figures if sole(f) >= height)
+        return (suits or reach), tuple(f for f in figures if sole(f) < height)
 
     def worktop(self, p: Params, *, edge: Sequence[float], inward: Sequence[float]) -> None:
         """Declare a top people sit at: the middle of the edge they sit at (on the top surface) and the
@@ -238,9 +262,12 @@ class Model:
         slots: dict[str, list] = {name: [] for name in self._parts}
         joints: list[Joint] = []
         laps = [(lap.joint.a, lap.joint.b, lap) for lap in self._laps]
-        for a_name, b_name, share in self._pairs:
-            a, b = self._parts[a_name], self._parts[b_name]
-            laps += [(a_name, b_name, lap) for lap in cross_lap(a, b, clearance=clearance, share_a=share)]
+        crossed = cross_laps([(self._parts[a], self._parts[b]) for a, b, _ in self._pairs], clearance=clearance,
+                             share_a=[share for *_, share in self._pairs])
+        for (a_name, b_name, _), found in zip(self._pairs, crossed):
+            if isinstance(found, JoineryError):
+                raise found
+            laps += [(a_name, b_name, lap) for lap in found]
         for a_name, b_name, lap in laps:
             joints.append(lap.joint)
             slots[a_name].append((b_name, lap.slot_a))

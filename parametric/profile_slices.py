@@ -11,6 +11,7 @@ reaching ``depth`` into the ribs, so the two families cross and the joinery slot
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 from shapely.affinity import scale, translate
@@ -129,6 +130,29 @@ def on_edge(outline: Polygon, line: np.ndarray, at: np.ndarray, tol: float = 0.5
     """True when every station lies on the outline's edge (within ``tol`` mm)."""
     points, _ = stations(line, at)
     return all(outline.exterior.distance(Point(pt)) < tol for pt in points)
+
+
+def legged_band(line: np.ndarray, *, depth: float, legs: Sequence[tuple[float, tuple[float, float]]],
+                leg_width: float, fillet: float) -> Polygon:
+    """A rib's side outline: a band ``depth`` deep under the line (to the right of its direction) and a
+    straight leg from each foot up into the band, inner corners rounded by ``fillet``, cut at the floor
+    (z = 0) and never rising above the line (the surface the slats sit flush with).
+
+    Args:
+        legs: ``(arc length along the line where the leg meets the band, foot (y, z))`` per leg; a leg
+            meets the band halfway through its depth and ends square at its foot.
+    """
+    band = LineString(line).buffer(-depth, single_sided=True)
+    tops, tangents = stations(line, [s for s, _ in legs])
+    attach = tops + rotate(tangents, -90.0) * depth * 0.5
+    shape = band
+    for (_, foot), top in zip(legs, attach):
+        shape = shape.union(LineString([np.asarray(foot, dtype=float), top]).buffer(leg_width / 2, cap_style="flat"))
+    shape = shape.buffer(fillet, join_style="round").buffer(-fillet, join_style="round")
+    above = LineString(line).buffer(leg_width + fillet + depth, single_sided=True)
+    shape = shape.difference(above)
+    minx, _, maxx, maxy = shape.bounds
+    return shape.intersection(box(minx - 1, 0.0, maxx + 1, maxy + 1))
 
 
 def parallel_ribs(model, outline: Polygon, *, width: float, count: int, thickness: float, prefix: str = "rib",

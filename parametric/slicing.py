@@ -7,8 +7,11 @@ Three styles, named as in Slicer for Fusion 360:
   pair are sections of the same solid, so they span the same stretch of their crossing line: every
   slot of family a opens downwards and every slot of family b upwards, and each plate of a drops
   straight down onto the b plates.
-- ``radial``: vertical fins on planes through the z axis (starting ``core`` mm out from it) crossing
-  stacked horizontal rings; the rings are slotted from their rim, each fin slides in towards the axis.
+- ``radial``: vertical fins on planes through the z axis. With ``hub="rings"`` they start ``core`` mm
+  out from the axis and cross stacked horizontal rings, slotted from their rim; each fin slides in
+  towards the axis. With ``hub="spine"`` opposite fins are one plate through the axis and the plates
+  slot into each other there in stacked bands (``_spine``): the central spine is their crossing, two
+  plates (four fins) a cross, three a six-armed star; they drop in one after another from above.
 - ``stacked``: horizontal layers one thickness apart, glued face to face, with dowel holes through
   each pair of neighbours where both keep room for one.
 
@@ -38,6 +41,7 @@ from .sections import pieces, section
 from .tolerances import TOL
 
 STYLES = ("interlocked", "radial", "stacked")
+HUBS = ("rings", "spine")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class SliceSpec:
     z; ``angle`` is between the families. ``offset_a``/``offset_b`` shift the planes along their
     normals (fins: ``offset_a`` is ignored; rings: ``offset_b`` raises them). ``core``: the radial
     fins start this far from the axis. ``dowel``: dowel diameter for stacked layers (0: none).
+    ``hub``: what holds radial fins, ``rings`` or ``spine`` (fins meet on the axis; no rings).
     """
 
     style: str = "interlocked"
@@ -63,6 +68,7 @@ class SliceSpec:
     offset_b: float = 0.0
     core: float = 60.0
     dowel: float = 8.0
+    hub: str = "rings"
 
 
 def vertical_frame(normal_deg: float, height: float) -> Frame:
@@ -111,6 +117,15 @@ def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
             if abs(off) >= half:
                 return (f"offset_{name[-1]} = {off:g} mm moves the slices by half their spacing or more; keep it "
                         f"under {half:.0f} mm")
+    elif spec.style == "radial" and spec.hub == "spine":
+        if spec.count_a < 4 or spec.count_a % 2:
+            return (f"count_a = {spec.count_a}: a spine joins fins in opposite pairs, each pair one plate through "
+                    "the axis; use an even count of 4 or more")
+        height, plates = float(mesh.bounds[1][2] - mesh.bounds[0][2]), spec.count_a // 2
+        if height / plates < t:
+            return (f"count_a = {spec.count_a} fins stack {plates} plates on the axis, each keeping "
+                    f"{height / plates:.0f} mm of it, less than thickness + clearance + min_feature; use at "
+                    f"most {2 * max(1, int(height // t))} fins")
     elif spec.style == "radial":
         if spec.count_a < 3:
             return "count_a: a radial kit needs at least 3 fins to stand"
@@ -219,6 +234,27 @@ def _dowel_points(room, min_apart: float) -> list[Point]:
     return ends
 
 
+def _spine(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
+    """``n = count_a / 2`` plates through the z axis, ``180 / n`` degrees apart, cross-lapped on the axis
+    in stacked bands: plate k (1 on top) keeps the k-th band of the axis from the top. Each plate is
+    cross-lapped with the next (its share of the crossing is ``(n - k) / n``, slotted from below), so
+    plate k's slots remove the axis above and below its band and each plate drops in from above onto
+    those after it. Plates further apart need no joint of their own: neighbours are the closest to
+    parallel (or to the opposite side, 180 - 180 / n), so their slots are the widest any crossing on
+    the axis needs. The crossing line of plates k < m runs up (k's normal turns anticlockwise to m's
+    by less than 180 degrees), so the earlier plate's slot opens at the bottom."""
+    n = spec.count_a // 2
+    frames = [vertical_frame(spec.rotation + i * 180.0 / n - 90.0, 0.0) for i in range(n)]
+    plates = _family(mesh, frames, "fin", "F", "fin", spec, kit)
+    order = {p.name: int(p.name.split("-")[1].split(".")[0]) for p in plates}
+    kit.parts = plates
+    interlock(kit, plates, None, spec.clearance,
+              share=lambda a, b: (n - order[a.name]) / n if order[b.name] == order[a.name] + 1 else None)
+    if not kit.laps:
+        raise GeometryError("the fins of a spine meet nowhere: the mesh has no material on its vertical axis "
+                            "(a ring or a shape standing on legs); use hub = rings")
+
+
 def make_kit(mesh: PreparedMesh, spec: SliceSpec) -> Kit:
     """Slice a prepared mesh into a kit (parts uncut, joints derived).
 
@@ -227,6 +263,8 @@ def make_kit(mesh: PreparedMesh, spec: SliceSpec) -> Kit:
     """
     if spec.style not in STYLES:
         raise GeometryError(f"unknown slicing style {spec.style!r}; choose one of {', '.join(STYLES)}")
+    if spec.hub not in HUBS:
+        raise GeometryError(f"unknown radial hub {spec.hub!r}; choose one of {', '.join(HUBS)}")
     problem = counts_problem(mesh, spec)
     if problem:
         raise GeometryError(problem)
@@ -251,6 +289,8 @@ def make_kit(mesh: PreparedMesh, spec: SliceSpec) -> Kit:
                                   spec, kit))
         kit.parts = groups[0] + groups[1]
         interlock(kit, *groups, spec.clearance)
+    elif spec.hub == "spine":
+        _spine(mesh, spec, kit)
     else:
         top = float(mesh.bounds[1][2])
         reach = float(np.abs(mesh.bounds[:, :2]).max()) * 2 + 10

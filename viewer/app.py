@@ -12,6 +12,7 @@ from parametric.registry import get_model
 from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
 from .figure import FigureControls, stability_cases
 from .panel import ParamPanel
+from .slice_drag import SliceHandles
 from .worker import Rebuilder, Scene
 
 ROLE_COLOURS = {"new": "#3a73d8", "rib": "#c89e66", "slat": "#edcc94", "frame": "#b88a55", "top": "#e8c48c", "leg": "#b88a55",
@@ -64,6 +65,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plotter = QtInteractor(self)
         self.plotter.set_background("white")
         self.tabs.addTab(self.plotter.interactor, "3D")
+        self.slice_handles = SliceHandles(self)  # a mesh kit's slice families, dragged in 3D
         from .profile import ProfileEditor
 
         self.profile_editor = ProfileEditor()
@@ -199,6 +201,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.case.addItems(cases)
             self.case.blockSignals(False)
         self._draw_parts(scene)
+        self.slice_handles.update(scene)
         if "profile" in self.cls.schema.specs and hasattr(self.cls, "profile_points"):
             rib = next((p for p in scene.design.parts if p.role == "rib"), scene.design.parts[0])
             self.profile_editor.show_profile(rib.outline, self.cls().profile_points(scene.design.params))

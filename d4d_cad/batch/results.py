@@ -7,8 +7,12 @@ what is on disk, whichever run (or machine) made each variant.
 Row keys: ``index``, ``variant`` (its folder), ``status`` (``ok | failed | refused | error | timeout |
 killed``), ``codes`` (failing check codes, or the error's type), ``message``, ``model``, ``hash``,
 ``machine``, ``material``, ``thickness``, ``parts``, ``param.<name>`` for each value the sweep set,
-``margin.stability | manufacturability | overlap | strength`` (worst margin of the family: mm, mm,
-mm^3 and mm of sag; findings in other units, such as STAB-SLIDE in N, are only in check.json),
+``margin.stability | manufacturability | overlap | strength | ergonomics`` (worst margin of the family:
+mm, mm, mm^3, mm of sag and mm of fit for the figures the variant is for (``ERGO-*``: seat height,
+depth, width, back, thighs under a top, and ERGO-PERCH: how far an edited seat is too high for some
+of them; warnings count too, as in the other families; empty without a seat or worktop); findings in
+other units,
+such as STAB-SLIDE in N or ERGO-COLLIDE in mm^3, are only in check.json),
 ``sheets``, ``utilisation``, ``cut_length_m``, ``cut_time_min``, ``cost``, ``seconds``, ``attempts``,
 and the paths (relative to the results folder) ``folder``, ``bundle``, ``thumbnail``.
 """
@@ -29,8 +33,8 @@ STATUSES = ("ok", "failed", "refused", "error", "timeout", "killed")
 #: leading columns of results.csv (parameters follow, then the rest)
 COLUMNS = ("index", "variant", "status", "codes", "message", "model", "hash", "machine", "material", "thickness",
            "parts", "sheets", "utilisation", "cut_length_m", "cut_time_min", "cost", "margin.stability",
-           "margin.manufacturability", "margin.overlap", "margin.strength", "seconds", "attempts", "folder",
-           "bundle", "thumbnail")
+           "margin.manufacturability", "margin.overlap", "margin.strength", "margin.ergonomics", "seconds",
+           "attempts", "folder", "bundle", "thumbnail")
 #: columns that differ between two runs of the same sweep (timing, retries)
 VOLATILE = ("seconds", "attempts", "timings")
 

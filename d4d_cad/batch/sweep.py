@@ -15,6 +15,7 @@ A sweep (YAML or JSON) names a model and how to vary it::
     lhs: {count: 20, seed: 0, params: [width, seat_depth]}           # or a Latin hypercube sample
     outputs: [report, cut_files, bundle, thumbnail]                  # what each variant writes
     options: {relief: dogbone, unit: mm, nest_rounds: 100}           # the export's options
+    # options: {figure: true}      # thumbnails seat the first figure each variant is for (or: figure: man-p95)
 
 The sweep is *counted* before it is expanded, and refused past ``max_variants`` (default
 :data:`DEFAULT_MAX_VARIANTS`); every value is read with its parameter's own units before any work
@@ -46,9 +47,13 @@ DEFAULT_MAX_VARIANTS = 10_000
 OUTPUTS = ("report", "cut_files", "bundle", "thumbnail")
 DEFAULT_OUTPUTS = ("report", "bundle", "thumbnail")  # without a machine: report and thumbnail
 #: export options a sweep may set, with their defaults (the batch keeps nesting deterministic by
-#: bounding it by rounds, with a generous time limit as a safety net only)
+#: bounding it by rounds, with a generous time limit as a safety net only); ``figure``: the thumbnail
+#: seats a figure on a seating variant, drawn behind it from a three-quarter side view (true: the first
+#: figure the variant is for; a name: that figure); off by default, so a sweep's thumbnails frame the
+#: product alone, as large as the card allows, and compare at one scale across models
 OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": 60,
-           "nest_time": 30.0, "checks": True, "labels": "engrave", "holding_tabs": False, "cost_by": "sheet"}
+           "nest_time": 30.0, "checks": True, "labels": "engrave", "holding_tabs": False, "cost_by": "sheet",
+           "figure": False}
 KEYS = ("model", "preset", "params", "grid", "rows", "random", "lhs", "machine", "material", "outputs", "options")
 #: the largest CSV of explicit rows read, bytes
 MAX_CSV_BYTES = 64 << 20
@@ -379,6 +384,12 @@ def _options(doc: Document, options: dict[str, Any]) -> dict[str, Any]:
         elif name in ("kerf", "checks", "holding_tabs"):
             if not isinstance(value, bool):
                 raise ParamsFileError(f"{doc.where('options', name)}: write true or false")
+        elif name == "figure":
+            from parametric.figure import FIGURES
+
+            if not isinstance(value, bool) and value not in FIGURES:
+                raise ParamsFileError(f"{doc.where('options', name)}: {value!r}; write true, false or a figure: "
+                                      f"{', '.join(FIGURES)}")
         else:
             value = _number(doc, value, "options", name, positive=True, integer=name == "nest_rounds")
         out[name] = value

@@ -28,10 +28,11 @@ from parametric.registry import get_model
 
 #: check families of the results table, by the prefix of a finding's code
 FAMILIES = {"STAB": "stability", "MFG": "manufacturability", "FIT": "manufacturability", "OVLP": "overlap",
-            "STR": "strength"}
-#: the unit of each family's worst margin: findings in other units (STAB-SLIDE in N, STR-STRESS in MPa)
-#: stay in check.json but do not mix into the column
-FAMILY_UNITS = {"stability": "mm", "manufacturability": "mm", "overlap": "mm^3", "strength": "mm"}
+            "STR": "strength", "ERGO": "ergonomics"}
+#: the unit of each family's worst margin: findings in other units (STAB-SLIDE in N, STR-STRESS in MPa,
+#: ERGO-RECLINE in degrees, ERGO-COLLIDE in mm^3) stay in check.json but do not mix into the column
+FAMILY_UNITS = {"stability": "mm", "manufacturability": "mm", "overlap": "mm^3", "strength": "mm",
+                "ergonomics": "mm"}
 #: the longest error message kept in a row (the traceback goes to the variant's error.txt)
 MESSAGE_CHARS = 500
 
@@ -44,9 +45,12 @@ def warm_up() -> None:
     from shapely.geometry import box
 
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
+    from fabrication.machines import load_machines
     from fabrication.nesting import NestPart, Stock, nest
-
     from parametric import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
+    from parametric.materials import load_materials
+
+    load_machines(), load_materials()  # the shipped profiles, parsed once (0.2 s of YAML)
 
     # one tiny nest loads every numba kernel (compiled once, then from the on-disk cache) into this
     # process, so the workers forked from it do not each pay for it on their first variant
@@ -56,7 +60,9 @@ def warm_up() -> None:
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
     """The smallest margin per check family, in that family's unit (:data:`FAMILY_UNITS`: stability
-    and manufacturability mm, overlap mm^3, strength mm of sag), over findings that carry one."""
+    and manufacturability mm, overlap mm^3, strength mm of sag, ergonomics mm: the seat's height, depth,
+    width and back, the thighs under a top, over the figures the variant is for), over findings that
+    carry one."""
     out: dict[str, float | None] = {f"margin.{f}": None for f in dict.fromkeys(FAMILIES.values())}
     for f in findings:
         family = FAMILIES.get(f["code"].split("-")[0])
@@ -158,7 +164,7 @@ def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]
                 files["check.json"] = (json.dumps(check, indent=2) + "\n").encode()
         if "thumbnail" in task["outputs"]:
             clock = time.perf_counter()
-            files["thumbnail.png"] = _thumbnail(design)
+            files["thumbnail.png"] = _thumbnail(design, task["options"].get("figure", False))
             timings["thumbnail"] = time.perf_counter() - clock
     except ParameterError as exc:
         row.update(status="refused", codes=type(exc).__name__, message=str(exc)[:MESSAGE_CHARS])
@@ -174,10 +180,23 @@ def run_variant(task: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]
     return row, files
 
 
-def _thumbnail(design) -> bytes:
-    """A small off-screen picture of the product (PNG bytes)."""
-    from parametric.render import render_png
+def thumbnail_figure(design, figure: bool | str) -> str | None:
+    """The figure a thumbnail seats (the sweep's ``figure`` option): None when off or the design has no
+    seat; ``True``: the first figure the seat is for (None for a perch); a name: that figure."""
+    if not figure or design.seat is None:
+        return None
+    if figure is True:
+        return design.seat.figures[0] if design.seat.figures else None
+    return figure
 
+
+def _thumbnail(design, figure: bool | str = False) -> bytes:
+    """A small off-screen picture of the product (PNG bytes), with a seated figure behind it when asked
+    (then from the three-quarter side view where both read)."""
+    from parametric.render import FIGURE_VIEW, render_png
+
+    name = thumbnail_figure(design, figure)
     with tempfile.TemporaryDirectory(prefix="d4d-thumb-") as tmp:
-        path = render_png(design, Path(tmp) / "thumbnail.png", view="iso", size=(320, 240))
+        path = render_png(design, Path(tmp) / "thumbnail.png", view=FIGURE_VIEW if name else "iso", size=(320, 240),
+                          figure=name)
         return Path(path).read_bytes()

@@ -251,16 +251,18 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
                               max_rounds=nest_rounds)
+    with _timed(timings, "walk"):  # walked once: the BOM's cut time and every writer share the operations
+        operations = [walk(s, cut_parts, tabs=holding_tabs) for s in sheets]
     with _timed(timings, "bom"):
-        bom = make_bom(design, cut_parts, sheets, machine, material, cost_by=cost_by)
+        bom = make_bom(design, cut_parts, sheets, machine, material, cost_by=cost_by, operations=operations)
     check = None
     if checks:
         with _timed(timings, "checks"):
             check = check_report(design, material, machine, stock, cut_parts)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
                             layout=layout, nest_time=nest_time, cost_by=cost_by, copies=copies)
-    return Fabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options, design=design,
-                       check=check)
+    return Fabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options, operations,
+                       design=design, check=check)
 
 
 def write_cut_files(fab: CutJob, folder: str | Path, *, unit: str = "mm") -> list[str]:

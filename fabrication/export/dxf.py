@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import ezdxf
-import numpy as np
 from ezdxf.enums import TextEntityAlignment
 
 from .. import units as _units
@@ -27,7 +26,14 @@ from ..layout import SheetLayout
 from ..lettering import strokes
 from ..toolpath import Label, place_label
 from .arcfit import fit_arcs
-from .sheetwalk import CALIBRATION_MM, Operation, draw_sheet, flatten, ring_with_bulges  # noqa: F401 (re-exported)
+from .sheetwalk import (  # noqa: F401 (re-exported)
+    CALIBRATION_MM,
+    Operation,
+    draw_sheet,
+    flatten,
+    path_bounds,
+    ring_with_bulges,
+)
 
 ENGRAVE = "ENGRAVE"
 #: labels engraved on the part's back face, drawn mirrored as seen from the front (``fabrication.faces``)
@@ -61,7 +67,7 @@ def pocket_layer(depth: float) -> str:
 
 def new_document(thickness: float, unit: str = "mm") -> ezdxf.document.Drawing:
     """An R2010 document in mm (or inches) with the operation layers defined."""
-    doc = ezdxf.new("R2010", units=_units.INSUNITS[unit], setup=True)
+    doc = ezdxf.new("R2010", units=_units.INSUNITS[unit])  # no setup: no text style, linetype or dimstyle is used
     doc.header["$MEASUREMENT"] = 1 if unit == "mm" else 0
     outside, inside = cut_layers(thickness)
     for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8), (TABS, 3)):
@@ -173,8 +179,7 @@ class DxfSheetWriter:
         if op.back:
             layer = engrave_layer(self.doc, back=True)
         for path in op.paths:
-            xy = np.asarray(flatten(path, op.closed, max_angle=1.0)) * s  # arcs bulge past their ends
-            (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+            x0, y0, x1, y1 = (c * s for c in path_bounds(path, op.closed))  # arcs bulge past their ends
             b = self.box
             self.box = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
             e = msp.add_lwpolyline([(x * s, y * s, b) for x, y, b in path], format="xyb", close=op.closed,

@@ -5,10 +5,15 @@ slide onto come first (from the joints; ties keep the order the model created th
 chair, ribs, then slats), each step showing the product so far with the new parts highlighted
 and the direction the new parts slide in along their cross-laps. Pictures come from
 :func:`parametric.render.render_images` (off-screen pyvista, one plotter for every step).
+
+A seating product's guide also has a "Who it fits" page: each figure it is for
+(:mod:`parametric.figure`) seated on it, drawn without hiding any part, from the side, with its
+fit (the ergonomic findings' margins); a table's page names the figures it was checked for.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,6 +102,66 @@ def _direction_words(d: np.ndarray) -> str:
     return [("right", "left"), ("backwards", "forwards"), ("up", "down")][axis][0 if d[axis] > 0 else 1]
 
 
+def _fit_lines(design: Design, name: str) -> list[str]:
+    """One figure's caption: who it is, then each seat fit finding's severity and margin."""
+    from parametric.checks.ergonomics import seat_fit
+    from parametric.figure import get_body
+
+    body = get_body(name)
+    lines = [name, f"{body.stature:.0f} mm, {body.mass:.0f} kg"]
+    for f in seat_fit(design.seat, name):
+        lines.append(f"{f.code.removeprefix('ERGO-').lower():<10} {f.severity:<7} {f.margin:+5.0f} mm")
+    return lines
+
+
+def fit_page(design: Design, render_size: tuple[int, int] = (900, 650)):
+    """The "Who it fits" page (a matplotlib figure), or None for a product with no seat or worktop.
+
+    A seat: each figure it is for seated on it (one picture per figure, all from one camera, so they
+    compare at one scale), captioned with the seat fit margins; a seat checked for nobody (a perch) or a
+    worktop: the figures it is for, in words.
+    """
+    import matplotlib.pyplot as plt
+
+    from parametric.checks.ergonomics import resolve_figures
+    from parametric.render import FIGURE_VIEW, render_images
+
+    holder = design.seat or design.worktop
+    if holder is None:
+        return None
+    names = resolve_figures(design)
+    fig = plt.figure(figsize=A4_LANDSCAPE)
+    fig.text(0.05, 0.92, "Who it fits", fontsize=18, weight="bold")
+    children = [n for n in names if n.startswith("child")]
+    sources = ", ".join(s for s, on in (("ANSUR II adults, +25 mm shoes", len(children) < len(names)),
+                                         ("EN 1729-1 children by stature", children)) if on)
+    if not names:
+        why = (f"a perch for {', '.join(design.seat.perched)} (their feet do not reach the floor)"
+               if design.seat is not None and design.seat.perched else "its sitters' feet rest on a rail or bar")
+        text = f"Not checked for a seated figure: {why}."
+    elif design.seat is None:
+        text = f"Sized for {', '.join(names)} sitting at it ({sources}): room for their thighs under the top."
+    else:
+        text = (f"Checked for {', '.join(names)} ({sources}); a margin below 0 mm is a misfit. The figures are "
+                "drawn pale and see-through: every part of the product shows.")
+    fig.text(0.05, 0.86, textwrap.fill(text, STEP_TEXT_CHARS), fontsize=11, va="top")
+    if names and design.seat is not None:
+        cols = min(len(names), 4)
+        rows = math.ceil(len(names) / cols)
+        size = (max(render_size[0] // cols, 240), max(render_size[1] // cols, 180))
+        shots = [(None, None, (name,)) for name in names]
+        images = render_images(design, shots, view=FIGURE_VIEW, size=size, figure=names)
+        w, h = 0.9 / cols, 0.78 / rows
+        for k, (name, image) in enumerate(zip(names, images)):
+            x, y = 0.05 + (k % cols) * w, 0.80 - (k // cols + 1) * h
+            ax = fig.add_axes((x, y + 0.3 * h, w * 0.95, 0.68 * h))
+            ax.imshow(image, interpolation="none")
+            ax.set_axis_off()
+            fig.text(x + 0.01, y + 0.28 * h, "\n".join(_fit_lines(design, name)), fontsize=7 if rows > 1 else 8,
+                     family="monospace", va="top")
+    return fig
+
+
 class PdfSheetWriter:
     """Draws a sheet's operations on a matplotlib figure of the sheet's true size (a SheetWriter)."""
 
@@ -168,6 +233,10 @@ def write_pdf(path: str | Path, design: Design, sheets: list[SheetLayout], cut_p
                  f"{bom.cut_seconds / 60:.0f} min of cutting, material {bom.material_cost:.2f}", fontsize=11)
         pdf.savefig(fig)
         plt.close(fig)
+        fig = fit_page(design, render_size)
+        if fig is not None:
+            pdf.savefig(fig)
+            plt.close(fig)
         # one plotter for every step's picture; embedded at their own resolution (no resampling)
         for step, image in zip(steps, render_images(design, shots, size=render_size)):
             fig = plt.figure(figsize=A4_LANDSCAPE)

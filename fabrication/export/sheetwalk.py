@@ -11,12 +11,14 @@ model's sampled curves fitted as arcs (:mod:`.arcfit`), as DXF bulges (tan of a 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
@@ -33,11 +35,13 @@ CALIBRATION_GAP = 10.0
 _SIMPLIFY_MM = 0.01
 
 #: how far (relative to the radius, at least 1 mm) a vertex may lie off a relief circle and still be on
-#: it: the relief polygons' chords lie inside their circle by up to r (1 - cos(pi / 4n)) (3.6e-6 mm for
-#: a 3.05 mm radius at n = 512 segments per quarter, ``toolpath.RELIEF_QUAD_SEGS``), so the points
-#: where a wall meets a relief are on its arc; a tighter tolerance left a 0.002-0.009 mm straight
-#: segment between the wall and the arc (CAM reads those as noise, issue 13.4)
+#: it: a relief polygon's vertices lie on its circle (its chords inside), and where a wall meets a
+#: relief the vertex is snapped onto the circle (``toolpath.snap_to_circles``), so round-off is all
+#: this absorbs; a tighter tolerance once left a 0.002-0.009 mm straight segment between the wall
+#: and the arc (CAM reads those as noise, issue 13.4)
 ON_CIRCLE_REL_TOL = 1e-4
+#: distinct part outlines whose fitted contours are remembered (:func:`part_contours`)
+CACHE_SIZE = 256
 
 Vertex = tuple[float, float, float]
 
@@ -156,6 +160,34 @@ def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0)
     return pts
 
 
+def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, float, float, float]:
+    """``(xmin, ymin, xmax, ymax)`` of a bulged path, its arcs included (where an arc passes a point of
+    its circle due east, north, west or south of the centre, that point bounds it), without
+    flattening it."""
+    v = np.asarray(path, dtype=float).reshape(-1, 3)
+    lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
+    segs = np.flatnonzero(v[:, 2] != 0)
+    if not closed:
+        segs = segs[segs < len(v) - 1]
+    if len(segs):
+        p0, p1, bulge = v[segs, :2], v[(segs + 1) % len(v), :2], v[segs, 2]
+        sweep = 4 * np.arctan(bulge)
+        chord = p1 - p0
+        length = np.hypot(chord[:, 0], chord[:, 1])
+        r = length / (2 * np.abs(np.sin(sweep / 2)))
+        d = r * np.cos(sweep / 2) * np.sign(sweep) / np.where(length > 0, length, 1.0)
+        centre = (p0 + p1) / 2 + np.c_[-chord[:, 1], chord[:, 0]] * d[:, None]  # left of the chord when ccw
+        a0 = np.arctan2(p0[:, 1] - centre[:, 1], p0[:, 0] - centre[:, 0])
+        for k, (dx, dy) in enumerate(((1, 0), (0, 1), (-1, 0), (0, -1))):
+            # does the arc from a0 over sweep pass the angle k * 90 degrees?
+            rel = np.mod((k * np.pi / 2 - a0) * np.sign(sweep), 2 * np.pi)
+            hit = rel <= np.abs(sweep)
+            if hit.any():
+                pts = centre[hit] + r[hit, None] * np.array([dx, dy])
+                lo, hi = np.minimum(lo, pts.min(axis=0)), np.maximum(hi, pts.max(axis=0))
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
 def sheet_label(placed: PlacedPart, cut: CutPart | None) -> Label | None:
     """A placed part's label in sheet mm (the prepared one moved with the part, else placed anew)."""
     if cut is None:
@@ -208,6 +240,25 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
     return squares[first[0]] if len(first) else fallback
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def part_contours(outline_wkb: bytes, arcs: tuple[tuple[float, float, float], ...] = ()
+                  ) -> tuple[tuple[Vertex, ...], tuple[tuple[Vertex, ...], ...]]:
+    """A part outline's cut contours in part mm, counter-clockwise: the exterior and the holes, each with
+    its relief ``arcs`` (circles ``(cx, cy, r)``) as bulges and its sampled curves fitted as arcs.
+
+    Fitted once per distinct outline (equal ribs, every copy of a part): placing a part only turns
+    and moves it, which changes neither its arcs nor its bulges (:func:`_placed_ring`)."""
+    outline = orient(shapely.from_wkb(outline_wkb), 1.0)
+    holes = tuple(tuple(fit_arcs(ring_with_bulges(ring.coords, arcs))) for ring in outline.interiors)
+    return tuple(fit_arcs(ring_with_bulges(outline.exterior.coords, arcs))), holes
+
+
+def _placed_ring(placed: PlacedPart, ring: tuple[Vertex, ...]) -> tuple[Vertex, ...]:
+    """A part-mm contour where ``placed`` puts it on the sheet (a turn keeps every bulge)."""
+    xy = transform_xy(placed, [(x, y) for x, y, _ in ring])
+    return tuple((x, y, b) for (x, y), (_, _, b) in zip(xy, ring))
+
+
 def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
          notes: bool = True, tabs: bool = False) -> list[Operation]:
     """The operations of one sheet in cutting order (see the module docstring); ``tabs``: add each
@@ -218,11 +269,10 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     for placed in sheet.placed:
         name, label = placed.part.name, placed.part.label
         cut = (cut_parts or {}).get(name)
-        arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in (cut.arcs if cut else ())]
-        outline = orient(placed.outline, 1.0)
-        for ring in outline.interiors:
-            inside.append(Operation("inside", (tuple(fit_arcs(ring_with_bulges(ring.coords, arcs))),), name, label))
-        ring = tuple(fit_arcs(ring_with_bulges(outline.exterior.coords, arcs)))
+        exterior, holes = part_contours(placed.part.outline.wkb, tuple(cut.arcs) if cut else ())
+        for hole in holes:
+            inside.append(Operation("inside", (_placed_ring(placed, hole),), name, label))
+        ring = _placed_ring(placed, exterior)
         outside.append(Operation("outside", (ring,), name, label))
         if tabs:
             stretches = tab_stretches(ring)

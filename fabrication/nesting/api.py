@@ -13,7 +13,7 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .compress import compress_last_sheet, drop_last_sheet
+from .compress import MAX_ITERATIONS, compress_last_sheet, drop_last_sheet
 from .prepare import (
     NestPart,
     Stock,
@@ -25,6 +25,11 @@ from .prepare import (
     inflation,
 )
 from .search import Engine
+
+#: with a round budget, an attempt to empty the last sheet gets this many separator iterations per
+#: round, up to ``compress.MAX_ITERATIONS`` (ours: a quick budget does not spend a second on a sheet
+#: that rarely empties; at 6 rounds and more the attempt is as long as with a time budget)
+DROP_ITERATIONS_PER_ROUND = 20
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,10 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     """The improvement phases: 40 % order hill-climbing and ruin-and-recreate, then (until 75 %)
     attempts to empty the last sheet into the others with the separator while the sheet count is
     above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
-    phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3), rounds / 4
-    compression attempts, each attempt at most ``compress.MAX_ITERATIONS`` separator iterations)
-    instead of by their share of the time."""
+    phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3) of at most
+    :data:`DROP_ITERATIONS_PER_ROUND` separator iterations per round, rounds / 4
+    compression attempts, none below 4 rounds, each attempt at most ``compress.MAX_ITERATIONS`` separator
+    iterations) instead of by their share of the time."""
     end = start + time_limit
     timed = max_rounds is None
 
@@ -130,13 +136,15 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     tries, most = 0, (3 if timed else min(3, max(1, max_rounds // 10)))
     while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < most):
         tries += 1
-        fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries)
+        fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries,
+                                MAX_ITERATIONS if timed else min(MAX_ITERATIONS, DROP_ITERATIONS_PER_ROUND * max_rounds))
         if fewer is not None:
             sheets = fewer
             tick(time.monotonic(), engine.objective(sheets))
-    count = len(sheets)
-    return compress_last_sheet(engine, sheets, end, seed, None if timed else max(1, max_rounds // 4),
-                               lambda used: tick(time.monotonic(), (count, used)))
+    count, attempts = len(sheets), (None if timed else max_rounds // 4)
+    if attempts == 0:  # fewer than 4 rounds: the sheets are final, the last one's used length is left as built
+        return sheets
+    return compress_last_sheet(engine, sheets, end, seed, attempts, lambda used: tick(time.monotonic(), (count, used)))
 
 
 def _engine(parts: list[NestPart], items: list[tuple[int, int]], variants: Variants, boxes: list[np.ndarray],

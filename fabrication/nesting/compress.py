@@ -212,10 +212,12 @@ def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_at
     return [*sheets[:-1], _placed(last, best)]
 
 
-def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | None:
+def drop_last_sheet(engine, sheets: list, deadline: float, seed: int,
+                    max_iterations: int = MAX_ITERATIONS) -> list | None:
     """Move the last sheet's parts onto the others (largest first, each to the sheet with the most
-    free area, at a random spot) and separate every sheet that received parts; the layout with
-    one sheet fewer, or None when some sheet cannot be separated before the deadline."""
+    free area, at a random spot) and separate every sheet that received parts (at most
+    ``max_iterations`` separator iterations each); the layout with one sheet fewer, or None when some
+    sheet cannot be separated before the deadline."""
     rng = np.random.default_rng(seed)
     rest = [sorted(s, key=lambda p: p[0]) for s in sheets[:-1]]
     boxes = [engine.sheet_box(k, len(rest), None) for k in range(len(rest))]
@@ -238,6 +240,7 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int) -> list | 
     out = []
     for k, (sheet, b) in enumerate(zip(rest, boxes)):
         comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k, engine.obstacles(k))
+        comp.max_iterations = max_iterations
         state = comp.state(sheet)
         if not comp.separate(state, float(b[2]), deadline):
             return None

@@ -8,6 +8,7 @@ import numpy as np
 import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
+from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
 
@@ -107,14 +108,77 @@ def check_inputs(parts: list[NestPart], stock: list[Stock]) -> None:
             raise FabricationError(f"part {p.id!r}: quantity must be >= 0 and at least one rotation allowed")
 
 
-def _variant_shape(poly: Polygon, rotation: float, mirrored: bool, grow: float, simplify: float) -> Polygon:
-    shape = affinity.scale(poly, -1.0, 1.0, origin=(0, 0)) if mirrored else poly
-    shape = affinity.rotate(shape, rotation, origin=(0, 0)) if rotation else shape
-    if grow > 0:
-        shape = shape.buffer(grow, join_style="mitre", mitre_limit=4.0)
-        if simplify > 0:
-            shape = shape.simplify(simplify, preserve_topology=True)
+#: the notches closed in a part's nesting shape: narrower than this share of the spacing (see
+#: :func:`nest_shape`; below 1 so the mitred closing stays inside the round one it stands for)
+CLOSE_SHARE = 0.98
+#: how far (mm) a chord may pass outside a concave stretch of a nesting shape it replaces (ours: a
+#: curved rib's hollow side needs one convex piece per vertex; 1 mm of hollow is left unused)
+CONCAVE_TOL = 1.0
+
+
+def nest_shape(poly: Polygon, spacing: float, simplify: float = 0.2, concave_tol: float = CONCAVE_TOL) -> Polygon:
+    """The shape the packer moves for ``poly`` (part mm, not rotated): the part grown by half the spacing
+    (:func:`inflation`, mitred), always containing the true offset, with as few concave vertices as it can:
+
+    - notches and holes narrower than the spacing are closed (a morphological closing by half the
+      spacing): another part, itself grown by half the spacing, can never enter them, so no layout is
+      lost (a slot, a relief, the gap between a rib's tabs);
+    - the outline is simplified by ``simplify`` mm (it was grown by as much first);
+    - each run of concave vertices is replaced by chords passing at most ``concave_tol`` mm outside it
+      (a chord across a hollow lies outside the part), so a curve's hollow side is a few convex
+      pieces instead of one per vertex.
+
+    A step whose result is not a valid polygon containing the step before is skipped. Without spacing
+    the polygon is nested as it is.
+    """
+    grow = inflation(spacing, simplify)
+    if grow <= 0:
+        return poly
+    shape = poly.buffer(grow, join_style="mitre", mitre_limit=4.0)
+    r = spacing / 2 * CLOSE_SHARE
+    closed = shape.buffer(r, join_style="mitre", mitre_limit=4.0).buffer(-r, join_style="mitre", mitre_limit=4.0)
+    shape = _if_contains(closed.union(shape), shape)
+    if simplify > 0:
+        shape = shape.simplify(simplify, preserve_topology=True)
+    if concave_tol > 0 and shape.geom_type == "Polygon":
+        shape = _if_contains(_fill_concave(shape, concave_tol), shape)
     return shape
+
+
+def _if_contains(candidate, shape: Polygon) -> Polygon:
+    """``candidate`` when it is one valid polygon containing ``shape`` (to round-off), else ``shape``."""
+    if (candidate.geom_type == "Polygon" and candidate.is_valid
+            and shape.difference(candidate).area <= 1e-9 * max(shape.area, 1.0)):
+        return candidate
+    return shape
+
+
+def _fill_concave(shape: Polygon, tol: float) -> Polygon:
+    """``shape`` with each run of concave (right-turning) exterior vertices replaced, greedily, by the
+    fewest chords leaving every dropped vertex within ``tol`` mm; holes kept."""
+    ring = np.asarray(orient(shape, 1.0).exterior.coords)[:-1]
+    n = len(ring)
+    reflex = _cross(ring) < 0
+    if n < 4 or not reflex.any() or reflex.all():
+        return shape
+    order = (int(np.flatnonzero(~reflex)[0]) + np.arange(n + 1)) % n  # from a convex vertex, round to it
+    pts = ring[order]
+    keep, i = [], 0
+    while i < n:
+        keep.append(order[i])
+        j = i + 1
+        while j < n and reflex[order[j]]:  # try the chord i -> j + 1 over the concave vertices i+1..j
+            e = pts[j + 1] - pts[i]
+            length = float(np.hypot(*e))
+            mids = pts[i + 1:j + 1]
+            if length == 0 or (np.abs((mids[:, 0] - pts[i, 0]) * e[1] - (mids[:, 1] - pts[i, 1]) * e[0]).max()
+                               > tol * length):
+                break
+            j += 1
+        i = j
+    if len(keep) == n:
+        return shape
+    return Polygon(ring[keep], [h.coords for h in shape.interiors])
 
 
 def convex_pieces(shape: Polygon) -> list[np.ndarray]:
@@ -181,32 +245,42 @@ def inflation(spacing: float, simplify: float = 0.2) -> float:
 
 
 def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2) -> Variants:
-    """Pre-rotate, inflate by spacing/2 (+ the simplification tolerance, so the simplified outline
-    still contains the true offset), cut into convex pieces (holes excluded), pack into arrays."""
-    grow = inflation(spacing, simplify)
+    """Each part's nesting shape (:func:`nest_shape`, mirrored when allowed) cut into convex pieces
+    once (holes excluded), the pieces turned to every allowed rotation, packed into arrays. Equal
+    polygons share their shape and pieces."""
     out = Variants()
     verts, pstart, pend, proot, starts, ends, sizes = [], [], [], [], [], [], []
     nv = 0
+    pieces_of: dict[tuple[bytes, bool], list[np.ndarray]] = {}
     for pi, p in enumerate(parts):
         ids = []
         for mirrored in ((False, True) if p.mirror else (False,)):
+            key = (p.polygon.wkb, mirrored)
+            if key not in pieces_of:
+                poly = affinity.scale(p.polygon, -1.0, 1.0, origin=(0, 0)) if mirrored else p.polygon
+                pieces_of[key] = convex_pieces(nest_shape(poly, spacing, simplify if spacing > 0 else 0.0))
+            base = pieces_of[key]
+            roots = [np.sqrt(_area(piece)) for piece in base]  # a turn keeps every area
             for rot in p.rotations:
-                shape = _variant_shape(p.polygon, float(rot), mirrored, grow, simplify if spacing > 0 else 0.0)
-                minx, miny, maxx, maxy = shape.bounds
+                a = np.radians(float(rot))
+                c, s = np.cos(a), np.sin(a)
+                turned = [piece @ np.array([[c, s], [-s, c]]) for piece in base] if rot else base
+                low = np.min([t.min(axis=0) for t in turned], axis=0)
+                high = np.max([t.max(axis=0) for t in turned], axis=0)
                 starts.append(len(pstart))
-                for piece in convex_pieces(shape):
-                    piece = piece - [minx, miny]
+                for piece, root in zip(turned, roots):
+                    piece = piece - low
                     verts.append(piece)
                     pstart.append(nv)
                     nv += len(piece)
                     pend.append(nv)
-                    proot.append(np.sqrt(Polygon(piece).area))
+                    proot.append(root)
                 ends.append(len(pstart))
-                sizes.append((maxx - minx, maxy - miny))
+                sizes.append(tuple(high - low))
                 out.part.append(pi)
                 out.rotation.append(float(rot))
                 out.mirrored.append(mirrored)
-                out.offset.append((minx, miny))
+                out.offset.append((float(low[0]), float(low[1])))
                 ids.append(len(out.part) - 1)
         out.by_part.append(np.asarray(ids, dtype=np.int64))
     out.verts = np.concatenate(verts) if verts else np.zeros((0, 2))
@@ -220,6 +294,12 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
     return out
+
+
+def _area(piece: np.ndarray) -> float:
+    """A counter-clockwise ring's area (shoelace)."""
+    x, y = piece[:, 0], piece[:, 1]
+    return 0.5 * float(x[:-1] @ y[1:] - x[1:] @ y[:-1] + x[-1] * y[0] - x[0] * y[-1])
 
 
 def add_obstacles(variants: Variants, stock: Stock, inset: float) -> list[tuple[int, float, float]]:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
 
 from ..design import Design, Joint
 from ..part import FlatPart
@@ -113,9 +113,14 @@ def _thin_features(outline_wkb: bytes, limit: float, thickness: float) -> tuple[
     return neck, (None if neck is not None else strip_width(part, limit, shrunk))
 
 
-def _line(part: FlatPart, joint: Joint, s0: float, s1: float) -> LineString:
-    origin = part.frame.to_local([joint.point])[0, :2]
-    d = part.frame.dir_to_local(joint.direction)[:2]
+def _axis(part: FlatPart, joint: Joint) -> tuple[np.ndarray, np.ndarray]:
+    """The joint's point and direction in ``part``'s plane (part mm)."""
+    return part.frame.to_local([joint.point])[0, :2], part.frame.dir_to_local(joint.direction)[:2]
+
+
+def _line(axis: tuple[np.ndarray, np.ndarray], s0: float, s1: float) -> LineString:
+    """The stretch ``s0..s1`` of a joint's axis (:func:`_axis`)."""
+    origin, d = axis
     return LineString([origin + s0 * d, origin + s1 * d])
 
 
@@ -124,17 +129,18 @@ def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
     sides = [(design.part(joint.a), joint.a_opens == "lo"), (design.part(joint.b), joint.a_opens != "lo")]
     for part, opens_low in sides:
         inset = 0.05
-        slot = (_line(part, joint, joint.lo - 1.0, joint.mid - inset) if opens_low
-                else _line(part, joint, joint.mid + inset, joint.hi + 1.0))
+        axis = _axis(part, joint)
+        slot = (_line(axis, joint.lo - 1.0, joint.mid - inset) if opens_low
+                else _line(axis, joint.mid + inset, joint.hi + 1.0))
         shapely.prepare(part.outline)  # many joints per part: predicates on a prepared outline are fast
         if part.outline.intersects(slot) and part.outline.intersection(slot).length > 1e-6:
             other = joint.a if part.name == joint.b else joint.b
             out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {other} is blocked, so the pair "
                                "cannot be slid together", part.name, unit="mm"))
-        beyond = _line(part, joint, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
+        beyond = _line(axis, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
         inside = part.outline.intersection(beyond)
         pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
-        bottom = _line(part, joint, joint.mid, joint.mid + 1e-3).boundary.geoms[0]
+        bottom = Point(axis[0] + joint.mid * axis[1])
         rest = min((g.length for g in pieces if g.distance(bottom) < 1e-3), default=0.0)
         limit = min_feature(part, tool)
         if rest < limit:

@@ -63,5 +63,7 @@ def test_catalogue_doc_is_up_to_date():
     spec.loader.exec_module(module)
     assert (root / "docs" / "catalogue.md").read_text() == module.catalogue_markdown(), \
         "run: python docs/make_catalogue.py"
-    for name in available_models():
+    for name, cls in available_models().items():
         assert (root / "docs" / "img" / f"{name}.png").exists()
+        if cls.design().seat is not None:  # seating: also a picture with the figure seated
+            assert (root / "docs" / "img" / f"{name}-figure.png").exists()

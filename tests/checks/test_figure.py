@@ -113,12 +113,26 @@ def test_every_seating_preset_fits_the_figures_it_is_for(name, preset):
     cls = available_models()[name]
     design = cls.design(preset=preset)
     holder = design.seat or design.worktop
-    if not holder.figures:  # documented: a bar stool (feet on the bar's rail), a coffee table
-        assert (name, preset) in {("stool", "bar"), ("table", "coffee")}
+    if not holder.figures:  # for nobody: the model must say why (a bar stool's rail, a coffee table)
+        assert cls.figure_notes.get(preset), f"{name} {preset} is for no figure: say why in figure_notes"
         return
     report = run_checks(design, families=("stability", "ergonomics"))
     assert not report.errors, [f.message for f in report.errors]
     assert {f.case for f in report.findings if f.code.startswith("ERGO") and f.case} == set(holder.figures)
+
+
+@pytest.mark.parametrize("name, preset", SEATING)
+def test_a_preset_for_children_is_for_the_en_1729_mark_of_its_seat_height(name, preset):
+    """EN 1729-1 gives each size mark a seat height (fabrication-reference.md section 4): a preset declared for
+    children is for the mark whose seat height is nearest its own."""
+    from parametric.figure import EN1729
+
+    design = available_models()[name].design(preset=preset)
+    children = [f for f in (design.seat.figures if design.seat else ()) if f.startswith("child-")]
+    if not children:
+        return
+    nearest = min(EN1729, key=lambda mark: abs(EN1729[mark][1] - design.seat.front[2]))
+    assert f"child-{nearest}" in children, (design.seat.front[2], children)
 
 
 def test_the_kids_chair_is_for_the_matching_child_classes():
@@ -126,6 +140,22 @@ def test_the_kids_chair_is_for_the_matching_child_classes():
     assert design.seat.figures == ("child-2", "child-3")  # EN 1729-1 marks 2-3: seat heights 310 and 350 mm
     adults = run_checks(design, families=ERGO, figures=("man-p95",))
     assert [f.severity for f in codes(adults, "ERGO-SEAT-LOW")] == ["warning"]
+
+
+def test_an_edited_kids_chair_is_still_for_the_children_its_seat_suits():
+    """An edit of the kids' chair (here its sheet) is no preset any more; its seat height, not the
+    default preset's adults, chooses who it is for: every figure the chair's presets name whose feet
+    reach the floor and whose knees stay below the hips (the adults' ERGO-SEAT-LOW warnings were noise)."""
+    from parametric.checks.ergonomics import LOW_MM
+
+    design = SliceChair.design(SliceChair.params(preset="kids", thickness=6.4))
+    height = design.seat.front[2]
+    suits = [f for f in design.seat.figures if get_body(f).popliteal + SHOE_MM - LOW_MM <= height]
+    assert design.seat.figures and suits == list(design.seat.figures)
+    assert all(get_body(f).popliteal + SHOE_MM >= height for f in design.seat.figures)
+    assert {"child-2", "child-3"} <= set(design.seat.figures) and not {"man-p50", "man-p95"} & set(design.seat.figures)
+    report = run_checks(design, families=ERGO)
+    assert not codes(report, "ERGO-SEAT-LOW") and not codes(report, "ERGO-PERCH")
 
 
 def test_a_chair_drawn_in_an_svg_gets_the_figure():
@@ -233,3 +263,11 @@ def test_an_edited_seat_too_high_for_its_figures_is_said_to_be_a_perch():
 
     out = CliRunner().invoke(main, ["check", "stool", "--set", "height=560"]).output
     assert "ERGO-PERCH" in out and "decrease the seat height to <= 455 mm" in out  # the fix search leaves it be
+
+
+def test_d4d_info_says_who_each_preset_is_for():
+    chair = CliRunner().invoke(main, ["info", "slice_chair"]).output
+    assert "Presets: dining (for man-p50, man-p95), lounge (for woman-p50, man-p50, man-p95), kids (for child-2, " \
+           "child-3)" in chair
+    assert "bar (for nobody: a perch at a bar" in CliRunner().invoke(main, ["info", "stool"]).output
+    assert "Presets: standard, low, tall" in CliRunner().invoke(main, ["info", "bookshelf"]).output

@@ -147,7 +147,7 @@ def test_pdf_sheet_pages_are_true_size_and_render(tmp_path, laser_chair):
     assert (w_pt * 25.4 / 72, h_pt * 25.4 / 72) == pytest.approx((sheet.width, sheet.height), abs=0.1)
     subprocess.run(["pdftoppm", "-r", "4", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     steps = 2  # ribs, then slats
-    assert len(list(tmp_path.glob("page*.png"))) == len(bundle.sheets) + 1 + steps
+    assert len(list(tmp_path.glob("page*.png"))) == len(bundle.sheets) + 2 + steps  # + parts, who it fits
 
 
 def test_inch_bundle_and_a_failure_leaves_nothing(tmp_path, laser_chair, monkeypatch):

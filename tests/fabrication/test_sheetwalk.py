@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
@@ -129,3 +131,43 @@ def test_calibration_square_goes_below_a_full_sheet(chair):
 
     sheet = SheetLayout(1, 400, 300, (PlacedPart(chair.parts[0], 0, 0, 0, box(5, 5, 395, 295)),))
     assert calibration_square(sheet).bounds == (0.0, -110.0, 100.0, -10.0)
+
+
+def test_walk_fits_each_outline_once_and_places_it(prepared):
+    """The contours the walker writes are the arc fit of every placed outline (fitted once in part mm
+    and turned into place: the same vertices and bulges as fitting where the part lies), at any turn."""
+    from fabrication.export.arcfit import fit_arcs
+    from fabrication.export.sheetwalk import walk
+    from fabrication.layout import SheetLayout, place
+
+    _, _, cuts, sheets = prepared
+    parts = [placed.part for placed in sheets[0].placed]
+    sheet = SheetLayout(1, 1e4, 1e4, tuple(place(part, 3000.0 + 9.5 * k, 2000.0 - 7.25 * k, (0.0, 90.0, 180.0, 33.0)[k % 4])
+                                           for k, part in enumerate(parts)))
+    ops = {(op.part, op.kind): op for op in walk(sheet, cuts, notes=False) if op.kind in ("inside", "outside")}
+    for placed in sheet.placed:
+        cut = cuts[placed.part.name]
+        arcs = [(*transform_xy(placed, [(cx, cy)])[0], r) for cx, cy, r in cut.arcs]
+        outline = orient(placed.outline, 1.0)
+        want = [fit_arcs(ring_with_bulges(outline.exterior.coords, arcs))]
+        got = [ops[placed.part.name, "outside"].paths[0]]
+        if outline.interiors:
+            want += [fit_arcs(ring_with_bulges(r.coords, arcs)) for r in outline.interiors]
+            got += list(ops[placed.part.name, "inside"].paths)
+        for g, w in zip(got, want, strict=True):
+            assert np.allclose(g, w, atol=1e-6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(-500, 500), st.floats(-500, 500), st.sampled_from([0.0, 0.0, 0.3, -0.7, 1.0, -2.5, 0.05])),
+                min_size=2, max_size=8, unique_by=lambda v: (round(v[0], 3), round(v[1], 3))),
+       st.booleans())
+def test_path_bounds_are_the_flattened_paths_bounds(path, closed):
+    """The bounds of a bulged path, arcs included, equal those of the path flattened finely."""
+    from fabrication.export.sheetwalk import flatten, path_bounds
+
+    xy = np.asarray(flatten(path, closed, max_angle=0.05))
+    want = (*xy.min(axis=0), *xy.max(axis=0))
+    got = path_bounds(path, closed)
+    scale = max(1.0, float(np.abs(xy).max()))
+    assert np.allclose(got, want, atol=2e-6 * scale)

@@ -41,9 +41,9 @@ def test_fabricate_computes_everything_but_files(fab, laser_chair):
 
 
 def test_cut_files_walk_each_sheet_once(tmp_path, laser_chair, monkeypatch):
+    calls = _count_walks(monkeypatch)  # the BOM's cut time and every writer share one walk
     fab = bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
                                checks=False, layout="rows")
-    calls = _count_walks(monkeypatch)
     names = bundle_mod.write_cut_files(fab, tmp_path)
     assert sorted(names) == sorted(p.name for p in tmp_path.iterdir())
     assert {f"sheet-{s.index:02d}.{ext}" for s in fab.sheets for ext in ("dxf", "svg")} | {"bom.csv"} == set(names)
@@ -54,9 +54,9 @@ def test_cut_files_walk_each_sheet_once(tmp_path, laser_chair, monkeypatch):
 
 
 def test_bundle_files_share_the_walk_with_the_pdf(tmp_path, laser_chair, monkeypatch):
+    calls = _count_walks(monkeypatch)  # the BOM's cut time and every writer share one walk
     fab = bundle_mod.fabricate(laser_chair, get_machine("co2-laser-60w"), get_material("birch-ply"),
                                checks=False, layout="rows")
-    calls = _count_walks(monkeypatch)
     names = bundle_mod.write_bundle_files(fab, tmp_path, render_size=(200, 150))
     assert {"README.md", "params.json", "slice_chair.step", "slice_chair.stl", "slice_chair-guide.pdf",
             "bom.csv", "sheet-01.dxf", "sheet-01.svg"} <= set(names) and "check.json" not in names

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from shapely.geometry import LineString, box
+from shapely.geometry import LineString, Point, box
 from shapely.ops import unary_union
 
 from parametric.errors import JoineryError
@@ -108,3 +108,33 @@ def test_parallel_plates_do_not_cross():
     a = _plate("a", box(0, 0, 100, 100), Frame.xz(0))
     b = _plate("b", box(0, 0, 100, 100), Frame.xz(50))
     assert cross_lap(a, b, clearance=0.2) == []
+
+
+def test_many_pairs_at_once_give_the_joints_and_slots_of_one_pair_at_a_time():
+    """``cross_laps`` batches the shapely work of a slice kit's crossings: per pair, exactly the joints
+    and slot polygons ``cross_lap`` gives, the refusals in place, and shares per pair."""
+    import shapely
+
+    from parametric.joinery import cross_laps, touching_pairs
+
+    rings = [_plate(f"r{i}", Point(0, 0).buffer(160 - 15 * i, 24).difference(Point(0, 0).buffer(40, 24)),
+                    Frame.xy(40.0 * i + 20)) for i in range(4)]
+    fins = [_plate(f"f{k}", box(60, 0, 200 - 10 * k, 180 - 20 * k), Frame(
+        (0, 0, 0), (math.cos(a), math.sin(a), 0), (0, 0, 1))) for k, a in enumerate(np.radians([0, 70, 150, 250]))]
+    post = _plate("post", box(-100, -200, 100, 200), Frame.yz())
+    peg = _plate("peg", box(-50, -20, 50, 20), Frame.xz())
+    pairs = touching_pairs(fins, rings) + [(post, peg)] + [(rings[0], rings[1])]
+    shares = [0.3 + 0.05 * (i % 5) for i in range(len(pairs))]
+    batched = cross_laps(pairs, clearance=0.2, share_a=shares)
+    assert len(batched) == len(pairs) and sum(isinstance(b, list) and len(b) == 1 for b in batched) == 15
+    for (a, b), share, got in zip(pairs, shares, batched):
+        try:
+            one = cross_lap(a, b, clearance=0.2, share_a=share)
+        except JoineryError as exc:
+            assert isinstance(got, JoineryError) and str(got) == str(exc)
+            continue
+        assert [lap.joint for lap in got] == [lap.joint for lap in one]
+        assert [shapely.to_wkb(s) for lap in got for s in (lap.slot_a, lap.slot_b)] == \
+            [shapely.to_wkb(s) for lap in one for s in (lap.slot_a, lap.slot_b)]
+    with pytest.raises(JoineryError, match="share_a"):
+        cross_laps(pairs, clearance=0.2, share_a=[0.5] * (len(pairs) - 1) + [1.0])

@@ -15,11 +15,12 @@ from profiles.drawn import chair_side, side_outlines
 from shapely.geometry import Polygon
 from strategies import params_strategy
 
-from models.slice_chair import drawn_outline, drawn_seating_line, seat_end, seating_line
-from parametric import get_model
 from d4d_cad.cli import main
+from models.slice_chair import seat_end, seating_line
+from parametric import get_model
 from parametric.checks import format_table, run_checks
 from parametric.errors import ConstraintError, ParameterError
+from parametric.seat_profile import drawn_outline, drawn_seating_line
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "profiles"
@@ -46,11 +47,12 @@ def test_drawn_chair_builds_on_the_cli_and_its_params_rebuild_it(tmp_path, drawi
 def test_the_sample_svg_and_dxf_make_the_same_chair_and_it_passes_every_check():
     cls = get_model("slice_chair")
     a, b = (cls.params({"side_outline": f"@{SAMPLES / name}"}) for name in ("dining_side.svg", "dining_side.dxf"))
-    assert drawn_outline(a).symmetric_difference(drawn_outline(b)).area < 20  # two flattenings of one drawing
+    flat_a, flat_b = drawn_outline(a.side_outline), drawn_outline(b.side_outline)
+    assert flat_a.symmetric_difference(flat_b).area < 20  # two flattenings of one drawing
     design = cls.design(a)
     report = run_checks(design)
     assert report.ok, format_table(report, show_passes=False)
-    assert design.part("rib-1").area < drawn_outline(a).area - 1000  # slotted
+    assert design.part("rib-1").area < flat_a.area - 1000  # slotted
     assert {c.name for c in design.load_cases} >= {"seated", "front_edge", "sideways", "lean_back"}
 
 
@@ -78,7 +80,7 @@ def test_the_seating_line_runs_from_the_seat_front_to_the_back_top_whatever_the_
 def test_a_chair_drawn_facing_right_is_turned_round():
     cls = get_model("slice_chair")
     left, right = (cls.params({"side_outline": chair_side(mirror=m)}) for m in (False, True))
-    assert drawn_outline(left).symmetric_difference(drawn_outline(right)).area < 1e-6
+    assert drawn_outline(left.side_outline).symmetric_difference(drawn_outline(right.side_outline)).area < 1e-6
 
 
 def test_a_backless_drawing_is_all_seat():
