@@ -9,6 +9,9 @@ and for ``spyrrow`` (the sparrow solver) when it is installed, as a yardstick on
 are used: two seeds in two processes, the better kept. Then the furniture bar: for every
 catalogue preset, sheets used against the area lower bound, and a multi-product order.
 
+``--workers-compare N`` compares, per instance and for N seed pairs, those two independent seeds
+(the better kept) with one search on two workers sharing their best layout, the same time each.
+
 ``--scale 25,50,100,200,400`` prints the scaling table instead: one instance's items repeated
 (``--scale-instance``, default swim: a tall strip) to each size, and per size the bottom-left
 construction time with the grid broad phase and by scanning every placed item (the old
@@ -49,13 +52,14 @@ def load(path: Path):
 
 
 def run_one(args):
-    """Solve one instance with one seed in this process; returns (density, seconds, valid)."""
-    path, seed, time_limit, improve = args
+    """Solve one instance with one seed in this process (``workers`` compression processes, default
+    1); returns (density, seconds, problems)."""
+    path, seed, time_limit, improve, *rest = args
     from fabrication.nesting import nest_strip, validate
 
     name, parts, height, area, _ = load(Path(path))
     start = time.perf_counter()
-    result = nest_strip(parts, height, time_limit=time_limit, seed=seed, improve=improve)
+    result = nest_strip(parts, height, time_limit=time_limit, seed=seed, improve=improve, workers=rest[0] if rest else 1)
     seconds = time.perf_counter() - start
     problems = validate.problems(result, spacing=0.0, margin=0.0)
     return area / (height * result.used_length), seconds, problems
@@ -204,6 +208,32 @@ def order_row(time_limit: float, rounds: int = 60) -> dict:
             "why": "" if len(sheets) == bound else why}
 
 
+def workers_table(files: list[Path], time_limit: float, seed: int, repeats: int, json_out: str | None) -> None:
+    """Per instance and seed pair: two independent seeds on two processes, the better kept, against
+    one search on two workers sharing their best layout (``fabrication/nesting/parallel.py``), the
+    same seconds each, in the same run; prints the ratios to best-known and their means."""
+    rows = []
+    run_one((files[0], 0, 0.0, False))  # compiled / cache loaded before timing
+    for path in files:
+        name, _, _, _, best = load(path)
+        for r in range(repeats):
+            s = seed + 2 * r
+            with ProcessPoolExecutor(max_workers=2) as pool:
+                runs = list(pool.map(run_one, [(path, s + k, time_limit, True) for k in range(2)]))
+            shared = run_one((path, s, time_limit, True, 2))
+            rows.append({"instance": name, "seed": s, "two_seeds": max(r[0] for r in runs) / best,
+                         "shared": shared[0] / best, "valid": not shared[2] and not any(r[2] for r in runs)})
+            print(f"{name} seed {s}: two seeds {rows[-1]['two_seeds']:.3f}, shared {rows[-1]['shared']:.3f}",
+                  flush=True)
+    print()
+    print_table(rows, [("instance", "instance"), ("seed", "seed"), ("two_seeds", "2 seeds"), ("shared", "shared"),
+                       ("valid", "valid")])
+    two, shared = (statistics.mean(r[k] for r in rows) for k in ("two_seeds", "shared"))
+    print(f"\nmean ratio at {time_limit:g} s: two independent seeds {two:.3f}, one shared search {shared:.3f} "
+          f"(x{shared / two:.3f})")
+    write_json(json_out, "nesting-workers", rows, {"two_seeds": two, "shared": shared, "time_limit": time_limit})
+
+
 def print_order(row: dict) -> None:
     """The order's line of the furniture bar, with the reason when it is above the bound."""
     print(f"{row['model']} ({row['parts']} parts): {row['sheets']} sheets, area lower bound {row['bound']}, "
@@ -222,6 +252,8 @@ def main() -> None:
     ap.add_argument("--scale", help="print the scaling table for these sizes instead, e.g. 25,50,100,200,400")
     ap.add_argument("--scale-instance", default="swim", help="the instance whose items are repeated (--scale)")
     ap.add_argument("--scale-time", type=float, default=10.0, help="seconds of compression per size (--scale)")
+    ap.add_argument("--workers-compare", type=int, metavar="REPEATS",
+                    help="compare two independent seeds with one search on two workers instead, REPEATS seed pairs")
     args = ap.parse_args()
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
@@ -238,6 +270,9 @@ def main() -> None:
         if not chosen or min(sizes) < 1:
             sys.exit(f"--scale needs positive sizes and --scale-instance one of {', '.join(f.stem for f in files)}")
         scaling_table(chosen[0], sizes, args.scale_time, args.seed, args.json)
+        return
+    if args.workers_compare:
+        workers_table(files, args.time_limit, args.seed, args.workers_compare, args.json)
         return
     from fabrication.nesting import _kernels  # noqa: F401  (compile/cache before timing)
 

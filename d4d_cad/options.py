@@ -70,13 +70,17 @@ def friendly(fn):
     return wrapper
 
 
-def model_options(fn):
+def param_options(fn):
     """The options that choose parameters: --preset, --set, --params."""
     fn = click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
                       help="JSON or YAML parameter file (e.g. a design's params.json).")(fn)
     fn = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help=SET_HELP)(fn)
-    fn = click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
-    return click.argument("model")(fn)
+    return click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
+
+
+def model_options(fn):
+    """The MODEL argument and the options that choose its parameters (:func:`param_options`)."""
+    return click.argument("model")(param_options(fn))
 
 
 def parse_sheet(text: str) -> tuple[float, float]:

@@ -5,16 +5,18 @@ design.json / params.json written by d4d, or a DXF of loose parts (``parts.dxf:i
 before), with an optional trailing ``:COUNT`` (copies, default 1). The parts of every line are
 multiplied by its count and, when there is more than one line or copy, named
 ``<line label>/<part name>`` so the parts of a chair and a table never share a name.
+``d4d export`` takes the same lines, DXFs aside (:func:`resolve_line`), for an order's bundle
+(:mod:`fabrication.export.orderbundle`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fabrication.layout import sheet_lower_bound  # noqa: F401 (the order's area lower bound, public here too)
 from parametric.errors import D4DError
 from parametric.part import FlatPart
 
@@ -36,7 +38,10 @@ class OrderLine:
     def label(self) -> str:
         """A short name for the line's parts: the model (and preset), or the file's stem."""
         text = self.source.split("#")[0]
-        return Path(text.split(":")[0]).stem if "." in Path(text).name else text.replace("/", "-")
+        if "." not in Path(text).name:
+            return text.replace("/", "-")
+        path = Path(text.split(":")[0])  # a design folder's own file is named by its folder
+        return path.parent.name if path.stem in ("design", "params") and path.parent.name else path.stem
 
 
 def parse_line(text: str) -> OrderLine:
@@ -77,21 +82,48 @@ def combine(groups: Sequence[tuple[OrderLine, Sequence[FlatPart]]]) -> list[Flat
     if len(lines) == 1 and lines[0][0].count == 1:
         return lines[0][1]
     out: list[FlatPart] = []
-    seen: dict[str, int] = {}
-    for line, parts in lines:
-        seen[line.label] = seen.get(line.label, 0) + 1
-        label = line.label if seen[line.label] == 1 else f"{line.label}-{seen[line.label]}"
+    for label, (line, parts) in zip(unique_labels([line for line, _ in lines]), lines):
         out += [replace(p, name=f"{label}/{p.name}", quantity=p.quantity * line.count) for p in parts]
     return out
 
 
-def sheet_lower_bound(parts: Sequence[FlatPart], width: float, height: float, margin: float,
-                      offcut_area: float = 0.0) -> int:
-    """Fewest full sheets the parts could fit on by area alone: (part area - offcut area) over the
-    usable sheet area (the sheet less its edge margin), rounded up."""
-    area = sum(p.outline.area * p.quantity for p in parts)
-    usable = (width - 2 * margin) * (height - 2 * margin)
-    if usable <= 0:
-        raise OrderError(f"a {width:g} x {height:g} mm sheet less a {margin:g} mm margin has no room; "
-                         "use a larger sheet or a smaller --margin")
-    return max(0, math.ceil((area - offcut_area) / usable - 1e-9))
+def unique_labels(lines: Sequence[OrderLine]) -> list[str]:
+    """Each line's label, the second and later uses of one label made ``label-2``, ``label-3``."""
+    seen: dict[str, int] = {}
+    out = []
+    for line in lines:
+        seen[line.label] = seen.get(line.label, 0) + 1
+        out.append(line.label if seen[line.label] == 1 else f"{line.label}-{seen[line.label]}")
+    return out
+
+
+def resolve_line(line: OrderLine):
+    """What a design line builds: ``(model class, preset or None, parameter file or None)`` for a
+    model name, ``MODEL/PRESET``, or a design.json / params.json written by d4d (not a DXF).
+
+    Raises:
+        OrderError: the source is neither a file nor a model, the model has no such preset, or the
+            file does not name its model.
+    """
+    from parametric.paramfile import load_params_file
+    from parametric.registry import available_models, get_model
+
+    path = Path(line.source)
+    if path.suffix or path.is_file():
+        if not path.is_file():
+            raise OrderError(f"{line.source}: no such file; give a design.json or params.json written by d4d, or a "
+                             "model name (MODEL/PRESET:COUNT)")
+        model, _ = load_params_file(path)
+        if model is None:
+            raise OrderError(f"{path} does not name its model; pass a design.json or params.json written by d4d")
+        return get_model(model), None, path
+    model, preset = split_model(line.source)
+    if model not in available_models() and model.replace("-", "_") not in available_models():
+        raise OrderError(f"{line.source!r} is neither a file nor a model; give a design.json or params.json "
+                         "written by d4d (to d4d nest, also a DXF), or one of the models "
+                         f"{', '.join(sorted(available_models()))} (MODEL/PRESET:COUNT)")
+    cls = get_model(model)
+    if preset is not None and preset not in cls.schema.presets:
+        raise OrderError(f"{line.source}: {cls.name} has no preset {preset!r}; its presets are "
+                         f"{', '.join(cls.schema.presets)}")
+    return cls, preset, None

@@ -146,3 +146,15 @@ def row_layout(parts: list[FlatPart], width: float, height: float, *, spacing: f
         x += w + spacing
         row_h = max(row_h, h)
     return [SheetLayout(i + 1, width, height, tuple(s), material, thickness) for i, s in enumerate(sheets)]
+
+
+def sheet_lower_bound(parts: Sequence[FlatPart], width: float, height: float, margin: float,
+                      offcut_area: float = 0.0) -> int:
+    """Fewest full sheets the parts could fit on by area alone: (part area - offcut area) over the
+    usable sheet area (the sheet less its edge margin), rounded up."""
+    area = sum(p.outline.area * p.quantity for p in parts)
+    usable = (width - 2 * margin) * (height - 2 * margin)
+    if usable <= 0:
+        raise FabricationError(f"a {width:g} x {height:g} mm sheet less a {margin:g} mm margin has no room; "
+                               "use a larger sheet or a smaller --margin")
+    return max(0, math.ceil((area - offcut_area) / usable - 1e-9))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from parametric.errors import D4DError, GeometryError
+from parametric.errors import GeometryError
 from ..options import MM, POSITIVE_MM, SECONDS, friendly, parse_sheet
 
 
@@ -39,8 +39,7 @@ def load_line(line, thickness: float):
     params.json, or a model name (``MODEL/PRESET`` for a preset), not yet multiplied by its count."""
     from parametric.paramfile import load_params_file
     from parametric.profile_import import parse_ref
-    from parametric.registry import available_models, get_model
-    from ..order import OrderError, split_model
+    from ..order import resolve_line
 
     text, unit, layer, _ = parse_ref(line.source)  # parts.dxf:in#LAYER
     path = Path(text)
@@ -53,20 +52,9 @@ def load_line(line, thickness: float):
             click.echo(f"left out {len(drawing.open_paths)} open path(s), not parts:\n"
                        + "\n".join(row for row in drawing.listing().splitlines() if "open path" in row), err=True)
         return parts
-    if path.suffix or path.is_file():
-        model, values = load_params_file(path)
-        if model is None:
-            raise D4DError(f"{path} does not name its model; pass a design.json or params.json written by d4d")
-        return list(get_model(model).design(values).parts)
-    model, preset = split_model(line.source)
-    if model not in available_models() and model.replace("-", "_") not in available_models():
-        raise OrderError(f"{line.source!r} is neither a file nor a model; give a design.json, params.json or DXF, "
-                         f"or one of the models {', '.join(sorted(available_models()))} (MODEL/PRESET:COUNT)")
-    cls = get_model(model)
-    if preset is not None and preset not in cls.schema.presets:
-        raise OrderError(f"{line.source}: {cls.name} has no preset {preset!r}; its presets are "
-                         f"{', '.join(cls.schema.presets)}")
-    return list(cls.design(preset=preset).parts)
+    cls, preset, params_file = resolve_line(line)
+    values = {} if params_file is None else load_params_file(params_file)[1]
+    return list(cls.design(values, preset=preset).parts)
 
 
 @click.command("nest")

@@ -16,14 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import time
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from parametric import scratch
 from parametric.design import Design
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
@@ -36,6 +31,8 @@ from ..layout import SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
+from .atomic import timed as _timed
+from .atomic import zip_atomically
 from .fits import check_parts_fit
 from .naming import LICENCE, ExportOptions, bundle_name, readme  # noqa: F401 (LICENCE, readme: public here too)
 from .sheetwalk import Operation, walk
@@ -140,26 +137,24 @@ def check_report(design: Design, material: Material, machine: Machine, stock: tu
 
 
 @dataclass
-class Fabrication:
-    """Everything computed for one design on one machine and material, before any file is written.
+class CutJob:
+    """Prepared parts laid out on sheets for one machine and material, before any file is written
+    (what the cut-file writers need: :func:`write_cut_files`).
 
     Attributes:
         stock: the sheet size laid out on (mm, long side along x).
         cut_parts: prepared parts by name; sheets: the layout; bom: the cut list with totals.
-        check: the ``check.json`` content, or None when checks were not run.
         timings: seconds per stage (``toolpaths``, ``nesting``, ``bom``, ``checks``, then the writers').
         holding_tabs: whether the sheets carry holding tab positions (router only, :mod:`.tabs`).
         options: the export options it was made with (the writers' ``unit`` is set when writing).
     """
 
-    design: Design
     machine: Machine
     material: Material
     stock: tuple[float, float]
     cut_parts: dict[str, CutPart]
     sheets: list[SheetLayout]
     bom: Bom
-    check: dict | None
     timings: dict[str, float] = field(default_factory=dict)
     holding_tabs: bool = False
     options: ExportOptions = field(default_factory=ExportOptions)
@@ -173,13 +168,13 @@ class Fabrication:
         return self._operations
 
 
-@contextmanager
-def _timed(timings: dict[str, float], stage: str):
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+@dataclass(kw_only=True)
+class Fabrication(CutJob):
+    """Everything computed for one design (a :class:`CutJob`, plus the design and its check report
+    ``check``: the ``check.json`` content, or None when checks were not run)."""
+
+    design: Design
+    check: dict | None = None
 
 
 def hidden_face_labels(design: Design, cut_parts: dict[str, CutPart]) -> dict[str, CutPart]:
@@ -188,6 +183,37 @@ def hidden_face_labels(design: Design, cut_parts: dict[str, CutPart]) -> dict[st
     faces = hidden_faces(design)
     return {name: replace(c, label=c.label._replace(back=faces[name].back)) if c.label is not None else c
             for name, c in cut_parts.items()}
+
+
+def check_options(machine: Machine, labels: str, cost_by: str, holding_tabs: bool, copies: int) -> None:
+    """Refuse export options that cannot work (see :func:`fabricate`'s Raises)."""
+    if labels not in LABELS:
+        raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
+    if cost_by not in COST_BY:
+        raise FabricationError(f"unknown cost basis {cost_by!r}; use {' or '.join(COST_BY)} (--cost-by)")
+    if holding_tabs and not machine.is_router:
+        raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
+                               "free on the bed); leave out --holding-tabs or choose a router profile")
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+        raise FabricationError(f"copies must be a whole number from 1 to {MAX_COPIES}, not {copies!r}; "
+                               "export a larger run in batches")
+
+
+def prepare_cut_parts(design: Design, machine: Machine, *, compensate_kerf: bool = True, relief: str = "auto",
+                      labels: str = "engrave", copies: int = 1, prefix: str = "") -> dict[str, CutPart]:
+    """The design's parts prepared for the machine (:func:`fabrication.toolpath.prepare`), by part name,
+    labelled as ``labels`` asks, each quantity times ``copies``; ``prefix`` goes before every label
+    (``STOOL.LA``: an order's parts tell their design apart on the sheet)."""
+    parts = [replace(p, label=f"{prefix}{p.label}") if prefix and p.label else p for p in design.parts]
+    cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief) for p in parts}
+    if labels == "none":
+        cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
+    elif labels == "hidden-face":
+        cut_parts = hidden_face_labels(design, cut_parts)
+    if copies > 1:  # every part that many times: nested together, counted in the BOM
+        cut_parts = {name: replace(c, part=replace(c.part, quantity=c.part.quantity * copies))
+                     for name, c in cut_parts.items()}
+    return cut_parts
 
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
@@ -213,28 +239,12 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
             the part, both sizes and the machine profiles that fit it), ``labels`` or ``cost_by`` is
             not one of the above, holding tabs are asked of a laser, or ``copies`` is out of range.
     """
-    if labels not in LABELS:
-        raise FabricationError(f"unknown labels {labels!r}; use {' or '.join(LABELS)}")
-    if cost_by not in COST_BY:
-        raise FabricationError(f"unknown cost basis {cost_by!r}; use {' or '.join(COST_BY)} (--cost-by)")
-    if holding_tabs and not machine.is_router:
-        raise FabricationError(f"holding tabs are for routers, and {machine.name} is a laser (its parts drop "
-                               "free on the bed); leave out --holding-tabs or choose a router profile")
-    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
-        raise FabricationError(f"copies must be a whole number from 1 to {MAX_COPIES}, not {copies!r}; "
-                               "export a larger run in batches")
+    check_options(machine, labels, cost_by, holding_tabs, copies)
     timings: dict[str, float] = {}
     t = check_thickness(design, machine)
     with _timed(timings, "toolpaths"):
-        cut_parts = {p.name: prepare(p, machine, compensate_kerf=compensate_kerf, relief=relief)
-                     for p in design.parts}
-        if labels == "none":
-            cut_parts = {name: replace(c, label=None) for name, c in cut_parts.items()}
-        elif labels == "hidden-face":
-            cut_parts = hidden_face_labels(design, cut_parts)
-        if copies > 1:  # every part that many times: nested together, counted in the BOM
-            cut_parts = {name: replace(c, part=replace(c.part, quantity=c.part.quantity * copies))
-                         for name, c in cut_parts.items()}
+        cut_parts = prepare_cut_parts(design, machine, compensate_kerf=compensate_kerf, relief=relief, labels=labels,
+                                      copies=copies)
     stock = stock_size(material, machine)
     check_parts_fit(cut_parts, stock, machine, material, t)
     with _timed(timings, "nesting"):
@@ -251,11 +261,11 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
             check = check_report(design, material, machine, stock, cut_parts)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
                             layout=layout, nest_time=nest_time, cost_by=cost_by, copies=copies)
-    return Fabrication(design, machine, material, stock, cut_parts, sheets, bom, check, timings, holding_tabs,
-                       options, operations)
+    return Fabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options, operations,
+                       design=design, check=check)
 
 
-def write_cut_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm") -> list[str]:
+def write_cut_files(fab: CutJob, folder: str | Path, *, unit: str = "mm") -> list[str]:
     """Write ``sheet-NN.dxf``, ``sheet-NN.svg`` and ``bom.csv`` into an existing folder; returns the names.
 
     Each sheet is walked once (:meth:`Fabrication.operations`) for both writers.
@@ -281,12 +291,25 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     Args:
         progress: ``callback(what)`` before each group of files.
     """
+    tick = progress or (lambda what: None)
+    tick("writing sheets")
+    write_cut_files(fab, folder, unit=unit)
+    write_design_files(fab, folder, unit=unit, render_size=render_size, progress=tick)
+    return sorted(p.name for p in Path(folder).iterdir())
+
+
+def write_design_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm",
+                       render_size: tuple[int, int] = (900, 650), progress=None) -> None:
+    """Write the design's own files into an existing folder: STEP, STL, the PDF guide (the sheets of
+    ``fab`` at 1:1, its BOM, the assembly steps), ``params.json``, ``check.json`` and ``README.md``.
+
+    Args:
+        progress: ``callback(what)`` before each group of files.
+    """
     from parametric import geometry, mesh
 
     tick = progress or (lambda what: None)
     root, design = Path(folder), fab.design
-    tick("writing sheets")
-    write_cut_files(fab, root, unit=unit)
     tick("writing solids")
     with _timed(fab.timings, "step"):
         geometry.export_step(design, root / f"{design.model}.step")
@@ -304,7 +327,6 @@ def write_bundle_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
     name = bundle_name(design, fab.machine, fab.material, options)
     (root / "README.md").write_text(readme(design, fab.machine, fab.material, fab.stock, fab.bom,
                                            pdf.assembly_steps(design), fab.check, options, name))
-    return sorted(p.name for p in root.iterdir())
 
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
@@ -341,31 +363,9 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
                     layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by,
                     copies=copies)
     tick(2, total, "laid out and checked")
-    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp_zip = scratch.scratch_file(f".{target.name}.", ".part", target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; choose a folder you can write") from None
-    try:
-        with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-            files = write_bundle_files(fab, tmp, unit=unit, render_size=render_size,
-                                       progress=lambda what: tick(next(steps, 6), total, what))
-            with _timed(fab.timings, "zip"):
-                for file in files:
-                    zf.write(Path(tmp) / file, f"{name}/{file}")
-        os.chmod(tmp_zip, 0o644)
-        os.replace(tmp_zip, target)
-    except BaseException:
-        Path(tmp_zip).unlink(missing_ok=True)
-        for folder in made:  # the folders --out DIR/ made, if nothing else went in
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
-    finally:
-        scratch.untrack(tmp_zip)
+    files = zip_atomically(target, name, lambda tmp: write_bundle_files(
+        fab, tmp, unit=unit, render_size=render_size, progress=lambda what: tick(next(steps, 6), total, what)),
+        fab.timings)
     tick(7, total, "done")
     return Bundle(target, name, files, fab.sheets, fab.bom, None if fab.check is None else fab.check["ok"],
                   dict(fab.timings))

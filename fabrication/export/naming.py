@@ -90,11 +90,16 @@ class ExportOptions:
 
 def bundle_name(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
     """The bundle's stem (see the module docstring): readable parts, then a 6-hex digest of the rest."""
+    return f"{design.model}-{design.hash}-{profile_stem(machine, material, options, design.params['thickness'])}"
+
+
+def profile_stem(machine: Machine, material: Material, options: ExportOptions, thickness: float) -> str:
+    """The end of a bundle's name: ``<machine>-<material>-<T>mm-<digest>``, the digest being six hex
+    digits of a SHA-256 over the options that change a file and the full machine and material profiles."""
     payload = {"format": NAME_FORMAT, "options": options.file_options(machine.is_router), "machine": machine.to_dict(),
                "material": asdict(material)}
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:6]
-    return (f"{design.model}-{design.hash}-{machine.name}-{material.name}-"
-            f"{float(design.params['thickness']):g}mm-{digest}")
+    return f"{machine.name}-{material.name}-{float(thickness):g}mm-{digest}"
 
 
 def custom_profiles(machine: Machine, material: Material) -> bool:
@@ -105,15 +110,19 @@ def custom_profiles(machine: Machine, material: Material) -> bool:
 def rebuild_command(design: Design, machine: Machine, material: Material, options: ExportOptions) -> str:
     """The ``d4d export`` command that rebuilds this bundle from its ``params.json`` (every option
     spelled out, so a change of defaults cannot change what it makes)."""
-    words = ["d4d export", design.model, "--params params.json", f"--machine {machine.name}",
-             f"--material {material.name}", f"--relief {options.relief}", f"--unit {options.unit}",
-             f"--layout {options.layout}", f"--nest-time {options.nest_time:g}", f"--labels {options.labels}",
-             f"--cost-by {options.cost_by}"]
+    return " ".join(["d4d export", design.model, "--params params.json", *option_words(machine, material, options)])
+
+
+def option_words(machine: Machine, material: Material, options: ExportOptions) -> list[str]:
+    """Every ``d4d export`` option that made a bundle, spelled out, ending with ``--out .``."""
+    words = [f"--machine {machine.name}", f"--material {material.name}", f"--relief {options.relief}",
+             f"--unit {options.unit}", f"--layout {options.layout}", f"--nest-time {options.nest_time:g}",
+             f"--labels {options.labels}", f"--cost-by {options.cost_by}"]
     words += ["--no-kerf"] if not options.compensate_kerf else []
     words += ["--holding-tabs"] if options.holding_tabs else []
     words += [f"--copies {options.copies}"] if options.copies > 1 else []
     words += ["--profiles YOUR_PROFILES.yaml"] if custom_profiles(machine, material) else []
-    return " ".join([*words, "--out ."])
+    return [*words, "--out ."]
 
 
 def restraint_lines(design: Design, check: dict | None) -> list[str]:
@@ -131,6 +140,31 @@ def restraint_lines(design: Design, check: dict | None) -> list[str]:
     return ["", "## Before use", "", *dict.fromkeys(out)] if out else []
 
 
+def making_lines(machine: Machine, material: Material, stock: tuple[float, float], bom: Bom, options: ExportOptions,
+                 thickness: float, fit: list[str] = ()) -> list[str]:
+    """The README's list of what the cut files were made for: material and measured thickness, machine
+    and tool, ``fit`` (lines on the slot fit), sheet, units and layers, labels, holding tabs, options."""
+    tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
+            if machine.is_router
+            else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)" if options.compensate_kerf
+            else f"laser, kerf {machine.kerf:g} mm (contours NOT compensated: your service does it)")
+    return [f"- material: {material.title}, **measured thickness {thickness:g} mm** (slots are cut for it: re-export "
+            "if your sheet measures differently)",
+            f"- machine: {machine.title}; {tool}",
+            *fit,
+            f"- sheet: {stock[0]:g} x {stock[1]:g} mm, {bom.sheets} sheet(s), part gap {machine.spacing:g} mm, "
+            f"edge margin {machine.margin:g} mm",
+            f"- units: DXF in {'inches' if options.unit == 'in' else 'millimetres'}, SVG and PDF in millimetres "
+            "(PDF sheet pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` "
+            "(single-stroke labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it "
+            "before cutting)",
+            "- labels: " + LABEL_TEXT[options.labels],
+            *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
+               "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
+              else []),
+            f"- options: {options.text(machine.is_router)}"]
+
+
 def readme(design: Design, machine: Machine, material: Material, stock: tuple[float, float], bom: Bom,
            steps: list, check: dict | None, options: ExportOptions, name: str) -> str:
     """The bundle's README.md: what it was made for, every option, parts, assembly, checks, rebuild.
@@ -139,32 +173,14 @@ def readme(design: Design, machine: Machine, material: Material, stock: tuple[fl
         steps: the assembly steps (:func:`fabrication.export.pdf.assembly_steps`).
         name: the bundle's stem (:func:`bundle_name`).
     """
-    t = design.params["thickness"]
     clearance = design.params.get("clearance")
-    tool = (f"router bit {machine.tool_diameter:g} mm (a dogbone or a T-bone relief in every inside corner)"
-            if machine.is_router
-            else f"laser, kerf {machine.kerf:g} mm (contours compensated by half the kerf)" if options.compensate_kerf
-            else f"laser, kerf {machine.kerf:g} mm (contours NOT compensated: your service does it)")
+    fit = ([f"- slot clearance: {clearance:g} mm beyond the measured thickness (a slip fit; the machine's "
+            f"default for this material is {default_clearance(machine, material):g} mm)"] if clearance is not None
+           else [])
     lines = [f"# {design.title} ({design.model} {design.model_version}, {design.hash})", "",
              f"Bundle `{name}`: model-hash-machine-material-thickness-options digest (the digest covers every "
              "option below and the machine and material profiles).", "",
-             f"- material: {material.title}, **measured thickness {t:g} mm** (slots are cut for it: re-export if "
-             "your sheet measures differently)",
-             f"- machine: {machine.title}; {tool}",
-             *([f"- slot clearance: {clearance:g} mm beyond the measured thickness (a slip fit; the machine's "
-                f"default for this material is {default_clearance(machine, material):g} mm)"]
-               if clearance is not None else []),
-             f"- sheet: {stock[0]:g} x {stock[1]:g} mm, {bom.sheets} sheet(s), part gap {machine.spacing:g} mm, "
-             f"edge margin {machine.margin:g} mm",
-             f"- units: DXF in {'inches' if options.unit == 'in' else 'millimetres'}, SVG and PDF in millimetres "
-             "(PDF sheet pages at 1:1); DXF R2010 layers `CUT_INSIDE_*` (cut first), `CUT_OUTSIDE_*`, `ENGRAVE` "
-             "(single-stroke labels), `NOTES_NOCUT` (sheet outline and a 100 mm calibration square: measure it "
-             "before cutting)",
-             "- labels: " + LABEL_TEXT[options.labels],
-             *([f"- holding tabs: {TAB_LENGTH_MM:g} mm stretches of the outside cuts on `HOLDING_TABS` (green): "
-                "make them tabs in your CAM (height there, e.g. a third of the thickness)"] if options.holding_tabs
-               else []),
-             f"- options: {options.text(machine.is_router)}", "",
+             *making_lines(machine, material, stock, bom, options, design.params["thickness"], fit), "",
              "## Parts", "", bom.markdown(), "", "## Assembly", ""]
     lines += [f"{s.number}. {s.text}" for s in steps]
     lines += restraint_lines(design, check)

@@ -216,12 +216,14 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
 
 def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0, seed: int = 0,
                spacing: float = 0.0, samples: int = 300, improve: bool = True, max_rounds: int | None = None,
-               progress: Callable[[float, int, float], None] | None = None) -> NestResult:
+               progress: Callable[[float, int, float], None] | None = None, workers: int = 1) -> NestResult:
     """Strip packing: a strip of fixed ``height``, minimise the used length (touching allowed).
 
     A bottom-left construction (``samples`` random placements per item, more than for sheets),
     then strip compression (``compress.py``: shrink, let parts overlap, separate them again)
     until ``time_limit``; ``max_rounds`` bounds the compression attempts for reproducible runs.
+    ``workers > 1`` (time-bounded runs only) compresses on that many processes sharing their best
+    layout (``parallel.py``).
     """
     start = time.monotonic()
     length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
@@ -245,7 +247,12 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
             if progress:
                 progress(time.monotonic() - start, 1, used)
 
-        sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
+        if workers > 1 and max_rounds is None:
+            from .parallel import compress_shared
+
+            sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats)
+        else:
+            sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     result.stats = stats

@@ -88,6 +88,7 @@ class Compressor:
         self.window_items = WINDOW_ITEMS
         self.cut: float | None = None
         self.max_iterations = MAX_ITERATIONS
+        self.step = FIRST_STEP
 
     def separate(self, state: StripState, length: float, deadline: float, near: float | None = None) -> bool:
         """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success.
@@ -165,11 +166,12 @@ class Compressor:
                           np.array([r[2] for r in rows], dtype=float), len(sheet))
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
-            progress: Callable[[float], None] | None = None) -> StripState:
-        """Shrink and separate until the deadline (or ``max_attempts``); returns the shortest legal layout.
-        On a windowed strip the step is a fraction of the window, not of the whole length (the
-        window's items alone absorb the shrink)."""
-        best, step, attempts = state.copy(), FIRST_STEP, 0
+            progress: Callable[[float], None] | None = None, step: float = FIRST_STEP) -> StripState:
+        """Shrink and separate until the deadline (or ``max_attempts``), from a shrink ``step``; returns
+        the shortest legal layout (the step reached is left in ``self.step``). On a windowed strip
+        the step is a fraction of the window, not of the whole length (the window's items alone
+        absorb the shrink)."""
+        best, attempts = state.copy(), 0
         n_free = int((~self.pinned).sum())
         share = min(1.0, self.window_items / max(n_free, 1))
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
@@ -183,6 +185,7 @@ class Compressor:
                     progress(best.length(self.v))
             else:
                 step = step / 2 if step / 2 >= LAST_STEP else FIRST_STEP / 2
+        self.step = step
         return best
 
 

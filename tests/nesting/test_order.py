@@ -11,6 +11,7 @@ from shapely.geometry import box
 from fabrication.layout import nest_layout
 from d4d_cad.cli import main
 from d4d_cad.order import OrderError, OrderLine, combine, parse_line, sheet_lower_bound, split_model
+from parametric.errors import FabricationError
 from parametric.part import FlatPart
 
 
@@ -34,7 +35,8 @@ def test_bad_order_lines_are_refused(text):
 
 def test_labels_and_presets():
     assert OrderLine("table/coffee").label == "table-coffee"
-    assert OrderLine("out/design.json").label == "design"
+    assert OrderLine("out/design.json").label == "out"  # a design folder's own file: named by its folder
+    assert OrderLine("chairs/tall.json").label == "tall" and OrderLine("params.json").label == "params"
     assert OrderLine("parts.dxf:in#CUT").label == "parts"
     assert split_model("table/coffee") == ("table", "coffee") and split_model("stool") == ("stool", None)
 
@@ -57,7 +59,7 @@ def test_sheet_lower_bound():
     parts = [part("p", 1000, 1000, quantity=5)]  # 5 m^2 on 1.1 x 1.1 m usable sheets: 4.13 -> 5
     assert sheet_lower_bound(parts, 1200, 1200, 50) == 5
     assert sheet_lower_bound(parts, 1200, 1200, 50, offcut_area=1.0e6) == 4
-    with pytest.raises(OrderError, match="no room"):
+    with pytest.raises(FabricationError, match="no room"):
         sheet_lower_bound(parts, 100, 100, 50)
 
 
@@ -108,7 +110,6 @@ def test_export_copies_nest_and_count_every_part_that_many_times():
     from fabrication.export.bundle import fabricate
     from fabrication.export.naming import ExportOptions, bundle_name, rebuild_command
     from fabrication.machines import get_machine
-    from parametric.errors import FabricationError
     from parametric.materials import get_material
     from parametric.registry import get_model
 
