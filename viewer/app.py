@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -11,7 +10,9 @@ from parametric.registry import get_model
 
 from ._qt import QtCore, QtGui, QtInteractor, QtWidgets
 from .figure import FigureControls, stability_cases
+from .files import FileActions
 from .panel import ParamPanel
+from .sheets import draw_sheets
 from .slice_drag import SliceHandles
 from .worker import Rebuilder, Scene
 
@@ -20,7 +21,7 @@ ROLE_COLOURS = {"new": "#3a73d8", "rib": "#c89e66", "slat": "#edcc94", "frame": 
 SEVERITY_COLOURS = {"error": "#f4b6b6", "warning": "#f7e3a1", "pass": "#c9ecc9"}
 
 
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(FileActions, QtWidgets.QMainWindow):
     """A live editor for one model."""
 
     def __init__(self, model: str = "slice_chair", preset: str | None = None, values: dict | None = None):
@@ -324,27 +325,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"sheets: {sheets}")
             return
         self.sheets = sheets
-        scene = self.sheet_view.scene()
-        scene.clear()
-        pen = QtGui.QPen(QtGui.QColor("red"))
-        pen.setCosmetic(True)
-        for k, sheet in enumerate(sheets):
-            dy = k * (sheet.height + 100)
-            scene.addRect(0, dy, sheet.width, sheet.height, QtGui.QPen(QtGui.QColor("grey")))
-            for placed in sheet.placed:
-                poly = QtGui.QPolygonF([QtCore.QPointF(x, dy + sheet.height - y) for x, y in placed.outline.exterior.coords])
-                item = _SheetPart(poly, placed.part.name, self.highlight)
-                item.setPen(pen)
-                item.setBrush(QtGui.QBrush(QtGui.QColor("#f3e3c8")))
-                item.setToolTip(f"{placed.part.label} ({placed.part.name})")
-                scene.addItem(item)
-                text = scene.addSimpleText(placed.part.label)
-                c = placed.outline.representative_point()
-                text.setPos(c.x, dy + sheet.height - c.y)
-                text.setScale(4.0)
-            label = scene.addText(f"sheet {sheet.index}: {sheet.utilisation:.0%} used")
-            label.setPos(0, dy - 40)
-        self.sheet_view.fitInView(scene.itemsBoundingRect(), QtCore.Qt.KeepAspectRatio)
+        draw_sheets(self.sheet_view, sheets, self.highlight)
 
     # -- actions -----------------------------------------------------------------------------
     def apply_fix(self) -> None:
@@ -358,86 +339,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(result.message)
         if result.ok:
             self.set_values({**self.values, **result.changes})
-
-    def open_params(self, path: str | None = None) -> None:
-        """Open a params.json / design.json / YAML parameter file."""
-        from parametric.paramfile import load_params_file
-
-        path = path or QtWidgets.QFileDialog.getOpenFileName(self, "Open parameters", "", "*.json *.yaml *.yml")[0]
-        if path:
-            try:
-                _, values = load_params_file(path)
-                self.set_values(values)
-            except Exception as exc:  # noqa: BLE001
-                self.statusBar().showMessage(f"error: {exc}")
-
-    def open_mesh(self, path: str | None = None) -> None:
-        """Read a mesh file (STL, OBJ, PLY, 3MF, OFF) into the ``mesh`` parameter once, then rebuild."""
-        from parametric.errors import D4DError
-
-        path = path or QtWidgets.QFileDialog.getOpenFileName(self, "Open mesh", "", "*.stl *.obj *.ply *.3mf *.off")[0]
-        if path:
-            try:
-                self.edit("mesh", self.cls.schema.specs["mesh"].coerce(f"@{path}"))
-            except D4DError as exc:
-                self.statusBar().showMessage(f"error: {exc}")
-
-    def save_params(self, path: str | None = None) -> None:
-        """Save the current parameters as JSON (the same layout as a bundle's params.json)."""
-        from parametric.paramfile import dump_params
-
-        path = path or QtWidgets.QFileDialog.getSaveFileName(self, "Save parameters", "params.json", "*.json")[0]
-        if path and self.scene is not None:
-            Path(path).write_text(dump_params(self.scene.design.params, "json", self.scene.design.model_version))
-
-    def export_bundle(self, path: str | None = None, machine: str = "cnc-router-6mm",
-                      material: str = "birch-ply") -> Path | None:
-        """Write the download bundle for the current design, with a progress dialog."""
-        from fabrication.export.bundle import export_bundle
-        from fabrication.machines import get_machine
-        from parametric.materials import get_material
-
-        if self.scene is None:
-            return None
-        path = path or QtWidgets.QFileDialog.getExistingDirectory(self, "Export bundle to")
-        if not path:
-            return None
-        progress = QtWidgets.QProgressDialog("Exporting...", None, 0, 7, self)
-        progress.setWindowModality(QtCore.Qt.WindowModal)
-
-        def tick(step, total, what):
-            progress.setLabelText(what)
-            progress.setValue(step)
-            QtWidgets.QApplication.processEvents()
-
-        machine = self.machine.currentText() or machine
-        material = self.material.currentText() or material
-        try:
-            bundle = export_bundle(self.scene.design, get_machine(machine), get_material(material), path,
-                                   progress=tick)
-        except Exception as exc:  # noqa: BLE001
-            self.statusBar().showMessage(f"error: {exc}")
-            return None
-        finally:
-            progress.close()
-        self.statusBar().showMessage(f"wrote {bundle.path}")
-        return bundle.path
-
-
-class _SheetPart(QtWidgets.QGraphicsPolygonItem):
-    """A part on a sheet; hovering it highlights the part in 3D."""
-
-    def __init__(self, polygon, name: str, highlight):
-        super().__init__(polygon)
-        self.name, self._highlight = name, highlight
-        self.setAcceptHoverEvents(True)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        self._highlight(self.name)
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self._highlight(None)
-
 
 def run(model: str = "slice_chair", preset: str | None = None, values: dict | None = None) -> int:
     """Open the viewer and run the Qt event loop."""
