@@ -21,10 +21,15 @@ def spec(p) -> SliceSpec:
 
 
 def counts_problem_of(p) -> str:
-    """Why the mesh cannot be sliced, or the slice counts or offsets would crowd the slots (with the
-    limit); "" when they fit."""
+    """Why the mesh cannot be sliced, the slice counts or offsets would crowd the slots (with the limit),
+    or no part would be left to cut; "" when they fit. The kit is sliced here (and cached for the build),
+    so a set of parameters is refused by name rather than failing in the build."""
     try:
-        return counts_problem(prepared(p.mesh, p.up, p.size, p.size_of), spec(p)) or ""
+        problem = counts_problem(prepared(p.mesh, p.up, p.size, p.size_of), spec(p))
+        if problem:
+            return problem
+        cached_kit(p.mesh, p.up, p.size, p.size_of, spec(p))
+        return ""
     except GeometryError as exc:
         return f"mesh: {exc}"
 
@@ -63,7 +68,7 @@ class Sliced(Model):
     clearance = Clearance()
     constraints = [
         require(counts_problem_of, "the slice counts or offsets crowd the slots", "mesh", "count_a", "count_b",
-                "core", "offset_a", "offset_b", "hub"),
+                "core", "offset_a", "offset_b", "hub", "size", "min_feature"),
     ]
     presets = {
         "pouf": {},

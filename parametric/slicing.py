@@ -129,6 +129,10 @@ def counts_problem(mesh: PreparedMesh, spec: SliceSpec) -> str | None:
     elif spec.style == "radial":
         if spec.count_a < 3:
             return "count_a: a radial kit needs at least 3 fins to stand"
+        reach = max(float(np.hypot(*np.asarray(b.vertices)[:, :2].T).max()) for b in mesh.bodies)
+        if spec.core + spec.min_feature >= reach:
+            return (f"core = {spec.core:g} mm: the fins would start beyond the mesh (it reaches {reach:.0f} mm from "
+                    f"its axis) and no fin is left; use a core under {max(0.0, reach - spec.min_feature):.0f} mm")
         chord = 2 * spec.core * math.sin(math.pi / spec.count_a)
         if chord < t:
             need = t / (2 * math.sin(math.pi / spec.count_a))

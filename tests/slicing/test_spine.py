@@ -11,7 +11,7 @@ from slicing.kit_checks import slot_widths, unjoined, worst_overlap
 from slicing.test_made_meshes import MADE, build
 
 from parametric.checks import run_checks
-from parametric.errors import ConstraintError, GeometryError
+from parametric.errors import ConstraintError, ParameterError
 from parametric.slicing import assembly_order
 
 
@@ -74,6 +74,8 @@ def test_a_spine_refuses_counts_it_cannot_build(values, words):
 
 
 def test_a_mesh_with_nothing_on_its_axis_is_refused_by_name():
-    with pytest.raises(GeometryError) as err:
+    """Refused with the parameters (the kit is sliced while they are checked), naming the hub."""
+    with pytest.raises(ParameterError) as err:
         build(MADE["torus"](), style="radial", hub="spine", count_a=6)
     assert "no material on its vertical axis" in str(err.value) and "hub = rings" in str(err.value)
+    assert "hub" in err.value.names
