@@ -25,8 +25,6 @@ range or breaking a model's constraint are not errors: those variants are ``refu
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 import random
@@ -39,6 +37,8 @@ from parametric.errors import D4DError, ParamsFileError
 from parametric.paramfile import Document, parse_document, read_text_bounded
 from parametric.params import Angle, Choice, Count, Flag, Length
 from parametric.registry import get_model
+
+from .rows import coerce_value, read_rows
 
 #: a sweep larger than this is refused before any work unless max_variants allows it
 DEFAULT_MAX_VARIANTS = 10_000
@@ -55,8 +55,6 @@ OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest
            "nest_time": 30.0, "checks": True, "labels": "engrave", "holding_tabs": False, "cost_by": "sheet",
            "figure": False}
 KEYS = ("model", "preset", "params", "grid", "rows", "random", "lhs", "machine", "material", "outputs", "options")
-#: the largest CSV of explicit rows read, bytes
-MAX_CSV_BYTES = 64 << 20
 
 
 class SweepTooLargeError(ParamsFileError):
@@ -194,26 +192,18 @@ def _number(doc: Document, value: Any, *path: Any, integer: bool = False, positi
     return int(value) if integer else float(value)
 
 
-def _coerce(spec, value: Any, where: str) -> Any:
-    """Read one value with its parameter's units (range and constraints are checked per variant)."""
-    try:
-        return spec.coerce(value)
-    except D4DError as exc:
-        raise ParamsFileError(f"{where}: {exc}") from None
-
-
 def _axis(doc: Document, spec, name: str, values: Any, cap: int) -> Sequence[Any]:
     path = ("grid", name)
     if isinstance(values, list):
         if not values:
             raise ParamsFileError(f"{doc.where(*path)}: grid axis {name!r} has no values; give at least one")
-        return [_coerce(spec, v, doc.where(*path, i)) for i, v in enumerate(values)]
+        return [coerce_value(spec, v, doc.where(*path, i)) for i, v in enumerate(values)]
     if isinstance(values, dict) and isinstance(spec, (Length, Angle, Count)):
         unknown = set(values) - {"min", "max", "step"}
         if unknown:
             raise ParamsFileError(f"{doc.where(*path)}: unknown keys {sorted(unknown)}; a range has min, max, step")
-        lo = _coerce(spec, values.get("min", spec.min), doc.where(*path, "min"))
-        hi = _coerce(spec, values.get("max", spec.max), doc.where(*path, "max"))
+        lo = coerce_value(spec, values.get("min", spec.min), doc.where(*path, "min"))
+        hi = coerce_value(spec, values.get("max", spec.max), doc.where(*path, "max"))
         step = _number(doc, values.get("step", spec.step), *path, "step", positive=True,
                        integer=isinstance(spec, Count))
         if hi < lo:
@@ -234,50 +224,6 @@ def _names(doc: Document, value: Any, *path: str) -> list[str]:
     if not items or not all(isinstance(v, str) and v.strip() for v in items):
         raise ParamsFileError(f"{doc.where(*path)}: give a name or a list of names, e.g. {path[-1]}: [a, b]")
     return [v.strip() for v in items]
-
-
-def read_rows(path: Path, schema, *, source: str) -> list[dict[str, Any]]:
-    """Explicit variants from a CSV file: a header of parameter names (plus optional ``machine`` and
-    ``material``), one variant per row; empty cells keep the preset's value.
-
-    Raises:
-        ParamsFileError: missing file, unknown column, a row with the wrong number of cells or a value
-            that cannot be read (each named by line).
-    """
-    text = read_text_bounded(path, "CSV file", MAX_CSV_BYTES)
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ParamsFileError(f"{path}: the CSV file is empty; write a header of parameter names") from None
-    except csv.Error as exc:
-        raise ParamsFileError(f"{path}, line 1: not valid CSV ({exc})") from None
-    specs = schema.specs
-    unknown = [h for h in header if h not in specs and h not in ("machine", "material")]
-    if unknown or len(set(header)) != len(header) or not header:
-        why = f"unknown columns {unknown}" if unknown else "a repeated or empty header"
-        raise ParamsFileError(f"{path}, line 1: {why}; columns are parameter names of {schema.model!r} "
-                              "(`d4d info` lists them), machine and material")
-    rows = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in record):
-                continue
-            if len(record) != len(header):
-                raise ParamsFileError(f"{path}, line {line}: {len(record)} cells for {len(header)} columns")
-            row = {}
-            for name, cell in zip(header, record):
-                cell = cell.strip()
-                if cell:
-                    row[name] = cell if name in ("machine", "material") else \
-                        _coerce(specs[name], cell, f"{path}, line {line}, column {name}")
-            rows.append(row)
-    except csv.Error as exc:
-        raise ParamsFileError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
-    if not rows:
-        raise ParamsFileError(f"{path}: the CSV file has a header but no rows")
-    return rows
 
 
 def _sampling(doc: Document, key: str, schema, cap: int) -> tuple[int, int, list[str]]:
@@ -343,7 +289,7 @@ def parse_sweep(text: str, *, source: str = "<sweep>", base: Path | None = None,
             schema.preset(str(data["preset"]))
     except D4DError as exc:
         raise type(exc)(f"{source}: {exc}") from None
-    params = {n: _coerce(schema.specs[n], v, doc.where("params", n)) for n, v in params.items()}
+    params = {n: coerce_value(schema.specs[n], v, doc.where("params", n)) for n, v in params.items()}
     axes = {n: _axis(doc, schema.specs[n], n, v, max_variants) for n, v in grid.items()}
     if "random" in data and "lhs" in data:
         raise ParamsFileError(f"{source}: use random or lhs, not both")
