@@ -294,16 +294,16 @@ def label_box(label: Label, grow: float = 0.0) -> Polygon:
     return affinity.rotate(rect, label.angle, origin=(label.x, label.y)) if label.angle else rect
 
 
-def label_margin(height: float) -> float:
-    """Clearance kept between a label of cap height ``height`` and the cuts (mm)."""
-    return max(LABEL_MARGIN, 0.2 * height)
+def label_margin(height):
+    """Clearance kept between a label of cap height ``height`` and the cuts (mm; a height or an array)."""
+    return np.maximum(LABEL_MARGIN, 0.2 * np.asarray(height, dtype=float))
 
 
 def place_label(outline: Polygon, text: str, max_height: float = 20.0,
                 min_height: float = MIN_LABEL_HEIGHT) -> Label | None:
     """The largest label (0 or 90 degrees, at the pole of inaccessibility or a fallback point) whose
-    strokes stay :func:`label_margin` clear of every cut, to 0.01 mm of height; None when not even
-    ``min_height`` fits.
+    strokes stay :func:`label_margin` clear of every cut, to about 0.03 mm of height (rounded down to
+    0.01 mm); None when not even ``min_height`` fits.
 
     A label's box grows with its height about a fixed centre, so whether it fits is monotonic in the
     height: the largest is searched on a grid of :data:`LABEL_STEPS` heights, then again between
@@ -341,7 +341,7 @@ def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
 def _fitting(outline: Polygon, width: float, x: float, y: float, heights: np.ndarray, angle: float) -> np.ndarray:
     """Whether the label box (:func:`label_box`, grown by its margin) at each height lies inside the
     (prepared) outline, for text ``width`` mm wide per mm of height; 0 or 90 degrees."""
-    grow = np.maximum(LABEL_MARGIN, 0.2 * heights)
+    grow = label_margin(heights)
     half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
     if angle:
         half_w, half_h = half_h, half_w

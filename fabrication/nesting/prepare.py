@@ -258,7 +258,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
             key = (p.polygon.wkb, mirrored)
             if key not in pieces_of:
                 poly = affinity.scale(p.polygon, -1.0, 1.0, origin=(0, 0)) if mirrored else p.polygon
-                pieces_of[key] = convex_pieces(nest_shape(poly, spacing, simplify if spacing > 0 else 0.0))
+                pieces_of[key] = convex_pieces(nest_shape(poly, spacing, simplify))
             base = pieces_of[key]
             roots = [np.sqrt(_area(piece)) for piece in base]  # a turn keeps every area
             for rot in p.rotations:
