@@ -63,29 +63,29 @@ def user_profiles(path: Path | None) -> Iterator[tuple[dict, str | None]]:
         Path(tmp).unlink(missing_ok=True)
 
 
-@click.command("machines")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
-@friendly
+def _listing(name: str):
+    """A listing command ``name``: ``--json`` and ``--profiles`` (a user profiles file), errors made friendly."""
+    def wrap(f):
+        f = friendly(f)
+        f = click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)(f)
+        f = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(f)
+        return click.command(name)(f)
+    return wrap
+
+
+@_listing("machines")
 def machines_cmd(as_json: bool, profiles: Path | None) -> None:
     """List the machine profiles (lasers and CNC routers)."""
     with user_profiles(profiles) as (machines, _):
         pass
-    if as_json:
-        click.echo(json.dumps([m.to_dict() for m in machines.values()], indent=2))
-        return
-    rows = [("name", "kind", "bed mm", "tool", "gap/margin", "svg", "title")]
-    for m in machines.values():
-        tool = f"bit {m.tool_diameter:g}" if m.is_router else f"kerf {m.kerf:g}"
-        rows.append((m.name, m.kind, f"{m.bed[0]:g} x {m.bed[1]:g}", tool, f"{m.spacing:g}/{m.margin:g}",
-                     m.svg_colours, m.title))
-    _table(rows)
+    _show(machines.values(), as_json, lambda m: m.to_dict(),
+          ("name", "kind", "bed mm", "tool", "gap/margin", "svg", "title"),
+          lambda m: (m.name, m.kind, f"{m.bed[0]:g} x {m.bed[1]:g}",
+                     f"bit {m.tool_diameter:g}" if m.is_router else f"kerf {m.kerf:g}",
+                     f"{m.spacing:g}/{m.margin:g}", m.svg_colours, m.title))
 
 
-@click.command("materials")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--profiles", type=click.Path(dir_okay=False, path_type=Path), help=PROFILES_HELP)
-@friendly
+@_listing("materials")
 def materials_cmd(as_json: bool, profiles: Path | None) -> None:
     """List the material profiles (density, stiffness, strength, thicknesses, sheets, price)."""
     from dataclasses import asdict
@@ -94,16 +94,12 @@ def materials_cmd(as_json: bool, profiles: Path | None) -> None:
 
     with user_profiles(profiles) as (_, materials_file):
         mats = load_materials(materials_file)
-    if as_json:
-        click.echo(json.dumps([asdict(m) for m in mats.values()], indent=2))
-        return
-    rows = [("name", "kg/m3", "E MPa", "MOR MPa", "price/m2", "nominal -> measured mm", "sheets mm")]
-    for m in mats.values():
-        sizes = " ".join(f"{n:g}->{t:g}" for n, t in m.thicknesses)
-        sheets = " ".join(f"{a:g}x{b:g}" for a, b in m.sheets)
-        rows.append((m.name, f"{m.density:g}", f"{m.modulus_along:g}/{m.modulus_across:g}",
-                     f"{m.strength_along:g}/{m.strength_across:g}", _price(m), sizes, sheets))
-    _table(rows)
+    _show(mats.values(), as_json, asdict,
+          ("name", "kg/m3", "E MPa", "MOR MPa", "price/m2", "nominal -> measured mm", "sheets mm"),
+          lambda m: (m.name, f"{m.density:g}", f"{m.modulus_along:g}/{m.modulus_across:g}",
+                     f"{m.strength_along:g}/{m.strength_across:g}", _price(m),
+                     " ".join(f"{n:g}->{t:g}" for n, t in m.thicknesses),
+                     " ".join(f"{a:g}x{b:g}" for a, b in m.sheets)))
 
 
 def _price(m) -> str:
@@ -112,6 +108,15 @@ def _price(m) -> str:
         return f"{m.price_per_m2:.2f}"
     prices = [p for _, p in m.prices]
     return f"{min(prices):.2f}-{max(prices):.2f}"
+
+
+def _show(items, as_json: bool, to_dict, header: tuple[str, ...], row) -> None:
+    """Print profiles as JSON (``to_dict`` of each) or as a table (``header``, then ``row`` of each)."""
+    items = list(items)
+    if as_json:
+        click.echo(json.dumps([to_dict(m) for m in items], indent=2))
+    else:
+        _table([header, *(row(m) for m in items)])
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
