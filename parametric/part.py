@@ -46,6 +46,10 @@ class Frame:
         object.__setattr__(self, "ydir", tuple(float(c) for c in y))
         (a, b, c), (d, e, f) = self.xdir, self.ydir
         object.__setattr__(self, "_normal", (b * f - c * e, c * d - a * f, a * e - b * d))  # derived once
+        axes = np.array([self.xdir, self.ydir, self._normal])  # rows u, v, w: product -> local
+        axes.flags.writeable = False
+        object.__setattr__(self, "_axes", axes)
+        object.__setattr__(self, "_origin", np.array(self.origin))
 
     @property
     def normal(self) -> np.ndarray:
@@ -67,13 +71,13 @@ class Frame:
 
     def to_local(self, xyz: Any) -> np.ndarray:
         """Map product points ``(n, 3)`` to local ``(n, 3)`` = ``(u, v, w)``."""
-        d = np.atleast_2d(np.asarray(xyz, dtype=float)) - np.asarray(self.origin)
-        return np.stack([d @ np.asarray(self.xdir), d @ np.asarray(self.ydir), d @ self.normal], axis=1)
+        d = np.atleast_2d(np.asarray(xyz, dtype=float)) - self._origin
+        return np.stack([d @ self._axes[0], d @ self._axes[1], d @ self._axes[2]], axis=1)
 
     def dir_to_local(self, d: Any) -> np.ndarray:
         """Express a product-frame direction in local ``(u, v, w)`` components."""
         d = np.asarray(d, dtype=float)
-        return np.array([d @ np.asarray(self.xdir), d @ np.asarray(self.ydir), d @ self.normal])
+        return np.array([d @ self._axes[0], d @ self._axes[1], d @ self._axes[2]])
 
     def to_dict(self) -> dict[str, list[float]]:
         """JSON-compatible form."""
