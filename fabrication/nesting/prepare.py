@@ -353,16 +353,23 @@ def _append_pieces(variants: Variants, pieces: list[np.ndarray]) -> None:
 
 def _normals(verts: np.ndarray, starts, ends) -> tuple[np.ndarray, np.ndarray]:
     """Unit outward edge normals of counter-clockwise pieces and each piece's least projection on them."""
-    nxt = verts.copy()
-    for a, b in zip(starts, ends):
-        nxt[a:b] = np.roll(verts[a:b], -1, axis=0)
-    edge = nxt - verts
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    nxt = np.arange(1, len(verts) + 1)
+    nxt[ends - 1] = starts  # each piece's last vertex closes to its first
+    edge = verts[nxt % max(len(verts), 1)] - verts
     length = np.hypot(edge[:, 0], edge[:, 1])
     normals = np.stack([edge[:, 1], -edge[:, 0]], axis=1) / np.where(length > 0, length, 1.0)[:, None]
-    low = np.zeros(len(verts))
-    for a, b in zip(starts, ends):
-        low[a:b] = (verts[a:b] @ normals[a:b].T).min(axis=0)
-    return normals, low
+    # every (vertex, normal) pair of the same piece: the projections, and per normal their least
+    counts = ends - starts
+    piece = np.repeat(np.arange(len(starts)), counts)
+    n_of = np.repeat(np.arange(len(verts)), counts[piece])  # each normal, once per vertex of its piece
+    first = np.repeat(starts[piece], counts[piece])
+    within = np.arange(len(n_of)) - np.repeat(np.cumsum(counts[piece]) - counts[piece], counts[piece])
+    v_of = first + within
+    proj = verts[v_of, 0] * normals[n_of, 0] + verts[v_of, 1] * normals[n_of, 1]
+    low = np.full(len(verts), np.inf)
+    np.minimum.at(low, n_of, proj)
+    return normals, low if len(verts) else np.zeros(0)
 
 
 def check_fits(parts: list[NestPart], variants: Variants, stock: list[Stock], margin: float, spacing: float) -> None:
