@@ -10,6 +10,8 @@ reaching ``depth`` into the ribs, so the two families cross and the joinery slot
 
 from __future__ import annotations
 
+import functools
+
 import itertools
 from collections.abc import Sequence
 
@@ -141,7 +143,18 @@ def legged_band(line: np.ndarray, *, depth: float, legs: Sequence[tuple[float, t
     Args:
         legs: ``(arc length along the line where the leg meets the band, foot (y, z))`` per leg; a leg
             meets the band halfway through its depth and ends square at its foot.
+
+    Remembered for the last few calls (a model's parameter check and its build ask for the same rib).
     """
+    line = np.ascontiguousarray(line, dtype=float)
+    key = tuple((float(s), (float(f[0]), float(f[1]))) for s, f in legs)
+    return _legged_band(line.tobytes(), line.shape, float(depth), key, float(leg_width), float(fillet))
+
+
+@functools.lru_cache(maxsize=16)
+def _legged_band(line_bytes: bytes, shape: tuple, depth: float, legs: tuple, leg_width: float, fillet: float) -> Polygon:
+    """:func:`legged_band` of a line given as its bytes (hashable); shapely geometries are immutable."""
+    line = np.frombuffer(line_bytes, dtype=float).reshape(shape)
     band = LineString(line).buffer(-depth, single_sided=True)
     tops, tangents = stations(line, [s for s, _ in legs])
     attach = tops + rotate(tangents, -90.0) * depth * 0.5
