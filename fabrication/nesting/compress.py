@@ -88,6 +88,7 @@ class Compressor:
         self.window_items = WINDOW_ITEMS
         self.cut: float | None = None
         self.max_iterations = MAX_ITERATIONS
+        self.no_improve, self.strikes = NO_IMPROVE, STRIKES
         self.step = FIRST_STEP
 
     def separate(self, state: StripState, length: float, deadline: float, near: float | None = None) -> bool:
@@ -116,10 +117,10 @@ class Compressor:
                 best, best_total = state.copy(), total
             else:
                 stale += 1
-            if stale >= NO_IMPROVE:
+            if stale >= self.no_improve:
                 strikes += 1
                 state.var[:], state.x[:], state.y[:] = best.var, best.x, best.y
-                if strikes >= STRIKES:
+                if strikes >= self.strikes:
                     break
                 stale = 0
                 ov = S.overlap_matrix(geo, state.var, state.x, state.y, n, K.EPS, self.cell)
@@ -213,11 +214,13 @@ def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_at
 
 
 def drop_last_sheet(engine, sheets: list, deadline: float, seed: int,
-                    max_iterations: int = MAX_ITERATIONS) -> list | None:
-    """Move the last sheet's parts onto the others (largest first, each to the sheet with the most
-    free area, at a random spot) and separate every sheet that received parts (at most
-    ``max_iterations`` separator iterations each); the layout with one sheet fewer, or None when some
-    sheet cannot be separated before the deadline."""
+                    max_iterations: int = MAX_ITERATIONS, patience: int | None = None) -> list | None:
+    """Move the last sheet's parts onto the others, one at a time, largest first: each goes to the
+    sheet with the most free area, at a random spot, and that sheet is separated (at most
+    ``max_iterations`` separator iterations; with ``patience``, given up after that many
+    iterations without a new least overlap) before the next part comes. The layout with one sheet
+    fewer, or None as soon as a part cannot be separated in before the deadline: a sheet that
+    cannot take the largest part fails at once, not after every part's overlap has been fought."""
     rng = np.random.default_rng(seed)
     rest = [sorted(s, key=lambda p: p[0]) for s in sheets[:-1]]
     boxes = [engine.sheet_box(k, len(rest), None) for k in range(len(rest))]
@@ -226,23 +229,24 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int,
                for k in range(len(rest))]
     free = [float((b[2] - b[0]) * (b[3] - b[1])) - blocked[k] - sum(engine.area[p[0]] for p in s)
             for k, (b, s) in enumerate(zip(boxes, rest))]
-    moved = sorted(sheets[-1], key=lambda p: -engine.area[p[0]])
+    moved = sorted(sheets[-1], key=lambda p: (-engine.area[p[0]], p[0]))
     if sum(engine.area[p[0]] for p in moved) > sum(free):
         return None
     size = engine.v.size
     for item, *_ in moved:
         k = int(np.argmax(free))
         free[k] -= engine.area[item]
+        b = boxes[k]
         v = int(rng.choice(engine.v.by_part[engine.items[item]]))
-        x = rng.uniform(0.0, max(boxes[k][2] - size[v, 0], 0.0))
-        y = rng.uniform(0.0, max(boxes[k][3] - size[v, 1], 0.0))
-        rest[k].append((item, v, x, y))
-    out = []
-    for k, (sheet, b) in enumerate(zip(rest, boxes)):
+        x = rng.uniform(0.0, max(b[2] - size[v, 0], 0.0))
+        y = rng.uniform(0.0, max(b[3] - size[v, 1], 0.0))
+        sheet = rest[k] + [(item, v, x, y)]
         comp = Compressor(engine.v, [engine.items[p[0]] for p in sheet], float(b[3]), seed + k, engine.obstacles(k))
         comp.max_iterations = max_iterations
+        if patience is not None:
+            comp.no_improve, comp.strikes = patience, 1
         state = comp.state(sheet)
         if not comp.separate(state, float(b[2]), deadline):
             return None
-        out.append(_placed(sheet, state))
-    return out
+        rest[k] = _placed(sheet, state)
+    return rest
