@@ -84,6 +84,56 @@ def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, fl
     return p0, d, sin, abs(float(na @ nb))
 
 
+def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
+    """:func:`_crossing_line` of many pairs at once (the same arithmetic, row by row)."""
+    if not pairs:
+        return []
+    na = np.array([a.frame._normal for a, _ in pairs])
+    nb = np.array([b.frame._normal for _, b in pairs])
+    cross = np.stack([na[:, 1] * nb[:, 2] - na[:, 2] * nb[:, 1], na[:, 2] * nb[:, 0] - na[:, 0] * nb[:, 2],
+                      na[:, 0] * nb[:, 1] - na[:, 1] * nb[:, 0]], axis=1)
+    sin = np.sqrt(np.einsum("ij,ij->i", cross, cross))
+    ok = sin >= math.sin(math.radians(TOL.angle_deg))
+    out: list = [None] * len(pairs)
+    if not ok.any():
+        return out
+    d = cross[ok] / sin[ok, None]
+    oa = np.array([pairs[i][0].frame.origin for i in np.flatnonzero(ok)])
+    ob = np.array([pairs[i][1].frame.origin for i in np.flatnonzero(ok)])
+    na, nb = na[ok], nb[ok]
+    rhs = np.stack([np.einsum("ij,ij->i", na, oa), np.einsum("ij,ij->i", nb, ob),
+                    np.einsum("ij,ij->i", d, (oa + ob) / 2)], axis=1)
+    p0 = np.linalg.solve(np.stack([na, nb, d], axis=1), rhs[:, :, None])[:, :, 0]
+    cos = np.abs(np.einsum("ij,ij->i", na, nb))
+    for k, i in enumerate(np.flatnonzero(ok)):
+        out[i] = (p0[k], d[k], float(sin[ok][k]), float(cos[k]))
+    return out
+
+
+def _locals(asks):
+    """Per ``(part, point, direction)`` (product frame): the point's and the direction's part-local
+    (u, v), and the part's outline, as :meth:`Frame.to_local` and :meth:`Frame.dir_to_local` give them."""
+    if not asks:
+        return iter(())
+    axes = np.array([part.frame._axes[:2] for part, _, _ in asks])  # (n, 2, 3)
+    origin = np.array([part.frame.origin for part, _, _ in asks])
+    p = np.array([a[1] for a in asks]) - origin
+    d = np.array([a[2] for a in asks])
+    o = np.einsum("ikj,ij->ik", axes, p)
+    u = np.einsum("ikj,ij->ik", axes, d)
+    return iter([(o[i], u[i], part.outline) for i, (part, _, _) in enumerate(asks)])
+
+
+def _lines_through(outlines, origins, directions) -> np.ndarray:
+    """:func:`_line_through` of many outlines at once: ``(n, 2, 2)``."""
+    if not outlines:
+        return np.zeros((0, 2, 2))
+    b = shapely.bounds(np.asarray(outlines, dtype=object))
+    origin, direction = np.array(origins), np.array(directions)
+    reach = np.hypot(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) + np.hypot(*(origin - b[:, :2]).T) + 1.0
+    return np.stack([origin - reach[:, None] * direction, origin + reach[:, None] * direction], axis=1)
+
+
 def _line_through(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """The ends of a segment along ``origin + s*direction`` (2D) reaching past the whole outline."""
     minx, miny, maxx, maxy = outline.bounds
@@ -99,6 +149,29 @@ def _spans(inside, origin: np.ndarray, direction: np.ndarray) -> list[tuple[floa
             s = [float((c - origin) @ direction) for c in shapely.get_coordinates(g)]
             out.append((min(s), max(s)))
     return sorted(out)
+
+
+def _spans_many(insides, origins, directions) -> list[list[tuple[float, float]]]:
+    """:func:`_spans` of many cut outlines at once (each with its line's origin and direction)."""
+    out: list[list[tuple[float, float]]] = [[] for _ in range(len(insides))]
+    if not len(insides):
+        return out
+    parts, owner = shapely.get_parts(np.asarray(insides, dtype=object), return_index=True)
+    keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > TOL.length)  # 1: LineString
+    parts, owner = parts[keep], owner[keep]
+    if not len(parts):
+        return out
+    xy, which = shapely.get_coordinates(parts, return_index=True)
+    origin, direction = np.asarray(origins, dtype=float), np.asarray(directions, dtype=float)
+    o, d = origin[owner[which]], direction[owner[which]]
+    s = (xy[:, 0] - o[:, 0]) * d[:, 0] + (xy[:, 1] - o[:, 1]) * d[:, 1]
+    first = np.searchsorted(which, np.arange(len(parts)))
+    lo, hi = np.minimum.reduceat(s, first), np.maximum.reduceat(s, first)
+    for k, a, b in zip(owner.tolist(), lo.tolist(), hi.tolist()):
+        out[k].append((a, b))
+    for spans in out:
+        spans.sort()
+    return out
 
 
 def _intervals(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
@@ -193,18 +266,21 @@ def cross_laps(pairs, *, clearance: float, share_a=0.5) -> list[list[CrossLap] |
         if not 0 < share < 1:
             raise JoineryError(f"share_a must be between 0 and 1, got {share}")
     found, outlines, lines = [], [], []
-    for a, b in pairs:
-        line = _crossing_line(a, b)
+    crossing = _crossing_lines(pairs)
+    ends = [(a, b, line) for (a, b), line in zip(pairs, crossing) if line is not None]
+    local = _locals([(part, line[0], line[1]) for a, b, line in ends for part in (a, b)])
+    for line in crossing:
         if line is None:
             found.append(None)
             continue
-        p0, d, sin, cos = line
-        oa, da = a.frame.to_local([p0])[0, :2], a.frame.dir_to_local(d)[:2]
-        ob, db = b.frame.to_local([p0])[0, :2], b.frame.dir_to_local(d)[:2]
-        found.append((p0, d, sin, cos, oa, da, ob, db))
-        outlines += [a.outline, b.outline]
-        lines += [_line_through(a.outline, oa, da), _line_through(b.outline, ob, db)]
-    inside = iter(shapely.intersection(outlines, shapely.linestrings(np.array(lines))) if lines else [])
+        (oa, da, outline_a), (ob, db, outline_b) = next(local), next(local)
+        found.append((*line, oa, da, ob, db))
+        outlines += [outline_a, outline_b]
+    lines = _lines_through(outlines, [f[k] for f in found if f is not None for k in (4, 6)],
+                           [f[k] for f in found if f is not None for k in (5, 7)])
+    origins = [f[k] for f in found if f is not None for k in (4, 6)]
+    inside = iter(_spans_many(shapely.intersection(outlines, shapely.linestrings(lines)) if len(lines) else [],
+                              origins, [f[k] for f in found if f is not None for k in (5, 7)]))
     results: list = []
     asks: list[_SlotAsk] = []
     for (a, b), line, share in zip(pairs, found, shares):
@@ -212,7 +288,7 @@ def cross_laps(pairs, *, clearance: float, share_a=0.5) -> list[list[CrossLap] |
             results.append([])
             continue
         p0, d, sin, cos, oa, da, ob, db = line
-        ia, ib = _spans(next(inside), oa, da), _spans(next(inside), ob, db)
+        ia, ib = next(inside), next(inside)
         mine: list[_SlotAsk] = []
         try:
             results.append(_plan(a, b, line, ia, ib, clearance, share, mine))
