@@ -14,6 +14,7 @@ from shapely.geometry import Polygon
 from parametric.errors import FabricationError
 
 from .compress import MAX_ITERATIONS, compress_last_sheet, drop_last_sheet
+from .explore import explore_and_compress
 from .prepare import (
     NestPart,
     Stock,
@@ -252,7 +253,7 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
 
             sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats)
         else:
-            sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
+            sheet = explore_and_compress(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     result.stats = stats
