@@ -31,6 +31,8 @@ EXPLORE_SHARE = 0.8
 MIN_STEP = 0.001
 #: failures at one length before the step halves, while it is above MIN_STEP (ours)
 PATIENCE = 3
+#: separator iterations per exploration attempt, at most (compression: ``compress.MAX_ITERATIONS``)
+EXPLORE_ITERATIONS = 120
 #: layouts kept in the pool, the most-overlapping dropped first (ours: sparrow keeps all)
 POOL_SIZE = 16
 #: the pool pick: index |N(0, POOL_STDDEV)| x pool size, so the least overlap is favoured (sparrow: 0.25)
@@ -171,7 +173,8 @@ class Explorer:
         if best.length(comp.v) <= self.target:
             self.pool.clear()
             self.fails = 0
-        attempts = 0
+        attempts, cap = 0, comp.max_iterations
+        comp.max_iterations = EXPLORE_ITERATIONS
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
             attempts += 1
             comp.attempts += 1
@@ -197,6 +200,7 @@ class Explorer:
             else:
                 self.pool.add(trial, comp.loss)
                 self.fails += 1
+        comp.max_iterations = cap
         return best
 
 
