@@ -23,16 +23,16 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels as K
-from .compress import FIRST_STEP, GROW, MAX_STEP, Compressor, StripState, _placed
+from .compress import FIRST_STEP, GROW, MAX_STEP, Compressor, StripState, _placed, compress_last_sheet
 
 #: share of the time (or of the attempts) given to exploration; compression gets the rest (sparrow: 80 %)
 EXPLORE_SHARE = 0.8
 #: the smallest exploration shrink, a fraction of the length (sparrow's fixed step: 0.1 %)
 MIN_STEP = 0.001
 #: failures at one length before the step halves, while it is above MIN_STEP (ours)
-PATIENCE = 3
+PATIENCE = 1
 #: separator iterations per exploration attempt, at most (compression: ``compress.MAX_ITERATIONS``)
-EXPLORE_ITERATIONS = 120
+EXPLORE_ITERATIONS = 250
 #: layouts kept in the pool, the most-overlapping dropped first (ours: sparrow keeps all)
 POOL_SIZE = 16
 #: the pool pick: index |N(0, POOL_STDDEV)| x pool size, so the least overlap is favoured (sparrow: 0.25)
@@ -173,6 +173,8 @@ class Explorer:
         if best.length(comp.v) <= self.target:
             self.pool.clear()
             self.fails = 0
+        # on a windowed strip the window's items alone absorb the shrink (as in Compressor.run)
+        scale = min(1.0, comp.window_items / max(int((~comp.pinned).sum()), 1))
         attempts, cap = 0, comp.max_iterations
         comp.max_iterations = EXPLORE_ITERATIONS
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
@@ -188,7 +190,7 @@ class Explorer:
                     self.step = max(self.step / 2, MIN_STEP)
                     self.pool.clear()
                     self.fails = 0
-                trial, self.target = comp.shrink(best, self.step)
+                trial, self.target = comp.shrink(best, self.step * scale)
                 near = comp.cut
             if comp.separate(trial, self.target, deadline, near):
                 best = trial
@@ -204,16 +206,24 @@ class Explorer:
         return best
 
 
+def check_share(share: float) -> None:
+    """Refuse an exploration share outside 0..1."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"the exploration share is a fraction of the time, 0 to 1, not {share}; give e.g. 0.8")
+
+
 def explore_and_compress(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                          progress: Callable[[float], None] | None = None, stats: dict | None = None,
                          share: float = EXPLORE_SHARE) -> list:
     """Shorten the last sheet's used length: exploration for ``share`` of the time (or of
     ``max_attempts``), then compression with small steps from the best legal layout; arguments
-    and ``stats`` as :func:`.compress.compress_last_sheet` (plus ``disruptions``)."""
+    and ``stats`` as :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
+    :func:`.compress.compress_last_sheet` itself (compression only, its larger steps)."""
+    check_share(share)
+    if share == 0.0:
+        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats)
     if not sheets or len(sheets[-1]) < 2:
         return sheets
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"the exploration share is a fraction of the budget, 0 to 1, not {share}")
     began = time.monotonic()
     k = len(sheets) - 1
     box = engine.sheet_box(k, len(sheets), None)

@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from .compress import FIRST_STEP, Compressor, StripState, _placed
-from .explore import COMPRESS_LAST, COMPRESS_RESET, COMPRESS_STEP, EXPLORE_SHARE, Explorer
+from .compress import FIRST_STEP, LAST_STEP, Compressor, StripState, _placed
+from .explore import COMPRESS_LAST, COMPRESS_RESET, COMPRESS_STEP, EXPLORE_SHARE, Explorer, check_share
 
 #: seconds per epoch, at most (a success is shared at the next epoch's start)
 EPOCH = 2.0
@@ -30,16 +30,18 @@ EPOCH = 2.0
 _JOB: tuple | None = None
 
 
-def _work(state: StripState, deadline: float, seed: int, step: float,
-          explore: tuple | None) -> tuple[StripState, float, int, int, tuple | None]:
+def _work(state: StripState, deadline: float, seed: int, step: float, explore: tuple | None,
+          fine: bool) -> tuple[StripState, float, int, int, tuple | None]:
     """One epoch in a worker: explore (when ``explore`` carries the worker's exploration state:
     pool entries, failures, target length, disruptions) or compress ``state`` until ``deadline``
-    from ``step``; returns the best layout, the step reached, the separator iterations and
-    attempts spent, and the exploration state to resume from (None when compressing)."""
+    from ``step`` (with the small steps that follow exploration when ``fine``); returns the best
+    layout, the step reached, the separator iterations and attempts spent, and the exploration
+    state to resume from (None when compressing)."""
     variants, parts, height, fixed = _JOB
     comp = Compressor(variants, parts, height, seed, fixed)
     if explore is None:
-        best = comp.run(state, deadline, step=step, last_step=COMPRESS_LAST, reset=COMPRESS_RESET)
+        steps = (COMPRESS_LAST, COMPRESS_RESET) if fine else (LAST_STEP, FIRST_STEP / 2)
+        best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
         return best, comp.step, comp.iterations, comp.attempts, None
     ex = Explorer(comp, step)
     ex.pool.entries, ex.fails, ex.target, ex.disruptions = explore
@@ -54,8 +56,10 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     ``workers`` processes: exploration (``explore.py``, each worker keeping its own pool across
     epochs) for ``share`` of the time, then compression with small steps; after each epoch
     (:data:`EPOCH` seconds) a stalled worker takes the best layout. ``progress`` and ``stats`` as
-    :func:`.compress.compress_last_sheet` (plus ``epochs`` and ``disruptions``)."""
+    :func:`.compress.compress_last_sheet` (plus ``epochs`` and ``disruptions``); ``share`` 0
+    compresses only, with compression's own steps."""
     global _JOB
+    check_share(share)
     if len(sheet) < 2:
         return sheet
     began = time.monotonic()
@@ -66,7 +70,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
     steps = [FIRST_STEP] * workers
     starts = [best] * workers
-    explored: list[tuple | None] = [([], 0, 0.0, 0)] * workers
+    explored: list[tuple | None] = [([], 0, 0.0, 0) if share > 0 else None] * workers
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
     _JOB = (engine.v, parts, height, fixed)
@@ -78,7 +82,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
                     disruptions = sum(e[3] for e in explored)
                     explored, steps = [None] * workers, [COMPRESS_STEP] * workers
                 end = min(split if now < split else deadline, now + EPOCH)
-                runs = [pool.submit(_work, starts[w], end, seed + 7919 * epoch + w, steps[w], explored[w])
+                runs = [pool.submit(_work, starts[w], end, seed + 7919 * epoch + w, steps[w], explored[w], share > 0)
                         for w in range(workers)]
                 results = [r.result() for r in runs]
                 epoch += 1

@@ -12,7 +12,7 @@ from fabrication.nesting import NestPart, nest_strip, validate
 from fabrication.nesting import _kernels as K
 from fabrication.nesting import _separate as S
 from fabrication.nesting.compress import Compressor, StripState
-from fabrication.nesting.explore import Explorer, Pool, disrupt, large_items, variant_area
+from fabrication.nesting.explore import MIN_STEP, Explorer, Pool, disrupt, large_items, variant_area
 from fabrication.nesting.prepare import build_variants
 
 PARTS = [NestPart("big", box(0, 0, 80, 60), 2, (0.0, 90.0)), NestPart("mid", box(0, 0, 50, 30), 2, (0.0, 90.0)),
@@ -125,12 +125,15 @@ def test_exploration_returns_only_legal_layouts_and_is_reproducible():
     runs = []
     for _ in range(2):
         _, comp, _ = setup(seed=7)
-        start = state_of(v, items, [(100.0 * k, 0.0) for k in range(len(items))])  # legal, 800 mm long
-        explorer = Explorer(comp)
+        # legal, 290 mm long: the boxes in a row, the triangles above them
+        start = state_of(v, items, [(80.0 * (k % 4) if k < 4 else 60.0 * (k % 4), 0.0 if k < 4 else 60.0)
+                                    for k in range(len(items))])
+        assert overlap(v, comp, start) == 0.0
+        explorer = Explorer(comp, step=MIN_STEP)  # at the smallest step from the start: failures go to the pool
         lengths = []
         best = explorer.run(start, math.inf, max_attempts=40, progress=lengths.append)
         assert overlap(v, comp, best) == 0.0
-        assert best.length(v) < 0.5 * start.length(v) and lengths and lengths[-1] == best.length(v)
+        assert best.length(v) < start.length(v) and lengths and lengths[-1] == best.length(v)
         assert explorer.disruptions > 0  # the pool was used
         runs.append(best)
     assert (runs[0].x == runs[1].x).all() and (runs[0].y == runs[1].y).all() and (runs[0].var == runs[1].var).all()
@@ -143,3 +146,10 @@ def test_nest_strip_with_exploration_is_valid_and_reproducible_for_a_round_budge
         assert r.used_length <= r.history[0][2] + 1e-9
         assert r.stats["disruptions"] >= 1
     assert results[0].sheets[0].placements == results[1].sheets[0].placements
+
+
+def test_a_zero_share_compresses_only_and_a_share_outside_0_to_1_is_refused():
+    plain = nest_strip(PARTS, HEIGHT, time_limit=120.0, max_rounds=8, seed=5, explore=0.0)
+    assert "disruptions" not in plain.stats and validate.problems(plain, spacing=0.0, margin=0.0) == []
+    with pytest.raises(ValueError, match="0 to 1"):
+        nest_strip(PARTS, HEIGHT, time_limit=1.0, max_rounds=8, explore=1.5)
