@@ -175,8 +175,17 @@ class Explorer:
             self.fails = 0
         # on a windowed strip the window's items alone absorb the shrink (as in Compressor.run)
         scale = min(1.0, comp.window_items / max(int((~comp.pinned).sum()), 1))
-        attempts, cap = 0, comp.max_iterations
+        cap = comp.max_iterations
         comp.max_iterations = EXPLORE_ITERATIONS
+        try:
+            return self._explore(best, deadline, max_attempts, progress, scale)
+        finally:
+            comp.max_iterations = cap
+
+    def _explore(self, best: StripState, deadline: float, max_attempts: int | None,
+                 progress: Callable[[float], None] | None, scale: float) -> StripState:
+        """The loop of :meth:`run`: disrupt a pool layout, or shrink the best one, and separate."""
+        comp, attempts = self.comp, 0
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
             attempts += 1
             comp.attempts += 1
@@ -202,7 +211,6 @@ class Explorer:
             else:
                 self.pool.add(trial, comp.loss)
                 self.fails += 1
-        comp.max_iterations = cap
         return best
 
 
