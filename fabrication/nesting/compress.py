@@ -202,6 +202,15 @@ def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
     return [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, state.var, state.x, state.y)]
 
 
+def last_sheet_compressor(engine, sheets: list, seed: int) -> tuple[list, Compressor]:
+    """The last sheet's placements (by item) and a compressor for them, its box height the strip."""
+    k = len(sheets) - 1
+    box = engine.sheet_box(k, len(sheets), None)
+    last = sorted(sheets[-1], key=lambda p: p[0])
+    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    return last, comp
+
+
 def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                         progress: Callable[[float], None] | None = None, stats: dict | None = None) -> list:
     """Shorten the used length of the last sheet by strip compression (its box height is the strip);
@@ -210,10 +219,7 @@ def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_at
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
-    k = len(sheets) - 1
-    box = engine.sheet_box(k, len(sheets), None)
-    last = sorted(sheets[-1], key=lambda p: p[0])
-    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    last, comp = last_sheet_compressor(engine, sheets, seed)
     best = comp.run(comp.state(last), deadline, max_attempts, progress)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, seconds=time.monotonic() - began)

@@ -23,7 +23,16 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels as K
-from .compress import FIRST_STEP, GROW, MAX_STEP, Compressor, StripState, _placed, compress_last_sheet
+from .compress import (
+    FIRST_STEP,
+    GROW,
+    MAX_STEP,
+    Compressor,
+    StripState,
+    _placed,
+    compress_last_sheet,
+    last_sheet_compressor,
+)
 
 #: share of the time (or of the attempts) given to exploration; compression gets the rest (sparrow: 80 %)
 EXPLORE_SHARE = 0.8
@@ -233,15 +242,12 @@ def explore_and_compress(engine, sheets: list, deadline: float, seed: int, max_a
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
-    k = len(sheets) - 1
-    box = engine.sheet_box(k, len(sheets), None)
-    last = sorted(sheets[-1], key=lambda p: p[0])
-    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    last, comp = last_sheet_compressor(engine, sheets, seed)
     explorer = Explorer(comp)
     if max_attempts is None:
         split, first, rest = began + share * (deadline - began), None, None
     else:
-        split, first = deadline, int(round(share * max_attempts))
+        split, first = deadline, round(share * max_attempts)
         rest = max_attempts - first
     best = explorer.run(comp.state(last), split, first, progress)
     best = comp.run(best, deadline, rest, progress, COMPRESS_STEP, COMPRESS_LAST, COMPRESS_RESET)

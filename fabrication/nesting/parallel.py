@@ -22,7 +22,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from .compress import FIRST_STEP, LAST_STEP, Compressor, StripState, _placed
-from .explore import COMPRESS_LAST, COMPRESS_RESET, COMPRESS_STEP, EXPLORE_SHARE, Explorer, check_share
+from .explore import (
+    COMPRESS_LAST,
+    COMPRESS_RESET,
+    COMPRESS_STEP,
+    EXPLORE_SHARE,
+    Explorer,
+    check_share,
+)
 
 #: seconds per epoch, at most (a success is shared at the next epoch's start)
 EPOCH = 2.0

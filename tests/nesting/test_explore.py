@@ -12,7 +12,14 @@ from fabrication.nesting import NestPart, nest_strip, validate
 from fabrication.nesting import _kernels as K
 from fabrication.nesting import _separate as S
 from fabrication.nesting.compress import Compressor, StripState
-from fabrication.nesting.explore import MIN_STEP, Explorer, Pool, disrupt, large_items, variant_area
+from fabrication.nesting.explore import (
+    MIN_STEP,
+    Explorer,
+    Pool,
+    disrupt,
+    large_items,
+    variant_area,
+)
 from fabrication.nesting.prepare import build_variants
 
 PARTS = [NestPart("big", box(0, 0, 80, 60), 2, (0.0, 90.0)), NestPart("mid", box(0, 0, 50, 30), 2, (0.0, 90.0)),
