@@ -2,9 +2,10 @@
 
 Two independent seeds (the old way to use two cores) throw one search's work away. Here each
 worker process runs the search with its own seed for one epoch (the exploration phase of
-``explore.py`` for the first ``EXPLORE_SHARE`` of the time, its pool, step and failure count carried
-from epoch to epoch; then compression, :class:`.compress.Compressor`, with small steps); then a worker that stalled (no shorter layout in that epoch) starts the next epoch from
-the shortest layout either found, while one that got shorter keeps its own (each keeps its own
+``explore.py`` for the first ``EXPLORE_SHARE`` of the time, its pool, step and failure count
+carried from epoch to epoch; then compression, :class:`.compress.Compressor`, with small steps);
+then a worker that stalled (no shorter layout in that epoch) starts the next epoch from the
+shortest layout either found, while one that got shorter keeps its own (each keeps its own
 shrink step). A success on either core thus rescues the other, and two workers that both make
 progress keep exploring different layouts (sharing the best with both every epoch measured
 worse: both settled on the same layout of jakobs1 at 0.915). Epochs end on the clock, so this is
@@ -77,7 +78,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
     steps = [FIRST_STEP] * workers
     starts = [best] * workers
-    explored: list[tuple | None] = [([], 0, 0.0, 0) if share > 0 else None] * workers
+    explored: list[tuple | None] = [([], 0, 0.0, 0) if share > 0 else None for _ in range(workers)]
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
     _JOB = (engine.v, parts, height, fixed)
