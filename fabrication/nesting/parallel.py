@@ -41,7 +41,7 @@ _JOB: tuple | None = None
 def _work(state: StripState, deadline: float, seed: int, step: float, explore: tuple | None,
           fine: bool) -> tuple[StripState, float, int, int, tuple | None]:
     """One epoch in a worker: explore (when ``explore`` carries the worker's exploration state:
-    pool entries, failures, target length, disruptions) or compress ``state`` until ``deadline``
+    pool entries, failures, target length, disruptions, any failure yet) or compress ``state`` until ``deadline``
     from ``step`` (with the small steps that follow exploration when ``fine``); returns the best
     layout, the step reached, the separator iterations and attempts spent, and the exploration
     state to resume from (None when compressing)."""
@@ -52,9 +52,10 @@ def _work(state: StripState, deadline: float, seed: int, step: float, explore: t
         best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
         return best, comp.step, comp.iterations, comp.attempts, None
     ex = Explorer(comp, step)
-    ex.pool.entries, ex.fails, ex.target, ex.disruptions = explore
+    ex.pool.entries, ex.fails, ex.target, ex.disruptions, ex.failed = explore
     best = ex.run(state, deadline)
-    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.fails, ex.target, ex.disruptions)
+    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.fails, ex.target, ex.disruptions,
+                                                           ex.failed)
 
 
 def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: int = 2,
@@ -78,7 +79,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
     steps = [FIRST_STEP] * workers
     starts = [best] * workers
-    explored: list[tuple | None] = [([], 0, 0.0, 0) if share > 0 else None for _ in range(workers)]
+    explored: list[tuple | None] = [([], 0, 0.0, 0, False) if share > 0 else None for _ in range(workers)]
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
     _JOB = (engine.v, parts, height, fixed)
