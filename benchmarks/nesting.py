@@ -12,6 +12,10 @@ catalogue preset, sheets used against the area lower bound, and a multi-product 
 ``--workers-compare N`` compares, per instance and for N seed pairs, those two independent seeds
 (the better kept) with one search on two workers sharing their best layout, the same time each.
 
+``--explore-compare N`` compares, per instance and for N seeds, compression only with the
+exploration phase then compression (``fabrication/nesting/explore.py``), one worker each, side by
+side in two processes (the same machine load), the same time each.
+
 ``--scale 25,50,100,200,400`` prints the scaling table instead: one instance's items repeated
 (``--scale-instance``, default swim: a tall strip) to each size, and per size the bottom-left
 construction time with the grid broad phase and by scanning every placed item (the old
@@ -52,14 +56,15 @@ def load(path: Path):
 
 
 def run_one(args):
-    """Solve one instance with one seed in this process (``workers`` compression processes, default
-    1); returns (density, seconds, problems)."""
+    """Solve one instance with one seed in this process (``workers`` search processes, default 1;
+    ``explore``, the exploration share, default nest_strip's); returns (density, seconds, problems)."""
     path, seed, time_limit, improve, *rest = args
     from fabrication.nesting import nest_strip, validate
 
     name, parts, height, area, _ = load(Path(path))
+    options = dict(zip(("workers", "explore"), rest))
     start = time.perf_counter()
-    result = nest_strip(parts, height, time_limit=time_limit, seed=seed, improve=improve, workers=rest[0] if rest else 1)
+    result = nest_strip(parts, height, time_limit=time_limit, seed=seed, improve=improve, **options)
     seconds = time.perf_counter() - start
     problems = validate.problems(result, spacing=0.0, margin=0.0)
     return area / (height * result.used_length), seconds, problems
@@ -234,6 +239,34 @@ def workers_table(files: list[Path], time_limit: float, seed: int, repeats: int,
     write_json(json_out, "nesting-workers", rows, {"two_seeds": two, "shared": shared, "time_limit": time_limit})
 
 
+def explore_table(files: list[Path], time_limit: float, seed: int, repeats: int, json_out: str | None) -> None:
+    """Per instance and seed: compression only (exploration share 0, the search before the
+    exploration phase) against exploration then compression (nest_strip's default share), one
+    worker each, run side by side in two processes so both see the same machine load; prints the
+    ratios to best-known and the mean and least ratio per variant."""
+    from fabrication.nesting.explore import EXPLORE_SHARE
+
+    rows = []
+    run_one((files[0], 0, 0.0, False))  # compiled / cache loaded before timing
+    for r in range(repeats):
+        for path in files:
+            name, _, _, _, best = load(path)
+            with ProcessPoolExecutor(max_workers=2) as pool:
+                old, new = pool.map(run_one, [(path, seed + r, time_limit, True, 1, share) for share in (0.0, EXPLORE_SHARE)])
+            rows.append({"instance": name, "seed": seed + r, "compress": old[0] / best, "explore": new[0] / best,
+                         "valid": not old[2] and not new[2]})
+            print(f"{name} seed {seed + r}: compression only {rows[-1]['compress']:.3f}, "
+                  f"exploration {rows[-1]['explore']:.3f}", flush=True)
+    print()
+    print_table(rows, [("instance", "instance"), ("seed", "seed"), ("compress", "compress"), ("explore", "explore"),
+                       ("valid", "valid")])
+    summary = {k: (statistics.mean(r[k] for r in rows), min(r[k] for r in rows)) for k in ("compress", "explore")}
+    print(f"\nat {time_limit:g} s on one worker each: " + "; ".join(
+        f"{k} mean {m:.4f}, least {lo:.4f}" for k, (m, lo) in summary.items()))
+    write_json(json_out, "nesting-explore", rows, {"time_limit": time_limit, **{f"{k}_mean": m for k, (m, _) in
+                                                                                  summary.items()}})
+
+
 def print_order(row: dict) -> None:
     """The order's line of the furniture bar, with the reason when it is above the bound."""
     print(f"{row['model']} ({row['parts']} parts): {row['sheets']} sheets, area lower bound {row['bound']}, "
@@ -254,6 +287,8 @@ def main() -> None:
     ap.add_argument("--scale-time", type=float, default=10.0, help="seconds of compression per size (--scale)")
     ap.add_argument("--workers-compare", type=int, metavar="REPEATS",
                     help="compare two independent seeds with one search on two workers instead, REPEATS seed pairs")
+    ap.add_argument("--explore-compare", type=int, metavar="REPEATS",
+                    help="compare compression only with exploration then compression instead, REPEATS seeds")
     args = ap.parse_args()
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
@@ -270,6 +305,9 @@ def main() -> None:
         if not chosen or min(sizes) < 1:
             sys.exit(f"--scale needs positive sizes and --scale-instance one of {', '.join(f.stem for f in files)}")
         scaling_table(chosen[0], sizes, args.scale_time, args.seed, args.json)
+        return
+    if args.explore_compare:
+        explore_table(files, args.time_limit, args.seed, args.explore_compare, args.json)
         return
     if args.workers_compare:
         workers_table(files, args.time_limit, args.seed, args.workers_compare, args.json)

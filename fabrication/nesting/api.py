@@ -14,6 +14,7 @@ from shapely.geometry import Polygon
 from parametric.errors import FabricationError
 
 from .compress import MAX_ITERATIONS, NO_IMPROVE, compress_last_sheet, drop_last_sheet
+from .explore import EXPLORE_SHARE, explore_and_compress
 from .prepare import (
     NestPart,
     Stock,
@@ -230,13 +231,16 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
 
 def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0, seed: int = 0,
                spacing: float = 0.0, samples: int = 300, improve: bool = True, max_rounds: int | None = None,
-               progress: Callable[[float, int, float], None] | None = None, workers: int = 1) -> NestResult:
+               progress: Callable[[float, int, float], None] | None = None, workers: int = 1,
+               explore: float = EXPLORE_SHARE) -> NestResult:
     """Strip packing: a strip of fixed ``height``, minimise the used length (touching allowed).
 
     A bottom-left construction (``samples`` random placements per item, more than for sheets),
     then strip compression (``compress.py``: shrink, let parts overlap, separate them again)
     until ``time_limit``; ``max_rounds`` bounds the compression attempts for reproducible runs.
-    ``workers > 1`` (time-bounded runs only) compresses on that many processes sharing their best
+    The first ``explore`` share of the time (or of ``max_rounds``) is the exploration phase
+    (``explore.py``: failed layouts kept in a pool and disrupted); 0 compresses only.
+    ``workers > 1`` (time-bounded runs only) searches on that many processes sharing their best
     layout (``parallel.py``).
     """
     start = time.monotonic()
@@ -264,9 +268,10 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
         if workers > 1 and max_rounds is None:
             from .parallel import compress_shared
 
-            sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats)
+            sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats, explore)
         else:
-            sheet = compress_last_sheet(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats)[0]
+            sheet = explore_and_compress(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats,
+                                         explore)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     result.stats = stats

@@ -90,15 +90,19 @@ class Compressor:
         self.max_iterations = MAX_ITERATIONS
         self.no_improve, self.strikes = NO_IMPROVE, STRIKES
         self.step = FIRST_STEP
+        self.loss = 0.0
 
     def separate(self, state: StripState, length: float, deadline: float, near: float | None = None) -> bool:
         """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success.
-        With ``near`` (an x, mm) and more than ``window_items`` free items, only the items nearest
-        it and the colliding ones move, within the strip window they span."""
+        On failure ``state`` is left as the least-overlapping layout seen, its total overlap in
+        ``self.loss`` (0 after a success). With ``near`` (an x, mm) and more than ``window_items``
+        free items, only the items nearest it and the colliding ones move, within the strip window
+        they span."""
         n = len(state.x)
         geo = self.v.geo
         ov = S.overlap_matrix(geo, state.var, state.x, state.y, n, K.EPS, self.cell)
         total = ov.sum() / 2
+        self.loss = 0.0
         if total == 0.0:
             return True
         pinned, window = self._window(state, ov, length, near)
@@ -124,6 +128,8 @@ class Compressor:
                     break
                 stale = 0
                 ov = S.overlap_matrix(geo, state.var, state.x, state.y, n, K.EPS, self.cell)
+        state.var[:], state.x[:], state.y[:] = best.var, best.x, best.y
+        self.loss = float(best_total)
         return False
 
     def _window(self, state: StripState, ov: np.ndarray, length: float, near: float | None):
@@ -167,9 +173,11 @@ class Compressor:
                           np.array([r[2] for r in rows], dtype=float), len(sheet))
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
-            progress: Callable[[float], None] | None = None, step: float = FIRST_STEP) -> StripState:
+            progress: Callable[[float], None] | None = None, step: float = FIRST_STEP,
+            last_step: float = LAST_STEP, reset: float = FIRST_STEP / 2) -> StripState:
         """Shrink and separate until the deadline (or ``max_attempts``), from a shrink ``step``; returns
-        the shortest legal layout (the step reached is left in ``self.step``). On a windowed strip
+        the shortest legal layout (the step reached is left in ``self.step``). A failure halves the
+        step; below ``last_step`` it starts again at ``reset``. On a windowed strip
         the step is a fraction of the window, not of the whole length (the window's items alone
         absorb the shrink)."""
         best, attempts = state.copy(), 0
@@ -185,7 +193,7 @@ class Compressor:
                 if progress:
                     progress(best.length(self.v))
             else:
-                step = step / 2 if step / 2 >= LAST_STEP else FIRST_STEP / 2
+                step = step / 2 if step / 2 >= last_step else reset
         self.step = step
         return best
 
@@ -193,6 +201,15 @@ class Compressor:
 def _placed(sheet, state: StripState) -> list[tuple[int, int, float, float]]:
     """The free items of ``state`` as placements (pinned obstacles dropped)."""
     return [(p[0], int(v), float(x), float(y)) for p, v, x, y in zip(sheet, state.var, state.x, state.y)]
+
+
+def last_sheet_compressor(engine, sheets: list, seed: int) -> tuple[list, Compressor]:
+    """The last sheet's placements (by item) and a compressor for them, its box height the strip."""
+    k = len(sheets) - 1
+    box = engine.sheet_box(k, len(sheets), None)
+    last = sorted(sheets[-1], key=lambda p: p[0])
+    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    return last, comp
 
 
 def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
@@ -203,10 +220,7 @@ def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_at
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
-    k = len(sheets) - 1
-    box = engine.sheet_box(k, len(sheets), None)
-    last = sorted(sheets[-1], key=lambda p: p[0])
-    comp = Compressor(engine.v, [engine.items[p[0]] for p in last], float(box[3] - box[1]), seed, engine.obstacles(k))
+    last, comp = last_sheet_compressor(engine, sheets, seed)
     best = comp.run(comp.state(last), deadline, max_attempts, progress)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, seconds=time.monotonic() - began)

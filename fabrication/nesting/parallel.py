@@ -1,9 +1,11 @@
-"""Both cores on one strip: two compression workers that share the best layout between epochs.
+"""Both cores on one strip: two search workers that share the best layout between epochs.
 
 Two independent seeds (the old way to use two cores) throw one search's work away. Here each
-worker process runs strip compression (:class:`.compress.Compressor`) with its own seed for one
-epoch; then a worker that stalled (no shorter layout in that epoch) starts the next epoch from
-the shortest layout either found, while one that got shorter keeps its own (each keeps its own
+worker process runs the search with its own seed for one epoch (the exploration phase of
+``explore.py`` for the first ``EXPLORE_SHARE`` of the time, its pool, step and failure count
+carried from epoch to epoch; then compression, :class:`.compress.Compressor`, with small steps);
+then a worker that stalled (no shorter layout in that epoch) starts the next epoch from the
+shortest layout either found, while one that got shorter keeps its own (each keeps its own
 shrink step). A success on either core thus rescues the other, and two workers that both make
 progress keep exploring different layouts (sharing the best with both every epoch measured
 worse: both settled on the same layout of jakobs1 at 0.915). Epochs end on the clock, so this is
@@ -20,7 +22,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from .compress import FIRST_STEP, Compressor, StripState, _placed
+from .compress import FIRST_STEP, LAST_STEP, Compressor, StripState, _placed
+from .explore import (
+    COMPRESS_LAST,
+    COMPRESS_RESET,
+    COMPRESS_STEP,
+    EXPLORE_SHARE,
+    Explorer,
+    check_share,
+)
 
 #: seconds per epoch, at most (a success is shared at the next epoch's start)
 EPOCH = 2.0
@@ -28,21 +38,37 @@ EPOCH = 2.0
 _JOB: tuple | None = None
 
 
-def _work(state: StripState, deadline: float, seed: int, step: float) -> tuple[StripState, float, int, int]:
-    """One epoch in a worker: compress ``state`` until ``deadline`` from ``step``; returns the best
-    layout, the step reached, and the separator iterations and attempts spent."""
+def _work(state: StripState, deadline: float, seed: int, step: float, explore: tuple | None,
+          fine: bool) -> tuple[StripState, float, int, int, tuple | None]:
+    """One epoch in a worker: explore (when ``explore`` carries the worker's exploration state:
+    pool entries, failures, target length, disruptions, any failure yet) or compress ``state`` until ``deadline``
+    from ``step`` (with the small steps that follow exploration when ``fine``); returns the best
+    layout, the step reached, the separator iterations and attempts spent, and the exploration
+    state to resume from (None when compressing)."""
     variants, parts, height, fixed = _JOB
     comp = Compressor(variants, parts, height, seed, fixed)
-    best = comp.run(state, deadline, step=step)
-    return best, comp.step, comp.iterations, comp.attempts
+    if explore is None:
+        steps = (COMPRESS_LAST, COMPRESS_RESET) if fine else (LAST_STEP, FIRST_STEP / 2)
+        best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
+        return best, comp.step, comp.iterations, comp.attempts, None
+    ex = Explorer(comp, step)
+    ex.pool.entries, ex.fails, ex.target, ex.disruptions, ex.failed = explore
+    best = ex.run(state, deadline)
+    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.fails, ex.target, ex.disruptions,
+                                                           ex.failed)
 
 
 def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: int = 2,
-                    progress: Callable[[float], None] | None = None, stats: dict | None = None) -> list:
-    """Shorten the used length of ``sheet`` (the engine's only sheet, on its box height) by strip
-    compression on ``workers`` processes, a stalled one taking the best layout after each epoch
-    (:data:`EPOCH` seconds); ``progress`` and ``stats`` as :func:`.compress.compress_last_sheet`."""
+                    progress: Callable[[float], None] | None = None, stats: dict | None = None,
+                    share: float = EXPLORE_SHARE) -> list:
+    """Shorten the used length of ``sheet`` (the engine's only sheet, on its box height) on
+    ``workers`` processes: exploration (``explore.py``, each worker keeping its own pool across
+    epochs) for ``share`` of the time, then compression with small steps; after each epoch
+    (:data:`EPOCH` seconds) a stalled worker takes the best layout. ``progress`` and ``stats`` as
+    :func:`.compress.compress_last_sheet` (plus ``epochs`` and ``disruptions``); ``share`` 0
+    compresses only, with compression's own steps."""
     global _JOB
+    check_share(share)
     if len(sheet) < 2:
         return sheet
     began = time.monotonic()
@@ -53,16 +79,24 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
     steps = [FIRST_STEP] * workers
     starts = [best] * workers
-    iterations = attempts = epoch = 0
+    explored: list[tuple | None] = [([], 0, 0.0, 0, False) if share > 0 else None for _ in range(workers)]
+    split = began + share * (deadline - began)
+    iterations = attempts = epoch = disruptions = 0
     _JOB = (engine.v, parts, height, fixed)
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             while time.monotonic() < deadline - 0.05:
-                end = min(deadline, time.monotonic() + EPOCH)
-                runs = [pool.submit(_work, starts[w], end, seed + 7919 * epoch + w, steps[w]) for w in range(workers)]
+                now = time.monotonic()
+                if now >= split and explored[0] is not None:  # the compression phase begins
+                    disruptions = sum(e[3] for e in explored)
+                    explored, steps = [None] * workers, [COMPRESS_STEP] * workers
+                end = min(split if now < split else deadline, now + EPOCH)
+                runs = [pool.submit(_work, starts[w], end, seed + 7919 * epoch + w, steps[w], explored[w], share > 0)
+                        for w in range(workers)]
                 results = [r.result() for r in runs]
                 epoch += 1
                 steps = [r[1] for r in results]
+                explored = [r[4] for r in results]
                 iterations += sum(r[2] for r in results)
                 attempts += sum(r[3] for r in results)
                 shortest = min((r[0] for r in results), key=lambda s: s.length(engine.v))
@@ -76,5 +110,8 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     finally:
         _JOB = None
     if stats is not None:
-        stats.update(iterations=iterations, attempts=attempts, epochs=epoch, seconds=time.monotonic() - began)
+        if explored[0] is not None:
+            disruptions = sum(e[3] for e in explored)
+        stats.update(iterations=iterations, attempts=attempts, epochs=epoch, disruptions=disruptions,
+                     seconds=time.monotonic() - began)
     return _placed(last, best)
