@@ -46,7 +46,7 @@ def warm_up() -> None:
 
     import fabrication.export.bundle  # noqa: F401  (ezdxf, shapely, the writers)
     from fabrication.machines import load_machines
-    from fabrication.nesting import NestPart, Stock, nest
+    from fabrication.nesting import NestPart, Stock, nest, nest_strip
     from parametric import checks, geometry, mesh  # noqa: F401  (trimesh, manifold3d, CadQuery)
     from parametric.materials import load_materials
 
@@ -56,6 +56,8 @@ def warm_up() -> None:
     # process, so the workers forked from it do not each pay for it on their first variant
     nest([NestPart("a", box(0, 0, 100, 50), 3)], [Stock(400, 200)], spacing=5, margin=5, time_limit=5,
          max_rounds=1)
+    # ... and a tiny strip compression the separator's kernels (emptying a sheet, compressing one)
+    nest_strip([NestPart("a", box(0, 0, 100, 50), 3)], 120.0, time_limit=5, max_rounds=2)
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
