@@ -34,13 +34,16 @@ def problems(result, *, spacing: float, margin: float) -> list[str]:
         st = sheet.stock
         scale = max(st.width, st.height)
         usable = box(margin, margin, st.width - margin, st.height - margin)
-        if getattr(st, "shape", None) is not None:  # an offcut: its own outline less the margin
+        rectangle = getattr(st, "shape", None) is None
+        if not rectangle:  # an offcut: its own outline less the margin
             usable = st.shape.buffer(-margin) if margin > 0 else st.shape
         polys = []
         for pl in sheet.placements:
             counts[(pl.part_id, pl.instance)] += 1
             poly = _placed(result.parts[pl.part_id].polygon, pl)
-            outside = poly.difference(usable).area
+            x0, y0, x1, y1 = poly.bounds  # on a whole sheet, bounds inside the box: nothing outside
+            inside = rectangle and x0 >= margin and y0 >= margin and x1 <= st.width - margin and y1 <= st.height - margin
+            outside = 0.0 if inside else poly.difference(usable).area
             if outside > REL_TOL * scale:
                 out.append(f"sheet {k}: {pl.part_id}#{pl.instance} lies {outside:.3g} mm^2 outside the usable sheet")
             polys.append((pl, poly))
