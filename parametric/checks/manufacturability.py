@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point
 
 from ..design import Design, Joint
 from ..part import FlatPart
+from .chords import chords, edge_arrays, grazes
 from .report import Finding
 
 SLIVER_MM = 6.0
@@ -124,24 +125,41 @@ def _line(axis: tuple[np.ndarray, np.ndarray], s0: float, s1: float) -> LineStri
     return LineString([origin + s0 * d, origin + s1 * d])
 
 
-def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
+def _along_slot(part: FlatPart, edges, axis, slot: tuple[float, float], mid: float,
+                toward: float) -> tuple[float, float]:
+    """(length of material on the stretch ``slot`` of the joint's axis, length of the material piece
+    that starts at the slot's bottom ``mid`` and runs ``toward`` (+1 or -1) along the axis, 0 if none).
+
+    Chords on the outline's edge arrays (:mod:`.chords`); where the axis passes through a vertex or
+    along an edge, shapely's intersection (which keeps pieces on the boundary) decides, as before."""
+    origin, d = axis
+    bottom = origin + mid * d
+    if not grazes(edges, origin, d):
+        on = float(chords(edges, origin + slot[0] * d, d, slot[1] - slot[0]).total()[0])
+        beyond = chords(edges, bottom, toward * d, 1e4)
+        return on, min((b - a for a, b in beyond.line(0) if b - a > 1e-6 and a < 1e-3), default=0.0)
+    line = _line(axis, *slot)
+    on = part.outline.intersection(line).length if part.outline.intersects(line) else 0.0
+    inside = part.outline.intersection(_line(axis, mid, mid + toward * 1e4))
+    pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
+    return on, min((g.length for g in pieces if g.distance(Point(bottom)) < 1e-3), default=0.0)
+
+
+def _slot_findings(design: Design, joint: Joint, tool: float, edges: dict) -> list[Finding]:
+    """MFG-SLIDE (material on a slot's path) and MFG-SLOT-DEPTH (material beyond its bottom) for both
+    sides of a cross-lap; ``edges``: each part's outline edge arrays, filled on first use."""
     out = []
     sides = [(design.part(joint.a), joint.a_opens == "lo"), (design.part(joint.b), joint.a_opens != "lo")]
     for part, opens_low in sides:
         inset = 0.05
-        axis = _axis(part, joint)
-        slot = (_line(axis, joint.lo - 1.0, joint.mid - inset) if opens_low
-                else _line(axis, joint.mid + inset, joint.hi + 1.0))
-        shapely.prepare(part.outline)  # many joints per part: predicates on a prepared outline are fast
-        if part.outline.intersects(slot) and part.outline.intersection(slot).length > 1e-6:
+        if part.name not in edges:
+            edges[part.name] = edge_arrays(part.outline)
+        slot = (joint.lo - 1.0, joint.mid - inset) if opens_low else (joint.mid + inset, joint.hi + 1.0)
+        on, rest = _along_slot(part, edges[part.name], _axis(part, joint), slot, joint.mid, 1.0 if opens_low else -1.0)
+        if on > 1e-6:
             other = joint.a if part.name == joint.b else joint.b
             out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {other} is blocked, so the pair "
                                "cannot be slid together", part.name, unit="mm"))
-        beyond = _line(axis, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
-        inside = part.outline.intersection(beyond)
-        pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
-        bottom = Point(axis[0] + joint.mid * axis[1])
-        rest = min((g.length for g in pieces if g.distance(bottom) < 1e-3), default=0.0)
         limit = min_feature(part, tool)
         if rest < limit:
             out.append(Finding("MFG-SLOT-DEPTH", "error", f"the slot in {part.name} leaves only {rest:.1f} mm of "
@@ -206,9 +224,10 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                f"{part.material} sheet ({big[0]:.0f} x {big[1]:.0f} mm less {margin:.0f} mm margins): "
                                "split the part or use a bigger sheet", part.name, h, max(big) - 2 * margin,
                                max(big) - 2 * margin - h, "mm"))
+    edges: dict = {}
     for joint in design.joints:
         if joint.kind == "cross_lap":
-            out.extend(_slot_findings(design, joint, tool_diameter))
+            out.extend(_slot_findings(design, joint, tool_diameter, edges))
     groups = _components(design)
     removable = set(design.removable)
     stray = [g for g in groups[1:] if not g <= removable]  # a lift-off lid may stand apart
