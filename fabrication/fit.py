@@ -96,7 +96,7 @@ def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, fl
         return None, None
     walls = np.sort(np.stack([lefts[found], rights[found]]), axis=1)  # both medians from one sort
     left, right = (float(x) for x in (walls[:, n // 2] if n % 2 else (walls[:, n // 2 - 1] + walls[:, n // 2]) / 2))
-    return (left if left > 1e-6 else None), (right if right < sampled.length - 1e-6 else None)
+    return (left if left > 1e-6 else None), (right if right < sampled.length[0] - 1e-6 else None)
 
 
 def _gap(void: tuple, solid: tuple) -> float | None:

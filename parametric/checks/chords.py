@@ -39,19 +39,19 @@ def edge_arrays(poly) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Chords:
-    """The inside stretches of ``M`` parallel lines, each measured from its start over ``[0, length]``.
+    """The inside stretches of ``M`` lines, each measured from its start over ``[0, length]``.
 
     Attributes:
         lo, hi: ``(M, K)`` starts and ends of each line's stretches, in order along the line; a line
             with fewer than ``K`` stretches is padded with infinity.
         count: ``(M,)`` how many stretches each line has.
-        length: the window's length (mm).
+        length: ``(M,)`` each line's window length (mm).
     """
 
     lo: np.ndarray
     hi: np.ndarray
     count: np.ndarray
-    length: float
+    length: np.ndarray
 
     def __len__(self) -> int:
         return len(self.count)
@@ -76,44 +76,50 @@ class Chords:
         first = hit.argmax(axis=1)
         return lo[rows, first], hi[rows, first], hit.any(axis=1)
 
-    def total(self) -> np.ndarray:
-        """``(M,)`` the summed length of each line's stretches (mm)."""
-        k = np.arange(self.lo.shape[1])[None, :] < self.count[:, None]
-        return np.where(k, self.hi - self.lo, 0.0).sum(axis=1)
 
-
-def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length: float) -> Chords:
+def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> Chords:
     """The stretches inside the polygon of ``edges`` (:func:`edge_arrays`) of the lines from each of
-    ``starts`` (``(M, 2)``) along the unit vector ``direction``, clipped to ``[0, length]``; stretches no
-    longer than :data:`MIN_CHORD` are dropped."""
+    ``starts`` (``(M, 2)``) along the unit vector ``direction`` (one for all, or ``(M, 2)``: one per
+    line), clipped to ``[0, length]`` (a number, or one per line); stretches no longer than
+    :data:`MIN_CHORD` are dropped."""
     a, b = edges
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     direction = np.asarray(direction, dtype=float)
-    perp = np.array([-direction[1], direction[0]])
-    offsets = starts @ perp
-    wa, wb = a @ perp, b @ perp
-    near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())  # edges the lines can cross
-    sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
-    wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
+    length = np.broadcast_to(np.asarray(length, dtype=float), len(starts))
+    if direction.ndim == 1:  # parallel lines: only the edges in the band they sweep
+        perp = np.array([-direction[1], direction[0]])
+        offsets = starts @ perp
+        wa, wb = a @ perp, b @ perp
+        near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())
+        sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
+        wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
+        along = (starts @ direction)[:, None]
+    else:
+        perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
+        offsets = (starts * perp).sum(axis=1)[:, None]
+        wa, wb = (a @ perp.T).T - offsets, (b @ perp.T).T - offsets
+        sa, sb = (a @ direction.T).T, (b @ direction.T).T
+        along = (starts * direction).sum(axis=1)[:, None]
     cross = (wa > 0) != (wb > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - (starts @ direction)[:, None], np.inf)
+        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - along, np.inf)
     s.sort(axis=1)
     count = cross.sum(axis=1)
     width = int(count.max()) if len(count) else 0
-    lo = np.clip(s[:, 0:width:2], 0.0, length)
-    hi = np.clip(s[:, 1:width:2], 0.0, length)
+    lo = np.clip(s[:, 0:width:2], 0.0, length[:, None])
+    hi = np.clip(s[:, 1:width:2], 0.0, length[:, None])
     pair = np.arange(lo.shape[1])[None, :] * 2 < count[:, None]
     keep = pair & (hi - lo > MIN_CHORD)
     # the kept stretches first, still in order (they are disjoint, so sorting lo and hi apart keeps pairs)
     lo, hi = np.sort(np.where(keep, lo, np.inf), axis=1), np.sort(np.where(keep, hi, np.inf), axis=1)
-    return Chords(lo, hi, keep.sum(axis=1), float(length))
+    return Chords(lo, hi, keep.sum(axis=1), length)
 
 
-def grazes(edges: tuple[np.ndarray, np.ndarray], start, direction, tol: float = 1e-7) -> bool:
-    """Whether the infinite line through ``start`` along ``direction`` passes within ``tol`` mm of a
-    vertex of the polygon of ``edges`` (through a vertex or along an edge: where :func:`chords` and
-    shapely's intersection may disagree)."""
+def grazes(edges: tuple[np.ndarray, np.ndarray], starts, directions, tol: float = 1e-7) -> np.ndarray:
+    """Per line (from each of ``starts`` along each of ``directions``, both ``(M, 2)``), whether it passes
+    within ``tol`` mm of a vertex of the polygon of ``edges``: through a vertex or along an edge, where
+    :func:`chords` and shapely's intersection may disagree."""
     a, _ = edges
-    perp = np.array([-direction[1], direction[0]], dtype=float)
-    return bool(len(a)) and bool(np.any(np.abs((a - np.asarray(start, dtype=float)[:2]) @ perp) <= tol))
+    starts, directions = np.atleast_2d(starts), np.atleast_2d(directions)
+    perp = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    return (np.abs(a @ perp.T - (starts * perp).sum(axis=1)) <= tol).any(axis=0)

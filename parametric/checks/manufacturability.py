@@ -119,43 +119,64 @@ def _axis(part: FlatPart, joint: Joint) -> tuple[np.ndarray, np.ndarray]:
     return part.frame.to_local([joint.point])[0, :2], part.frame.dir_to_local(joint.direction)[:2]
 
 
-def _line(axis: tuple[np.ndarray, np.ndarray], s0: float, s1: float) -> LineString:
-    """The stretch ``s0..s1`` of a joint's axis (:func:`_axis`)."""
-    origin, d = axis
-    return LineString([origin + s0 * d, origin + s1 * d])
+#: the slide test stops this far short of a slot's bottom (mm), so the bottom edge itself does not block
+SLOT_INSET = 0.05
+#: how far beyond a slot's bottom the material left there is looked for (mm)
+BEYOND = 1e4
 
 
-def _along_slot(part: FlatPart, edges, axis, slot: tuple[float, float], mid: float,
-                toward: float) -> tuple[float, float]:
-    """(length of material on the stretch ``slot`` of the joint's axis, length of the material piece
-    that starts at the slot's bottom ``mid`` and runs ``toward`` (+1 or -1) along the axis, 0 if none).
+def _slot_axes(design: Design) -> dict[tuple[int, int], tuple[float, float]]:
+    """For each side ``(joint index, 0 for a / 1 for b)`` of every cross-lap: (length of material on the
+    slot's path from outside the edge to just short of its bottom, length of the material piece that
+    starts at the bottom and runs on away from the opening, 0 when none).
 
-    Chords on the outline's edge arrays (:mod:`.chords`); where the axis passes through a vertex or
-    along an edge, shapely's intersection (which keeps pieces on the boundary) decides, as before."""
-    origin, d = axis
-    bottom = origin + mid * d
-    if not grazes(edges, origin, d):
-        on = float(chords(edges, origin + slot[0] * d, d, slot[1] - slot[0]).total()[0])
-        beyond = chords(edges, bottom, toward * d, 1e4)
-        return on, min((b - a for a, b in beyond.line(0) if b - a > 1e-6 and a < 1e-3), default=0.0)
-    line = _line(axis, *slot)
-    on = part.outline.intersection(line).length if part.outline.intersects(line) else 0.0
-    inside = part.outline.intersection(_line(axis, mid, mid + toward * 1e4))
+    One line per slot from outside the part's edge, along the slot's axis, through its bottom and
+    :data:`BEYOND` on: chords (:mod:`.chords`) of all of a part's slot lines at once; where a line passes
+    through a vertex or along an edge, shapely's intersection (which keeps pieces on the boundary)
+    decides, as before."""
+    lines: dict[str, list] = {}
+    for i, joint in enumerate(design.joints):
+        if joint.kind != "cross_lap":
+            continue
+        for k, (name, opens_low) in enumerate(((joint.a, joint.a_opens == "lo"), (joint.b, joint.a_opens != "lo"))):
+            origin, d = _axis(design.part(name), joint)
+            entry = joint.lo - 1.0 if opens_low else joint.hi + 1.0
+            scale = float(np.linalg.norm(d))
+            lines.setdefault(name, []).append(((i, k), origin + entry * d, (1.0 if opens_low else -1.0) * d / scale,
+                                               abs(joint.mid - entry) * scale))
+    out = {}
+    for name, sides in lines.items():
+        part = design.part(name)
+        edges = edge_arrays(part.outline)
+        starts, dirs = np.array([s[1] for s in sides]), np.array([s[2] for s in sides])
+        bottoms = np.array([s[3] for s in sides])
+        found, exact = chords(edges, starts, dirs, bottoms + BEYOND), grazes(edges, starts, dirs)
+        for m, (key, start, d, bottom) in enumerate(sides):
+            if exact[m]:
+                out[key] = _along_slot(part, start, d, bottom)
+                continue
+            spans = found.line(m)
+            on = sum(max(0.0, min(b, bottom - SLOT_INSET) - a) for a, b in spans)
+            rest = [b - max(a, bottom) for a, b in spans if b - max(a, bottom) > 1e-6 and a < bottom + 1e-3]
+            out[key] = on, min(rest, default=0.0)
+    return out
+
+
+def _along_slot(part: FlatPart, start: np.ndarray, d: np.ndarray, bottom: float) -> tuple[float, float]:
+    """:func:`_slot_axes` for one line by shapely's intersection."""
+    slot = LineString([start, start + (bottom - SLOT_INSET) * d])
+    on = part.outline.intersection(slot).length if part.outline.intersects(slot) else 0.0
+    inside = part.outline.intersection(LineString([start + bottom * d, start + (bottom + BEYOND) * d]))
     pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
-    return on, min((g.length for g in pieces if g.distance(Point(bottom)) < 1e-3), default=0.0)
+    point = Point(start + bottom * d)
+    return on, min((g.length for g in pieces if g.distance(point) < 1e-3), default=0.0)
 
 
-def _slot_findings(design: Design, joint: Joint, tool: float, edges: dict) -> list[Finding]:
-    """MFG-SLIDE (material on a slot's path) and MFG-SLOT-DEPTH (material beyond its bottom) for both
-    sides of a cross-lap; ``edges``: each part's outline edge arrays, filled on first use."""
+def _slot_findings(design: Design, joint: Joint, tool: float, measured: tuple) -> list[Finding]:
+    """MFG-SLIDE (material on a slot's path) and MFG-SLOT-DEPTH (too little material beyond its bottom)
+    for both sides of a cross-lap, from ``measured``: (on the path, beyond) per side (:func:`_slot_axes`)."""
     out = []
-    sides = [(design.part(joint.a), joint.a_opens == "lo"), (design.part(joint.b), joint.a_opens != "lo")]
-    for part, opens_low in sides:
-        inset = 0.05
-        if part.name not in edges:
-            edges[part.name] = edge_arrays(part.outline)
-        slot = (joint.lo - 1.0, joint.mid - inset) if opens_low else (joint.mid + inset, joint.hi + 1.0)
-        on, rest = _along_slot(part, edges[part.name], _axis(part, joint), slot, joint.mid, 1.0 if opens_low else -1.0)
+    for part, (on, rest) in zip((design.part(joint.a), design.part(joint.b)), measured):
         if on > 1e-6:
             other = joint.a if part.name == joint.b else joint.b
             out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {other} is blocked, so the pair "
@@ -224,10 +245,10 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                f"{part.material} sheet ({big[0]:.0f} x {big[1]:.0f} mm less {margin:.0f} mm margins): "
                                "split the part or use a bigger sheet", part.name, h, max(big) - 2 * margin,
                                max(big) - 2 * margin - h, "mm"))
-    edges: dict = {}
-    for joint in design.joints:
+    slots = _slot_axes(design)
+    for i, joint in enumerate(design.joints):
         if joint.kind == "cross_lap":
-            out.extend(_slot_findings(design, joint, tool_diameter, edges))
+            out.extend(_slot_findings(design, joint, tool_diameter, (slots[i, 0], slots[i, 1])))
     groups = _components(design)
     removable = set(design.removable)
     stray = [g for g in groups[1:] if not g <= removable]  # a lift-off lid may stand apart
