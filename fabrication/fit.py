@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from parametric.checks.chords import Chords, chords, edge_arrays
+from parametric.checks.chords import Chords, chords, chords_each, edge_arrays
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
 from parametric.part import FlatPart
@@ -79,11 +79,12 @@ def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
 
 def _sample(edges, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> Chords:
     """Chords of the polygon of ``edges`` along ``along`` over ``[s0, s1]`` at :data:`SAMPLES` depths
-    ``y0..y1`` (along ``across``)."""
+    ``y0..y1`` (along ``across``); ``edges`` a list of several polygons' edges: a list of their chords."""
     o = np.asarray(origin, dtype=float)
     ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
     starts = o[None, :] + s0 * along + ys[:, None] * across
-    return chords(edges, starts, along, s1 - s0)
+    return chords_each(edges, starts, along, s1 - s0) if isinstance(edges, list) else chords(edges, starts, along,
+                                                                                             s1 - s0)
 
 
 def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, float | None]:
@@ -133,8 +134,8 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         window = (o, d, perp, joint.lo, joint.hi, -half, half)
         band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
                         o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
-        geo[part.name] = {"drawn": _sample(_edges_of(memo, part.outline), *window),
-                          "cut": _sample(_edges_of(memo, cut[part.name]), *window),
+        drawn, finished = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[part.name])], *window)
+        geo[part.name] = {"drawn": drawn, "cut": finished,
                           "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
@@ -174,8 +175,8 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
-            plays = [_gap(_edges(_sample(_edges_of(memo, poly), *window), half, True), mate_walls)
-                     for poly in (part.outline, cut[p_name])]
+            sampled = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[p_name])], *window)
+            plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
                 slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Polygon, box
 from parametric import build_design
 from parametric.checks import chords as chords_mod
 from parametric.checks import manufacturability as mfg
-from parametric.checks.chords import chords, edge_arrays, grazes
+from parametric.checks.chords import chords, chords_each, edge_arrays, grazes
 from parametric.model import Clearance, MeasuredThickness, Model
 from parametric.part import Frame
 
@@ -63,7 +63,7 @@ def test_chords_match_shapely_intersection(poly, x, y, angle, length):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much], database=None)
 @given(star_polygons(), st.floats(0, 2 * math.pi), st.floats(-60, 60))
-def test_parallel_and_per_line_directions_agree_and_holding_is_the_first_containing_span(poly, angle, centre_at):
+def test_parallel_per_line_and_grouped_chords_agree_and_holding_is_the_first_containing_span(poly, angle, centre_at):
     d = np.array([math.cos(angle), math.sin(angle)])
     perp = np.array([-d[1], d[0]])
     starts = -150 * d + np.linspace(-50, 50, 17)[:, None] * perp
@@ -71,6 +71,9 @@ def test_parallel_and_per_line_directions_agree_and_holding_is_the_first_contain
     together = chords(edges, starts, d, 300.0)
     apart = chords(edges, starts, np.repeat(d[None], 17, axis=0), np.full(17, 300.0))
     centre = 150.0 + centre_at
+    hole = edge_arrays(box(-30, -20, 40, 10))
+    for each, alone in zip(chords_each([edges, hole], starts, d, 300.0), (together, chords(hole, starts, d, 300.0))):
+        assert [each.line(m) for m in range(17)] == [alone.line(m) for m in range(17)]  # the same numbers
     for m in range(17):
         assert len(together.line(m)) == len(apart.line(m))
         assert np.allclose(np.reshape(together.line(m), (-1, 2)), np.reshape(apart.line(m), (-1, 2)), atol=1e-9, rtol=0)
