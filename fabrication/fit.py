@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from parametric.checks.chords import Chords, chords, chords_each, edge_arrays
+from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
 from parametric.part import FlatPart
@@ -153,18 +154,20 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
 
 
 def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
-               memo: dict) -> list[Fit]:
+               memo: dict, axes: dict) -> list[Fit]:
     """Both sides of a cross-lap: the play across each part's slot. ``memo`` (shared by one
     :func:`measure_fits` call) remembers a measurement by the part's drawn and finished outlines and
-    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot."""
+    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot; ``axes``: the
+    joint's line in each part (:func:`parametric.checks.manufacturability.joint_axes`, this joint's
+    entries)."""
     fits = []
     sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
     cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
     sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
     for p_name, m_name, opens_lo in sides:
         part, mate = design.part(p_name), design.part(m_name)
-        o = part.frame.to_local([joint.point])[0, :2]
-        d = _unit(part.frame.dir_to_local(joint.direction))
+        o, d = axes[p_name]
+        d = _unit(d)
         perp = np.array([-d[1], d[0]])
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
@@ -259,13 +262,14 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     cut = {n: c.finished for n, c in cut_parts.items()}
     arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
     memo: dict = {}
-    for joint in design.joints:
+    axes = joint_axes(design)
+    for i, joint in enumerate(design.joints):
         if joint.a not in cut_parts or joint.b not in cut_parts:
             continue
         if joint.kind == "finger":
             out.extend(_finger_fits(design, joint, cut, arcs, memo))
         elif joint.kind == "cross_lap":
-            out.extend(_slot_fits(design, joint, cut, arcs, memo))
+            out.extend(_slot_fits(design, joint, cut, arcs, memo, {n: axes[i, n] for n in (joint.a, joint.b)}))
         elif joint.kind == "tab":
             out.extend(_tab_fits(design, joint, cut, arcs, memo))
     return out

@@ -114,9 +114,21 @@ def _thin_features(outline_wkb: bytes, limit: float, thickness: float) -> tuple[
     return neck, (None if neck is not None else strip_width(part, limit, shrunk))
 
 
-def _axis(part: FlatPart, joint: Joint) -> tuple[np.ndarray, np.ndarray]:
-    """The joint's point and direction in ``part``'s plane (part mm)."""
-    return part.frame.to_local([joint.point])[0, :2], part.frame.dir_to_local(joint.direction)[:2]
+def joint_axes(design: Design) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
+    """Each joint's line in the plane of each of its two parts, ``(joint index, part name) -> (point,
+    direction)`` in part-local mm (the direction as the frame maps it, not rescaled): one numpy call per
+    part instead of one per joint and side."""
+    rows: dict[str, list[int]] = {}
+    for i, joint in enumerate(design.joints):
+        for name in (joint.a, joint.b):
+            rows.setdefault(name, []).append(i)
+    out = {}
+    for name, idx in rows.items():
+        frame = design.part(name).frame
+        points = frame.to_local([design.joints[i].point for i in idx])[:, :2]
+        dirs = np.array([design.joints[i].direction for i in idx], dtype=float) @ np.array([frame.xdir, frame.ydir]).T
+        out.update(((i, name), (points[k], dirs[k])) for k, i in enumerate(idx))
+    return out
 
 
 #: the slide test stops this far short of a slot's bottom (mm), so the bottom edge itself does not block
@@ -135,11 +147,12 @@ def _slot_axes(design: Design) -> dict[tuple[int, int], tuple[float, float]]:
     through a vertex or along an edge, shapely's intersection (which keeps pieces on the boundary)
     decides, as before."""
     lines: dict[str, list] = {}
+    axes = joint_axes(design)
     for i, joint in enumerate(design.joints):
         if joint.kind != "cross_lap":
             continue
         for k, (name, opens_low) in enumerate(((joint.a, joint.a_opens == "lo"), (joint.b, joint.a_opens != "lo"))):
-            origin, d = _axis(design.part(name), joint)
+            origin, d = axes[i, name]
             entry = joint.lo - 1.0 if opens_low else joint.hi + 1.0
             scale = float(np.linalg.norm(d))
             lines.setdefault(name, []).append(((i, k), origin + entry * d, (1.0 if opens_low else -1.0) * d / scale,
