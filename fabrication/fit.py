@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from parametric.checks.chords import Chords, chords, chords_each, edge_arrays
+from parametric.checks.chords import Chords, chords_each, edge_arrays
 from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
@@ -78,14 +78,13 @@ def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
     return _per_polygon(memo, poly, "edges", edge_arrays)
 
 
-def _sample(edges, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> Chords:
-    """Chords of the polygon of ``edges`` along ``along`` over ``[s0, s1]`` at :data:`SAMPLES` depths
-    ``y0..y1`` (along ``across``); ``edges`` a list of several polygons' edges: a list of their chords."""
+def _sample(edge_sets: list, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
+    """Chords of each polygon of ``edge_sets`` (edge arrays) along ``along`` over ``[s0, s1]`` at
+    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one numpy pass."""
     o = np.asarray(origin, dtype=float)
     ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
     starts = o[None, :] + s0 * along + ys[:, None] * across
-    return chords_each(edges, starts, along, s1 - s0) if isinstance(edges, list) else chords(edges, starts, along,
-                                                                                             s1 - s0)
+    return chords_each(edge_sets, starts, along, s1 - s0)
 
 
 def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, float | None]:
@@ -136,8 +135,7 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
                         o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
         drawn, finished = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[part.name])], *window)
-        geo[part.name] = {"drawn": drawn, "cut": finished,
-                          "o": o, "d": d, "band": band}
+        geo[part.name] = {"drawn": drawn, "cut": finished, "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
         depth = _relief_depth(design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
@@ -237,18 +235,19 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
         sides = {}
         for sg in (1.0, -1.0):
             y0, y1 = sorted((0.0, sg * b.thickness))
-            left, right = _edges(_sample(_edges_of(memo, a.outline), oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            (tab,) = _sample([_edges_of(memo, a.outline)], oa, da, pa, s0, s1, y0, y1)
+            left, right = _edges(tab, s_c - s0, False)
             sides[sg] = (right - left) if left is not None and right is not None else math.inf
         y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
         depth = _relief_depth(b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
         along, across = [], []
         for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
-            poly_b, poly_a = _edges_of(memo, poly_b), _edges_of(memo, poly_a)
-            hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max), s_c - s0, True)
-            tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            poly_b, poly_a = [_edges_of(memo, poly_b)], [_edges_of(memo, poly_a)]
+            hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max)[0], s_c - s0, True)
+            tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1)[0], s_c - s0, False)
             along.append(_gap(hole_walls, tab_walls))
             w0 = y_min - pad
-            across_walls = _edges(_sample(poly_b, ob, pb, db, w0, y_max + pad, s_min, s_max), y_c - w0, True)
+            across_walls = _edges(_sample(poly_b, ob, pb, db, w0, y_max + pad, s_min, s_max)[0], y_c - w0, True)
             across.append(_gap(across_walls, (-a.thickness / 2 - w0, a.thickness / 2 - w0)))
         for direction, (design_play, play) in (("along", along), ("across", across)):
             if design_play is not None and play is not None:
