@@ -54,7 +54,15 @@ def _splits(outline, width: float) -> bool:
     return len(big) >= 2
 
 
-def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+def opening_loss(part: FlatPart, limit: float, shrunk=None):
+    """What a morphological opening by ``limit`` takes off the outline: the outline less its erosion by
+    ``limit / 2`` (``shrunk``, :func:`eroded`, when the caller has it) grown back, both mitred (grown 1e-6
+    mm more, so the edges it keeps leave no slivers). Shared by :func:`neck_width` and :func:`strip_width`."""
+    shrunk = shrunk if shrunk is not None else eroded(part, limit)
+    return part.outline.difference(shrunk.buffer(limit / 2, join_style="mitre").buffer(1e-6, join_style="mitre"))
+
+
+def neck_width(part: FlatPart, limit: float, shrunk=None, lost=None) -> float | None:
     """Width of the narrowest neck when it is below ``limit``, else None.
 
     A neck is a narrowing that an erosion splits into two substantial pieces (see
@@ -63,12 +71,12 @@ def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
     found under a small tool's limit is found under every larger one. (Before, a mitred erosion
     at exactly ``limit / 2`` measured diagonal necks along the axes, and a piece that vanished
     under a larger erosion hid the neck: the 1/8" bit failed the 3 mm box where 6 mm passed.)
-    ``shrunk`` is ``eroded(part, limit)`` when the caller has it: when the round erosion leaves one
-    piece and the opening loses nothing, no neck below ``limit`` exists and the search is skipped.
+    ``shrunk`` is ``eroded(part, limit)`` and ``lost`` is :func:`opening_loss` when the caller has
+    them: when the round erosion leaves one piece and the opening loses nothing, no neck below
+    ``limit`` exists and the search is skipped.
     """
     outline = part.outline
-    shrunk = shrunk if shrunk is not None else eroded(part, limit)
-    lost = outline.difference(shrunk.buffer(limit / 2, join_style="mitre").buffer(1e-6, join_style="mitre"))
+    lost = lost if lost is not None else opening_loss(part, limit, shrunk)
     if all(g.area < 1.0 for g in getattr(lost, "geoms", [lost])) and outline.buffer(-limit / 2).geom_type == "Polygon":
         return None
     prev, w = 0.0, NECK_STEP
@@ -89,14 +97,13 @@ def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
 STRIP_AREA = 0.5
 
 
-def strip_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+def strip_width(part: FlatPart, limit: float, shrunk=None, lost=None) -> float | None:
     """Width of the narrowest strip (a tooth, finger or web the part keeps, but narrower than
     ``limit``), else None. Found by a morphological opening (shrink by ``limit / 2``, grow back,
     mitred): what vanishes with more area than ``STRIP_AREA * T**2``, measured by its
-    largest inscribed circle. ``shrunk`` is ``eroded(part, limit)`` when the caller has it."""
-    shrunk = shrunk if shrunk is not None else eroded(part, limit)
-    opened = shrunk.buffer(limit / 2, join_style="mitre")
-    lost = part.outline.difference(opened.buffer(1e-6, join_style="mitre"))
+    largest inscribed circle. ``shrunk`` (:func:`eroded`) or ``lost`` (:func:`opening_loss`): when the
+    caller has them."""
+    lost = lost if lost is not None else opening_loss(part, limit, shrunk)
     pieces = [g for g in getattr(lost, "geoms", [lost])
               if g.geom_type == "Polygon" and g.area > STRIP_AREA * part.thickness**2]
     if not pieces:
@@ -109,9 +116,9 @@ def _thin_features(outline_wkb: bytes, limit: float, thickness: float) -> tuple[
     """(neck width, strip width) of an outline, cached by its exact geometry: a slice chair's ribs
     and slats repeat one outline, and a slider drag rebuilds many unchanged parts."""
     part = FlatPart("cached", shapely.from_wkb(outline_wkb), thickness)
-    shrunk = eroded(part, limit)
-    neck = neck_width(part, limit, shrunk)
-    return neck, (None if neck is not None else strip_width(part, limit, shrunk))
+    lost = opening_loss(part, limit)  # the same opening for both
+    neck = neck_width(part, limit, lost=lost)
+    return neck, (None if neck is not None else strip_width(part, limit, lost=lost))
 
 
 def joint_axes(design: Design) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
