@@ -1,9 +1,11 @@
-"""Chords: the stretches of straight lines that lie inside a polygon, many parallel lines at once (numpy).
+"""Chords: the stretches of straight lines that lie inside a polygon, many lines at once (numpy).
 
 The fit measurement (:mod:`fabrication.fit`) samples a joint's void and the part in it along 17
-parallel lines, and the slot checks (:mod:`.manufacturability`) follow a slot's axis; both only
-need where each line enters and leaves the outline. Doing that with numpy on the outline's edge
-arrays (made once per outline: :func:`edge_arrays`) avoids a shapely intersection per line.
+parallel lines, through the drawn and the finished outline together (:func:`chords_each`), and the
+slot checks (:mod:`.manufacturability`) follow every slot axis of a part in one call (a direction per
+line); both only need where each line enters and leaves the outline. Doing that with numpy on the
+outline's edge arrays (made once per outline: :func:`edge_arrays`) avoids a shapely intersection per
+line.
 
 The rule is even-odd on the infinite line: an edge crosses a line when one end lies strictly on one
 side and the other on or beyond it (so a line through a vertex counts it once); the crossings sorted
