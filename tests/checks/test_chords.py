@@ -1,0 +1,161 @@
+"""Chords of lines through polygons (numpy) against shapely, and the slot checks built on them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Polygon, box
+
+from parametric import build_design
+from parametric.checks import chords as chords_mod
+from parametric.checks import manufacturability as mfg
+from parametric.checks.chords import chords, chords_each, edge_arrays, grazes
+from parametric.model import Clearance, MeasuredThickness, Model
+from parametric.part import Frame
+
+
+@st.composite
+def star_polygons(draw):
+    """Simple star-shaped polygons round the origin (3 to 24 vertices), sometimes with a star hole."""
+    n = draw(st.integers(3, 24))
+    angles = np.sort(np.array(draw(st.lists(st.floats(0, 2 * math.pi, exclude_max=True), min_size=n, max_size=n,
+                                            unique=True))))
+    assume(np.min(np.diff(np.r_[angles, angles[0] + 2 * math.pi])) > 0.05)
+    radii = np.array(draw(st.lists(st.floats(20, 100), min_size=n, max_size=n)))
+    shell = np.c_[radii * np.cos(angles), radii * np.sin(angles)]
+    holes = []
+    if draw(st.booleans()):
+        k = draw(st.integers(3, 8))
+        t = np.linspace(0, 2 * math.pi, k, endpoint=False) + draw(st.floats(0, 1))
+        r = np.array(draw(st.lists(st.floats(3, 15), min_size=k, max_size=k)))
+        holes = [np.c_[r * np.cos(t), r * np.sin(t)]]
+    poly = Polygon(shell, holes)
+    assume(poly.is_valid)
+    return poly
+
+
+def _shapely_spans(poly, start, d, length):
+    """Reference: the pieces of ``poly`` on the segment, as ``(s0, s1)`` along ``d`` from ``start``."""
+    inside = poly.intersection(LineString([start, start + length * d]))
+    spans = []
+    for g in getattr(inside, "geoms", [inside]):
+        if g.geom_type == "LineString" and g.length > 1e-6:
+            s = sorted(float((np.asarray(p) - start) @ d) for p in g.coords)
+            spans.append((s[0], s[-1]))
+    return sorted(spans)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much], database=None)
+@given(star_polygons(), st.floats(-120, 120), st.floats(-120, 120), st.floats(0, 2 * math.pi), st.floats(1, 300))
+def test_chords_match_shapely_intersection(poly, x, y, angle, length):
+    start, d = np.array([x, y]), np.array([math.cos(angle), math.sin(angle)])
+    edges = edge_arrays(poly)
+    assume(not grazes(edges, start[None], d[None], tol=1e-6)[0])  # through a vertex shapely keeps boundary points
+    found = [(a, b) for a, b in chords(edges, start[None], d, length).line(0) if b - a > 1e-6]
+    expected = _shapely_spans(poly, start, d, length)
+    assert len(found) == len(expected)
+    assert np.allclose(np.array(found).reshape(-1, 2), np.array(expected).reshape(-1, 2), atol=1e-7, rtol=0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much], database=None)
+@given(star_polygons(), st.floats(0, 2 * math.pi), st.floats(-60, 60))
+def test_parallel_per_line_and_grouped_chords_agree_and_holding_is_the_first_containing_span(poly, angle, centre_at):
+    d = np.array([math.cos(angle), math.sin(angle)])
+    perp = np.array([-d[1], d[0]])
+    starts = -150 * d + np.linspace(-50, 50, 17)[:, None] * perp
+    edges = edge_arrays(poly)
+    together = chords(edges, starts, d, 300.0)
+    apart = chords(edges, starts, np.repeat(d[None], 17, axis=0), np.full(17, 300.0))
+    centre = 150.0 + centre_at
+    hole = edge_arrays(box(-30, -20, 40, 10))
+    for each, alone in zip(chords_each([edges, hole], starts, d, 300.0), (together, chords(hole, starts, d, 300.0))):
+        assert [each.line(m) for m in range(17)] == [alone.line(m) for m in range(17)]  # the same numbers
+    for m in range(17):
+        assert len(together.line(m)) == len(apart.line(m))
+        assert np.allclose(np.reshape(together.line(m), (-1, 2)), np.reshape(apart.line(m), (-1, 2)), atol=1e-9, rtol=0)
+    for void in (False, True):
+        left, right, hit = together.holding(centre, void)
+        for m in range(17):
+            spans = together.line(m)
+            if void:
+                ends = [0.0, *[x for ab in spans for x in ab], 300.0]
+                spans = list(zip(ends[0::2], ends[1::2]))
+            first = next(((a, b) for a, b in spans if a - 1e-9 <= centre <= b + 1e-9), None)
+            assert hit[m] == (first is not None)
+            if first is not None:
+                assert (left[m], right[m]) == first
+
+
+def test_a_line_along_an_edge_or_through_a_vertex_grazes():
+    edges = edge_arrays(box(0, 0, 10, 10))
+    starts = np.array([[-5.0, 0.0], [-5.0, 5.0], [-5.0, -5.0]])
+    dirs = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0]])  # along the bottom edge, across the middle, corner to corner
+    assert grazes(edges, starts, dirs).tolist() == [True, False, True]
+
+
+class SlotPair(Model):
+    """Two plates crossing square: ``a`` (its bottom a shallow V whose lowest point is under the slot)
+    slotted from the top over 90 % of the crossing, ``b`` from the bottom."""
+
+    name = "test_slot_pair"
+    thickness = MeasuredThickness()
+    clearance = Clearance()
+
+    def build(self, p) -> None:
+        a = self.plate("a", Polygon([(-200, 3), (0, 0), (200, 3), (200, 120), (-200, 120)]), Frame.xz(),
+                       thickness=p.thickness)
+        b = self.plate("b", box(-150, 5, 150, 300), Frame.yz(), thickness=p.thickness)
+        self.cross_lap(a, b, share_a=0.9)
+
+
+def _slot_findings(design, tool):
+    return [f for f in mfg.check_manufacturability(design, tool_diameter=tool, sheets={})
+            if f.code in ("MFG-SLIDE", "MFG-SLOT-DEPTH")]
+
+
+def _by_shapely(monkeypatch):
+    """Make every slot line take the shapely path (the reference)."""
+    monkeypatch.setattr(mfg, "grazes", lambda edges, starts, dirs: np.ones(len(starts), dtype=bool))
+
+
+def test_material_under_a_slot_through_a_vertex_is_measured_by_shapely_and_too_little_is_an_error(monkeypatch):
+    design = SlotPair.design()
+    calls = []
+    real = chords_mod.grazes
+    monkeypatch.setattr(mfg, "grazes", lambda *a: calls.append(real(*a)) or calls[-1])
+    a = design.part("a")
+    slot = [y for x, y in a.outline.exterior.coords if abs(x) < 20 and y > 1]  # the slot's walls and bottom
+    rest = min(slot)  # the V's lowest point is at y = 0 right under the slot
+    tool = (rest + 5) / 2  # a neck must be at least 2 x tool wide: more than is left
+    findings = _slot_findings(design, tool)
+    assert any(flags[0] for flags in calls if len(flags))  # a's axis passes through the V's vertex
+    (depth,) = [f for f in findings if f.code == "MFG-SLOT-DEPTH" and f.severity == "error"]
+    assert depth.part == "a" and depth.measured == pytest.approx(rest, abs=1e-6)
+    assert depth.limit == pytest.approx(max(2 * tool, a.thickness))
+    assert [f.severity for f in findings if f.code == "MFG-SLIDE"] == ["pass"]
+
+
+def _assert_same(found, expected):
+    assert [(f.code, f.severity, f.part) for f in found] == [(f.code, f.severity, f.part) for f in expected]
+    for f, g in zip(found, expected):
+        assert (f.measured is None and g.measured is None) or f.measured == pytest.approx(g.measured, abs=1e-6)
+
+
+@pytest.mark.parametrize("model", ["slice_chair", "table", "bookshelf", "stool"])
+def test_slot_findings_from_chords_equal_shapelys(model, monkeypatch):
+    design = build_design(model)
+    found = _slot_findings(design, 6.0)
+    _by_shapely(monkeypatch)
+    _assert_same(found, _slot_findings(design, 6.0))
+
+
+def test_uncut_slots_block_the_slide_by_either_path(chair_uncut, monkeypatch):
+    found = _slot_findings(chair_uncut, 6.0)
+    slides = [f for f in found if f.code == "MFG-SLIDE"]
+    assert len(slides) == 2 * len(chair_uncut.joints) and all(f.severity == "error" for f in slides)
+    _by_shapely(monkeypatch)
+    _assert_same(found, _slot_findings(chair_uncut, 6.0))
