@@ -164,13 +164,23 @@ def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, flo
     """``(xmin, ymin, xmax, ymax)`` of a bulged path, its arcs included (where an arc passes a point of
     its circle due east, north, west or south of the centre, that point bounds it), without
     flattening it."""
-    v = np.asarray(path, dtype=float).reshape(-1, 3)
+    return paths_bounds([path], [closed])
+
+
+def paths_bounds(paths: Sequence[Sequence[Vertex]], closed: Sequence[bool]) -> tuple[float, float, float, float]:
+    """The union of :func:`path_bounds` of many paths (``closed``: per path), in one vectorised pass."""
+    parts = [np.asarray(p, dtype=float).reshape(-1, 3) for p in paths]
+    v = np.concatenate(parts)
+    lengths = np.array([len(p) for p in parts])
+    first = np.cumsum(lengths) - lengths
+    owner = np.repeat(np.arange(len(parts)), lengths)
+    index = np.arange(len(v))
+    last = index == (first + lengths - 1)[owner]
+    nxt = np.where(last, first[owner], index + 1)  # the vertex each segment runs to (a ring wraps round)
     lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
-    segs = np.flatnonzero(v[:, 2] != 0)
-    if not closed:
-        segs = segs[segs < len(v) - 1]
+    segs = np.flatnonzero((v[:, 2] != 0) & ~(last & ~np.asarray(closed, dtype=bool)[owner]))
     if len(segs):
-        p0, p1, bulge = v[segs, :2], v[(segs + 1) % len(v), :2], v[segs, 2]
+        p0, p1, bulge = v[segs, :2], v[nxt[segs], :2], v[segs, 2]
         sweep = 4 * np.arctan(bulge)
         chord = p1 - p0
         length = np.hypot(chord[:, 0], chord[:, 1])
