@@ -30,7 +30,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
-from shapely.ops import polylabel, unary_union
+from shapely.ops import polylabel
 
 from parametric.errors import FabricationError
 from parametric.part import FlatPart
@@ -134,9 +134,17 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
     """Inside corners (of the exterior and of every hole) that a round tool leaves rounded.
 
     With the exterior counter-clockwise and holes clockwise the material lies left of travel, so
-    a corner is inside when the ring turns clockwise there (cross product < 0).
+    a corner is inside when the ring turns clockwise there (cross product < 0). Remembered per outline
+    (its WKB; toolpath preparation asks twice per part, once per copy): the corners' arrays are shared,
+    do not modify them.
     """
-    outline = orient(outline, 1.0)
+    return list(_inside_corners(orient(outline, 1.0).wkb, float(min_turn)))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _inside_corners(wkb: bytes, min_turn: float) -> tuple[Corner, ...]:
+    """:func:`inside_corners` of a counter-clockwise outline given as WKB."""
+    outline = shapely.from_wkb(wkb)
     out = []
     for ring in (outline.exterior, *outline.interiors):
         pts = np.asarray(ring.coords)[:-1]
@@ -152,7 +160,7 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
                 continue
             out.append(Corner(pts[i], bis / norm, 180.0 - float(turn[i]), (-e1[i], e2[i]),
                               (float(l1[i]), float(l2[i]))))
-    return out
+    return tuple(out)
 
 
 def dogbone_reach(radius: float, clearance: float = RELIEF_CLEARANCE, angle: float = 90.0) -> float:
@@ -204,7 +212,8 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
         return outline, ()
-    cut = unary_union([Point(cx, cy).buffer(rr, quad_segs=RELIEF_QUAD_SEGS) for cx, cy, rr in circles])
+    xyr = np.asarray(circles)
+    cut = shapely.union_all(shapely.buffer(shapely.points(xyr[:, :2]), xyr[:, 2], quad_segs=RELIEF_QUAD_SEGS))
     result = outline.difference(cut)
     if result.geom_type != "Polygon":
         result = max(result.geoms, key=lambda g: g.area)

@@ -213,12 +213,11 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
 
     Spots on a 25 mm grid are scanned from the top right (rows top down, each right to left); a
     spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
-    lies that far inside the outline). Bulk queries: an STRtree of the outlines' boxes finds the
-    first spot whose gap-widened box meets no part's box; only the spots before it get a distance
-    test, against the outlines they near, simplified by :data:`_SIMPLIFY_MM` (the gap widened to match).
+    lies that far inside the outline). Bulk queries: the first spot whose gap-widened box meets no
+    part's bounding box is found with array arithmetic over every spot and part (no geometry made);
+    only the spots before it get a distance test, against the outlines they near, simplified by
+    :data:`_SIMPLIFY_MM` (the gap widened to match).
     """
-    import shapely
-
     s, g = CALIBRATION_MM, CALIBRATION_GAP
     ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
     xs = np.arange(sheet.width - g - s, g - 1e-9, -25.0)
@@ -226,28 +225,32 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
     if not len(ys) or not len(xs):
         return fallback
     x0, y0 = (a.ravel() for a in np.meshgrid(xs, ys))  # y outer (top down), x inner (right to left)
-    squares = shapely.box(x0, y0, x0 + s, y0 + s)
-    ok = np.ones(len(squares), dtype=bool)
+    ok = np.ones(len(x0), dtype=bool)
     if sheet.outline is not None:
         inside = sheet.outline.buffer(-g)
         shapely.prepare(inside)
-        ok = shapely.contains(inside, squares)
+        ok = shapely.contains(inside, shapely.box(x0, y0, x0 + s, y0 + s))
     if sheet.placed:
         outlines = np.array([p.outline for p in sheet.placed], dtype=object)
-        near_sq, near_part = shapely.STRtree(outlines).query(shapely.box(x0 - g, y0 - g, x0 + s + g, y0 + s + g))
-        clear = ok.copy()
-        clear[near_sq] = False
-        stop = int(np.argmax(clear)) if clear.any() else len(squares)
-        todo = near_sq < stop
-        near_sq, near_part = near_sq[todo], near_part[todo]
+        lo_x, lo_y, hi_x, hi_y = shapely.bounds(outlines).T
+        # the widened spot's box meets the part's (boundaries touching count, as an STRtree's envelopes)
+        near = ((x0[:, None] - g <= hi_x) & (x0[:, None] + s + g >= lo_x)
+                & (y0[:, None] - g <= hi_y) & (y0[:, None] + s + g >= lo_y))
+        clear = ok & ~near.any(axis=1)
+        stop = int(np.argmax(clear)) if clear.any() else len(x0)
+        near_sq, near_part = np.nonzero(near[:stop])
         simple = outlines.copy()
         used = np.unique(near_part)
         simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
-        blocked = near_sq[shapely.dwithin(squares[near_sq], simple[near_part], g + _SIMPLIFY_MM)]
+        squares = shapely.box(x0[near_sq], y0[near_sq], x0[near_sq] + s, y0[near_sq] + s)
+        blocked = near_sq[shapely.dwithin(squares, simple[near_part], g + _SIMPLIFY_MM)]
         ok[stop + 1:] = False
         ok[blocked] = False
     first = np.flatnonzero(ok)
-    return squares[first[0]] if len(first) else fallback
+    if not len(first):
+        return fallback
+    k = first[0]
+    return box(x0[k], y0[k], x0[k] + s, y0[k] + s)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
