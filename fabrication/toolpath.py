@@ -328,34 +328,46 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
                 ) -> tuple[float, float, float, float] | None:
-    """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`)."""
+    """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`).
+
+    Every spot and angle is searched together: one containment test of all their boxes per step."""
     outline = shapely.from_wkb(wkb)
     shapely.prepare(outline)
     width = text_size("x" * length, 1.0)[0]  # per mm of height
+    tries = [(pt, angle) for angle in (0.0, 90.0) for pt in _label_spots(wkb)]
+    fits = _fitting(outline, width, [(pt.x, pt.y, np.array([min_height]), angle) for pt, angle in tries])
+    tries = [t for t, f in zip(tries, fits) if f[0]]
+    bounds = [(min_height, max_height)] * len(tries)
+    for _ in range(2):
+        steps = [np.linspace(lo, hi, LABEL_STEPS) for lo, hi in bounds]
+        fits = _fitting(outline, width, [(pt.x, pt.y, hs, angle) for (pt, angle), hs in zip(tries, steps)])
+        bounds = []
+        for hs, fit in zip(steps, fits):
+            k = int(np.argmin(fit)) - 1  # the last that fits
+            bounds.append((hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1]))
     best = None
-    for angle in (0.0, 90.0):
-        for pt in _label_spots(wkb):
-            lo, hi = min_height, max_height
-            if not _fitting(outline, width, pt.x, pt.y, np.array([lo]), angle)[0]:
-                continue
-            for _ in range(2):
-                hs = np.linspace(lo, hi, LABEL_STEPS)
-                k = int(np.argmin(_fitting(outline, width, pt.x, pt.y, hs, angle))) - 1  # the last that fits
-                lo, hi = (hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1])
-            if best is None or lo > best[2] + 1e-6:
-                best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+    for (pt, angle), (lo, _) in zip(tries, bounds):
+        if best is None or lo > best[2] + 1e-6:
+            best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
     return best
 
 
-def _fitting(outline: Polygon, width: float, x: float, y: float, heights: np.ndarray, angle: float) -> np.ndarray:
-    """Whether the label box (:func:`label_box`, grown by its margin) at each height lies inside the
-    (prepared) outline, for text ``width`` mm wide per mm of height; 0 or 90 degrees."""
-    grow = label_margin(heights)
-    half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
-    if angle:
-        half_w, half_h = half_h, half_w
-    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
-    return shapely.contains(outline, boxes)
+def _fitting(outline: Polygon, width: float, searches: list[tuple[float, float, np.ndarray, float]]
+             ) -> list[np.ndarray]:
+    """Per search ``(x, y, heights, angle)``: whether the label box (:func:`label_box`, grown by its
+    margin) at each height lies inside the (prepared) outline, for text ``width`` mm wide per mm of
+    height, at 0 or 90 degrees; every box of every search in one containment test."""
+    if not searches:
+        return []
+    boxes = []
+    for x, y, heights, angle in searches:
+        grow = label_margin(heights)
+        half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
+        if angle:
+            half_w, half_h = half_h, half_w
+        boxes.append(np.c_[x - half_w, y - half_h, x + half_w, y + half_h])
+    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes).T))
+    return np.split(inside, np.cumsum([len(b) for b in boxes])[:-1])
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -373,11 +385,14 @@ def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np
     shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns
     ``(width, midpoint)`` pairs, narrowest first."""
     corners = [c for c in inside_corners(outline) if c.angle <= U_MAX_ANGLE]
+    short = [c for c in corners if c.lengths[1] < tool_diameter]
+    if not short:
+        return []  # the usual case: no wall out of a corner is that short
     at = {tuple(np.round(c.vertex, 6)) for c in corners}
     out = []
-    for c in corners:
+    for c in short:
         end = c.vertex + c.walls[1] * c.lengths[1]
-        if c.lengths[1] < tool_diameter and tuple(np.round(end, 6)) in at:
+        if tuple(np.round(end, 6)) in at:
             out.append((c.lengths[1], (c.vertex + end) / 2))
     return sorted(out, key=lambda w: w[0])
 
