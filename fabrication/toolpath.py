@@ -220,35 +220,37 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     return orient(snap_to_circles(result, circles), 1.0), circles
 
 
-def _snap_point(p: np.ndarray, prev: np.ndarray, nxt: np.ndarray, near: np.ndarray, circles: np.ndarray):
+def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: np.ndarray,
+                circles: np.ndarray) -> tuple[float, float] | None:
     """Where a vertex the overlay left on a relief polygon's chord belongs on the true circle(s):
     the crossing of two circles when it is near two, else the crossing of its straight wall (the
-    neighbour edge not on that circle) with the circle; None when neither applies."""
+    neighbour edge not on that circle) with the circle; None when neither applies. Plain floats: it
+    runs once per snapped vertex, where numpy's per-call cost outweighed the arithmetic."""
+    px, py = p
     if len(near) >= 2:
-        (x0, y0, r0), (x1, y1, r1) = circles[near[0]], circles[near[1]]
+        (x0, y0, r0), (x1, y1, r1) = circles[near[0]].tolist(), circles[near[1]].tolist()
         d = math.hypot(x1 - x0, y1 - y0)
         if d < 1e-12 or d > r0 + r1 or d < abs(r0 - r1):
             return None
         a = (r0 * r0 - r1 * r1 + d * d) / (2 * d)
         h = math.sqrt(max(r0 * r0 - a * a, 0.0))
-        m = np.array([x0, y0]) + a * np.array([x1 - x0, y1 - y0]) / d
-        off = h * np.array([y0 - y1, x1 - x0]) / d
-        return min((m + off, m - off), key=lambda q: float(np.hypot(*(q - p))))
-    cx, cy, r = circles[near[0]]
-    c = np.array([cx, cy])
-    on = [abs(math.hypot(*(q - c)) - r) <= SNAP_TOL * max(1.0, r) for q in (prev, nxt)]
+        mx, my = x0 + a * (x1 - x0) / d, y0 + a * (y1 - y0) / d
+        ox, oy = h * (y0 - y1) / d, h * (x1 - x0) / d
+        return min(((mx + ox, my + oy), (mx - ox, my - oy)), key=lambda q: float(np.hypot(q[0] - px, q[1] - py)))
+    cx, cy, r = circles[near[0]].tolist()
+    on = [abs(math.hypot(qx - cx, qy - cy) - r) <= SNAP_TOL * max(1.0, r) for qx, qy in (prev, nxt)]
     if on[0] == on[1]:
         return None
-    u = nxt if on[0] else prev  # the wall's other end
-    d = p - u
-    f = u - c
-    a, b, cc = d @ d, 2 * (f @ d), f @ f - r * r
+    ux, uy = nxt if on[0] else prev  # the wall's other end
+    dx, dy = px - ux, py - uy
+    fx, fy = ux - cx, uy - cy
+    a, b, cc = dx * dx + dy * dy, 2 * (fx * dx + fy * dy), (fx * fx + fy * fy) - r * r
     disc = b * b - 4 * a * cc
     if a < 1e-18 or disc < 0:
         return None
     roots = [(-b + sg * math.sqrt(disc)) / (2 * a) for sg in (1.0, -1.0)]
     t = min(roots, key=lambda x: abs(x - 1.0))
-    return u + t * d
+    return ux + t * dx, uy + t * dy
 
 
 #: a vertex within this (x max(1, r)) of a circle is on it (and left alone by :func:`snap_to_circles`)
@@ -278,8 +280,9 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
         off = (dev >= -sag - tol) & (dev < -tol[None, :])  # on a chord of that circle, not on the circle
         for i in np.flatnonzero(off.any(axis=1)):
             near = np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol))
-            q = _snap_point(pts[i], pts[i - 1], pts[(i + 1) % len(pts)], near, cs)
-            if q is not None and float(np.hypot(*(q - pts[i]))) <= reach:
+            p = (float(pts[i, 0]), float(pts[i, 1]))
+            q = _snap_point(p, tuple(pts[i - 1].tolist()), tuple(pts[(i + 1) % len(pts)].tolist()), near, cs)
+            if q is not None and float(np.hypot(q[0] - p[0], q[1] - p[1])) <= reach:
                 pts[i] = q
                 moved = True
         rings.append(pts)
