@@ -101,7 +101,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
     if not len(arcs) or n < 3:
-        return [(float(x), float(y), 0.0) for x, y in pts]
+        return [(x, y, 0.0) for x, y in pts.tolist()]
     circles = np.asarray(arcs, dtype=float)
     tol = rel_tol * max(1.0, float(circles[:, 2].max()))
     nxt = np.roll(np.arange(n), -1)
@@ -115,7 +115,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         on[hit & hit[nxt] & (chord < 0.1 * r)] = k
     arc_seg = on >= 0
     if arc_seg.all():
-        return [(float(x), float(y), 0.0) for x, y in pts]
+        return [(x, y, 0.0) for x, y in pts.tolist()]
     start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment
     order = (start + np.arange(n)) % n
     seg, circle = arc_seg[order], on[order]
@@ -133,7 +133,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         np.add.at(total, run, sweep)
         bulge[keep] = np.where(seg[keep], np.tan(total / 4), 0.0)
     kept = order[keep]
-    return [(float(x), float(y), float(w)) for (x, y), w in zip(pts[kept], bulge[keep])]
+    return [(x, y, w) for (x, y), w in zip(pts[kept].tolist(), bulge[keep].tolist())]  # plain floats
 
 
 def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
