@@ -30,7 +30,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.polygon import orient
-from shapely.ops import polylabel, unary_union
+from shapely.ops import polylabel
 
 from parametric.errors import FabricationError
 from parametric.part import FlatPart
@@ -134,9 +134,17 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
     """Inside corners (of the exterior and of every hole) that a round tool leaves rounded.
 
     With the exterior counter-clockwise and holes clockwise the material lies left of travel, so
-    a corner is inside when the ring turns clockwise there (cross product < 0).
+    a corner is inside when the ring turns clockwise there (cross product < 0). Remembered per outline
+    (its WKB; toolpath preparation asks twice per part, once per copy): the corners' arrays are shared,
+    do not modify them.
     """
-    outline = orient(outline, 1.0)
+    return list(_inside_corners(orient(outline, 1.0).wkb, float(min_turn)))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _inside_corners(wkb: bytes, min_turn: float) -> tuple[Corner, ...]:
+    """:func:`inside_corners` of a counter-clockwise outline given as WKB."""
+    outline = shapely.from_wkb(wkb)
     out = []
     for ring in (outline.exterior, *outline.interiors):
         pts = np.asarray(ring.coords)[:-1]
@@ -152,7 +160,7 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
                 continue
             out.append(Corner(pts[i], bis / norm, 180.0 - float(turn[i]), (-e1[i], e2[i]),
                               (float(l1[i]), float(l2[i]))))
-    return out
+    return tuple(out)
 
 
 def dogbone_reach(radius: float, clearance: float = RELIEF_CLEARANCE, angle: float = 90.0) -> float:
@@ -204,42 +212,45 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     circles = tuple(relief_circle(c, tool_diameter / 2, style, clearance) for c in inside_corners(outline))
     if not circles:
         return outline, ()
-    cut = unary_union([Point(cx, cy).buffer(rr, quad_segs=RELIEF_QUAD_SEGS) for cx, cy, rr in circles])
+    xyr = np.asarray(circles)
+    cut = shapely.union_all(shapely.buffer(shapely.points(xyr[:, :2]), xyr[:, 2], quad_segs=RELIEF_QUAD_SEGS))
     result = outline.difference(cut)
     if result.geom_type != "Polygon":
         result = max(result.geoms, key=lambda g: g.area)
     return orient(snap_to_circles(result, circles), 1.0), circles
 
 
-def _snap_point(p: np.ndarray, prev: np.ndarray, nxt: np.ndarray, near: np.ndarray, circles: np.ndarray):
+def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: np.ndarray,
+                circles: np.ndarray) -> tuple[float, float] | None:
     """Where a vertex the overlay left on a relief polygon's chord belongs on the true circle(s):
     the crossing of two circles when it is near two, else the crossing of its straight wall (the
-    neighbour edge not on that circle) with the circle; None when neither applies."""
+    neighbour edge not on that circle) with the circle; None when neither applies. Plain floats: it
+    runs once per snapped vertex, where numpy's per-call cost outweighed the arithmetic."""
+    px, py = p
     if len(near) >= 2:
-        (x0, y0, r0), (x1, y1, r1) = circles[near[0]], circles[near[1]]
+        (x0, y0, r0), (x1, y1, r1) = circles[near[0]].tolist(), circles[near[1]].tolist()
         d = math.hypot(x1 - x0, y1 - y0)
         if d < 1e-12 or d > r0 + r1 or d < abs(r0 - r1):
             return None
         a = (r0 * r0 - r1 * r1 + d * d) / (2 * d)
         h = math.sqrt(max(r0 * r0 - a * a, 0.0))
-        m = np.array([x0, y0]) + a * np.array([x1 - x0, y1 - y0]) / d
-        off = h * np.array([y0 - y1, x1 - x0]) / d
-        return min((m + off, m - off), key=lambda q: float(np.hypot(*(q - p))))
-    cx, cy, r = circles[near[0]]
-    c = np.array([cx, cy])
-    on = [abs(math.hypot(*(q - c)) - r) <= SNAP_TOL * max(1.0, r) for q in (prev, nxt)]
+        mx, my = x0 + a * (x1 - x0) / d, y0 + a * (y1 - y0) / d
+        ox, oy = h * (y0 - y1) / d, h * (x1 - x0) / d
+        return min(((mx + ox, my + oy), (mx - ox, my - oy)), key=lambda q: float(np.hypot(q[0] - px, q[1] - py)))
+    cx, cy, r = circles[near[0]].tolist()
+    on = [abs(math.hypot(qx - cx, qy - cy) - r) <= SNAP_TOL * max(1.0, r) for qx, qy in (prev, nxt)]
     if on[0] == on[1]:
         return None
-    u = nxt if on[0] else prev  # the wall's other end
-    d = p - u
-    f = u - c
-    a, b, cc = d @ d, 2 * (f @ d), f @ f - r * r
+    ux, uy = nxt if on[0] else prev  # the wall's other end
+    dx, dy = px - ux, py - uy
+    fx, fy = ux - cx, uy - cy
+    a, b, cc = dx * dx + dy * dy, 2 * (fx * dx + fy * dy), (fx * fx + fy * fy) - r * r
     disc = b * b - 4 * a * cc
     if a < 1e-18 or disc < 0:
         return None
     roots = [(-b + sg * math.sqrt(disc)) / (2 * a) for sg in (1.0, -1.0)]
     t = min(roots, key=lambda x: abs(x - 1.0))
-    return u + t * d
+    return ux + t * dx, uy + t * dy
 
 
 #: a vertex within this (x max(1, r)) of a circle is on it (and left alone by :func:`snap_to_circles`)
@@ -269,8 +280,9 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
         off = (dev >= -sag - tol) & (dev < -tol[None, :])  # on a chord of that circle, not on the circle
         for i in np.flatnonzero(off.any(axis=1)):
             near = np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol))
-            q = _snap_point(pts[i], pts[i - 1], pts[(i + 1) % len(pts)], near, cs)
-            if q is not None and float(np.hypot(*(q - pts[i]))) <= reach:
+            p = (float(pts[i, 0]), float(pts[i, 1]))
+            q = _snap_point(p, tuple(pts[i - 1].tolist()), tuple(pts[(i + 1) % len(pts)].tolist()), near, cs)
+            if q is not None and float(np.hypot(q[0] - p[0], q[1] - p[1])) <= reach:
                 pts[i] = q
                 moved = True
         rings.append(pts)
@@ -319,34 +331,46 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
                 ) -> tuple[float, float, float, float] | None:
-    """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`)."""
+    """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`).
+
+    Every spot and angle is searched together: one containment test of all their boxes per step."""
     outline = shapely.from_wkb(wkb)
     shapely.prepare(outline)
     width = text_size("x" * length, 1.0)[0]  # per mm of height
+    tries = [(pt, angle) for angle in (0.0, 90.0) for pt in _label_spots(wkb)]
+    fits = _fitting(outline, width, [(pt.x, pt.y, np.array([min_height]), angle) for pt, angle in tries])
+    tries = [t for t, f in zip(tries, fits) if f[0]]
+    bounds = [(min_height, max_height)] * len(tries)
+    for _ in range(2):
+        steps = [np.linspace(lo, hi, LABEL_STEPS) for lo, hi in bounds]
+        fits = _fitting(outline, width, [(pt.x, pt.y, hs, angle) for (pt, angle), hs in zip(tries, steps)])
+        bounds = []
+        for hs, fit in zip(steps, fits):
+            k = int(np.argmin(fit)) - 1  # the last that fits
+            bounds.append((hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1]))
     best = None
-    for angle in (0.0, 90.0):
-        for pt in _label_spots(wkb):
-            lo, hi = min_height, max_height
-            if not _fitting(outline, width, pt.x, pt.y, np.array([lo]), angle)[0]:
-                continue
-            for _ in range(2):
-                hs = np.linspace(lo, hi, LABEL_STEPS)
-                k = int(np.argmin(_fitting(outline, width, pt.x, pt.y, hs, angle))) - 1  # the last that fits
-                lo, hi = (hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1])
-            if best is None or lo > best[2] + 1e-6:
-                best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+    for (pt, angle), (lo, _) in zip(tries, bounds):
+        if best is None or lo > best[2] + 1e-6:
+            best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
     return best
 
 
-def _fitting(outline: Polygon, width: float, x: float, y: float, heights: np.ndarray, angle: float) -> np.ndarray:
-    """Whether the label box (:func:`label_box`, grown by its margin) at each height lies inside the
-    (prepared) outline, for text ``width`` mm wide per mm of height; 0 or 90 degrees."""
-    grow = label_margin(heights)
-    half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
-    if angle:
-        half_w, half_h = half_h, half_w
-    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
-    return shapely.contains(outline, boxes)
+def _fitting(outline: Polygon, width: float, searches: list[tuple[float, float, np.ndarray, float]]
+             ) -> list[np.ndarray]:
+    """Per search ``(x, y, heights, angle)``: whether the label box (:func:`label_box`, grown by its
+    margin) at each height lies inside the (prepared) outline, for text ``width`` mm wide per mm of
+    height, at 0 or 90 degrees; every box of every search in one containment test."""
+    if not searches:
+        return []
+    boxes = []
+    for x, y, heights, angle in searches:
+        grow = label_margin(heights)
+        half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
+        if angle:
+            half_w, half_h = half_h, half_w
+        boxes.append(np.c_[x - half_w, y - half_h, x + half_w, y + half_h])
+    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes).T))
+    return np.split(inside, np.cumsum([len(b) for b in boxes])[:-1])
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -364,11 +388,14 @@ def narrow_voids(outline: Polygon, tool_diameter: float) -> list[tuple[float, np
     shorter than ``tool_diameter``; a round bit cannot pass between those corners. Returns
     ``(width, midpoint)`` pairs, narrowest first."""
     corners = [c for c in inside_corners(outline) if c.angle <= U_MAX_ANGLE]
+    short = [c for c in corners if c.lengths[1] < tool_diameter]
+    if not short:
+        return []  # the usual case: no wall out of a corner is that short
     at = {tuple(np.round(c.vertex, 6)) for c in corners}
     out = []
-    for c in corners:
+    for c in short:
         end = c.vertex + c.walls[1] * c.lengths[1]
-        if c.lengths[1] < tool_diameter and tuple(np.round(end, 6)) in at:
+        if tuple(np.round(end, 6)) in at:
             out.append((c.lengths[1], (c.vertex + end) / 2))
     return sorted(out, key=lambda w: w[0])
 

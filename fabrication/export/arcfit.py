@@ -63,9 +63,10 @@ def _turns(pts: np.ndarray) -> np.ndarray:
     return np.arctan2(cross, dot)
 
 
-def fit_run(pts: np.ndarray, tol: float = ARC_TOL) -> float | None:
+def fit_run(pts: np.ndarray, tol: float = ARC_TOL, turns: np.ndarray | None = None) -> float | None:
     """The bulge of one arc (or 0.0 for a straight line) from ``pts[0]`` to ``pts[-1]`` that stays
-    within ``tol`` of the open polyline ``pts``, or None when neither fits.
+    within ``tol`` of the open polyline ``pts``, or None when neither fits; ``turns``: the polyline's
+    turns (:func:`_turns`) when the caller has them (:func:`fit_arcs` computes a contour's once).
 
     The arc passes through both ends (so the contour stays closed); its centre is the algebraic
     least-squares fit of the inner vertices on the ends' perpendicular bisector; the fit is then
@@ -86,7 +87,8 @@ def fit_run(pts: np.ndarray, tol: float = ARC_TOL) -> float | None:
         return 0.0  # a straight run: every vertex within tol of the chord, in order
     if len(pts) - 1 < MIN_ARC_SEGMENTS:
         return None
-    turns = _turns(pts)
+    if turns is None:
+        turns = _turns(pts)
     sign = np.sign(turns.sum())
     if sign == 0 or np.any(turns * sign <= 0) or np.abs(turns).max() > math.radians(MAX_TURN_DEG):
         return None
@@ -96,12 +98,25 @@ def fit_run(pts: np.ndarray, tol: float = ARC_TOL) -> float | None:
     radius = math.hypot(half, s)
     if circle_deviation(pts, centre, radius) > tol:
         return None
-    angles = np.unwrap(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))
+    angles = _unwrap(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))
     steps = np.diff(angles)
     sweep = float(angles[-1] - angles[0])
     if np.any(steps * sign <= 0) or abs(sweep) >= 2 * math.pi - 1e-6:
         return None
     return math.tan(sweep / 4)
+
+
+def _unwrap(p: np.ndarray) -> np.ndarray:
+    """``np.unwrap(p)`` of a 1-d array, the same operations without its argument handling (it is called
+    once per candidate arc)."""
+    dd = np.diff(p)
+    ddmod = np.mod(dd + math.pi, 2 * math.pi) - math.pi
+    np.copyto(ddmod, math.pi, where=(ddmod == -math.pi) & (dd > 0))
+    correct = ddmod - dd
+    np.copyto(correct, 0, where=np.abs(dd) < math.pi)
+    up = p.copy()
+    up[1:] = p[1:] + correct.cumsum()
+    return up
 
 
 def fit_circle(pts: np.ndarray, tol: float = ARC_TOL) -> tuple[float, float, float] | None:
@@ -125,21 +140,27 @@ def fit_circle(pts: np.ndarray, tol: float = ARC_TOL) -> tuple[float, float, flo
     return float(cx), float(cy), radius
 
 
-def _longest(pts: np.ndarray, i: int, end: int, tol: float, sharp: np.ndarray) -> tuple[int, float]:
+def _longest(pts: np.ndarray, i: int, end: int, tol: float, sharp: np.ndarray,
+             turns: np.ndarray) -> tuple[int, float]:
     """The farthest ``j`` (``i < j <= end``) whose run ``pts[i..j]`` fits (:func:`fit_run`), and its
     bulge; ``(i + 1, 0.0)`` (the one segment) when none longer does. Galloping from
     :data:`MIN_ARC_SEGMENTS` segments, then bisection. ``sharp``: the indices of the vertices turning
-    more than :data:`MAX_TURN_DEG` (no run passes through one: neither a line nor an arc could)."""
+    more than :data:`MAX_TURN_DEG` (no run passes through one: neither a line nor an arc could);
+    ``turns``: the turn at each ``pts[1:-1]`` (:func:`_turns`)."""
     k = int(np.searchsorted(sharp, i + 1))
     if k < len(sharp):
         end = min(end, int(sharp[k]))
+    if end - i == 1:
+        return i + 1, 0.0  # one segment between corners: nothing to join
     best, bulge = i + 1, 0.0
-    if end - i >= 2 and fit_run(pts[i:i + 3], tol) == 0.0:
+    if fit_run(pts[i:i + 3], tol, turns[i:i + 1]) == 0.0:
         best, bulge = i + 2, 0.0  # two segments on one line (too few for an arc)
+    if end - i == 2:
+        return best, bulge  # the galloping would try those two segments again
     step, lo = MIN_ARC_SEGMENTS, best
     while True:
         j = min(i + step, end)
-        fit = fit_run(pts[i:j + 1], tol)
+        fit = fit_run(pts[i:j + 1], tol, turns[i:j - 1])
         if fit is None:
             hi = j
             break
@@ -149,7 +170,7 @@ def _longest(pts: np.ndarray, i: int, end: int, tol: float, sharp: np.ndarray) -
         step *= 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        fit = fit_run(pts[i:mid + 1], tol)
+        fit = fit_run(pts[i:mid + 1], tol, turns[i:mid - 1])
         if fit is None:
             hi = mid
         else:
@@ -186,13 +207,14 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
         start = (int(np.flatnonzero(~straight)[0]) + 1) % n  # right after a bulged segment
     order = (start + np.arange(n + 1)) % n
     pts, bulges = verts[order, :2], verts[order, 2]
-    sharp = np.flatnonzero(np.abs(_turns(pts)) > math.radians(MAX_TURN_DEG)) + 1  # at pts[1:-1]
+    turns = _turns(pts)  # at pts[1:-1]
+    sharp = np.flatnonzero(np.abs(turns) > math.radians(MAX_TURN_DEG)) + 1
     sharp = np.union1d(sharp, [(n - start) % n])  # ring[0] too: kept, so the contour starts where it did
     out: list[Vertex] = []
     source: list[int] = []  # each written vertex's index in ``ring``
     i = 0
     while i < n:
-        j, bulge = (i + 1, bulges[i]) if bulges[i] != 0 else _longest(pts, i, _run_end(bulges, i, n), tol, sharp)
+        j, bulge = (i + 1, bulges[i]) if bulges[i] != 0 else _longest(pts, i, _run_end(bulges, i, n), tol, sharp, turns)
         out.append((float(pts[i, 0]), float(pts[i, 1]), float(bulge)))
         source.append(int(order[i]))
         i = j

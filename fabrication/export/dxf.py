@@ -14,7 +14,6 @@ Every cut and engrave entity carries XDATA (application ``D4D``): the part's nam
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,12 +25,14 @@ from ..layout import SheetLayout
 from ..lettering import strokes
 from ..toolpath import Label, place_label
 from .arcfit import fit_arcs
+from .dxfbulk import add_polyline
 from .sheetwalk import (  # noqa: F401 (re-exported)
     CALIBRATION_MM,
     Operation,
     draw_sheet,
     flatten,
     path_bounds,
+    paths_bounds,
     ring_with_bulges,
 )
 
@@ -83,8 +84,7 @@ def add_outline(msp, outline, thickness: float, scale: float = 1.0, arcs=()) -> 
     outside, inside = cut_layers(thickness)
     outline = orient(outline, 1.0)
     for ring, layer in [*((r, inside) for r in outline.interiors), (outline.exterior, outside)]:
-        verts = [(x * scale, y * scale, b) for x, y, b in fit_arcs(ring_with_bulges(ring.coords, arcs))]
-        msp.add_lwpolyline(verts, format="xyb", close=True, dxfattribs={"layer": layer})
+        add_polyline(msp, fit_arcs(ring_with_bulges(ring.coords, arcs)), closed=True, layer=layer, scale=scale)
 
 
 def add_label(msp, label: Label | None, scale: float = 1.0, *, as_strokes: bool = False) -> None:
@@ -97,7 +97,7 @@ def add_label(msp, label: Label | None, scale: float = 1.0, *, as_strokes: bool 
     layer = engrave_layer(msp.doc, label.back)
     if as_strokes:
         for line in strokes(*label):
-            msp.add_lwpolyline([(x * scale, y * scale) for x, y in line], dxfattribs={"layer": layer})
+            add_polyline(msp, line, closed=False, layer=layer, scale=scale)
         return
     text = msp.add_text(label.text, height=label.height * scale, dxfattribs={"layer": layer, "rotation": label.angle})
     text.set_placement((label.x * scale, label.y * scale), align=TextEntityAlignment.MIDDLE_CENTER)
@@ -169,7 +169,7 @@ class DxfSheetWriter:
     def begin(self, sheet: SheetLayout) -> None:
         """Start a new document for the sheet's thickness."""
         self.doc = new_document(sheet.thickness, self.unit)
-        self.box = [math.inf, math.inf, -math.inf, -math.inf]
+        self.drawn: tuple[list, list[bool]] = ([], [])  # every path and whether it is closed, for the extents
         self.layers = {"outside": cut_layers(sheet.thickness)[0], "inside": cut_layers(sheet.thickness)[1],
                        "engrave": ENGRAVE, "note": SHEET, "tab": TABS}
 
@@ -179,20 +179,21 @@ class DxfSheetWriter:
         if op.back:
             layer = engrave_layer(self.doc, back=True)
         for path in op.paths:
-            x0, y0, x1, y1 = (c * s for c in path_bounds(path, op.closed))  # arcs bulge past their ends
-            b = self.box
-            self.box = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
-            e = msp.add_lwpolyline([(x * s, y * s, b) for x, y, b in path], format="xyb", close=op.closed,
-                                   dxfattribs={"layer": layer})
+            e = add_polyline(msp, path, closed=op.closed, layer=layer, scale=s)
             if op.part:
                 e.set_xdata(APPID, [(1000, op.part), (1000, op.label)])
+        self.drawn[0].extend(op.paths)
+        self.drawn[1].extend([op.closed] * len(op.paths))
         if op.kind == "note" and op.text:
             add_note_text(msp, op.text, op.paths[0], s)
 
     def finish(self):
-        """The finished document, with its drawing extents in the header (note captions lie inside
-        their boxes, so the paths drawn bound everything)."""
-        set_extents(self.doc, tuple(map(float, self.box)) if math.isfinite(self.box[0]) else None)
+        """The finished document, with its drawing extents in the header: the bounds of every path drawn,
+        arcs included (they bulge past their ends; note captions lie inside their boxes)."""
+        box = None
+        if self.drawn[0]:
+            box = tuple(c * self.scale for c in paths_bounds(*self.drawn))
+        set_extents(self.doc, box)
         return self.doc
 
 

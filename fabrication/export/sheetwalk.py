@@ -101,7 +101,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     pts = np.asarray(coords, dtype=float)[:-1]
     n = len(pts)
     if not len(arcs) or n < 3:
-        return [(float(x), float(y), 0.0) for x, y in pts]
+        return [(x, y, 0.0) for x, y in pts.tolist()]
     circles = np.asarray(arcs, dtype=float)
     tol = rel_tol * max(1.0, float(circles[:, 2].max()))
     nxt = np.roll(np.arange(n), -1)
@@ -115,7 +115,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         on[hit & hit[nxt] & (chord < 0.1 * r)] = k
     arc_seg = on >= 0
     if arc_seg.all():
-        return [(float(x), float(y), 0.0) for x, y in pts]
+        return [(x, y, 0.0) for x, y in pts.tolist()]
     start = int(np.argmin(arc_seg)) + 1  # begin right after a straight segment
     order = (start + np.arange(n)) % n
     seg, circle = arc_seg[order], on[order]
@@ -133,7 +133,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         np.add.at(total, run, sweep)
         bulge[keep] = np.where(seg[keep], np.tan(total / 4), 0.0)
     kept = order[keep]
-    return [(float(x), float(y), float(w)) for (x, y), w in zip(pts[kept], bulge[keep])]
+    return [(x, y, w) for (x, y), w in zip(pts[kept].tolist(), bulge[keep].tolist())]  # plain floats
 
 
 def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
@@ -164,13 +164,23 @@ def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, flo
     """``(xmin, ymin, xmax, ymax)`` of a bulged path, its arcs included (where an arc passes a point of
     its circle due east, north, west or south of the centre, that point bounds it), without
     flattening it."""
-    v = np.asarray(path, dtype=float).reshape(-1, 3)
+    return paths_bounds([path], [closed])
+
+
+def paths_bounds(paths: Sequence[Sequence[Vertex]], closed: Sequence[bool]) -> tuple[float, float, float, float]:
+    """The union of :func:`path_bounds` of many paths (``closed``: per path), in one vectorised pass."""
+    parts = [np.asarray(p, dtype=float).reshape(-1, 3) for p in paths]
+    v = np.concatenate(parts)
+    lengths = np.array([len(p) for p in parts])
+    first = np.cumsum(lengths) - lengths
+    owner = np.repeat(np.arange(len(parts)), lengths)
+    index = np.arange(len(v))
+    last = index == (first + lengths - 1)[owner]
+    nxt = np.where(last, first[owner], index + 1)  # the vertex each segment runs to (a ring wraps round)
     lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
-    segs = np.flatnonzero(v[:, 2] != 0)
-    if not closed:
-        segs = segs[segs < len(v) - 1]
+    segs = np.flatnonzero((v[:, 2] != 0) & ~(last & ~np.asarray(closed, dtype=bool)[owner]))
     if len(segs):
-        p0, p1, bulge = v[segs, :2], v[(segs + 1) % len(v), :2], v[segs, 2]
+        p0, p1, bulge = v[segs, :2], v[nxt[segs], :2], v[segs, 2]
         sweep = 4 * np.arctan(bulge)
         chord = p1 - p0
         length = np.hypot(chord[:, 0], chord[:, 1])
@@ -203,12 +213,11 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
 
     Spots on a 25 mm grid are scanned from the top right (rows top down, each right to left); a
     spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
-    lies that far inside the outline). Bulk queries: an STRtree of the outlines' boxes finds the
-    first spot whose gap-widened box meets no part's box; only the spots before it get a distance
-    test, against the outlines they near, simplified by :data:`_SIMPLIFY_MM` (the gap widened to match).
+    lies that far inside the outline). Bulk queries: the first spot whose gap-widened box meets no
+    part's bounding box is found with array arithmetic over every spot and part (no geometry made);
+    only the spots before it get a distance test, against the outlines they near, simplified by
+    :data:`_SIMPLIFY_MM` (the gap widened to match).
     """
-    import shapely
-
     s, g = CALIBRATION_MM, CALIBRATION_GAP
     ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
     xs = np.arange(sheet.width - g - s, g - 1e-9, -25.0)
@@ -216,28 +225,32 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
     if not len(ys) or not len(xs):
         return fallback
     x0, y0 = (a.ravel() for a in np.meshgrid(xs, ys))  # y outer (top down), x inner (right to left)
-    squares = shapely.box(x0, y0, x0 + s, y0 + s)
-    ok = np.ones(len(squares), dtype=bool)
+    ok = np.ones(len(x0), dtype=bool)
     if sheet.outline is not None:
         inside = sheet.outline.buffer(-g)
         shapely.prepare(inside)
-        ok = shapely.contains(inside, squares)
+        ok = shapely.contains(inside, shapely.box(x0, y0, x0 + s, y0 + s))
     if sheet.placed:
         outlines = np.array([p.outline for p in sheet.placed], dtype=object)
-        near_sq, near_part = shapely.STRtree(outlines).query(shapely.box(x0 - g, y0 - g, x0 + s + g, y0 + s + g))
-        clear = ok.copy()
-        clear[near_sq] = False
-        stop = int(np.argmax(clear)) if clear.any() else len(squares)
-        todo = near_sq < stop
-        near_sq, near_part = near_sq[todo], near_part[todo]
+        lo_x, lo_y, hi_x, hi_y = shapely.bounds(outlines).T
+        # the widened spot's box meets the part's (boundaries touching count, as an STRtree's envelopes)
+        near = ((x0[:, None] - g <= hi_x) & (x0[:, None] + s + g >= lo_x)
+                & (y0[:, None] - g <= hi_y) & (y0[:, None] + s + g >= lo_y))
+        clear = ok & ~near.any(axis=1)
+        stop = int(np.argmax(clear)) if clear.any() else len(x0)
+        near_sq, near_part = np.nonzero(near[:stop])
         simple = outlines.copy()
         used = np.unique(near_part)
         simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
-        blocked = near_sq[shapely.dwithin(squares[near_sq], simple[near_part], g + _SIMPLIFY_MM)]
+        squares = shapely.box(x0[near_sq], y0[near_sq], x0[near_sq] + s, y0[near_sq] + s)
+        blocked = near_sq[shapely.dwithin(squares, simple[near_part], g + _SIMPLIFY_MM)]
         ok[stop + 1:] = False
         ok[blocked] = False
     first = np.flatnonzero(ok)
-    return squares[first[0]] if len(first) else fallback
+    if not len(first):
+        return fallback
+    k = first[0]
+    return box(x0[k], y0[k], x0[k] + s, y0[k] + s)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

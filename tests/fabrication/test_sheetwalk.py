@@ -171,3 +171,18 @@ def test_path_bounds_are_the_flattened_paths_bounds(path, closed):
     got = path_bounds(path, closed)
     scale = max(1.0, float(np.abs(xy).max()))
     assert np.allclose(got, want, atol=2e-6 * scale)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.tuples(st.floats(-500, 500), st.floats(-500, 500),
+                                             st.sampled_from([0.0, 0.3, -0.7, 1.0, -2.5])), min_size=2, max_size=6),
+                          st.booleans()), min_size=1, max_size=5))
+def test_paths_bounds_are_the_union_of_each_paths_bounds(paths):
+    """Many paths bounded in one pass: the union of their bounds one by one (each ring wraps to its own
+    first vertex, an open path's last vertex starts no arc)."""
+    from fabrication.export.sheetwalk import path_bounds, paths_bounds
+
+    each = np.array([path_bounds(p, closed) for p, closed in paths])
+    want = (*each[:, :2].min(axis=0), *each[:, 2:].max(axis=0))
+    got = paths_bounds([p for p, _ in paths], [closed for _, closed in paths])
+    assert np.allclose(got, want, rtol=0, atol=1e-9)

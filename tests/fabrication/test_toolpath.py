@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import MultiPoint, Polygon, box
 
 from fabrication.lettering import strokes, text_size
@@ -110,3 +112,42 @@ def test_walls_meet_the_relief_arcs_on_the_true_circles(style):
     near = dev.min(axis=1) < 0.01  # on or beside a relief
     assert near.sum() > 4 * 8
     assert dev.min(axis=1)[near].max() < 1e-9
+
+
+def _largest_fitting(outline, text, x, y, angle, lo=3.0, hi=20.0):
+    """Reference: the largest cap height whose label box, grown by its margin, lies inside ``outline``
+    at ``(x, y)`` and ``angle``, by bisection with shapely (to 1e-4 mm); None when ``lo`` does not fit."""
+    from fabrication.toolpath import label_margin
+
+    def fits(h):
+        return outline.contains(label_box(Label(text, x, y, h, angle), grow=float(label_margin(h))))
+
+    if not fits(lo):
+        return None
+    if fits(hi):
+        return hi
+    while hi - lo > 1e-4:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(20, 400), st.floats(8, 120), st.floats(0, 0.9), st.floats(0, 0.9), st.integers(1, 6))
+def test_the_label_is_the_largest_that_fits_at_its_spots(width, height, notch_w, notch_h, length):
+    """The label searched on height grids (every spot and angle in one containment test per step) is the
+    largest a bisection with shapely finds over the same spots and angles, to the stated 0.03 mm (then
+    rounded down to 0.01 mm), and its grown box lies inside the outline; None only when nothing fits."""
+    from fabrication.toolpath import _label_spots, label_margin
+
+    outline = box(0, 0, width, height).difference(box(0, 0, notch_w * width, notch_h * height))  # an L
+    text = "R" * length
+    label = place_label(outline, text)
+    spots = _label_spots(outline.wkb)
+    best = [h for angle in (0.0, 90.0) for pt in spots
+            if (h := _largest_fitting(outline, text, pt.x, pt.y, angle)) is not None]
+    if label is None:
+        assert not best
+        return
+    assert outline.contains(label_box(label, grow=float(label_margin(label.height))))
+    assert max(best) - 0.04 <= label.height <= max(best) + 1e-9
