@@ -44,6 +44,9 @@ def _fail(message: str) -> None:
 
 
 def _interrupted() -> None:
+    from parametric import scratch
+
+    scratch.remove_all()  # whatever is still scratch now never became an output (e.g. just made when Ctrl-C came)
     click.echo("interrupted: nothing half-written was left behind", err=True)
     sys.exit(130)
 

@@ -41,17 +41,24 @@ def tracked(path: str | Path) -> Iterator[Path]:
 
 @contextmanager
 def _no_interrupt() -> Iterator[None]:
-    """Hold SIGINT back (main thread, where the platform allows) until the block ends: a path is created
-    and tracked as one step, so Ctrl-C can never fall between the two."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or threading.current_thread() is not threading.main_thread():
+    """Hold Ctrl-C back (main thread) until the block ends: a path is created and tracked as one step,
+    so a KeyboardInterrupt can never fall between the two. The hold is at Python's level (a handler
+    that only notes the signal): masking SIGINT for the main thread is not enough, as the kernel then
+    hands it to another thread and Python still runs its handler in the main thread at once."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    held: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(frame))
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, previous)
+        if held:  # deliver it now, as the handler before us would have
+            if callable(previous):
+                previous(signal.SIGINT, held[0])
+            elif previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGINT)
 
 
 def scratch_file(prefix: str, suffix: str, folder: str | Path) -> str:

@@ -49,3 +49,35 @@ def test_ctrl_c_while_a_build_replaces_a_folder(tmp_path):
     assert code == 130, err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["stool"]
+
+
+def test_ctrl_c_while_a_staging_folder_is_made_never_loses_track_of_it(tmp_path, monkeypatch):
+    """SIGINT sent to the process while the main thread makes a staging folder: the kernel hands it to
+    another thread, Python runs its handler in the main thread at once; the folder must already be
+    tracked when the KeyboardInterrupt comes, so the clean-up finds it."""
+    import threading
+    import time
+
+    from parametric import scratch
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # a thread that does not hold SIGINT back
+    other.start()
+    real = scratch.tempfile.mkdtemp
+
+    def mkdtemp_then_ctrl_c(*args, **kwargs):
+        path = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler has run by now if nothing holds it back
+        return path
+
+    monkeypatch.setattr(scratch.tempfile, "mkdtemp", mkdtemp_then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            scratch.scratch_dir(".out.d4d-", tmp_path)
+    finally:
+        stop.set()
+    made = list(tmp_path.iterdir())
+    assert len(made) == 1 and str(made[0]) in scratch._paths  # tracked before the interrupt was delivered
+    scratch.remove_all()
+    assert list(tmp_path.iterdir()) == []
