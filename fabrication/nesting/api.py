@@ -13,7 +13,7 @@ from shapely.geometry import Polygon
 
 from parametric.errors import FabricationError
 
-from .compress import MAX_ITERATIONS, NO_IMPROVE, compress_last_sheet, drop_last_sheet
+from .compress import MAX_ITERATIONS, compress_last_sheet, drop_last_sheet
 from .explore import EXPLORE_SHARE, explore_and_compress
 from .prepare import (
     NestPart,
@@ -31,11 +31,6 @@ from .search import Engine
 #: round, up to ``compress.MAX_ITERATIONS`` (ours: a quick budget does not spend a second on a sheet
 #: that rarely empties; at 6 rounds and more the attempt is as long as with a time budget)
 DROP_ITERATIONS_PER_ROUND = 20
-#: ... and, below ``compress.NO_IMPROVE`` iterations, gives up after this many iterations per round
-#: without a new least overlap (ours: on random chairs at 2 rounds a successful emptying improves every
-#: few iterations while a stuck one stays stuck; a patience of 10 lost no sheet on 67 of them and 6
-#: lost one; at 60 rounds a patience of 10 lost sheets, so long budgets keep the full patience)
-DROP_PATIENCE_PER_ROUND = 5
 
 
 @dataclass(frozen=True)
@@ -123,21 +118,13 @@ def sheet_sequence(stock: list[Stock]) -> list[Stock]:
     return seq
 
 
-def _drop_patience(max_rounds: int) -> int | None:
-    """Iterations without progress after which an emptying attempt of a round budget gives up (None:
-    the separator's own roll-backs, as with a time budget)."""
-    patience = DROP_PATIENCE_PER_ROUND * max_rounds
-    return patience if patience < NO_IMPROVE else None
-
-
 def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int, seed: int, order: list[int],
              max_rounds: int | None, tick: Callable[[float, tuple], None]):
     """The improvement phases: 40 % order hill-climbing and ruin-and-recreate, then (until 75 %)
     attempts to empty the last sheet into the others with the separator while the sheet count is
     above the area bound, then strip compression of the last sheet. With ``max_rounds`` the
     phases are bounded by work (rounds, one emptying attempt per 10 rounds (1 to 3) of at most
-    :data:`DROP_ITERATIONS_PER_ROUND` separator iterations per round and a patience of
-    :data:`DROP_PATIENCE_PER_ROUND` iterations per round, rounds / 4
+    :data:`DROP_ITERATIONS_PER_ROUND` separator iterations per round, rounds / 4
     compression attempts, none below 4 rounds, each attempt at most ``compress.MAX_ITERATIONS`` separator
     iterations) instead of by their share of the time."""
     end = start + time_limit
@@ -150,9 +137,8 @@ def _improve(engine: Engine, sheets, start: float, time_limit: float, lower: int
     tries, most = 0, (3 if timed else min(3, max(1, max_rounds // 10)))
     while len(sheets) > lower and time.monotonic() < until(0.75) and (timed or tries < most):
         tries += 1
-        budget = (MAX_ITERATIONS, None) if timed else (min(MAX_ITERATIONS, DROP_ITERATIONS_PER_ROUND * max_rounds),
-                                                       _drop_patience(max_rounds))
-        fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries, *budget)
+        fewer = drop_last_sheet(engine, sheets, until(0.75), seed + tries,
+                                MAX_ITERATIONS if timed else min(MAX_ITERATIONS, DROP_ITERATIONS_PER_ROUND * max_rounds))
         if fewer is not None:
             sheets = fewer
             tick(time.monotonic(), engine.objective(sheets))

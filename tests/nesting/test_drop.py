@@ -57,5 +57,5 @@ def test_a_largest_part_that_cannot_fit_ends_the_attempt_at_once(monkeypatch):
         return separate(self, state, length, deadline, near)
 
     monkeypatch.setattr(C.Compressor, "separate", spy)
-    assert C.drop_last_sheet(engine, sheets, time.monotonic() + 60, seed=0, max_iterations=40, patience=10) is None
+    assert C.drop_last_sheet(engine, sheets, time.monotonic() + 60, seed=0, max_iterations=40) is None
     assert tried == [[0, 1]]  # the big part and the mid one, nothing else
