@@ -68,8 +68,8 @@ class Model:
     constraints: ClassVar[Sequence[Constraint]] = ()
     schema: ClassVar[ParamSchema]
     #: the figures each preset is for (preset -> names of :data:`parametric.figure.FIGURES`); other
-    #: parameters are for the figures of the preset that equals the defaults (else ``default_figures``)
-    #: whose feet reach the floor from the seat: editing the seat height chooses the sitters
+    #: parameters are for the figures of the nearest preset (else ``default_figures``), for a seat those
+    #: whose feet reach the floor from it: editing the seat height chooses the sitters
     figures: ClassVar[Mapping[str, Sequence[str]]] = {}
     default_figures: ClassVar[Sequence[str]] = ("woman-p5", "woman-p50", "man-p50", "man-p95")
     #: why a preset is for nobody (preset -> a sentence, e.g. feet on a bar's rail): every seating preset
@@ -141,11 +141,32 @@ class Model:
     @classmethod
     def intended_figures(cls, params: Params) -> tuple[str, ...]:
         """The figures a design of these parameters is for: its preset's entry in ``figures`` when the
-        parameters are exactly a preset's; for other parameters, the entry of the preset that is the
-        model's defaults (what an edit starts from), else ``default_figures``. (``seat_surface`` then keeps,
-        for edited parameters, those whose feet reach the floor from the seat.)"""
-        preset = cls._preset_of(params) or cls._preset_of(cls.params())
+        parameters are exactly a preset's; for other parameters, the entry of the nearest preset (an
+        edited coffee table stays a coffee table, an edited kids' chair a kids' chair), else
+        ``default_figures``. (``seat_surface`` then keeps, for edited parameters, those whose feet reach
+        the floor from the seat.)"""
+        preset = cls._preset_of(params) or cls._nearest_preset(params)
         return tuple(cls.figures.get(preset, cls.default_figures) if preset else cls.default_figures)
+
+    @classmethod
+    def _nearest_preset(cls, params: Params) -> str | None:
+        """The preset these parameters differ least from: the fewest differing values, then the smallest
+        sum of relative differences of the numeric ones (None when the model has no presets)."""
+        presets = cls.__dict__.get("_preset_params")
+        if presets is None:
+            presets = {name: cls.params(preset=name) for name in cls.schema.presets}
+            cls._preset_params = presets
+
+        def number(v: Any) -> bool:
+            return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+        def distance(ref: Params) -> tuple[int, float]:
+            differ = [k for k in params if params[k] != ref[k]]
+            rel = sum(abs(params[k] - ref[k]) / max(abs(ref[k]), 1e-9) for k in differ
+                      if number(params[k]) and number(ref[k]))
+            return len(differ), rel
+
+        return min(presets, key=lambda name: distance(presets[name])) if presets else None
 
     # -- what build() uses ---------------------------------------------------------------
     def sitters(self, p: Params) -> int:

@@ -243,6 +243,19 @@ def test_off_screen_render_can_seat_the_figure():
     assert bluish(plain) == 0 and bluish(seated) > 500  # the figure is drawn blue-grey, the chair in wood tones
 
 
+def test_an_edited_table_keeps_its_presets_sitters():
+    """A machine's slot clearance edits every exported design: an edited coffee table is still one that
+    nobody sits at with their knees under it (it was checked as the default preset's dining table and
+    failed ERGO-THIGH), and an edited dining table is still for the dining figures."""
+    from models.table import Table
+
+    coffee = Table.design(Table.params({"clearance": 0.3}, preset="coffee"))
+    assert coffee.worktop.figures == () and not codes(run_checks(coffee, families=ERGO), "ERGO-THIGH")
+    low = Table.design(Table.params({"height": 450}, preset="dining"))
+    assert low.worktop.figures == tuple(Table.figures["dining"])
+    assert "error" in {f.severity for f in codes(run_checks(low, families=ERGO), "ERGO-THIGH")}
+
+
 def test_an_edited_seat_too_high_for_its_figures_is_said_to_be_a_perch():
     """Edited parameters drop the intended figures whose feet no longer reach the floor, and the report
     says so (ERGO-PERCH, with the height that would seat them); named figures are still checked."""
