@@ -1,6 +1,7 @@
 """Nesting density on ESICUP strip-packing instances, against the best-known results.
 
-Run: ``python benchmarks/nesting.py [FILES_OR_FOLDERS ...] [--time-limit 60] [--seed 0] [--json out.json]``.
+Run: ``python benchmarks/nesting.py [FILES_OR_FOLDERS ...] [--time-limit 60] [--seed 0] [--explore SHARE]
+[--json out.json]``.
 Instances are read in place (default ``../shared/bench/nesting/`` beside the repository; they are
 third-party data and stay out of the project's tree). For each instance it prints the density we
 reach, the best-known density, our/best-known ratio and the time; the same for a simple baseline
@@ -62,7 +63,7 @@ def run_one(args):
     from fabrication.nesting import nest_strip, validate
 
     name, parts, height, area, _ = load(Path(path))
-    options = dict(zip(("workers", "explore"), rest))
+    options = {k: v for k, v in zip(("workers", "explore"), rest) if v is not None}
     start = time.perf_counter()
     result = nest_strip(parts, height, time_limit=time_limit, seed=seed, improve=improve, **options)
     seconds = time.perf_counter() - start
@@ -278,6 +279,8 @@ def main() -> None:
     ap.add_argument("paths", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--explore", type=float, default=None,
+                    help="the exploration share of the headline runs (0: compression only; default nest_strip's)")
     ap.add_argument("--json")
     ap.add_argument("--furniture-time", type=float, default=3.0)
     ap.add_argument("--order-time", type=float, default=20.0, help="seconds for the multi-product order")
@@ -321,7 +324,8 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=2) as pool:
         for path in files:
             name, _, _, _, best = load(path)
-            runs = list(pool.map(run_one, [(path, args.seed + k, args.time_limit, True) for k in range(2)]))
+            runs = list(pool.map(run_one, [(path, args.seed + k, args.time_limit, True, 1, args.explore)
+                                           for k in range(2)]))
             density, seconds, problems = max(runs, key=lambda r: r[0])
             base_d, base_s, base_p = run_one((path, args.seed, 0.0, False))
             row = {"instance": name, "density": density, "best_known": best, "ratio": density / best,

@@ -132,8 +132,14 @@ def _largest_fitting(outline, text, x, y, angle, lo=3.0, hi=20.0):
     return lo
 
 
+#: a notch's share of the part: none, or a real one (hypothesis would also draw subnormal shares such as
+#: 5e-324, and GEOS's topology-preserving simplify never returns on a vertex 1e-322 mm off an edge;
+#: a drawn profile's coordinates are rounded to 0.001 mm before they become a part)
+NOTCH = st.one_of(st.just(0.0), st.floats(1e-3, 0.9))
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.floats(20, 400), st.floats(8, 120), st.floats(0, 0.9), st.floats(0, 0.9), st.integers(1, 6))
+@given(st.floats(20, 400), st.floats(8, 120), NOTCH, NOTCH, st.integers(1, 6))
 def test_the_label_is_the_largest_that_fits_at_its_spots(width, height, notch_w, notch_h, length):
     """The label searched on height grids (every spot and angle in one containment test per step) is the
     largest a bisection with shapely finds over the same spots and angles, to the stated 0.03 mm (then
