@@ -265,10 +265,10 @@ def cross_laps(pairs, *, clearance: float, share_a=0.5) -> list[list[CrossLap] |
     for share in shares:
         if not 0 < share < 1:
             raise JoineryError(f"share_a must be between 0 and 1, got {share}")
-    found, outlines, lines = [], [], []
+    found, outlines = [], []
     crossing = _crossing_lines(pairs)
-    ends = [(a, b, line) for (a, b), line in zip(pairs, crossing) if line is not None]
-    local = _locals([(part, line[0], line[1]) for a, b, line in ends for part in (a, b)])
+    local = _locals([(part, line[0], line[1]) for pair, line in zip(pairs, crossing) if line is not None
+                     for part in pair])
     for line in crossing:
         if line is None:
             found.append(None)
@@ -276,11 +276,11 @@ def cross_laps(pairs, *, clearance: float, share_a=0.5) -> list[list[CrossLap] |
         (oa, da, outline_a), (ob, db, outline_b) = next(local), next(local)
         found.append((*line, oa, da, ob, db))
         outlines += [outline_a, outline_b]
-    lines = _lines_through(outlines, [f[k] for f in found if f is not None for k in (4, 6)],
-                           [f[k] for f in found if f is not None for k in (5, 7)])
     origins = [f[k] for f in found if f is not None for k in (4, 6)]
+    directions = [f[k] for f in found if f is not None for k in (5, 7)]
+    lines = _lines_through(outlines, origins, directions)
     inside = iter(_spans_many(shapely.intersection(outlines, shapely.linestrings(lines)) if len(lines) else [],
-                              origins, [f[k] for f in found if f is not None for k in (5, 7)]))
+                              origins, directions))
     results: list = []
     asks: list[_SlotAsk] = []
     for (a, b), line, share in zip(pairs, found, shares):
