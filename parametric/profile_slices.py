@@ -11,7 +11,6 @@ reaching ``depth`` into the ribs, so the two families cross and the joinery slot
 from __future__ import annotations
 
 import functools
-
 import itertools
 from collections.abc import Sequence
 

@@ -56,7 +56,7 @@ def warm_up() -> None:
     # process, so the workers forked from it do not each pay for it on their first variant
     nest([NestPart("a", box(0, 0, 100, 50), 3)], [Stock(400, 200)], spacing=5, margin=5, time_limit=5,
          max_rounds=1)
-    # ... and a tiny strip compression the separator's kernels (emptying a sheet, compressing one)
+    # ... and a tiny strip compression loads the separator's kernels (emptying a sheet, compressing one)
     nest_strip([NestPart("a", box(0, 0, 100, 50), 3)], 120.0, time_limit=5, max_rounds=2)
 
 
