@@ -15,12 +15,14 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
+import shapely
 from shapely.affinity import scale, translate
 from shapely.geometry import LineString, Point, Polygon, box
 from shapely.geometry.polygon import orient
 
 from .curves import arc_lengths, min_radius, rotate, stations
 from .part import FlatPart, Frame
+from .tolerances import TOL
 
 
 def stand_profile(poly: Polygon, *, back_rise: float) -> Polygon:
@@ -125,6 +127,20 @@ def reaches(outline: Polygon, line: np.ndarray, at: np.ndarray, reach: float) ->
     points, tangents = stations(line, at)
     inward = rotate(tangents, -90.0)
     return all(grown.covers(LineString([pt, pt + d * reach])) for pt, d in zip(points, inward))
+
+
+def slots_split(outline: Polygon, line: np.ndarray, at: np.ndarray, width: float, depth: float) -> bool:
+    """True when slots ``width`` wide, open from above the line and ``depth`` deep into the outline at
+    every station (a slat's slot in a rib, at its deepest), would cut the outline into pieces: a slat
+    at a slanted end of the line cuts the corner beside it off."""
+    points, tangents = stations(line, at)
+    inward = rotate(tangents, -90.0)
+    half = 0.5 * width * tangents
+    above = 2.0 * width  # from beyond the edge, as the slot opens
+    slots = [Polygon([pt - h - d * above, pt + h - d * above, pt + h + d * depth, pt - h + d * depth])
+             for pt, h, d in zip(points, half, inward)]
+    cut = outline.difference(shapely.union_all(slots))
+    return sum(1 for g in getattr(cut, "geoms", [cut]) if g.area > TOL.area) != 1
 
 
 def on_edge(outline: Polygon, line: np.ndarray, at: np.ndarray, tol: float = 0.5) -> bool:

@@ -46,6 +46,11 @@ def drawn_seat_end(line: np.ndarray) -> float:
     return ps.knee(line, back_rise=BACK_RISE_MM)
 
 
+def _slot_width(p) -> float:
+    """The width of a slat's slot in a rib: the slat's thickness plus the slot clearance (if any)."""
+    return float(p.thickness) + (float(p.clearance) if "clearance" in p else 0.0)
+
+
 def slat_rules(line_of: Callable, stations_of: Callable, rib_of: Callable, *, keep: float) -> list[Constraint]:
     """The constraints slats crossing parallel ribs under a seating line must meet, for a model with the
     parameters ``width``, ``rib_count``, ``rib_depth``, ``slat_count``, ``slat_depth``, ``slat_inset``,
@@ -101,6 +106,11 @@ def slat_rules(line_of: Callable, stations_of: Callable, rib_of: Callable, *, ke
                 "the drawn ribs are too thin for {slat_depth} mm slats: keep at least the slat depth + "
                 f"{keep:.0f} mm of material under the seat and back edge, or use shallower slats",
                 "side_outline", "slat_depth"),
+        require(lambda p: drawn(p, lambda line, at: not ps.slots_split(drawn_outline(p.side_outline), line, at,
+                                                                        _slot_width(p), p.slat_depth)),
+                "a slat's slot would cut a corner off the drawn ribs (a slat at a slanted end of the seating "
+                "edge); use a larger slat_inset, shallower slats, or draw more material there",
+                "side_outline", "slat_depth", "slat_inset"),
         require(lambda p: drawn(p, lambda line, at: ps.footprint_gap(
             ps.footprints(line, at, p.thickness, p.slat_depth)) >= 3.0),
                 "{slat_count} slats do not fit along the drawn profile's seating edge (they would touch or "
