@@ -93,13 +93,14 @@ def even_stations(line: np.ndarray, count: int, end: float) -> np.ndarray:
     return np.linspace(end, total - end, count)
 
 
-def footprints(line: np.ndarray, at: np.ndarray, thickness: float, depth: float) -> list[Polygon]:
-    """Each slat's cross-section in the side view: its thickness along the line, ``depth`` deep into
-    the profile (to the right of the line's direction)."""
+def footprints(line: np.ndarray, at: np.ndarray, thickness: float, depth: float, start: float = 0.0) -> list[Polygon]:
+    """Each slat's cross-section in the side view: its thickness along the line, from ``start`` to
+    ``depth`` deep into the profile (to the right of the line's direction; a negative start begins
+    above the line)."""
     points, tangents = stations(line, at)
     inward = rotate(tangents, -90.0)
     half = 0.5 * thickness * tangents
-    return [Polygon([pt - h, pt + h, pt + h + d * depth, pt - h + d * depth])
+    return [Polygon([pt - h + d * start, pt + h + d * start, pt + h + d * depth, pt - h + d * depth])
             for pt, h, d in zip(points, half, inward)]
 
 
@@ -133,12 +134,7 @@ def slots_split(outline: Polygon, line: np.ndarray, at: np.ndarray, width: float
     """True when slots ``width`` wide, open from above the line and ``depth`` deep into the outline at
     every station (a slat's slot in a rib, at its deepest), would cut the outline into pieces: a slat
     at a slanted end of the line cuts the corner beside it off."""
-    points, tangents = stations(line, at)
-    inward = rotate(tangents, -90.0)
-    half = 0.5 * width * tangents
-    above = 2.0 * width  # from beyond the edge, as the slot opens
-    slots = [Polygon([pt - h - d * above, pt + h - d * above, pt + h + d * depth, pt - h + d * depth])
-             for pt, h, d in zip(points, half, inward)]
+    slots = footprints(line, at, width, depth, start=-2.0 * width)  # from beyond the edge, as a slot opens
     cut = outline.difference(shapely.union_all(slots))
     return sum(1 for g in getattr(cut, "geoms", [cut]) if g.area > TOL.area) != 1
 
