@@ -163,7 +163,8 @@ def legged_band(line: np.ndarray, *, depth: float, legs: Sequence[tuple[float, t
 
 
 @functools.lru_cache(maxsize=16)
-def _legged_band(line_bytes: bytes, shape: tuple, depth: float, legs: tuple, leg_width: float, fillet: float) -> Polygon:
+def _legged_band(line_bytes: bytes, shape: tuple, depth: float, legs: tuple, leg_width: float,
+                 fillet: float) -> Polygon:
     """:func:`legged_band` of a line given as its bytes (hashable); shapely geometries are immutable."""
     line = np.frombuffer(line_bytes, dtype=float).reshape(shape)
     band = LineString(line).buffer(-depth, single_sided=True)
