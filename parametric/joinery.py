@@ -72,20 +72,11 @@ def touching_pairs(group_a, group_b=None) -> list[tuple[FlatPart, FlatPart]]:
 
 def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, float, float] | None:
     """Point, unit direction, sin and |cos| of the angle where the mid-planes meet; None if parallel."""
-    na, nb = a.frame.normal, b.frame.normal
-    cross = np.array([na[1] * nb[2] - na[2] * nb[1], na[2] * nb[0] - na[0] * nb[2], na[0] * nb[1] - na[1] * nb[0]])
-    sin = float(np.linalg.norm(cross))
-    if sin < math.sin(math.radians(TOL.angle_deg)):
-        return None
-    d = cross / sin
-    oa, ob = np.asarray(a.frame.origin), np.asarray(b.frame.origin)
-    rhs = np.array([na @ oa, nb @ ob, d @ (oa + ob) / 2])
-    p0 = np.linalg.solve(np.stack([na, nb, d]), rhs)
-    return p0, d, sin, abs(float(na @ nb))
+    return _crossing_lines([(a, b)])[0]
 
 
 def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
-    """:func:`_crossing_line` of many pairs at once (the same arithmetic, row by row)."""
+    """:func:`_crossing_line` of many pairs at once."""
     if not pairs:
         return []
     na = np.array([a.frame._normal for a, _ in pairs])
@@ -125,7 +116,8 @@ def _locals(asks):
 
 
 def _lines_through(outlines, origins, directions) -> np.ndarray:
-    """:func:`_line_through` of many outlines at once: ``(n, 2, 2)``."""
+    """Per outline, the ends ``(n, 2, 2)`` of a segment along ``origin + s*direction`` (2D) reaching past
+    the whole outline."""
     if not outlines:
         return np.zeros((0, 2, 2))
     b = shapely.bounds(np.asarray(outlines, dtype=object))
@@ -134,25 +126,9 @@ def _lines_through(outlines, origins, directions) -> np.ndarray:
     return np.stack([origin - reach[:, None] * direction, origin + reach[:, None] * direction], axis=1)
 
 
-def _line_through(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """The ends of a segment along ``origin + s*direction`` (2D) reaching past the whole outline."""
-    minx, miny, maxx, maxy = outline.bounds
-    reach = float(np.hypot(maxx - minx, maxy - miny) + np.linalg.norm(origin - [minx, miny])) + 1.0
-    return np.stack([origin - reach * direction, origin + reach * direction])
-
-
-def _spans(inside, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
-    """The sorted s-intervals of the line pieces in ``inside`` (an outline cut by a line)."""
-    out = []
-    for g in getattr(inside, "geoms", [inside]):
-        if g.geom_type == "LineString" and g.length > TOL.length:
-            s = [float((c - origin) @ direction) for c in shapely.get_coordinates(g)]
-            out.append((min(s), max(s)))
-    return sorted(out)
-
-
 def _spans_many(insides, origins, directions) -> list[list[tuple[float, float]]]:
-    """:func:`_spans` of many cut outlines at once (each with its line's origin and direction)."""
+    """Per outline cut by a line (each with its line's origin and direction), the sorted s-intervals of
+    the line pieces in it."""
     out: list[list[tuple[float, float]]] = [[] for _ in range(len(insides))]
     if not len(insides):
         return out
@@ -176,8 +152,8 @@ def _spans_many(insides, origins, directions) -> list[list[tuple[float, float]]]
 
 def _intervals(outline: Polygon, origin: np.ndarray, direction: np.ndarray) -> list[tuple[float, float]]:
     """Where the line ``origin + s*direction`` (2D) runs inside the outline, as sorted s-intervals."""
-    return _spans(outline.intersection(shapely.linestrings(_line_through(outline, origin, direction))), origin,
-                  direction)
+    line = shapely.linestrings(_lines_through([outline], [origin], [direction]))
+    return _spans_many(shapely.intersection([outline], line), [origin], [direction])[0]
 
 
 def _strip_rings(origin: np.ndarray, direction: np.ndarray, s0, s1, width) -> np.ndarray:
