@@ -30,7 +30,7 @@ from .errors import JoineryError
 from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
-from .tolerances import TOL
+from .tolerances import TOL, simplified
 
 
 def MeasuredThickness(default: float = 17.7, *, min: float = 3.0, max: float = 30.0) -> Length:
@@ -185,7 +185,7 @@ class Model:
         Curved outlines are simplified to ``TOL.simplify`` (0.02 mm chord), far below any kerf.
         """
         if hasattr(outline, "simplify"):
-            outline = outline.simplify(TOL.simplify, preserve_topology=True)
+            outline = simplified(outline)
         part = FlatPart(name, outline, thickness, frame, material=material, role=role, label=label or name,
                         grain=grain)
         if name in self._parts:

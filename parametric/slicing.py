@@ -38,7 +38,7 @@ from .kit_joints import Kit, assembly_note, assembly_order, interlock  # noqa: F
 from .mesh_import import MeshData, PreparedMesh, prepare
 from .part import FlatPart, Frame
 from .sections import pieces, section
-from .tolerances import TOL
+from .tolerances import simplified
 
 STYLES = ("interlocked", "radial", "stacked")
 HUBS = ("rings", "spine")
@@ -167,7 +167,7 @@ def _family(mesh: PreparedMesh, frames: list[Frame], prefix: str, label: str, ro
             empty.append(f"{prefix}-{i:02d}")
         for k, poly in enumerate(kept, start=1):
             name = f"{prefix}-{i:02d}" + (f".{k}" if len(kept) > 1 else "")
-            poly = poly.simplify(TOL.simplify, preserve_topology=True)
+            poly = simplified(poly)
             out.append(FlatPart(name, poly, spec.thickness, frame, role=role,
                                 label=f"{label}{i}" + (f".{k}" if len(kept) > 1 else "")))
     kit.sections[prefix] = total

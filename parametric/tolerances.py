@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import shapely
+
 
 @dataclass(frozen=True)
 class Tolerances:
@@ -29,3 +32,15 @@ class Tolerances:
 
 
 TOL = Tolerances()
+
+
+def simplified(geom, tol: float = TOL.simplify):
+    """``geom`` simplified to ``tol`` mm of chord deviation, its topology kept.
+
+    Subnormal coordinates (closer to zero than 2.2e-308 mm) are set to zero first: GEOS's
+    topology-preserving simplify never returns on a vertex a subnormal distance off an edge (seen at
+    1e-322 mm), and an imported mesh or drawing could carry one. No other coordinate changes.
+    """
+    tiny = np.finfo(float).tiny
+    geom = shapely.transform(geom, lambda c: np.where(np.abs(c) < tiny, 0.0, c))
+    return shapely.simplify(geom, tol, preserve_topology=True)

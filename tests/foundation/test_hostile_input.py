@@ -4,6 +4,8 @@ message that names the option or field, its unit and the fix (exit 2), or accept
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -150,3 +152,25 @@ def test_the_wrong_model_hint_names_a_command_that_works(tmp_path):
     assert result.exit_code == 2 and f"run `d4d build box --params {other}`" in result.output
     result = run("check", "box", "--params", other, "--json")
     assert result.exit_code in (0, 1) and json.loads(result.output)["model"] == "box"
+
+
+def test_a_subnormal_coordinate_does_not_hang_the_outline_simplify():
+    """GEOS's topology-preserving simplify never returns on a vertex 1e-322 mm off an edge (shapely 2.x);
+    plates and mesh sections are simplified by ``simplified``, which sets subnormal coordinates to zero.
+    In a child process, so that a regression fails at the time-out instead of hanging the suite."""
+    code = ("from shapely.geometry import Polygon\n"
+            "from parametric.tolerances import simplified\n"
+            "notch = Polygon([(0, 50), (100, 50), (100, 0), (50, 0), (50, 2.47e-322), (0, 2.47e-322)])\n"
+            "print(simplified(notch, 0.5).wkt)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "POLYGON ((0 50, 100 50, 100 0, 0 0, 0 50))"
+
+
+def test_simplified_keeps_every_normal_coordinate():
+    """Only subnormal coordinates are flushed: an outline with tiny but normal ones simplifies as before."""
+    from shapely.geometry import Polygon
+
+    from parametric.tolerances import simplified
+    poly = Polygon([(0, 0), (10, 1e-300), (20, 0), (20, 5), (1e-30, 5)])
+    assert simplified(poly).equals_exact(poly.simplify(0.02, preserve_topology=True), 0.0)
