@@ -118,6 +118,7 @@ class Model:
         builder._notes: list[dict] = []
         builder._seat: Seat | None = None
         builder._worktop: Worktop | None = None
+        builder._simplified: tuple[Any, Any] = (None, None)  # the last outline given to plate(), simplified
         builder.build(params)
         parts, joints = builder._derive_joints(params, cut)
         return Design(cls.name, cls.version, params, tuple(parts), tuple(joints), tuple(builder._loads),
@@ -185,7 +186,9 @@ class Model:
         Curved outlines are simplified to ``TOL.simplify`` (0.02 mm chord), far below any kerf.
         """
         if hasattr(outline, "simplify"):
-            outline = simplified(outline)
+            if outline is not self._simplified[0]:  # parallel ribs (and slats) share one outline object
+                self._simplified = (outline, simplified(outline))
+            outline = self._simplified[1]
         part = FlatPart(name, outline, thickness, frame, material=material, role=role, label=label or name,
                         grain=grain)
         if name in self._parts:
