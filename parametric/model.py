@@ -321,8 +321,12 @@ class Model:
         if not cut:
             return list(self._parts.values()), joints
         parts = []
+        done: dict[tuple, FlatPart] = {}  # equal plates with equal slots (a chair's ribs) are cut once
         for name, part in self._parts.items():
             if grow[name]:
                 part = part.with_outline(unary_union([part.outline, *grow[name]]))
-            parts.append(cut_slots(part, slots[name], holes[name]))
+            key = (part.outline.wkb, *(s.wkb for _, s in slots[name]), None, *(h.wkb for _, h in holes[name]))
+            first = done.get(key)
+            parts.append(part.with_outline(first.outline) if first else
+                         done.setdefault(key, cut_slots(part, slots[name], holes[name])))
         return parts, joints
