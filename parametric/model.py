@@ -30,7 +30,7 @@ from .errors import JoineryError
 from .joinery import CrossLap, cross_laps, cut_slots, touching_pairs
 from .params import Constraint, Length, Params, ParamSchema, Spec
 from .part import FlatPart, Frame
-from .tolerances import TOL, simplified
+from .tolerances import simplified
 
 
 def MeasuredThickness(default: float = 17.7, *, min: float = 3.0, max: float = 30.0) -> Length:
