@@ -162,7 +162,7 @@ def test_a_subnormal_coordinate_does_not_hang_the_outline_simplify():
             "from parametric.tolerances import simplified\n"
             "notch = Polygon([(0, 50), (100, 50), (100, 0), (50, 0), (50, 2.47e-322), (0, 2.47e-322)])\n"
             "print(simplified(notch, 0.5).wkt)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "POLYGON ((0 50, 100 50, 100 0, 0 0, 0 50))"
 
