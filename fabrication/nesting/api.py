@@ -90,18 +90,23 @@ def _result(sheets, parts: list[NestPart], seq: list[Stock], variants: Variants,
     """Placements in sheet coordinates; an offcut nothing fitted on is left out."""
     out = []
     by_id = {p.id: p for p in parts}
+    right: dict[int, float] = {}  # per variant: the right edge of its part turned as placed, at x = 0
     for k, sheet in enumerate(sheets):
         if not sheet:
             continue
         st = seq[min(k, len(seq) - 1)]
-        placements = []
+        placements, used = [], 0.0
         for item, v, x, y in sheet:
             pi, inst = items[item]
             ox, oy = variants.offset[v]
-            placements.append(Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
-                                        variants.mirrored[v]))
+            placed = Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
+                               variants.mirrored[v])
+            if v not in right:
+                right[v] = Placement(placed.part_id, 0, 0.0, 0.0, placed.rotation, placed.mirrored).polygon(
+                    parts[pi]).bounds[2]
+            placements.append(placed)
+            used = max(used, right[v] + placed.x)  # a shift moves every x alike: the placed polygon's bound
         area = sum(parts[items[i][0]].polygon.area for i, *_ in sheet)
-        used = max((p.polygon(by_id[p.part_id]).bounds[2] for p in placements), default=0.0)
         out.append(SheetResult(st, placements, area / st.area, used))
     return NestResult(out, by_id, elapsed)
 
