@@ -66,6 +66,32 @@ def test_same_seed_same_layout():
     valid(a, 3, 5)
 
 
+def test_equal_outlines_share_their_pieces_and_lookalikes_do_not():
+    """Parts with equal polygons (separate objects) are cut into pieces once; a polygon with the same
+    area and bounds but another outline (the L mirrored inside its box) gets its own pieces."""
+    mirrored = Polygon([(120, 0), (0, 0), (0, 40), (80, 40), (80, 100), (120, 100)])
+    assert mirrored.area == L_SHAPE.area and mirrored.bounds == L_SHAPE.bounds
+    parts = [NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", Polygon(list(L_SHAPE.exterior.coords)), 1, (0.0,)),
+             NestPart("c", mirrored, 1, (0.0,))]
+    v = build_variants(parts, 4.0)
+
+    def pieces(pi):
+        k = v.by_part[pi][0]
+        return [v.verts[v.pstart[i]:v.pend[i]] for i in range(v.start[k], v.end[k])]
+
+    a, b, c = pieces(0), pieces(1), pieces(2)
+    assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert shapely.union_all([Polygon(p) for p in c]).symmetric_difference(
+        shapely.union_all([Polygon(p) for p in a])).area > 100.0
+
+
+def test_used_length_is_the_right_edge_of_the_placed_parts():
+    parts = [NestPart("L", L_SHAPE, 5, mirror=True), NestPart("r", box(0, 0, 70, 30), 6)]
+    r = nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, max_rounds=4)
+    for k, sheet in enumerate(r.sheets):
+        assert sheet.used_length == max(poly.bounds[2] for _, poly in r.placed_polygons(k))
+
+
 def test_anytime_with_a_tiny_time_limit():
     parts = [NestPart("L", L_SHAPE, 12)]
     r = valid(nest(parts, [Stock(500, 400)], spacing=2, margin=4, time_limit=0.01), 2, 4)
