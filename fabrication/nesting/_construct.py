@@ -15,21 +15,15 @@ from ._kernels import collides, njit, pair_collides
 
 
 @njit(cache=True)
-def _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute, last):
-    """True when variant v at (x, y) overlaps a placed item (grid candidates, or all when ``brute``).
-    The item that blocked the last test (``last[0]``, -1 for none) is tried first: a descent step
-    is mostly blocked by the same neighbour as the step before, and any hit gives the same answer."""
+def _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
+    """True when variant v at (x, y) overlaps a placed item (grid candidates, or all when ``brute``)."""
     if brute:
         return collides(geo, v, x, y, pv, px, py, n, eps)
     size = geo[8]
-    known = last[0]
-    if known >= 0 and pair_collides(geo, v, x, y, pv[known], px[known], py[known], eps):
-        return True
-    found = grid_query(g, cstart, citems, size, pv, px, py, x, y, x + size[v, 0], y + size[v, 1], eps, known, out, mark)
+    found = grid_query(g, cstart, citems, size, pv, px, py, x, y, x + size[v, 0], y + size[v, 1], eps, -1, out, mark)
     for m in range(found):
         k = out[m]
         if pair_collides(geo, v, x, y, pv[k], px[k], py[k], eps):
-            last[0] = k
             return True
     return False
 
@@ -58,7 +52,6 @@ def best_position(geo, variants, box, pv, px, py, n, samples, eps, cell):
         cstart, citems = grid_build(g, size, pv, px, py, n)
     out = np.empty(max(n, 1), dtype=np.int64)
     mark = np.zeros(n + 1, dtype=np.int64)
-    last = np.full(1, -1, dtype=np.int64)
     best_v, best_x, best_y, best_s = -1, 0.0, 0.0, 1e300
     for vi in range(variants.shape[0]):
         v = variants[vi]
@@ -76,7 +69,7 @@ def best_position(geo, variants, box, pv, px, py, n, samples, eps, cell):
                 x = x0 + np.random.random() * (min(x1, used + w) - x0 - w)
                 y = y0 + np.random.random() * (y1 - y0 - h)
                 x = max(x, x0)
-            if _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute, last):
+            if _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
                 continue
             step = 0.5 * max(w, h)
             while step > 1e-3 * max(w, h):
@@ -87,7 +80,7 @@ def best_position(geo, variants, box, pv, px, py, n, samples, eps, cell):
                     nx = max(nx, x0)
                     ny = max(ny, y0)
                     if (nx != x or ny != y) and not _hits(geo, v, nx, ny, pv, px, py, n, eps, g, cstart, citems,
-                                                         out, mark, brute, last):
+                                                         out, mark, brute):
                         x, y = nx, ny
                         moved = True
                         break

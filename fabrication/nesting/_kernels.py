@@ -109,7 +109,7 @@ def pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, base, weight, cap
 @njit(cache=True)
 def pair_collides(geo, va, xa, ya, vb, xb, yb, eps):
     """True when variant va at (xa, ya) and vb at (xb, yb) overlap."""
-    return pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, True, 0.0, 1.0, 1e300) > 0.0
+    return pair_depth(geo, va, xa, ya, vb, xb, yb, eps, True) > 0.0
 
 
 @njit(cache=True)
