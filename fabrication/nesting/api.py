@@ -102,13 +102,24 @@ def _result(sheets, parts: list[NestPart], seq: list[Stock], variants: Variants,
             placed = Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
                                variants.mirrored[v])
             if v not in right:
-                right[v] = Placement(placed.part_id, 0, 0.0, 0.0, placed.rotation, placed.mirrored).polygon(
-                    parts[pi]).bounds[2]
+                right[v] = _right_edge(parts[pi], placed.rotation, placed.mirrored)
             placements.append(placed)
             used = max(used, right[v] + placed.x)  # a shift moves every x alike: the placed polygon's bound
         area = sum(parts[items[i][0]].polygon.area for i, *_ in sheet)
         out.append(SheetResult(st, placements, area / st.area, used))
     return NestResult(out, by_id, elapsed)
+
+
+def _right_edge(part: NestPart, rotation: float, mirrored: bool) -> float:
+    """The largest x of ``part`` turned as a placement turns it (at x = 0). A quarter turn is read
+    off the bounds: shapely turns by exact 0 / +-1 cosines there (it rounds the tiny ones to 0), so
+    the value is the same to the bit as the turned polygon's, without turning a detailed outline."""
+    minx, miny, maxx, maxy = part.polygon.bounds
+    quarter = {0.0: maxx, 90.0: -miny, 180.0: -minx, 270.0: maxy} if not mirrored else \
+        {0.0: -minx, 90.0: -miny, 180.0: maxx, 270.0: maxy}
+    if rotation in quarter:  # only these: shapely's cosine of 450 degrees is 3e-16, not 0
+        return quarter[rotation]
+    return Placement(part.id, 0, 0.0, 0.0, rotation, mirrored).polygon(part).bounds[2]
 
 
 def sheet_sequence(stock: list[Stock]) -> list[Stock]:

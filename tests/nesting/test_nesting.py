@@ -18,7 +18,7 @@ from shapely.ops import unary_union
 
 from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
-from fabrication.nesting.api import NestResult, Placement, SheetResult
+from fabrication.nesting.api import NestResult, Placement, SheetResult, _right_edge
 from fabrication.nesting.prepare import build_variants, convex_pieces
 from parametric.errors import FabricationError
 
@@ -90,6 +90,14 @@ def test_used_length_is_the_right_edge_of_the_placed_parts():
     r = nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, max_rounds=4)
     for k, sheet in enumerate(r.sheets):
         assert sheet.used_length == max(poly.bounds[2] for _, poly in r.placed_polygons(k))
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0, 270.0, 450.0, -90.0, 30.0])
+def test_right_edge_is_the_turned_polygons_to_the_bit(rotation, mirrored):
+    part = NestPart("L", affinity.translate(affinity.rotate(L_SHAPE, 7.3), 13.1, -4.7), mirror=True)
+    turned = Placement("L", 0, 0.0, 0.0, rotation, mirrored).polygon(part)
+    assert _right_edge(part, rotation, mirrored) == turned.bounds[2]
 
 
 def test_anytime_with_a_tiny_time_limit():
