@@ -68,6 +68,14 @@ def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
     """Overlap of variant va at (xa, ya) and vb at (xb, yb): the sum over colliding piece pairs of
     penetration depth x the square root of the smaller piece's area (mm^2); with ``first`` it
     returns at the first colliding pair (a collision test)."""
+    return pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, 0.0, 1.0, 1e300)
+
+
+@njit(cache=True)
+def pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, base, weight, cap):
+    """:func:`pair_depth`, returning early (a partial sum) as soon as ``base + weight x`` the sum so
+    far exceeds ``cap``: a weighted score already past a cap goes no further (the separator's
+    samples), and any comparison with the cap comes out as with the whole sum (it only grows)."""
     pbb, proot, start, end, size = geo[4], geo[5], geo[6], geo[7], geo[8]
     if xa + size[va, 0] <= xb + eps or xb + size[vb, 0] <= xa + eps:
         return 0.0
@@ -93,7 +101,7 @@ def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
             d = piece_depth(geo, i, xa, ya, j, xb, yb, eps)
             if d > 0.0:
                 total += d * min(proot[i], proot[j])
-                if first:
+                if first or base + weight * total > cap:
                     return total
     return total
 

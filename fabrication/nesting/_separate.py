@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import grid_build, grid_params, grid_query
-from ._kernels import njit, pair_depth
+from ._kernels import njit, pair_depth, pair_depth_capped
 
 
 @njit(cache=True)
@@ -33,7 +33,7 @@ def item_score(geo, i, v, x, y, var, px, py, w, eps, cap, grid):
     total = 0.0
     for m in range(found):
         j = out[m]
-        o = pair_depth(geo, v, x, y, var[j], px[j], py[j], eps, False)
+        o = pair_depth_capped(geo, v, x, y, var[j], px[j], py[j], eps, False, total, w[i, j], cap)
         if o > 0.0:
             total += w[i, j] * o
             if total > cap:

@@ -90,20 +90,36 @@ def _result(sheets, parts: list[NestPart], seq: list[Stock], variants: Variants,
     """Placements in sheet coordinates; an offcut nothing fitted on is left out."""
     out = []
     by_id = {p.id: p for p in parts}
+    right: dict[int, float] = {}  # per variant: the right edge of its part turned as placed, at x = 0
     for k, sheet in enumerate(sheets):
         if not sheet:
             continue
         st = seq[min(k, len(seq) - 1)]
-        placements = []
+        placements, used = [], 0.0
         for item, v, x, y in sheet:
             pi, inst = items[item]
             ox, oy = variants.offset[v]
-            placements.append(Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
-                                        variants.mirrored[v]))
+            placed = Placement(parts[pi].id, inst, x + inset - ox, y + inset - oy, variants.rotation[v],
+                               variants.mirrored[v])
+            if v not in right:
+                right[v] = _right_edge(parts[pi], placed.rotation, placed.mirrored)
+            placements.append(placed)
+            used = max(used, right[v] + placed.x)  # a shift moves every x alike: the placed polygon's bound
         area = sum(parts[items[i][0]].polygon.area for i, *_ in sheet)
-        used = max((p.polygon(by_id[p.part_id]).bounds[2] for p in placements), default=0.0)
         out.append(SheetResult(st, placements, area / st.area, used))
     return NestResult(out, by_id, elapsed)
+
+
+def _right_edge(part: NestPart, rotation: float, mirrored: bool) -> float:
+    """The largest x of ``part`` turned as a placement turns it (at x = 0). A quarter turn is read
+    off the bounds: shapely turns by exact 0 / +-1 cosines there (it rounds the tiny ones to 0), so
+    the value is the same to the bit as the turned polygon's, without turning a detailed outline."""
+    minx, miny, maxx, maxy = part.polygon.bounds
+    quarter = {0.0: maxx, 90.0: -miny, 180.0: -minx, 270.0: maxy} if not mirrored else \
+        {0.0: -minx, 90.0: -miny, 180.0: maxx, 270.0: maxy}
+    if rotation in quarter:  # only these: shapely's cosine of 450 degrees is 3e-16, not 0
+        return quarter[rotation]
+    return Placement(part.id, 0, 0.0, 0.0, rotation, mirrored).polygon(part).bounds[2]
 
 
 def sheet_sequence(stock: list[Stock]) -> list[Stock]:

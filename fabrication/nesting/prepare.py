@@ -249,33 +249,24 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     once (holes excluded), the pieces turned to every allowed rotation, packed into arrays. Equal
     polygons share their shape and pieces."""
     out = Variants()
-    verts, pstart, pend, proot, starts, ends, sizes = [], [], [], [], [], [], []
-    nv = 0
-    pieces_of: dict[tuple[bytes, bool], list[np.ndarray]] = {}
+    verts, counts, proot, starts, ends, sizes = [], [], [], [], [], []
+    n_pieces = 0
+    shapes: dict[tuple, list[tuple[Polygon, tuple]]] = {}
     for pi, p in enumerate(parts):
         ids = []
         for mirrored in ((False, True) if p.mirror else (False,)):
-            key = (p.polygon.wkb, mirrored)
-            if key not in pieces_of:
-                poly = affinity.scale(p.polygon, -1.0, 1.0, origin=(0, 0)) if mirrored else p.polygon
-                pieces_of[key] = convex_pieces(nest_shape(poly, spacing, simplify))
-            base = pieces_of[key]
-            roots = [np.sqrt(_area(piece)) for piece in base]  # a turn keeps every area
+            stacked, count, roots = _shape_pieces(shapes, p.polygon, mirrored, spacing, simplify)
             for rot in p.rotations:
                 a = np.radians(float(rot))
                 c, s = np.cos(a), np.sin(a)
-                turned = [piece @ np.array([[c, s], [-s, c]]) for piece in base] if rot else base
-                low = np.min([t.min(axis=0) for t in turned], axis=0)
-                high = np.max([t.max(axis=0) for t in turned], axis=0)
-                starts.append(len(pstart))
-                for piece, root in zip(turned, roots):
-                    piece = piece - low
-                    verts.append(piece)
-                    pstart.append(nv)
-                    nv += len(piece)
-                    pend.append(nv)
-                    proot.append(root)
-                ends.append(len(pstart))
+                turned = stacked @ np.array([[c, s], [-s, c]]) if rot else stacked
+                low, high = turned.min(axis=0), turned.max(axis=0)
+                verts.append(turned - low)
+                counts.append(count)
+                proot.append(roots)  # a turn keeps every area
+                starts.append(n_pieces)
+                n_pieces += len(count)
+                ends.append(n_pieces)
                 sizes.append(tuple(high - low))
                 out.part.append(pi)
                 out.rotation.append(float(rot))
@@ -284,16 +275,34 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
                 ids.append(len(out.part) - 1)
         out.by_part.append(np.asarray(ids, dtype=np.int64))
     out.verts = np.concatenate(verts) if verts else np.zeros((0, 2))
-    out.pstart = np.asarray(pstart, dtype=np.int64)
-    out.pend = np.asarray(pend, dtype=np.int64)
+    out.pend = np.cumsum(np.concatenate(counts)) if counts else np.zeros(0, dtype=np.int64)
+    out.pstart = out.pend - (np.concatenate(counts) if counts else 0)
     out.vnorm, out.vlow = _normals(out.verts, out.pstart, out.pend)
-    out.pbb = np.array([[*out.verts[a:b].min(axis=0), *out.verts[a:b].max(axis=0)]
-                        for a, b in zip(out.pstart, out.pend)]).reshape(-1, 4)
-    out.proot = np.asarray(proot, dtype=np.float64)
+    out.pbb = (np.hstack([np.minimum.reduceat(out.verts, out.pstart), np.maximum.reduceat(out.verts, out.pstart)])
+               if len(out.pstart) else np.zeros((0, 4)))
+    out.proot = np.concatenate(proot) if proot else np.zeros(0)
     out.start = np.asarray(starts, dtype=np.int64)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
     return out
+
+
+def _shape_pieces(shapes: dict, poly: Polygon, mirrored: bool, spacing: float,
+                  simplify: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The convex pieces of ``poly``'s nesting shape (mirrored in x if asked), stacked: their vertices,
+    the vertex count and the square root of the area of each piece. ``shapes`` remembers them for
+    equal polygons (same coordinates in the same order), looked up by area and bounds first (cheap,
+    where serialising a curved outline to compare it costs a millisecond)."""
+    key = (mirrored, poly.area, poly.bounds)
+    for other, found in shapes.get(key, ()):
+        if other is poly or other.equals_exact(poly, 0.0):
+            return found
+    shape = affinity.scale(poly, -1.0, 1.0, origin=(0, 0)) if mirrored else poly
+    pieces = convex_pieces(nest_shape(shape, spacing, simplify))
+    found = (np.concatenate(pieces), np.array([len(piece) for piece in pieces], dtype=np.int64),
+             np.sqrt([_area(piece) for piece in pieces]))
+    shapes.setdefault(key, []).append((poly, found))
+    return found
 
 
 def _area(piece: np.ndarray) -> float:

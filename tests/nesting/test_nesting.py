@@ -18,7 +18,7 @@ from shapely.ops import unary_union
 
 from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
-from fabrication.nesting.api import NestResult, Placement, SheetResult
+from fabrication.nesting.api import NestResult, Placement, SheetResult, _right_edge
 from fabrication.nesting.prepare import build_variants, convex_pieces
 from parametric.errors import FabricationError
 
@@ -64,6 +64,40 @@ def test_same_seed_same_layout():
     a, b = run(7), run(7)
     assert [s.placements for s in a.sheets] == [s.placements for s in b.sheets]
     valid(a, 3, 5)
+
+
+def test_equal_outlines_share_their_pieces_and_lookalikes_do_not():
+    """Parts with equal polygons (separate objects) are cut into pieces once; a polygon with the same
+    area and bounds but another outline (the L mirrored inside its box) gets its own pieces."""
+    mirrored = Polygon([(120, 0), (0, 0), (0, 40), (80, 40), (80, 100), (120, 100)])
+    assert mirrored.area == L_SHAPE.area and mirrored.bounds == L_SHAPE.bounds
+    parts = [NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", Polygon(list(L_SHAPE.exterior.coords)), 1, (0.0,)),
+             NestPart("c", mirrored, 1, (0.0,))]
+    v = build_variants(parts, 4.0)
+
+    def pieces(pi):
+        k = v.by_part[pi][0]
+        return [v.verts[v.pstart[i]:v.pend[i]] for i in range(v.start[k], v.end[k])]
+
+    a, b, c = pieces(0), pieces(1), pieces(2)
+    assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert shapely.union_all([Polygon(p) for p in c]).symmetric_difference(
+        shapely.union_all([Polygon(p) for p in a])).area > 100.0
+
+
+def test_used_length_is_the_right_edge_of_the_placed_parts():
+    parts = [NestPart("L", L_SHAPE, 5, mirror=True), NestPart("r", box(0, 0, 70, 30), 6)]
+    r = nest(parts, [Stock(400, 300)], spacing=3, margin=5, time_limit=10, max_rounds=4)
+    for k, sheet in enumerate(r.sheets):
+        assert sheet.used_length == max(poly.bounds[2] for _, poly in r.placed_polygons(k))
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0, 270.0, 450.0, -90.0, 30.0])
+def test_right_edge_is_the_turned_polygons_to_the_bit(rotation, mirrored):
+    part = NestPart("L", affinity.translate(affinity.rotate(L_SHAPE, 7.3), 13.1, -4.7), mirror=True)
+    turned = Placement("L", 0, 0.0, 0.0, rotation, mirrored).polygon(part)
+    assert _right_edge(part, rotation, mirrored) == turned.bounds[2]
 
 
 def test_anytime_with_a_tiny_time_limit():

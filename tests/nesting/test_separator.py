@@ -43,6 +43,25 @@ def test_overlap_amount_is_zero_exactly_when_there_is_no_collision(a, b, dx, dy)
     assert q >= 0.0
 
 
+FRAME = Polygon(box(0, 0, 90, 70).exterior, [box(20, 15, 70, 55).exterior])  # many pieces: partial sums count
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-110, 110), st.floats(-90, 90), st.floats(0, 50), st.floats(0.5, 4), st.floats(0, 1.5))
+def test_a_capped_pair_overlap_decides_like_the_whole_sum(dx, dy, base, weight, share):
+    """The separator's samples stop summing a pair once the weighted score passes the cap: the
+    partial sum must be past the cap exactly when the whole one is, and whole when it is not."""
+    v = build_variants([NestPart("L", L_SHAPE, 1, (0.0,)), NestPart("f", FRAME, 1, (0.0,))], 0.0)
+    whole = K.pair_depth(v.geo, 0, 0.0, 0.0, 1, dx, dy, K.EPS, False)
+    cap = base + share * weight * whole
+    part = K.pair_depth_capped(v.geo, 0, 0.0, 0.0, 1, dx, dy, K.EPS, False, base, weight, cap)
+    assert (base + weight * part > cap) == (base + weight * whole > cap)
+    if base + weight * whole <= cap:
+        assert part == whole
+    else:
+        assert 0.0 < part <= whole
+
+
 def test_overlap_grows_as_parts_slide_into_each_other():
     v = build_variants([NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", box(0, 0, 50, 50), 1, (0.0,))], 0.0)
     amounts = [overlap(v, (0.0, 0.0), (x, 0.0))[0] for x in (120, 110, 90, 70)]
