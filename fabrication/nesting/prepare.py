@@ -11,6 +11,7 @@ from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
+from parametric.tolerances import TOL
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,13 @@ def nest_shape(poly: Polygon, spacing: float, simplify: float = 0.2, concave_tol
       pieces instead of one per vertex.
 
     A step whose result is not a valid polygon containing the step before is skipped. Without spacing
-    the polygon is nested as it is.
+    the polygon is nested as it is. Vertices within ``TOL.length`` of the one before are dropped first:
+    GEOS's mitred buffer cuts a corner short at an edge 1e-134 mm long (no real part has one).
     """
     grow = inflation(spacing, simplify)
     if grow <= 0:
         return poly
-    shape = poly.buffer(grow, join_style="mitre", mitre_limit=4.0)
+    shape = shapely.remove_repeated_points(poly, TOL.length).buffer(grow, join_style="mitre", mitre_limit=4.0)
     r = spacing / 2 * CLOSE_SHARE
     closed = shape.buffer(r, join_style="mitre", mitre_limit=4.0).buffer(-r, join_style="mitre", mitre_limit=4.0)
     shape = _if_contains(closed.union(shape), shape)
