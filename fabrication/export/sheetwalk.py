@@ -215,8 +215,9 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
     spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
     lies that far inside the outline). Bulk queries: the first spot whose gap-widened box meets no
     part's bounding box is found with array arithmetic over every spot and part (no geometry made);
-    only the spots before it get a distance test, against the outlines they near, simplified by
-    :data:`_SIMPLIFY_MM` (the gap widened to match).
+    the spots before it get a distance test against the outlines they near, simplified by
+    :data:`_SIMPLIFY_MM` (the gap widened to match) and prepared, in scan order a batch at a time
+    (:func:`_first_clear`): the scan stops at the first free spot.
     """
     s, g = CALIBRATION_MM, CALIBRATION_GAP
     ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
@@ -238,19 +239,45 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
                 & (y0[:, None] - g <= hi_y) & (y0[:, None] + s + g >= lo_y))
         clear = ok & ~near.any(axis=1)
         stop = int(np.argmax(clear)) if clear.any() else len(x0)
-        near_sq, near_part = np.nonzero(near[:stop])
-        simple = outlines.copy()
-        used = np.unique(near_part)
-        simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
-        squares = shapely.box(x0[near_sq], y0[near_sq], x0[near_sq] + s, y0[near_sq] + s)
-        blocked = near_sq[shapely.dwithin(squares, simple[near_part], g + _SIMPLIFY_MM)]
-        ok[stop + 1:] = False
-        ok[blocked] = False
+        # before ``stop`` every spot inside the sheet nears some part: the first one far enough from them
+        k = _first_clear(np.flatnonzero(ok[:stop]), near, outlines, (x0, y0, s, g))
+        if k is None:
+            k = stop if stop < len(x0) else None
+        return fallback if k is None else box(x0[k], y0[k], x0[k] + s, y0[k] + s)
     first = np.flatnonzero(ok)
     if not len(first):
         return fallback
     k = first[0]
     return box(x0[k], y0[k], x0[k] + s, y0[k] + s)
+
+
+#: spots distance-tested per batch by :func:`_first_clear` (the first batch; each next one twice as many)
+_SPOT_BATCH = 16
+
+
+def _first_clear(spots: np.ndarray, near: np.ndarray, outlines: np.ndarray, grid) -> int | None:
+    """The first of ``spots`` (indices in scan order) whose square lies farther than the gap from every part
+    its widened box nears (``near[spot, part]``), or None; the outlines are simplified by
+    :data:`_SIMPLIFY_MM` and prepared once each, when a spot first nears them."""
+    x0, y0, s, g = grid
+    simple: dict[int, object] = {}
+    start, size = 0, _SPOT_BATCH
+    while start < len(spots):
+        batch = spots[start:start + size]
+        near_sq, near_part = np.nonzero(near[batch])
+        for part in np.unique(near_part).tolist():
+            if part not in simple:
+                simple[part] = shapely.simplify(outlines[part], _SIMPLIFY_MM)
+                shapely.prepare(simple[part])
+        sq = batch[near_sq]
+        parts = np.array([simple[p] for p in near_part.tolist()], dtype=object)
+        within = shapely.dwithin(parts, shapely.box(x0[sq], y0[sq], x0[sq] + s, y0[sq] + s), g + _SIMPLIFY_MM)
+        free = np.ones(len(batch), dtype=bool)
+        free[near_sq[within]] = False
+        if free.any():
+            return int(batch[int(np.argmax(free))])
+        start, size = start + size, 2 * size
+    return None
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

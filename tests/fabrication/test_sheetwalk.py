@@ -125,6 +125,22 @@ def test_calibration_square_takes_the_first_free_spot(chair, offcut):
     assert all(p.outline.distance(spot) >= 10.0 for p in placed)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 560), st.integers(0, 360), st.integers(5, 240), st.integers(5, 200)),
+                min_size=1, max_size=12))
+def test_calibration_square_matches_the_brute_force_scan(chair, rects):
+    """Parts anywhere (integer corners: no distance falls between the scan's two tolerances): the
+    batched, prepared distance tests find the spot a spot-by-spot scan finds, or the fallback below."""
+    from fabrication.export.sheetwalk import calibration_square
+    from fabrication.layout import PlacedPart, SheetLayout
+
+    placed = tuple(PlacedPart(chair.parts[0], 0, 0, 0, box(x, y, x + w, y + h)) for x, y, w, h in rects)
+    sheet = SheetLayout(1, 600, 400, placed, "birch-ply", 17.7)
+    expected = _brute_force_spot(sheet)
+    spot = calibration_square(sheet)
+    assert spot.equals(expected) if expected is not None else spot.bounds == (0.0, -110.0, 100.0, -10.0)
+
+
 def test_calibration_square_goes_below_a_full_sheet(chair):
     from fabrication.export.sheetwalk import calibration_square
     from fabrication.layout import PlacedPart, SheetLayout
