@@ -271,15 +271,12 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
     # a wall grazing the circle (a T-bone's circle at a slot's bottom) meets the polygon up to a chord
     # away from where it meets the arc; farther than that, something else is going on
     reach = 2.0 * float(cs[:, 2].max()) * math.sin(half_step) + 1e-9
+    tol = SNAP_TOL * np.maximum(1.0, cs[:, 2])
     rings = []
     moved = False
     for ring in (outline.exterior, *outline.interiors):
         pts = np.asarray(ring.coords)[:-1].copy()
-        dev = np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2]
-        tol = SNAP_TOL * np.maximum(1.0, cs[:, 2])
-        off = (dev >= -sag - tol) & (dev < -tol[None, :])  # on a chord of that circle, not on the circle
-        for i in np.flatnonzero(off.any(axis=1)):
-            near = np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol))
+        for i, near in _chord_vertices(pts, cs, sag, tol):
             p = (float(pts[i, 0]), float(pts[i, 1]))
             q = _snap_point(p, tuple(pts[i - 1].tolist()), tuple(pts[(i + 1) % len(pts)].tolist()), near, cs)
             if q is not None and float(np.hypot(q[0] - p[0], q[1] - p[1])) <= reach:
@@ -290,6 +287,36 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
         return outline
     snapped = Polygon(rings[0], rings[1:])
     return snapped if snapped.is_valid else outline
+
+
+def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.ndarray):
+    """For each vertex of ``pts`` on a chord of a relief polygon (within ``sag`` inside circle ``k`` of
+    ``cs``, farther than ``tol`` from it), in vertex order: ``(i, near)``, ``near`` the indices of every
+    circle the vertex is on or on a chord of, ascending. Only the vertex-circle pairs whose boxes meet
+    are measured (vertices sorted by x, each circle's x range found by bisection): a vertex farther
+    than the radius from a circle along x or y is neither on it nor inside it."""
+    order = np.argsort(pts[:, 0], kind="stable")
+    xs = pts[order, 0]
+    reach = cs[:, 2] * 1.001 + 1e-3  # past the radius and its tolerance: the exact tests below decide
+    lo, hi = np.searchsorted(xs, cs[:, 0] - reach, "left"), np.searchsorted(xs, cs[:, 0] + reach, "right")
+    counts = hi - lo
+    circle = np.repeat(np.arange(len(cs)), counts)
+    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    keep = np.abs(pts[vertex, 1] - cs[circle, 1]) <= reach[circle]
+    vertex, circle = vertex[keep], circle[keep]
+    dev = np.hypot(pts[vertex, 0] - cs[circle, 0], pts[vertex, 1] - cs[circle, 1]) - cs[circle, 2]
+    t = tol[circle]
+    off = (dev >= -sag[circle] - t) & (dev < -t)  # on a chord of that circle, not on the circle
+    on = off | (np.abs(dev) <= t)
+    chord = np.unique(vertex[off])
+    pick = on & np.isin(vertex, chord)
+    vertex, circle = vertex[pick], circle[pick]
+    by = np.lexsort((circle, vertex))
+    vertex, circle = vertex[by], circle[by]
+    if not len(vertex):
+        return iter(())
+    starts = np.flatnonzero(np.r_[True, vertex[1:] != vertex[:-1]])
+    return zip(vertex[starts].tolist(), np.split(circle, starts[1:]))
 
 
 def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
@@ -368,9 +395,9 @@ def _fitting(outline: Polygon, width: float, searches: list[tuple[float, float, 
         half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
         if angle:
             half_w, half_h = half_h, half_w
-        boxes.append(np.c_[x - half_w, y - half_h, x + half_w, y + half_h])
-    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes).T))
-    return np.split(inside, np.cumsum([len(b) for b in boxes])[:-1])
+        boxes.append(np.broadcast_arrays(x - half_w, y - half_h, x + half_w, y + half_h))
+    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes, axis=1)))
+    return np.split(inside, np.cumsum([len(b[0]) for b in boxes])[:-1])
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
