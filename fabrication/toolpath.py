@@ -220,7 +220,7 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     return orient(snap_to_circles(result, circles), 1.0), circles
 
 
-def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: np.ndarray,
+def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: list[int],
                 circles: np.ndarray) -> tuple[float, float] | None:
     """Where a vertex the overlay left on a relief polygon's chord belongs on the true circle(s):
     the crossing of two circles when it is near two, else the crossing of its straight wall (the
@@ -289,7 +289,8 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
     return snapped if snapped.is_valid else outline
 
 
-def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.ndarray):
+def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.ndarray
+                    ) -> list[tuple[int, list[int]]]:
     """For each vertex of ``pts`` on a chord of a relief polygon (within ``sag`` inside circle ``k`` of
     ``cs``, farther than ``tol`` from it), in vertex order: ``(i, near)``, ``near`` the indices of every
     circle the vertex is on or on a chord of, ascending. Only the vertex-circle pairs whose boxes meet
@@ -308,15 +309,14 @@ def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.nd
     t = tol[circle]
     off = (dev >= -sag[circle] - t) & (dev < -t)  # on a chord of that circle, not on the circle
     on = off | (np.abs(dev) <= t)
-    chord = np.unique(vertex[off])
-    pick = on & np.isin(vertex, chord)
+    chord = np.zeros(len(pts), dtype=bool)
+    chord[vertex[off]] = True
+    pick = on & chord[vertex]
     vertex, circle = vertex[pick], circle[pick]
     by = np.lexsort((circle, vertex))
-    vertex, circle = vertex[by], circle[by]
-    if not len(vertex):
-        return iter(())
-    starts = np.flatnonzero(np.r_[True, vertex[1:] != vertex[:-1]])
-    return zip(vertex[starts].tolist(), np.split(circle, starts[1:]))
+    vertex, circle = vertex[by].tolist(), circle[by].tolist()
+    starts = [k for k in range(len(vertex)) if k == 0 or vertex[k] != vertex[k - 1]]
+    return [(vertex[a], circle[a:b]) for a, b in zip(starts, [*starts[1:], len(vertex)])]
 
 
 def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
@@ -360,44 +360,54 @@ def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
                 ) -> tuple[float, float, float, float] | None:
     """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`).
 
-    Every spot and angle is searched together: one containment test of all their boxes per step."""
+    Every spot and angle is searched together: one containment test of all their boxes per step
+    (a row of heights per spot and angle)."""
     outline = shapely.from_wkb(wkb)
     shapely.prepare(outline)
     width = text_size("x" * length, 1.0)[0]  # per mm of height
     tries = [(pt, angle) for angle in (0.0, 90.0) for pt in _label_spots(wkb)]
-    fits = _fitting(outline, width, [(pt.x, pt.y, np.array([min_height]), angle) for pt, angle in tries])
-    tries = [t for t, f in zip(tries, fits) if f[0]]
-    bounds = [(min_height, max_height)] * len(tries)
+    x, y = (np.array([[getattr(pt, c)] for pt, _ in tries]) for c in "xy")
+    turned = np.array([[angle != 0.0] for _, angle in tries])
+    fits = _fitting(outline, width, x, y, np.full((len(tries), 1), min_height), turned)[:, 0]
+    tries = [t for t, f in zip(tries, fits) if f]
+    x, y, turned = x[fits], y[fits], turned[fits]
+    lo, hi = np.full(len(tries), min_height), np.full(len(tries), max_height)
+    rows = np.arange(len(tries))
     for _ in range(2):
-        steps = [np.linspace(lo, hi, LABEL_STEPS) for lo, hi in bounds]
-        fits = _fitting(outline, width, [(pt.x, pt.y, hs, angle) for (pt, angle), hs in zip(tries, steps)])
-        bounds = []
-        for hs, fit in zip(steps, fits):
-            k = int(np.argmin(fit)) - 1  # the last that fits
-            bounds.append((hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1]))
+        steps = _heights(lo, hi)
+        k = np.argmin(_fitting(outline, width, x, y, steps, turned), axis=1) - 1  # the last that fits
+        last = k < 0  # every height fits (or, impossible here, none)
+        lo = np.where(last, steps[:, -1], steps[rows, np.maximum(k, 0)])
+        hi = np.where(last, steps[:, -1], steps[rows, np.maximum(k, 0) + 1])
     best = None
-    for (pt, angle), (lo, _) in zip(tries, bounds):
-        if best is None or lo > best[2] + 1e-6:
-            best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+    for (pt, angle), low in zip(tries, lo.tolist()):
+        if best is None or low > best[2] + 1e-6:
+            best = (float(pt.x), float(pt.y), math.floor(low * 100) / 100, angle)
     return best
 
 
-def _fitting(outline: Polygon, width: float, searches: list[tuple[float, float, np.ndarray, float]]
-             ) -> list[np.ndarray]:
-    """Per search ``(x, y, heights, angle)``: whether the label box (:func:`label_box`, grown by its
-    margin) at each height lies inside the (prepared) outline, for text ``width`` mm wide per mm of
-    height, at 0 or 90 degrees; every box of every search in one containment test."""
-    if not searches:
-        return []
-    boxes = []
-    for x, y, heights, angle in searches:
-        grow = label_margin(heights)
-        half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
-        if angle:
-            half_w, half_h = half_h, half_w
-        boxes.append(np.broadcast_arrays(x - half_w, y - half_h, x + half_w, y + half_h))
-    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes, axis=1)))
-    return np.split(inside, np.cumsum([len(b[0]) for b in boxes])[:-1])
+def _heights(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A row of :data:`LABEL_STEPS` heights from ``lo`` to ``hi`` per search: per row what
+    ``np.linspace(lo, hi, LABEL_STEPS)`` gives, to the bit (``np.linspace`` of arrays changes its
+    arithmetic for every row when one row's step is zero)."""
+    out = np.arange(LABEL_STEPS, dtype=float) * ((hi - lo) / (LABEL_STEPS - 1))[:, None] + lo[:, None]
+    out[:, -1] = hi
+    return out
+
+
+def _fitting(outline: Polygon, width: float, x: np.ndarray, y: np.ndarray, heights: np.ndarray,
+             turned: np.ndarray) -> np.ndarray:
+    """Whether the label box (:func:`label_box`, grown by its margin) centred on ``(x, y)`` at each of
+    ``heights`` lies inside the (prepared) outline, for text ``width`` mm wide per mm of height, turned
+    90 degrees where ``turned``: one row of heights per spot (``x``, ``y``, ``turned``: columns), all
+    in one containment test; a boolean array shaped as ``heights``."""
+    if not heights.size:
+        return np.zeros(heights.shape, dtype=bool)
+    grow = label_margin(heights)
+    along, across = width * heights / 2 + grow, heights / 2 + grow
+    half_w, half_h = np.where(turned, across, along), np.where(turned, along, across)
+    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
+    return shapely.contains(outline, boxes)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

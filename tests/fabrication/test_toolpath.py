@@ -186,5 +186,20 @@ def test_chord_vertices_finds_what_every_pair_finds(circles, on, loose):
     pts = np.array(pts + loose)
     sag = cs[:, 2] * 0.005
     tol = 1e-9 * np.maximum(1.0, cs[:, 2])
-    got = [(i, near.tolist()) for i, near in _chord_vertices(pts, cs, sag, tol)]
+    got = _chord_vertices(pts, cs, sag, tol)
     assert got == _dense_chord_vertices(pts, cs, sag, tol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 50), st.floats(0, 30), st.booleans()), min_size=1, max_size=8))
+def test_label_heights_are_linspace_to_the_bit(rows):
+    """Each row of the label search's heights is np.linspace of its bounds, bit for bit, also when some
+    rows have nothing between their bounds (the search keeps a label that fits at every height)."""
+    import numpy as np
+
+    from fabrication.toolpath import LABEL_STEPS, _heights
+
+    lo = np.array([a for a, _, _ in rows])
+    hi = np.array([a + (0.0 if same else d) for a, d, same in rows])
+    expected = np.array([np.linspace(a, b, LABEL_STEPS) for a, b in zip(lo, hi)])
+    assert _heights(lo, hi).view(np.int64).tolist() == expected.view(np.int64).tolist()
