@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from itertools import chain
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -169,11 +170,11 @@ def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, flo
 
 def paths_bounds(paths: Sequence[Sequence[Vertex]], closed: Sequence[bool]) -> tuple[float, float, float, float]:
     """The union of :func:`path_bounds` of many paths (``closed``: per path), in one vectorised pass."""
-    parts = [np.asarray(p, dtype=float).reshape(-1, 3) for p in paths]
-    v = np.concatenate(parts)
-    lengths = np.array([len(p) for p in parts])
+    lengths = np.array([len(p) for p in paths])
+    v = np.fromiter(chain.from_iterable(chain.from_iterable(paths)), dtype=float,
+                    count=3 * int(lengths.sum())).reshape(-1, 3)  # every vertex in one pass
     first = np.cumsum(lengths) - lengths
-    owner = np.repeat(np.arange(len(parts)), lengths)
+    owner = np.repeat(np.arange(len(paths)), lengths)
     index = np.arange(len(v))
     last = index == (first + lengths - 1)[owner]
     nxt = np.where(last, first[owner], index + 1)  # the vertex each segment runs to (a ring wraps round)
@@ -306,10 +307,14 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     from .tabs import tab_stretches
 
     inside, outside, held, engrave = [], [], [], []
+    fitted = {}  # contours by outline object: the copies of a part share theirs (no WKB made per copy)
     for placed in sheet.placed:
         name, label = placed.part.name, placed.part.label
         cut = (cut_parts or {}).get(name)
-        exterior, holes = part_contours(placed.part.outline.wkb, tuple(cut.arcs) if cut else ())
+        outline = placed.part.outline
+        if id(outline) not in fitted:
+            fitted[id(outline)] = part_contours(outline.wkb, tuple(cut.arcs) if cut else ())
+        exterior, holes = fitted[id(outline)]
         for hole in holes:
             inside.append(Operation("inside", (_placed_ring(placed, hole),), name, label))
         ring = _placed_ring(placed, exterior)
