@@ -107,13 +107,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     tol = rel_tol * max(1.0, float(circles[:, 2].max()))
     nxt = np.roll(np.arange(n), -1)
     chord = np.linalg.norm(pts[nxt] - pts, axis=1)
-    on = np.full(n, -1)  # the circle of each segment: the first one both its ends lie on (-1: none)
-    for k in range(len(circles) - 1, -1, -1):  # per circle, so the lowest index wins
-        cx, cy, r = circles[k]
-        near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
-        hit = np.zeros(n, dtype=bool)
-        hit[near[np.abs(np.hypot(pts[near, 0] - cx, pts[near, 1] - cy) - r) < tol]] = True
-        on[hit & hit[nxt] & (chord < 0.1 * r)] = k
+    on = segment_circles(pts, circles, tol, chord)
     arc_seg = on >= 0
     if arc_seg.all():
         return [(x, y, 0.0) for x, y in pts.tolist()]
@@ -135,6 +129,37 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         bulge[keep] = np.where(seg[keep], np.tan(total / 4), 0.0)
     kept = order[keep]
     return [(x, y, w) for (x, y), w in zip(pts[kept].tolist(), bulge[keep].tolist())]  # plain floats
+
+
+def segment_circles(pts: np.ndarray, circles: np.ndarray, tol: float, chord: np.ndarray) -> np.ndarray:
+    """The circle of each segment ``pts[i] -> pts[i + 1]`` of a closed ring: the lowest index of the
+    circles ``(cx, cy, r)`` both its ends lie on (within ``tol`` of the radius) and that it is short
+    against (``chord`` < 0.1 r), -1 for none. Only the vertex-circle pairs whose boxes meet are measured
+    (vertices sorted by x, each circle's x range found by bisection, then the box test itself)."""
+    n, m = len(pts), len(circles)
+    cx, cy, r = circles.T
+    reach = r + tol  # a vertex's box test, as a loop over circles wrote it
+    order = np.argsort(pts[:, 0], kind="stable")
+    xs = pts[order, 0]
+    wide = reach * 1.001 + 1e-6  # a little past the box: the box test below decides
+    lo, hi = np.searchsorted(xs, cx - wide, "left"), np.searchsorted(xs, cx + wide, "right")
+    counts = hi - lo
+    circle = np.repeat(np.arange(m), counts)
+    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    dx, dy = pts[vertex, 0] - cx[circle], pts[vertex, 1] - cy[circle]
+    hit = (np.abs(dx) <= reach[circle]) & (np.abs(dy) <= reach[circle])
+    hit[hit] = np.abs(np.hypot(dx[hit], dy[hit]) - r[circle[hit]]) < tol
+    vertex, circle = vertex[hit], circle[hit]
+    if not len(vertex):
+        return np.full(n, -1)
+    keys = np.sort(vertex * m + circle)  # every (vertex, circle) on it
+    follow = ((vertex + 1) % n) * m + circle  # the segment's other end on the same circle?
+    found = keys[np.minimum(np.searchsorted(keys, follow), len(keys) - 1)] == follow
+    arc = found & (chord[vertex] < 0.1 * r[circle])
+    on = np.full(n, m)
+    np.minimum.at(on, vertex[arc], circle[arc])
+    on[on == m] = -1
+    return on
 
 
 def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
