@@ -211,7 +211,10 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     pts, bulges = verts[order, :2], verts[order, 2]
     turns = _turns(pts)  # at pts[1:-1]
     sharp = np.flatnonzero(np.abs(turns) > math.radians(MAX_TURN_DEG)) + 1
-    sharp = np.union1d(sharp, [(n - start) % n])  # ring[0] too: kept, so the contour starts where it did
+    first = (n - start) % n  # ring[0] too: kept, so the contour starts where it did (sorted, once)
+    at = int(np.searchsorted(sharp, first))
+    if at == len(sharp) or sharp[at] != first:
+        sharp = np.insert(sharp, at, first)
     out: list[Vertex] = []
     source: list[int] = []  # each written vertex's index in ``ring``
     i = 0
