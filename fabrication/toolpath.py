@@ -289,6 +289,20 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
     return snapped if snapped.is_valid else outline
 
 
+def x_range_pairs(pts: np.ndarray, centres: np.ndarray, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(vertex, centre)`` index arrays of the points whose x lies within ``reach`` (per centre) of a
+    centre's x: the vertices sorted by x once, each centre's range found by bisection. The candidates a
+    caller then tests exactly, instead of every point against every centre (centre by centre, points
+    by x)."""
+    order = np.argsort(pts[:, 0], kind="stable")
+    xs = pts[order, 0]
+    lo, hi = np.searchsorted(xs, centres[:, 0] - reach, "left"), np.searchsorted(xs, centres[:, 0] + reach, "right")
+    counts = hi - lo
+    centre = np.repeat(np.arange(len(centres)), counts)
+    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    return vertex, centre
+
+
 def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.ndarray
                     ) -> list[tuple[int, list[int]]]:
     """For each vertex of ``pts`` on a chord of a relief polygon (within ``sag`` inside circle ``k`` of
@@ -296,13 +310,8 @@ def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.nd
     circle the vertex is on or on a chord of, ascending. Only the vertex-circle pairs whose boxes meet
     are measured (vertices sorted by x, each circle's x range found by bisection): a vertex farther
     than the radius from a circle along x or y is neither on it nor inside it."""
-    order = np.argsort(pts[:, 0], kind="stable")
-    xs = pts[order, 0]
     reach = cs[:, 2] * 1.001 + 1e-3  # past the radius and its tolerance: the exact tests below decide
-    lo, hi = np.searchsorted(xs, cs[:, 0] - reach, "left"), np.searchsorted(xs, cs[:, 0] + reach, "right")
-    counts = hi - lo
-    circle = np.repeat(np.arange(len(cs)), counts)
-    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    vertex, circle = x_range_pairs(pts, cs, reach)
     keep = np.abs(pts[vertex, 1] - cs[circle, 1]) <= reach[circle]
     vertex, circle = vertex[keep], circle[keep]
     dev = np.hypot(pts[vertex, 0] - cs[circle, 0], pts[vertex, 1] - cs[circle, 1]) - cs[circle, 2]

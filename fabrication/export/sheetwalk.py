@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import math
-from itertools import chain
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Protocol
 
 import numpy as np
@@ -25,7 +25,7 @@ from shapely.geometry.polygon import orient
 
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
-from ..toolpath import CutPart, Label, place_label
+from ..toolpath import CutPart, Label, place_label, x_range_pairs
 from .arcfit import fit_arcs
 
 #: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm
@@ -139,13 +139,7 @@ def segment_circles(pts: np.ndarray, circles: np.ndarray, tol: float, chord: np.
     n, m = len(pts), len(circles)
     cx, cy, r = circles.T
     reach = r + tol  # a vertex's box test, as a loop over circles wrote it
-    order = np.argsort(pts[:, 0], kind="stable")
-    xs = pts[order, 0]
-    wide = reach * 1.001 + 1e-6  # a little past the box: the box test below decides
-    lo, hi = np.searchsorted(xs, cx - wide, "left"), np.searchsorted(xs, cx + wide, "right")
-    counts = hi - lo
-    circle = np.repeat(np.arange(m), counts)
-    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    vertex, circle = x_range_pairs(pts, circles, reach * 1.001 + 1e-6)  # a little wider: the box test decides
     dx, dy = pts[vertex, 0] - cx[circle], pts[vertex, 1] - cy[circle]
     hit = (np.abs(dx) <= reach[circle]) & (np.abs(dy) <= reach[circle])
     hit[hit] = np.abs(np.hypot(dx[hit], dy[hit]) - r[circle[hit]]) < tol

@@ -229,8 +229,9 @@ def test_segment_circles_matches_the_loop_over_circles(circles, walk):
 
     cs = np.array(circles)
     angles = np.cumsum([step for _, step, _ in walk])  # small steps: neighbours on one circle make arcs
-    pts = np.array([(cs[k % len(cs), 0] + (cs[k % len(cs), 2] + d) * math.cos(a),
-                     cs[k % len(cs), 1] + (cs[k % len(cs), 2] + d) * math.sin(a)) for (k, _, d), a in zip(walk, angles)])
+    centre = [cs[k % len(cs)] for k, _, _ in walk]
+    pts = np.array([(cx + (r + d) * math.cos(a), cy + (r + d) * math.sin(a))
+                    for (cx, cy, r), (_, _, d), a in zip(centre, walk, angles)])
     chord = np.linalg.norm(np.roll(pts, -1, axis=0) - pts, axis=1)
     tol = 1e-4 * max(1.0, float(cs[:, 2].max()))
     assert segment_circles(pts, cs, tol, chord).tolist() == _loop_segment_circles(pts, cs, tol, chord).tolist()

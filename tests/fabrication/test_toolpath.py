@@ -165,7 +165,8 @@ def _dense_chord_vertices(pts, cs, sag, tol):
 
     dev = np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2]
     off = (dev >= -sag - tol) & (dev < -tol[None, :])
-    return [(int(i), np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol)).tolist()) for i in np.flatnonzero(off.any(axis=1))]
+    return [(int(i), np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol)).tolist())
+            for i in np.flatnonzero(off.any(axis=1))]
 
 
 @settings(max_examples=60, deadline=None)
