@@ -220,7 +220,7 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     return orient(snap_to_circles(result, circles), 1.0), circles
 
 
-def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: np.ndarray,
+def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: list[int],
                 circles: np.ndarray) -> tuple[float, float] | None:
     """Where a vertex the overlay left on a relief polygon's chord belongs on the true circle(s):
     the crossing of two circles when it is near two, else the crossing of its straight wall (the
@@ -271,15 +271,12 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
     # a wall grazing the circle (a T-bone's circle at a slot's bottom) meets the polygon up to a chord
     # away from where it meets the arc; farther than that, something else is going on
     reach = 2.0 * float(cs[:, 2].max()) * math.sin(half_step) + 1e-9
+    tol = SNAP_TOL * np.maximum(1.0, cs[:, 2])
     rings = []
     moved = False
     for ring in (outline.exterior, *outline.interiors):
         pts = np.asarray(ring.coords)[:-1].copy()
-        dev = np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2]
-        tol = SNAP_TOL * np.maximum(1.0, cs[:, 2])
-        off = (dev >= -sag - tol) & (dev < -tol[None, :])  # on a chord of that circle, not on the circle
-        for i in np.flatnonzero(off.any(axis=1)):
-            near = np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol))
+        for i, near in _chord_vertices(pts, cs, sag, tol):
             p = (float(pts[i, 0]), float(pts[i, 1]))
             q = _snap_point(p, tuple(pts[i - 1].tolist()), tuple(pts[(i + 1) % len(pts)].tolist()), near, cs)
             if q is not None and float(np.hypot(q[0] - p[0], q[1] - p[1])) <= reach:
@@ -290,6 +287,45 @@ def snap_to_circles(outline: Polygon, circles) -> Polygon:
         return outline
     snapped = Polygon(rings[0], rings[1:])
     return snapped if snapped.is_valid else outline
+
+
+def x_range_pairs(pts: np.ndarray, centres: np.ndarray, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(vertex, centre)`` index arrays of the points whose x lies within ``reach`` (per centre) of a
+    centre's x: the vertices sorted by x once, each centre's range found by bisection. The candidates a
+    caller then tests exactly, instead of every point against every centre (centre by centre, points
+    by x)."""
+    order = np.argsort(pts[:, 0], kind="stable")
+    xs = pts[order, 0]
+    lo, hi = np.searchsorted(xs, centres[:, 0] - reach, "left"), np.searchsorted(xs, centres[:, 0] + reach, "right")
+    counts = hi - lo
+    centre = np.repeat(np.arange(len(centres)), counts)
+    vertex = order[np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)]
+    return vertex, centre
+
+
+def _chord_vertices(pts: np.ndarray, cs: np.ndarray, sag: np.ndarray, tol: np.ndarray
+                    ) -> list[tuple[int, list[int]]]:
+    """For each vertex of ``pts`` on a chord of a relief polygon (within ``sag`` inside circle ``k`` of
+    ``cs``, farther than ``tol`` from it), in vertex order: ``(i, near)``, ``near`` the indices of every
+    circle the vertex is on or on a chord of, ascending. Only the vertex-circle pairs whose boxes meet
+    are measured (vertices sorted by x, each circle's x range found by bisection): a vertex farther
+    than the radius from a circle along x or y is neither on it nor inside it."""
+    reach = cs[:, 2] * 1.001 + 1e-3  # past the radius and its tolerance: the exact tests below decide
+    vertex, circle = x_range_pairs(pts, cs, reach)
+    keep = np.abs(pts[vertex, 1] - cs[circle, 1]) <= reach[circle]
+    vertex, circle = vertex[keep], circle[keep]
+    dev = np.hypot(pts[vertex, 0] - cs[circle, 0], pts[vertex, 1] - cs[circle, 1]) - cs[circle, 2]
+    t = tol[circle]
+    off = (dev >= -sag[circle] - t) & (dev < -t)  # on a chord of that circle, not on the circle
+    on = off | (np.abs(dev) <= t)
+    chord = np.zeros(len(pts), dtype=bool)
+    chord[vertex[off]] = True
+    pick = on & chord[vertex]
+    vertex, circle = vertex[pick], circle[pick]
+    by = np.lexsort((circle, vertex))
+    vertex, circle = vertex[by].tolist(), circle[by].tolist()
+    starts = [k for k in range(len(vertex)) if k == 0 or vertex[k] != vertex[k - 1]]
+    return [(vertex[a], circle[a:b]) for a, b in zip(starts, [*starts[1:], len(vertex)])]
 
 
 def kerf_compensate(outline: Polygon, kerf: float) -> Polygon:
@@ -333,44 +369,54 @@ def _label_spot(wkb: bytes, length: int, max_height: float, min_height: float
                 ) -> tuple[float, float, float, float] | None:
     """``(x, y, height, angle)`` of the largest label of ``length`` characters (:func:`place_label`).
 
-    Every spot and angle is searched together: one containment test of all their boxes per step."""
+    Every spot and angle is searched together: one containment test of all their boxes per step
+    (a row of heights per spot and angle)."""
     outline = shapely.from_wkb(wkb)
     shapely.prepare(outline)
     width = text_size("x" * length, 1.0)[0]  # per mm of height
     tries = [(pt, angle) for angle in (0.0, 90.0) for pt in _label_spots(wkb)]
-    fits = _fitting(outline, width, [(pt.x, pt.y, np.array([min_height]), angle) for pt, angle in tries])
-    tries = [t for t, f in zip(tries, fits) if f[0]]
-    bounds = [(min_height, max_height)] * len(tries)
+    x, y = (np.array([[getattr(pt, c)] for pt, _ in tries]) for c in "xy")
+    turned = np.array([[angle != 0.0] for _, angle in tries])
+    fits = _fitting(outline, width, x, y, np.full((len(tries), 1), min_height), turned)[:, 0]
+    tries = [t for t, f in zip(tries, fits) if f]
+    x, y, turned = x[fits], y[fits], turned[fits]
+    lo, hi = np.full(len(tries), min_height), np.full(len(tries), max_height)
+    rows = np.arange(len(tries))
     for _ in range(2):
-        steps = [np.linspace(lo, hi, LABEL_STEPS) for lo, hi in bounds]
-        fits = _fitting(outline, width, [(pt.x, pt.y, hs, angle) for (pt, angle), hs in zip(tries, steps)])
-        bounds = []
-        for hs, fit in zip(steps, fits):
-            k = int(np.argmin(fit)) - 1  # the last that fits
-            bounds.append((hs[-1], hs[-1]) if k < 0 else (hs[k], hs[k + 1]))
+        steps = _heights(lo, hi)
+        k = np.argmin(_fitting(outline, width, x, y, steps, turned), axis=1) - 1  # the last that fits
+        last = k < 0  # every height fits (or, impossible here, none)
+        lo = np.where(last, steps[:, -1], steps[rows, np.maximum(k, 0)])
+        hi = np.where(last, steps[:, -1], steps[rows, np.maximum(k, 0) + 1])
     best = None
-    for (pt, angle), (lo, _) in zip(tries, bounds):
-        if best is None or lo > best[2] + 1e-6:
-            best = (float(pt.x), float(pt.y), math.floor(lo * 100) / 100, angle)
+    for (pt, angle), low in zip(tries, lo.tolist()):
+        if best is None or low > best[2] + 1e-6:
+            best = (float(pt.x), float(pt.y), math.floor(low * 100) / 100, angle)
     return best
 
 
-def _fitting(outline: Polygon, width: float, searches: list[tuple[float, float, np.ndarray, float]]
-             ) -> list[np.ndarray]:
-    """Per search ``(x, y, heights, angle)``: whether the label box (:func:`label_box`, grown by its
-    margin) at each height lies inside the (prepared) outline, for text ``width`` mm wide per mm of
-    height, at 0 or 90 degrees; every box of every search in one containment test."""
-    if not searches:
-        return []
-    boxes = []
-    for x, y, heights, angle in searches:
-        grow = label_margin(heights)
-        half_w, half_h = width * heights / 2 + grow, heights / 2 + grow
-        if angle:
-            half_w, half_h = half_h, half_w
-        boxes.append(np.c_[x - half_w, y - half_h, x + half_w, y + half_h])
-    inside = shapely.contains(outline, shapely.box(*np.concatenate(boxes).T))
-    return np.split(inside, np.cumsum([len(b) for b in boxes])[:-1])
+def _heights(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A row of :data:`LABEL_STEPS` heights from ``lo`` to ``hi`` per search: per row what
+    ``np.linspace(lo, hi, LABEL_STEPS)`` gives, to the bit (``np.linspace`` of arrays changes its
+    arithmetic for every row when one row's step is zero)."""
+    out = np.arange(LABEL_STEPS, dtype=float) * ((hi - lo) / (LABEL_STEPS - 1))[:, None] + lo[:, None]
+    out[:, -1] = hi
+    return out
+
+
+def _fitting(outline: Polygon, width: float, x: np.ndarray, y: np.ndarray, heights: np.ndarray,
+             turned: np.ndarray) -> np.ndarray:
+    """Whether the label box (:func:`label_box`, grown by its margin) centred on ``(x, y)`` at each of
+    ``heights`` lies inside the (prepared) outline, for text ``width`` mm wide per mm of height, turned
+    90 degrees where ``turned``: one row of heights per spot (``x``, ``y``, ``turned``: columns), all
+    in one containment test; a boolean array shaped as ``heights``."""
+    if not heights.size:
+        return np.zeros(heights.shape, dtype=bool)
+    grow = label_margin(heights)
+    along, across = width * heights / 2 + grow, heights / 2 + grow
+    half_w, half_h = np.where(turned, across, along), np.where(turned, along, across)
+    boxes = shapely.box(x - half_w, y - half_h, x + half_w, y + half_h)
+    return shapely.contains(outline, boxes)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

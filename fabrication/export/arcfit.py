@@ -37,12 +37,14 @@ MIN_CIRCLE_SEGMENTS = 8
 
 Vertex = tuple[float, float, float]
 
+_MAX_TURN = math.radians(MAX_TURN_DEG)
+
 
 def _segment_distance(centre: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Distance from ``centre`` to each segment ``a[k] -> b[k]`` (its nearest point)."""
     e = b - a
     ee = np.maximum((e * e).sum(axis=1), 1e-300)
-    t = np.clip(((centre - a) * e).sum(axis=1) / ee, 0.0, 1.0)
+    t = np.minimum(np.maximum(((centre - a) * e).sum(axis=1) / ee, 0.0), 1.0)  # np.clip, without its overhead
     return np.hypot(*(centre - (a + t[:, None] * e)).T)
 
 
@@ -57,7 +59,7 @@ def circle_deviation(pts: np.ndarray, centre: np.ndarray, radius: float) -> floa
 
 def _turns(pts: np.ndarray) -> np.ndarray:
     """Signed turn (radians) at each interior vertex of an open polyline."""
-    e = np.diff(pts, axis=0)
+    e = pts[1:] - pts[:-1]
     cross = e[:-1, 0] * e[1:, 1] - e[:-1, 1] * e[1:, 0]
     dot = (e[:-1] * e[1:]).sum(axis=1)
     return np.arctan2(cross, dot)
@@ -83,14 +85,14 @@ def fit_run(pts: np.ndarray, tol: float = ARC_TOL, turns: np.ndarray | None = No
     inner = pts[1:-1] - (a + b) / 2
     off = inner @ normal
     along = pts @ u
-    if np.abs(off).max() <= tol and np.all(np.diff(along) > 0):
+    if np.abs(off).max() <= tol and (along[1:] > along[:-1]).all():
         return 0.0  # a straight run: every vertex within tol of the chord, in order
     if len(pts) - 1 < MIN_ARC_SEGMENTS:
         return None
     if turns is None:
         turns = _turns(pts)
     sign = np.sign(turns.sum())
-    if sign == 0 or np.any(turns * sign <= 0) or np.abs(turns).max() > math.radians(MAX_TURN_DEG):
+    if sign == 0 or (turns * sign <= 0).any() or np.abs(turns).max() > _MAX_TURN:
         return None
     half = length / 2
     s = float(((inner * inner).sum(axis=1) - half * half) @ off / (2 * (off @ off)))
@@ -99,9 +101,9 @@ def fit_run(pts: np.ndarray, tol: float = ARC_TOL, turns: np.ndarray | None = No
     if circle_deviation(pts, centre, radius) > tol:
         return None
     angles = _unwrap(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))
-    steps = np.diff(angles)
+    steps = angles[1:] - angles[:-1]
     sweep = float(angles[-1] - angles[0])
-    if np.any(steps * sign <= 0) or abs(sweep) >= 2 * math.pi - 1e-6:
+    if (steps * sign <= 0).any() or abs(sweep) >= 2 * math.pi - 1e-6:
         return None
     return math.tan(sweep / 4)
 
@@ -109,7 +111,7 @@ def fit_run(pts: np.ndarray, tol: float = ARC_TOL, turns: np.ndarray | None = No
 def _unwrap(p: np.ndarray) -> np.ndarray:
     """``np.unwrap(p)`` of a 1-d array, the same operations without its argument handling (it is called
     once per candidate arc)."""
-    dd = np.diff(p)
+    dd = p[1:] - p[:-1]
     ddmod = np.mod(dd + math.pi, 2 * math.pi) - math.pi
     np.copyto(ddmod, math.pi, where=(ddmod == -math.pi) & (dd > 0))
     correct = ddmod - dd
@@ -209,7 +211,10 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     pts, bulges = verts[order, :2], verts[order, 2]
     turns = _turns(pts)  # at pts[1:-1]
     sharp = np.flatnonzero(np.abs(turns) > math.radians(MAX_TURN_DEG)) + 1
-    sharp = np.union1d(sharp, [(n - start) % n])  # ring[0] too: kept, so the contour starts where it did
+    first = (n - start) % n  # ring[0] too: kept, so the contour starts where it did (sorted, once)
+    at = int(np.searchsorted(sharp, first))
+    if at == len(sharp) or sharp[at] != first:
+        sharp = np.insert(sharp, at, first)
     out: list[Vertex] = []
     source: list[int] = []  # each written vertex's index in ``ring``
     i = 0

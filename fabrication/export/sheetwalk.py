@@ -15,6 +15,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Protocol
 
 import numpy as np
@@ -24,7 +25,7 @@ from shapely.geometry.polygon import orient
 
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
-from ..toolpath import CutPart, Label, place_label
+from ..toolpath import CutPart, Label, place_label, x_range_pairs
 from .arcfit import fit_arcs
 
 #: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm
@@ -106,13 +107,7 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
     tol = rel_tol * max(1.0, float(circles[:, 2].max()))
     nxt = np.roll(np.arange(n), -1)
     chord = np.linalg.norm(pts[nxt] - pts, axis=1)
-    on = np.full(n, -1)  # the circle of each segment: the first one both its ends lie on (-1: none)
-    for k in range(len(circles) - 1, -1, -1):  # per circle, so the lowest index wins
-        cx, cy, r = circles[k]
-        near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
-        hit = np.zeros(n, dtype=bool)
-        hit[near[np.abs(np.hypot(pts[near, 0] - cx, pts[near, 1] - cy) - r) < tol]] = True
-        on[hit & hit[nxt] & (chord < 0.1 * r)] = k
+    on = segment_circles(pts, circles, tol, chord)
     arc_seg = on >= 0
     if arc_seg.all():
         return [(x, y, 0.0) for x, y in pts.tolist()]
@@ -134,6 +129,31 @@ def ring_with_bulges(coords: Sequence, arcs: Sequence[tuple[float, float, float]
         bulge[keep] = np.where(seg[keep], np.tan(total / 4), 0.0)
     kept = order[keep]
     return [(x, y, w) for (x, y), w in zip(pts[kept].tolist(), bulge[keep].tolist())]  # plain floats
+
+
+def segment_circles(pts: np.ndarray, circles: np.ndarray, tol: float, chord: np.ndarray) -> np.ndarray:
+    """The circle of each segment ``pts[i] -> pts[i + 1]`` of a closed ring: the lowest index of the
+    circles ``(cx, cy, r)`` both its ends lie on (within ``tol`` of the radius) and that it is short
+    against (``chord`` < 0.1 r), -1 for none. Only the vertex-circle pairs whose boxes meet are measured
+    (vertices sorted by x, each circle's x range found by bisection, then the box test itself)."""
+    n, m = len(pts), len(circles)
+    cx, cy, r = circles.T
+    reach = r + tol  # a vertex's box test, as a loop over circles wrote it
+    vertex, circle = x_range_pairs(pts, circles, reach * 1.001 + 1e-6)  # a little wider: the box test decides
+    dx, dy = pts[vertex, 0] - cx[circle], pts[vertex, 1] - cy[circle]
+    hit = (np.abs(dx) <= reach[circle]) & (np.abs(dy) <= reach[circle])
+    hit[hit] = np.abs(np.hypot(dx[hit], dy[hit]) - r[circle[hit]]) < tol
+    vertex, circle = vertex[hit], circle[hit]
+    if not len(vertex):
+        return np.full(n, -1)
+    keys = np.sort(vertex * m + circle)  # every (vertex, circle) on it
+    follow = ((vertex + 1) % n) * m + circle  # the segment's other end on the same circle?
+    found = keys[np.minimum(np.searchsorted(keys, follow), len(keys) - 1)] == follow
+    arc = found & (chord[vertex] < 0.1 * r[circle])
+    on = np.full(n, m)
+    np.minimum.at(on, vertex[arc], circle[arc])
+    on[on == m] = -1
+    return on
 
 
 def flatten(path: Sequence[Vertex], closed: bool = True, max_angle: float = 5.0) -> list[tuple[float, float]]:
@@ -169,11 +189,11 @@ def path_bounds(path: Sequence[Vertex], closed: bool = True) -> tuple[float, flo
 
 def paths_bounds(paths: Sequence[Sequence[Vertex]], closed: Sequence[bool]) -> tuple[float, float, float, float]:
     """The union of :func:`path_bounds` of many paths (``closed``: per path), in one vectorised pass."""
-    parts = [np.asarray(p, dtype=float).reshape(-1, 3) for p in paths]
-    v = np.concatenate(parts)
-    lengths = np.array([len(p) for p in parts])
+    lengths = np.array([len(p) for p in paths])
+    v = np.fromiter(chain.from_iterable(chain.from_iterable(paths)), dtype=float,
+                    count=3 * int(lengths.sum())).reshape(-1, 3)  # every vertex in one pass
     first = np.cumsum(lengths) - lengths
-    owner = np.repeat(np.arange(len(parts)), lengths)
+    owner = np.repeat(np.arange(len(paths)), lengths)
     index = np.arange(len(v))
     last = index == (first + lengths - 1)[owner]
     nxt = np.where(last, first[owner], index + 1)  # the vertex each segment runs to (a ring wraps round)
@@ -215,8 +235,9 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
     spot is free when no part comes within :data:`CALIBRATION_GAP` of it (and, on an offcut, it
     lies that far inside the outline). Bulk queries: the first spot whose gap-widened box meets no
     part's bounding box is found with array arithmetic over every spot and part (no geometry made);
-    only the spots before it get a distance test, against the outlines they near, simplified by
-    :data:`_SIMPLIFY_MM` (the gap widened to match).
+    the spots before it get a distance test against the outlines they near, simplified by
+    :data:`_SIMPLIFY_MM` (the gap widened to match) and prepared, in scan order a batch at a time
+    (:func:`_first_clear`): the scan stops at the first free spot.
     """
     s, g = CALIBRATION_MM, CALIBRATION_GAP
     ys = np.arange(sheet.height - g - s, g - 1e-9, -25.0)
@@ -238,19 +259,45 @@ def calibration_square(sheet: SheetLayout) -> Polygon:
                 & (y0[:, None] - g <= hi_y) & (y0[:, None] + s + g >= lo_y))
         clear = ok & ~near.any(axis=1)
         stop = int(np.argmax(clear)) if clear.any() else len(x0)
-        near_sq, near_part = np.nonzero(near[:stop])
-        simple = outlines.copy()
-        used = np.unique(near_part)
-        simple[used] = shapely.simplify(outlines[used], _SIMPLIFY_MM)
-        squares = shapely.box(x0[near_sq], y0[near_sq], x0[near_sq] + s, y0[near_sq] + s)
-        blocked = near_sq[shapely.dwithin(squares, simple[near_part], g + _SIMPLIFY_MM)]
-        ok[stop + 1:] = False
-        ok[blocked] = False
+        # before ``stop`` every spot inside the sheet nears some part: the first one far enough from them
+        k = _first_clear(np.flatnonzero(ok[:stop]), near, outlines, (x0, y0, s, g))
+        if k is None:
+            k = stop if stop < len(x0) else None
+        return fallback if k is None else box(x0[k], y0[k], x0[k] + s, y0[k] + s)
     first = np.flatnonzero(ok)
     if not len(first):
         return fallback
     k = first[0]
     return box(x0[k], y0[k], x0[k] + s, y0[k] + s)
+
+
+#: spots distance-tested per batch by :func:`_first_clear` (the first batch; each next one twice as many)
+_SPOT_BATCH = 16
+
+
+def _first_clear(spots: np.ndarray, near: np.ndarray, outlines: np.ndarray, grid) -> int | None:
+    """The first of ``spots`` (indices in scan order) whose square lies farther than the gap from every part
+    its widened box nears (``near[spot, part]``), or None; the outlines are simplified by
+    :data:`_SIMPLIFY_MM` and prepared once each, when a spot first nears them."""
+    x0, y0, s, g = grid
+    simple: dict[int, object] = {}
+    start, size = 0, _SPOT_BATCH
+    while start < len(spots):
+        batch = spots[start:start + size]
+        near_sq, near_part = np.nonzero(near[batch])
+        for part in np.unique(near_part).tolist():
+            if part not in simple:
+                simple[part] = shapely.simplify(outlines[part], _SIMPLIFY_MM)
+                shapely.prepare(simple[part])
+        sq = batch[near_sq]
+        parts = np.array([simple[p] for p in near_part.tolist()], dtype=object)
+        within = shapely.dwithin(parts, shapely.box(x0[sq], y0[sq], x0[sq] + s, y0[sq] + s), g + _SIMPLIFY_MM)
+        free = np.ones(len(batch), dtype=bool)
+        free[near_sq[within]] = False
+        if free.any():
+            return int(batch[int(np.argmax(free))])
+        start, size = start + size, 2 * size
+    return None
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -279,10 +326,14 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
     from .tabs import tab_stretches
 
     inside, outside, held, engrave = [], [], [], []
+    fitted = {}  # contours by outline object: the copies of a part share theirs (no WKB made per copy)
     for placed in sheet.placed:
         name, label = placed.part.name, placed.part.label
         cut = (cut_parts or {}).get(name)
-        exterior, holes = part_contours(placed.part.outline.wkb, tuple(cut.arcs) if cut else ())
+        outline = placed.part.outline
+        if id(outline) not in fitted:
+            fitted[id(outline)] = part_contours(outline.wkb, tuple(cut.arcs) if cut else ())
+        exterior, holes = fitted[id(outline)]
         for hole in holes:
             inside.append(Operation("inside", (_placed_ring(placed, hole),), name, label))
         ring = _placed_ring(placed, exterior)

@@ -125,6 +125,22 @@ def test_calibration_square_takes_the_first_free_spot(chair, offcut):
     assert all(p.outline.distance(spot) >= 10.0 for p in placed)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 560), st.integers(0, 360), st.integers(5, 240), st.integers(5, 200)),
+                min_size=1, max_size=12))
+def test_calibration_square_matches_the_brute_force_scan(chair, rects):
+    """Parts anywhere (integer corners: no distance falls between the scan's two tolerances): the
+    batched, prepared distance tests find the spot a spot-by-spot scan finds, or the fallback below."""
+    from fabrication.export.sheetwalk import calibration_square
+    from fabrication.layout import PlacedPart, SheetLayout
+
+    placed = tuple(PlacedPart(chair.parts[0], 0, 0, 0, box(x, y, x + w, y + h)) for x, y, w, h in rects)
+    sheet = SheetLayout(1, 600, 400, placed, "birch-ply", 17.7)
+    expected = _brute_force_spot(sheet)
+    spot = calibration_square(sheet)
+    assert spot.equals(expected) if expected is not None else spot.bounds == (0.0, -110.0, 100.0, -10.0)
+
+
 def test_calibration_square_goes_below_a_full_sheet(chair):
     from fabrication.export.sheetwalk import calibration_square
     from fabrication.layout import PlacedPart, SheetLayout
@@ -186,3 +202,36 @@ def test_paths_bounds_are_the_union_of_each_paths_bounds(paths):
     want = (*each[:, :2].min(axis=0), *each[:, 2:].max(axis=0))
     got = paths_bounds([p for p, _ in paths], [closed for _, closed in paths])
     assert np.allclose(got, want, rtol=0, atol=1e-9)
+
+
+def _loop_segment_circles(pts, circles, tol, chord):
+    """The loop over circles segment_circles replaced (the lowest index wins), kept as its oracle."""
+    n = len(pts)
+    nxt = np.roll(np.arange(n), -1)
+    on = np.full(n, -1)
+    for k in range(len(circles) - 1, -1, -1):
+        cx, cy, r = circles[k]
+        near = np.flatnonzero((np.abs(pts[:, 0] - cx) <= r + tol) & (np.abs(pts[:, 1] - cy) <= r + tol))
+        hit = np.zeros(n, dtype=bool)
+        hit[near[np.abs(np.hypot(pts[near, 0] - cx, pts[near, 1] - cy) - r) < tol]] = True
+        on[hit & hit[nxt] & (chord < 0.1 * r)] = k
+    return on
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(-30, 30), st.floats(-30, 30), st.floats(1, 10)), min_size=1, max_size=6),
+       st.lists(st.tuples(st.integers(0, 5), st.floats(0, 0.12), st.sampled_from([0.0, 0.0, 1e-5, 0.3])),
+                min_size=3, max_size=60))
+def test_segment_circles_matches_the_loop_over_circles(circles, walk):
+    """Ring vertices on, near and off (overlapping) circles, consecutive ones often on the same circle:
+    the bisection-bounded pair search names the circle of every segment the loop did."""
+    from fabrication.export.sheetwalk import segment_circles
+
+    cs = np.array(circles)
+    angles = np.cumsum([step for _, step, _ in walk])  # small steps: neighbours on one circle make arcs
+    centre = [cs[k % len(cs)] for k, _, _ in walk]
+    pts = np.array([(cx + (r + d) * math.cos(a), cy + (r + d) * math.sin(a))
+                    for (cx, cy, r), (_, _, d), a in zip(centre, walk, angles)])
+    chord = np.linalg.norm(np.roll(pts, -1, axis=0) - pts, axis=1)
+    tol = 1e-4 * max(1.0, float(cs[:, 2].max()))
+    assert segment_circles(pts, cs, tol, chord).tolist() == _loop_segment_circles(pts, cs, tol, chord).tolist()

@@ -157,3 +157,50 @@ def test_the_label_is_the_largest_that_fits_at_its_spots(width, height, notch_w,
         return
     assert outline.contains(label_box(label, grow=float(label_margin(label.height))))
     assert max(best) - 0.04 <= label.height <= max(best) + 1e-9
+
+
+def _dense_chord_vertices(pts, cs, sag, tol):
+    """The all-pairs form _chord_vertices replaced: every vertex against every circle."""
+    import numpy as np
+
+    dev = np.hypot(pts[:, None, 0] - cs[None, :, 0], pts[:, None, 1] - cs[None, :, 1]) - cs[None, :, 2]
+    off = (dev >= -sag - tol) & (dev < -tol[None, :])
+    return [(int(i), np.flatnonzero(off[i] | (np.abs(dev[i]) <= tol)).tolist())
+            for i in np.flatnonzero(off.any(axis=1))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-20, 20), st.floats(-20, 20), st.floats(0.5, 8)), min_size=1, max_size=6),
+       st.lists(st.tuples(st.integers(0, 5), st.floats(0, 2 * math.pi), st.floats(-0.02, 0.005)), min_size=1,
+                max_size=40),
+       st.lists(st.tuples(st.floats(-30, 30), st.floats(-30, 30)), max_size=20))
+def test_chord_vertices_finds_what_every_pair_finds(circles, on, loose):
+    """Vertices on, just inside (a chord's sag) and off relief circles, some near two: the bounded pair
+    search reports the vertices and circles the all-pairs comparison does, in the same order."""
+    import numpy as np
+
+    from fabrication.toolpath import _chord_vertices
+
+    cs = np.array(circles)
+    pts = [(cs[k % len(cs), 0] + (cs[k % len(cs), 2] + d) * math.cos(a),
+            cs[k % len(cs), 1] + (cs[k % len(cs), 2] + d) * math.sin(a)) for k, a, d in on]
+    pts = np.array(pts + loose)
+    sag = cs[:, 2] * 0.005
+    tol = 1e-9 * np.maximum(1.0, cs[:, 2])
+    got = _chord_vertices(pts, cs, sag, tol)
+    assert got == _dense_chord_vertices(pts, cs, sag, tol)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 50), st.floats(0, 30), st.booleans()), min_size=1, max_size=8))
+def test_label_heights_are_linspace_to_the_bit(rows):
+    """Each row of the label search's heights is np.linspace of its bounds, bit for bit, also when some
+    rows have nothing between their bounds (the search keeps a label that fits at every height)."""
+    import numpy as np
+
+    from fabrication.toolpath import LABEL_STEPS, _heights
+
+    lo = np.array([a for a, _, _ in rows])
+    hi = np.array([a + (0.0 if same else d) for a, d, same in rows])
+    expected = np.array([np.linspace(a, b, LABEL_STEPS) for a, b in zip(lo, hi)])
+    assert _heights(lo, hi).view(np.int64).tolist() == expected.view(np.int64).tolist()
