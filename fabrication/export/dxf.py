@@ -14,16 +14,11 @@ Every cut and engrave entity carries XDATA (application ``D4D``): the part's nam
 
 from __future__ import annotations
 
-import functools
-import pickle
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 import ezdxf
-from ezdxf.document import CREATED_BY_EZDXF, ezdxf_marker_string
 from ezdxf.enums import TextEntityAlignment
-from ezdxf.tools.juliandate import juliandate
 
 from .. import units as _units
 from ..layout import SheetLayout
@@ -72,29 +67,14 @@ def pocket_layer(depth: float) -> str:
 
 
 def new_document(thickness: float, unit: str = "mm") -> ezdxf.document.Drawing:
-    """An R2010 document in mm (or inches) with the operation layers defined.
-
-    A copy of a template built once per thickness and unit (:func:`_template`: ``ezdxf.new`` and the
-    layers cost about twice what the copy does, once per sheet), with its own creation time,
-    fingerprint GUID and ezdxf creation mark, as ``ezdxf.new`` would have given it: the same document."""
-    doc = pickle.loads(_template(float(thickness), unit))
-    doc.header["$TDCREATE"] = juliandate(datetime.now())
-    doc.reset_fingerprint_guid()
-    doc.ezdxf_metadata()[CREATED_BY_EZDXF] = ezdxf_marker_string()
-    return doc
-
-
-@functools.lru_cache(maxsize=8)
-def _template(thickness: float, unit: str) -> bytes:
-    """The pickled document :func:`new_document` copies (ezdxf has no ``Drawing.copy``; a pickle round
-    trip copies every table, object and handle; ``tests/fabrication/test_dxf_template.py``)."""
+    """An R2010 document in mm (or inches) with the operation layers defined."""
     doc = ezdxf.new("R2010", units=_units.INSUNITS[unit])  # no setup: no text style, linetype or dimstyle is used
     doc.header["$MEASUREMENT"] = 1 if unit == "mm" else 0
     outside, inside = cut_layers(thickness)
     for name, colour in ((outside, 1), (inside, 1), (ENGRAVE, 5), (SHEET, 8), (TABS, 3)):
         doc.layers.add(name, color=colour)
     doc.appids.add(APPID)
-    return pickle.dumps(doc)
+    return doc
 
 
 def add_outline(msp, outline, thickness: float, scale: float = 1.0, arcs=()) -> None:
