@@ -1,7 +1,7 @@
 """Single-stroke lettering for part labels: open polylines a laser scores or a V-bit follows once.
 
 Glyphs are drawn on a 4 x 6 grid (cap height 6) with straight strokes, so the exact ink of a
-label is known: label placement (:func:`fabrication.toolpath.place_label`) keeps it inside the part,
+label is known: label placement (:func:`fabrication.labels.place_label`) keeps it inside the part,
 clear of every cut, and the DXF, SVG and PDF writers all draw the same strokes. Fonts in CAD
 ``TEXT`` entities differ per program, so their extents cannot be guaranteed; these can.
 Letters are upper case; characters without a glyph draw as ``?``.
@@ -53,7 +53,7 @@ def strokes(text: str, x: float, y: float, height: float, angle: float = 0.0,
     """The polylines of ``text`` centred on ``(x, y)``, cap height ``height`` mm, turned ``angle`` degrees;
     ``mirror``: reflected across the text's vertical centre line (same extent), so that it reads true
     seen from the other side of the sheet (a back-face label). ``strokes(*label)`` draws a
-    :class:`fabrication.toolpath.Label` (its ``back`` is ``mirror``).
+    :class:`fabrication.labels.Label` (its ``back`` is ``mirror``).
 
     Returns:
         One list of points per stroke (open polylines, at least two points each).

@@ -21,9 +21,9 @@ import ezdxf
 from ezdxf.enums import TextEntityAlignment
 
 from .. import units as _units
+from ..labels import Label, place_label
 from ..layout import SheetLayout
 from ..lettering import strokes
-from ..toolpath import Label, place_label
 from .arcfit import fit_arcs
 from .dxfbulk import add_polyline
 from .sheetwalk import (  # noqa: F401 (re-exported)

@@ -23,9 +23,10 @@ import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
+from ..labels import Label, place_label
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
-from ..toolpath import CutPart, Label, place_label, x_range_pairs
+from ..toolpath import CutPart, x_range_pairs
 from .arcfit import fit_arcs
 
 #: side of the calibration square on the notes layer (the boxes.py ``--reference`` habit), mm

@@ -13,8 +13,8 @@ from shapely.geometry import LineString, Polygon
 
 from fabrication.export import dxf, svg
 from fabrication.export.arcfit import ARC_TOL
+from fabrication.labels import LABEL_MARGIN
 from fabrication.machines import get_machine
-from fabrication.toolpath import LABEL_MARGIN
 
 
 def _one_way(a, b, step: float = 0.2) -> float:

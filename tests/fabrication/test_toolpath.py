@@ -9,17 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPoint, Polygon, box
 
+from fabrication.labels import Label, label_box, place_label
 from fabrication.lettering import strokes, text_size
 from fabrication.machines import get_machine
-from fabrication.toolpath import (
-    Label,
-    inside_corners,
-    kerf_compensate,
-    label_box,
-    place_label,
-    prepare,
-    relieve,
-)
+from fabrication.toolpath import inside_corners, kerf_compensate, prepare, relieve
 
 
 def _swept(void, r):
@@ -117,7 +110,7 @@ def test_walls_meet_the_relief_arcs_on_the_true_circles(style):
 def _largest_fitting(outline, text, x, y, angle, lo=3.0, hi=20.0):
     """Reference: the largest cap height whose label box, grown by its margin, lies inside ``outline``
     at ``(x, y)`` and ``angle``, by bisection with shapely (to 1e-4 mm); None when ``lo`` does not fit."""
-    from fabrication.toolpath import label_margin
+    from fabrication.labels import label_margin
 
     def fits(h):
         return outline.contains(label_box(Label(text, x, y, h, angle), grow=float(label_margin(h))))
@@ -144,7 +137,7 @@ def test_the_label_is_the_largest_that_fits_at_its_spots(width, height, notch_w,
     """The label searched on height grids (every spot and angle in one containment test per step) is the
     largest a bisection with shapely finds over the same spots and angles, to the stated 0.03 mm (then
     rounded down to 0.01 mm), and its grown box lies inside the outline; None only when nothing fits."""
-    from fabrication.toolpath import _label_spots, label_margin
+    from fabrication.labels import _label_spots, label_margin
 
     outline = box(0, 0, width, height).difference(box(0, 0, notch_w * width, notch_h * height))  # an L
     text = "R" * length
@@ -198,7 +191,7 @@ def test_label_heights_are_linspace_to_the_bit(rows):
     rows have nothing between their bounds (the search keeps a label that fits at every height)."""
     import numpy as np
 
-    from fabrication.toolpath import LABEL_STEPS, _heights
+    from fabrication.labels import LABEL_STEPS, _heights
 
     lo = np.array([a for a, _, _ in rows])
     hi = np.array([a + (0.0 if same else d) for a, d, same in rows])
