@@ -209,8 +209,8 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
-                slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
-                                o + s0 * d + half * perp])
+                slot = shapely.polygons([o + s0 * d - half * perp, o + s1 * d - half * perp,
+                                         o + s1 * d + half * perp, o + s0 * d + half * perp])
                 depth = _relief_depth(memo, part, cut[p_name], slot)
             memo[key] = plays, depth
         plays, depth = memo[key]
