@@ -118,7 +118,7 @@ def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) 
     around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
     if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
         voids = shapely.clip_by_rect(voids_all, *around)
-    else:  # a window reaching beyond the part's margin (none does): its own box
+    else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
         voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
     return float(np.max(_distances(pts, voids)))
 
@@ -139,9 +139,9 @@ def _distances(xy: np.ndarray, poly) -> np.ndarray:
 
 
 def _relief_areas(outlines: tuple[Polygon, Polygon]) -> tuple:
-    """The pieces the finished outline removes from the drawn one (and their tree); the drawn outline's voids (its holes and
-    notches, and all around it within a margin) and the margin's box: made once per part, then clipped to
-    each window of :func:`_relief_depth`."""
+    """The pieces the finished outline removes from the drawn one (and their tree); the drawn outline's
+    voids (its holes and notches, and all around it within a margin) and the margin's box: made once per
+    part, then cut to each window of :func:`_relief_depth`."""
     drawn, finished = outlines
     x0, y0, x1, y1 = drawn.bounds
     pad = x1 - x0 + y1 - y0 + 100.0
