@@ -87,3 +87,34 @@ def line_chords(wa, wb, sa, sb, edge_start, offsets, along, length, line_group, 
                 k += 1
         count[m] = k
     return lo, hi, count
+
+
+@njit(cache=True)
+def first_holding(lo, hi, count, length, centre, void):
+    """Per line, the first stretch (``lo``, ``hi``, ``count``: :func:`line_chords`' arrays) or, with
+    ``void``, the first gap between stretches (window ends included: ``(0, lo0), (hi0, lo1), ...,
+    (hi_last, length)``) holding ``centre`` within 1e-9 mm: ``(left, right, found)``; a line holding
+    none gets its first stretch's (or gap's) ends and ``found`` False."""
+    m_count, k_max = lo.shape
+    left = np.zeros(m_count)
+    right = np.zeros(m_count)
+    found = np.zeros(m_count, np.bool_)
+    if not void and k_max == 0:  # no line has material
+        return left, right, found
+    for m in range(m_count):
+        n = k_max + 1 if void else k_max
+        first_a, first_b = np.inf, np.inf
+        for j in range(n):
+            if void:
+                a = 0.0 if j == 0 else hi[m, j - 1]
+                b = length[m] if j == count[m] else (lo[m, j] if j < k_max else np.inf)
+            else:
+                a, b = lo[m, j], hi[m, j]
+            if j == 0:
+                first_a, first_b = a, b
+            if a - 1e-9 <= centre <= b + 1e-9:
+                left[m], right[m], found[m] = a, b, True
+                break
+        if not found[m]:
+            left[m], right[m] = first_a, first_b
+    return left, right, found

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._chord_kernel import line_chords
+from ._chord_kernel import first_holding, line_chords
 
 #: chords shorter than this (mm) are dropped, as are the matching gaps between material
 MIN_CHORD = 1e-9
@@ -68,17 +68,7 @@ class Chords:
     def holding(self, centre: float, void: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per line, the first stretch of material (or, with ``void``, of the gap between stretches,
         window ends included) holding ``centre`` within 1e-9 mm: ``(left, right, found)`` arrays."""
-        lo, hi = self.lo, self.hi
-        rows = np.arange(len(self))
-        if void:  # the gaps: (0, lo0), (hi0, lo1), ..., (hi_last, length)
-            lo = np.concatenate([np.zeros((len(self), 1)), self.hi], axis=1)
-            hi = np.concatenate([self.lo, np.full((len(self), 1), np.inf)], axis=1)
-            hi[rows, self.count] = self.length
-        if not lo.shape[1]:  # no line has material
-            return np.zeros(len(self)), np.zeros(len(self)), np.zeros(len(self), dtype=bool)
-        hit = (lo - 1e-9 <= centre) & (centre <= hi + 1e-9)
-        first = hit.argmax(axis=1)
-        return lo[rows, first], hi[rows, first], hit.any(axis=1)
+        return first_holding(self.lo, self.hi, self.count, self.length, float(centre), bool(void))
 
 
 def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> Chords:
