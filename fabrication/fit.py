@@ -113,29 +113,14 @@ def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) 
     removed = shapely.intersection(pieces[tree.query(near)], near)
     if not len(removed) or shapely.area(removed).sum() < 1e-6:
         return 0.0
-    pts = shapely.get_coordinates(removed)
+    pts = shapely.points(shapely.get_coordinates(removed))
     x0, y0, x1, y1 = near.bounds
     around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
     if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
         voids = shapely.clip_by_rect(voids_all, *around)
     else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
         voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
-    return float(np.max(_distances(pts, voids)))
-
-
-def _distances(xy: np.ndarray, poly) -> np.ndarray:
-    """Distances (mm) of the points ``xy`` (``(N, 2)``) from the polygon ``poly`` (0 inside it), as
-    ``shapely.distance`` gives them (NaN from an empty one): the nearest of its edges, all in one numpy
-    pass instead of a GEOS call per point."""
-    a, b = edge_arrays(poly)
-    if not len(a):
-        return np.full(len(xy), np.nan)
-    ab = b - a
-    ap = xy[:, None, :] - a[None]
-    ll = (ab * ab).sum(axis=1)
-    t = np.clip((ap * ab).sum(axis=2) / np.where(ll > 0, ll, 1.0), 0.0, 1.0)
-    d = np.hypot(*np.moveaxis(ap - t[..., None] * ab, 2, 0)).min(axis=1)
-    return np.where(shapely.contains_xy(poly, xy[:, 0], xy[:, 1]), 0.0, d)
+    return float(np.max(shapely.distance(pts, voids)))
 
 
 def _relief_areas(outlines: tuple[Polygon, Polygon]) -> tuple:
