@@ -107,18 +107,32 @@ def _gap(void: tuple, solid: tuple) -> float | None:
     return float(sum(gaps)) if gaps else None
 
 
-def _relief_depth(part: FlatPart, finished: Polygon, near: Polygon) -> float:
+def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    x0, y0, x1, y1 = near.bounds
-    rect = (x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0)
-    drawn = shapely.clip_by_rect(part.outline, *rect)
-    removed = drawn.difference(shapely.clip_by_rect(finished, *rect)).intersection(near)
-    if removed.is_empty or removed.area < 1e-6:
+    pieces, tree, voids_all, (b0, c0, b1, c1) = _per_polygon(memo, (part.outline, finished), "relief", _relief_areas)
+    removed = shapely.intersection(pieces[tree.query(near)], near)
+    if not len(removed) or shapely.area(removed).sum() < 1e-6:
         return 0.0
-    pts = shapely.points(np.asarray(shapely.get_coordinates(removed)))
-    around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of the outline
-    voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
+    pts = shapely.points(shapely.get_coordinates(removed))
+    x0, y0, x1, y1 = near.bounds
+    around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
+    if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
+        voids = shapely.clip_by_rect(voids_all, *around)
+    else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
+        voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
     return float(np.max(shapely.distance(pts, voids)))
+
+
+def _relief_areas(outlines: tuple[Polygon, Polygon]) -> tuple:
+    """The pieces the finished outline removes from the drawn one (and their tree); the drawn outline's
+    voids (its holes and notches, and all around it within a margin) and the margin's box: made once per
+    part, then cut to each window of :func:`_relief_depth`."""
+    drawn, finished = outlines
+    x0, y0, x1, y1 = drawn.bounds
+    pad = x1 - x0 + y1 - y0 + 100.0
+    margin = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    pieces = shapely.get_parts(drawn.difference(finished))
+    return pieces, shapely.STRtree(pieces), shapely.box(*margin).difference(drawn), margin
 
 
 def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
@@ -138,7 +152,7 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         geo[part.name] = {"drawn": drawn, "cut": finished, "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
-        depth = _relief_depth(design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
+        depth = _relief_depth(memo, design.part(p_name), cut[p_name], gp["band"].buffer(design.part(m_name).thickness))
         mid = gm["drawn"].line(len(gm["drawn"]) // 2)  # the mate's drawn fingers at mid-depth
         for a, b in mid:
             c = (a + b) / 2
@@ -180,9 +194,9 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
-                slot = Polygon([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
-                                o + s0 * d + half * perp])
-                depth = _relief_depth(part, cut[p_name], slot)
+                slot = shapely.polygons([o + s0 * d - half * perp, o + s1 * d - half * perp,
+                                         o + s1 * d + half * perp, o + s0 * d + half * perp])
+                depth = _relief_depth(memo, part, cut[p_name], slot)
             memo[key] = plays, depth
         plays, depth = memo[key]
         if None in plays:
@@ -198,13 +212,14 @@ def _wkb(memo: dict, poly: Polygon) -> bytes:
     return _per_polygon(memo, poly, "wkb", lambda p: p.wkb)
 
 
-def _per_polygon(memo: dict, poly: Polygon, what: str, make):
-    """``make(poly)``, remembered in ``memo`` per polygon object (the object is kept, so its id stays
-    its own while the memo lives)."""
-    key = (what, id(poly))
+def _per_polygon(memo: dict, poly, what: str, make):
+    """``make(poly)``, remembered in ``memo`` per polygon object (or tuple of them; the objects are kept,
+    so their ids stay their own while the memo lives)."""
+    objs = poly if isinstance(poly, tuple) else (poly,)
+    key = (what, *map(id, objs))
     found = memo.get(key)
-    if found is None or found[0] is not poly:
-        found = memo[key] = (poly, make(poly))
+    if found is None or any(kept is not obj for kept, obj in zip(found[0], objs)):
+        found = memo[key] = (objs, make(poly))
     return found[1]
 
 
@@ -239,7 +254,7 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
             left, right = _edges(tab, s_c - s0, False)
             sides[sg] = (right - left) if left is not None and right is not None else math.inf
         y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
-        depth = _relief_depth(b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
+        depth = _relief_depth(memo, b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
         along, across = [], []
         for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
             poly_b, poly_a = [_edges_of(memo, poly_b)], [_edges_of(memo, poly_a)]

@@ -1,11 +1,11 @@
-"""Chords: the stretches of straight lines that lie inside a polygon, many lines at once (numpy).
+"""Chords: the stretches of straight lines that lie inside a polygon, many lines at once.
 
 The fit measurement (:mod:`fabrication.fit`) samples a joint's void and the part in it along 17
 parallel lines, through the drawn and the finished outline together (:func:`chords_each`), and the
 slot checks (:mod:`.manufacturability`) follow every slot axis of a part in one call (a direction per
-line); both only need where each line enters and leaves the outline. Doing that with numpy on the
-outline's edge arrays (made once per outline: :func:`edge_arrays`) avoids a shapely intersection per
-line.
+line); both only need where each line enters and leaves the outline. Doing that on the outline's
+edge arrays (made once per outline: :func:`edge_arrays`) in one compiled call
+(:mod:`._chord_kernel`) avoids a shapely intersection per line.
 
 The rule is even-odd on the infinite line: an edge crosses a line when one end lies strictly on one
 side and the other on or beyond it (so a line through a vertex counts it once); the crossings sorted
@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._chord_kernel import first_holding, line_chords
 
 #: chords shorter than this (mm) are dropped, as are the matching gaps between material
 MIN_CHORD = 1e-9
@@ -66,17 +68,7 @@ class Chords:
     def holding(self, centre: float, void: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per line, the first stretch of material (or, with ``void``, of the gap between stretches,
         window ends included) holding ``centre`` within 1e-9 mm: ``(left, right, found)`` arrays."""
-        lo, hi = self.lo, self.hi
-        rows = np.arange(len(self))
-        if void:  # the gaps: (0, lo0), (hi0, lo1), ..., (hi_last, length)
-            lo = np.concatenate([np.zeros((len(self), 1)), self.hi], axis=1)
-            hi = np.concatenate([self.lo, np.full((len(self), 1), np.inf)], axis=1)
-            hi[rows, self.count] = self.length
-        if not lo.shape[1]:  # no line has material
-            return np.zeros(len(self)), np.zeros(len(self)), np.zeros(len(self), dtype=bool)
-        hit = (lo - 1e-9 <= centre) & (centre <= hi + 1e-9)
-        first = hit.argmax(axis=1)
-        return lo[rows, first], hi[rows, first], hit.any(axis=1)
+        return first_holding(self.lo, self.hi, self.count, self.length, float(centre), bool(void))
 
 
 def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> Chords:
@@ -84,60 +76,50 @@ def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> C
     ``starts`` (``(M, 2)``) along the unit vector ``direction`` (one for all, or ``(M, 2)``: one per
     line), clipped to ``[0, length]`` (a number, or one per line); stretches no longer than
     :data:`MIN_CHORD` are dropped."""
-    return _chords(*edges, np.atleast_2d(np.asarray(starts, dtype=float)), np.asarray(direction, dtype=float), length)
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    return _chords(edges[0], edges[1], np.array([0, len(edges[0])]), starts, direction, length,
+                   np.zeros(len(starts), dtype=np.int64))
 
 
 def chords_each(edge_sets: list[tuple[np.ndarray, np.ndarray]], starts, direction, length: float) -> list[Chords]:
     """:func:`chords` of the same parallel lines through each of several polygons (their edge arrays),
-    in one numpy pass instead of one per polygon (the same numbers)."""
+    in one call instead of one per polygon (the same numbers)."""
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
-    sizes = [len(e[0]) for e in edge_sets]
-    edge_group = np.repeat(np.arange(len(edge_sets)), sizes)
-    line_group = np.repeat(np.arange(len(edge_sets)), len(starts))
-    both = _chords(np.concatenate([e[0] for e in edge_sets]), np.concatenate([e[1] for e in edge_sets]),
-                   np.tile(starts, (len(edge_sets), 1)), np.asarray(direction, dtype=float), length,
-                   (edge_group, line_group))
-    m = len(starts)
-    return [Chords(both.lo[k * m:(k + 1) * m], both.hi[k * m:(k + 1) * m], both.count[k * m:(k + 1) * m],
-                   both.length[k * m:(k + 1) * m]) for k in range(len(edge_sets))]
+    m, k = len(starts), len(edge_sets)
+    edge_start = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum([len(e[0]) for e in edge_sets], out=edge_start[1:])
+    both = _chords(np.concatenate([e[0] for e in edge_sets]), np.concatenate([e[1] for e in edge_sets]), edge_start,
+                   np.tile(starts, (k, 1)), direction, length, np.repeat(np.arange(k), m))
+    return [Chords(both.lo[g * m:(g + 1) * m], both.hi[g * m:(g + 1) * m], both.count[g * m:(g + 1) * m],
+                   both.length[g * m:(g + 1) * m]) for g in range(k)]
 
 
-def _chords(a: np.ndarray, b: np.ndarray, starts: np.ndarray, direction: np.ndarray, length,
-            groups: tuple[np.ndarray, np.ndarray] | None = None) -> Chords:
-    """:func:`chords` on edge start and end arrays; ``groups`` (each edge's and each line's polygon) keeps
-    each line to its own polygon's edges."""
-    length = np.broadcast_to(np.asarray(length, dtype=float), len(starts))
+def _chords(a: np.ndarray, b: np.ndarray, edge_start: np.ndarray, starts: np.ndarray, direction, length,
+            line_group: np.ndarray) -> Chords:
+    """:func:`chords` on edge start and end arrays grouped by polygon (``edge_start``: where each
+    polygon's edges begin, then the total) and each line's polygon (``line_group``). The projections
+    are numpy's (the same products as ever, so the same last bits); the crossings, their order and
+    pairing are the compiled kernel's (:func:`._chord_kernel.line_chords`)."""
+    length = np.ascontiguousarray(np.broadcast_to(np.asarray(length, dtype=float), len(starts)))
+    direction = np.asarray(direction, dtype=float)
     if direction.ndim == 1:  # parallel lines: only the edges in the band they sweep
         perp = np.array([-direction[1], direction[0]])
         offsets = starts @ perp
         wa, wb = a @ perp, b @ perp
         near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())
-        sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near][None, :], wb[near][None, :]
-        wa, wb = wa - offsets[:, None], wb - offsets[:, None]  # (M, E): each edge end's side of each line
-        along = (starts @ direction)[:, None]
-        if groups is not None:
-            groups = (groups[0][near], groups[1])
+        sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near], wb[near]
+        along = starts @ direction
+        edge_start = np.concatenate([[0], np.cumsum(near)])[edge_start]  # each polygon's first edge in the band
+        wa, wb, sa, sb = wa[None], wb[None], sa[None], sb[None]
     else:
         perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
-        offsets = (starts * perp).sum(axis=1)[:, None]
-        wa, wb = (a @ perp.T).T - offsets, (b @ perp.T).T - offsets
+        offsets = (starts * perp).sum(axis=1)
+        wa, wb = (a @ perp.T).T, (b @ perp.T).T
         sa, sb = (a @ direction.T).T, (b @ direction.T).T
-        along = (starts * direction).sum(axis=1)[:, None]
-    cross = (wa > 0) != (wb > 0)
-    if groups is not None:
-        cross &= groups[1][:, None] == groups[0][None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(cross, sa + (sb - sa) * (wa / (wa - wb)) - along, np.inf)
-    s.sort(axis=1)
-    count = cross.sum(axis=1)
-    width = int(count.max()) if len(count) else 0
-    lo = np.clip(s[:, 0:width:2], 0.0, length[:, None])
-    hi = np.clip(s[:, 1:width:2], 0.0, length[:, None])
-    pair = np.arange(lo.shape[1])[None, :] * 2 < count[:, None]
-    keep = pair & (hi - lo > MIN_CHORD)
-    # the kept stretches first, still in order (they are disjoint, so sorting lo and hi apart keeps pairs)
-    lo, hi = np.sort(np.where(keep, lo, np.inf), axis=1), np.sort(np.where(keep, hi, np.inf), axis=1)
-    return Chords(lo, hi, keep.sum(axis=1), length)
+        along = (starts * direction).sum(axis=1)
+    c = np.ascontiguousarray
+    lo, hi, count = line_chords(c(wa), c(wb), c(sa), c(sb), edge_start, offsets, along, length, line_group, MIN_CHORD)
+    return Chords(lo, hi, count, length)
 
 
 def grazes(edges: tuple[np.ndarray, np.ndarray], starts, directions, tol: float = 1e-7) -> np.ndarray:

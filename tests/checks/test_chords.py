@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Polygon, box
@@ -159,3 +160,63 @@ def test_uncut_slots_block_the_slide_by_either_path(chair_uncut, monkeypatch):
     assert len(slides) == 2 * len(chair_uncut.joints) and all(f.severity == "error" for f in slides)
     _by_shapely(monkeypatch)
     _assert_same(found, _slot_findings(chair_uncut, 6.0))
+
+
+def _numpy_chords(poly, starts, d, length):
+    """Reference twin of the compiled kernel: the even-odd rule broadcast over all lines and edges."""
+    a, b = edge_arrays(poly)
+    perp = np.array([-d[1], d[0]])
+    wa, wb = (a @ perp)[None, :] - (starts @ perp)[:, None], (b @ perp)[None, :] - (starts @ perp)[:, None]
+    cross = (wa > 0) != (wb > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(cross, (a @ d) + ((b @ d) - (a @ d)) * (wa / (wa - wb)) - (starts @ d)[:, None], np.inf)
+    out = []
+    for row, n in zip(np.sort(s, axis=1), cross.sum(axis=1)):
+        ends = np.clip(np.r_[row[:n], [np.inf] * (n % 2)], 0.0, length)
+        out.append([(float(p), float(q)) for p, q in zip(ends[0::2], ends[1::2]) if q - p > chords_mod.MIN_CHORD])
+    return out
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.filter_too_much], database=None)
+@given(star_polygons(), st.data())
+def test_kernel_matches_numpy_and_shapely_through_vertices_and_along_edges(poly, data):
+    """Lines through a vertex of the polygon and lines along one of its edges (the grazing cases), and
+    one random line: the kernel gives numpy's numbers; through a vertex, shapely's pieces; along an
+    edge, every chord lies in shapely's intersection and what shapely has beyond lies on the edge."""
+    coords = np.asarray(poly.exterior.coords)[:-1]
+    i = data.draw(st.integers(0, len(coords) - 1))
+    v, w = coords[i], coords[(i + 1) % len(coords)]
+    along = (w - v) / np.linalg.norm(w - v)
+    angle = data.draw(st.floats(0, 2 * math.pi))
+    through = np.array([math.cos(angle), math.sin(angle)])
+    rand = np.array([data.draw(st.floats(-120, 120)), data.draw(st.floats(-120, 120))])
+    cases = [(v - 150 * through, through), (v - 150 * along, along), (rand - 150 * through, through)]
+    edges = edge_arrays(poly)
+    for start, d in cases:
+        found = chords(edges, start[None], d, 300.0).line(0)
+        assert found == _numpy_chords(poly, start[None], d, 300.0)[0]
+        segment = LineString([start, start + 300.0 * d])
+        closed, boundary = poly.buffer(1e-6), poly.boundary.buffer(1e-6)
+        for p, q in found:  # on the polygon, its boundary included (a line along an edge is inside or out by a bit)
+            assert closed.covers(LineString([start + p * d, start + q * d]))
+        covered = shapely.union_all([LineString([start + p * d, start + q * d]).buffer(1e-6) for p, q in found])
+        rest = poly.intersection(segment).difference(covered)
+        assert rest.is_empty or boundary.covers(rest)  # what shapely has beyond the chords is boundary
+        e = edges[1] - edges[0]
+        if d is not along and not np.any(np.abs(e[:, 0] * d[1] - e[:, 1] * d[0]) < 1e-9 * np.hypot(*e.T)):
+            spans = _merged(found)  # no edge along the line: shapely's pieces
+            expected = _merged(_shapely_spans(poly, start, d, 300.0))
+            assert np.allclose(np.reshape(spans, (-1, 2)), np.reshape(expected, (-1, 2)), atol=1e-7, rtol=0)
+
+
+def _merged(spans):
+    """Spans longer than 1e-6, those meeting end to end joined: a line through a vertex may be split
+    there (by shapely, or by rounding into two crossings)."""
+    out = []
+    for p, q in spans:
+        if q - p <= 1e-6:
+            continue
+        if out and p - out[-1][1] < 1e-7:
+            p = out.pop()[0]
+        out.append((p, q))
+    return out
