@@ -58,6 +58,10 @@ def warm_up() -> None:
          max_rounds=1)
     # ... and a tiny strip compression loads the separator's kernels (emptying a sheet, compressing one)
     nest_strip([NestPart("a", box(0, 0, 100, 50), 3)], 120.0, time_limit=5, max_rounds=2)
+    # ... and the fit measurement's chord kernels (a line across a square, its walls at the centre)
+    from parametric.checks.chords import chords, edge_arrays
+
+    chords(edge_arrays(box(0, 0, 10, 10)), [[-1.0, 5.0]], [1.0, 0.0], 12.0).holding(6.0)
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
