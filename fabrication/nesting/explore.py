@@ -201,7 +201,7 @@ class Explorer:
                  progress: Callable[[float], None] | None, scale: float) -> StripState:
         """The loop of :meth:`run`: disrupt a pool layout, or shrink the best one, and separate."""
         comp, attempts = self.comp, 0
-        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
+        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not comp.spent():
             attempts += 1
             comp.attempts += 1
             if self.pool and not (self.step > MIN_STEP and self.fails >= PATIENCE):
@@ -238,25 +238,28 @@ def check_share(share: float) -> None:
 
 def explore_and_compress(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                          progress: Callable[[float], None] | None = None, stats: dict | None = None,
-                         share: float = EXPLORE_SHARE) -> list:
+                         share: float = EXPLORE_SHARE, iterations: int | None = None) -> list:
     """Shorten the last sheet's used length: exploration for ``share`` of the time (or of
-    ``max_attempts``), then compression with small steps from the best legal layout; arguments
-    and ``stats`` as :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
+    ``max_attempts``, or of ``iterations``, a budget of separator iterations in all), then
+    compression with small steps from the best legal layout; arguments and ``stats`` as
+    :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
     :func:`.compress.compress_last_sheet` itself (compression only, its larger steps)."""
     check_share(share)
     if share == 0.0:
-        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats)
+        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats, iterations)
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
     last, comp = last_sheet_compressor(engine, sheets, seed)
     explorer = Explorer(comp)
-    if max_attempts is None:
-        split, first, rest = began + share * (deadline - began), None, None
-    else:
+    split, first, rest = began + share * (deadline - began), None, None
+    if max_attempts is not None:
         split, first = deadline, round(share * max_attempts)
         rest = max_attempts - first
+    if iterations is not None:
+        split, comp.budget = deadline, round(share * iterations)
     best = explorer.run(comp.state(last), split, first, progress)
+    comp.budget = iterations
     best = comp.run(best, deadline, rest, progress, COMPRESS_STEP, COMPRESS_LAST, COMPRESS_RESET)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, disruptions=explorer.disruptions,

@@ -160,3 +160,16 @@ def test_a_zero_share_compresses_only_and_a_share_outside_0_to_1_is_refused():
     assert "disruptions" not in plain.stats and validate.problems(plain, spacing=0.0, margin=0.0) == []
     with pytest.raises(ValueError, match="0 to 1"):
         nest_strip(PARTS, HEIGHT, time_limit=1.0, max_rounds=8, explore=1.5)
+
+
+def test_an_iteration_budget_bounds_the_separator_work_and_is_reproducible():
+    runs = [nest_strip(PARTS, HEIGHT, time_limit=120.0, max_iterations=150, seed=3) for _ in range(2)]
+    for r in runs:
+        assert 0 < r.stats["iterations"] <= 150
+        assert validate.problems(r, spacing=0.0, margin=0.0) == []
+        assert r.used_length <= r.history[0][2] + 1e-9
+    assert runs[0].sheets[0].placements == runs[1].sheets[0].placements
+    plain = nest_strip(PARTS, HEIGHT, time_limit=120.0, max_iterations=40, seed=3, explore=0.0)
+    assert 0 < plain.stats["iterations"] <= 40  # compression alone keeps the budget too
+    with pytest.raises(ValueError, match="max_iterations"):
+        nest_strip(PARTS, HEIGHT, time_limit=1.0, max_iterations=-1)
