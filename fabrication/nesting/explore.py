@@ -39,8 +39,12 @@ from .compress import (
 EXPLORE_SHARE = 0.8
 #: the smallest exploration shrink, a fraction of the length (sparrow's fixed step: 0.1 %)
 MIN_STEP = 0.001
-#: failures at one length before the step halves, while it is above MIN_STEP (ours)
-PATIENCE = 1
+#: failures at one length before the step halves, while it is above MIN_STEP: a shrink, then
+#: PATIENCE - 1 disruptions of the pool's layouts at that length (ours; at 1 the step only reached
+#: MIN_STEP, where the pool is first used, after 1000+ separator iterations: no disruption at all
+#: in 2500 on shapes0 and swim; 3 was better at that fixed work on all four shared instances, see
+#: benchmarks/nesting_fixed_work.py)
+PATIENCE = 3
 #: separator iterations per exploration attempt, at most (compression: ``compress.MAX_ITERATIONS``)
 EXPLORE_ITERATIONS = 250
 #: after the first failure, a success multiplies the step by this (ours: 1, the step only decays

@@ -14,6 +14,7 @@ from fabrication.nesting import _separate as S
 from fabrication.nesting.compress import Compressor, StripState
 from fabrication.nesting.explore import (
     MIN_STEP,
+    PATIENCE,
     Explorer,
     Pool,
     disrupt,
@@ -144,6 +145,28 @@ def test_exploration_returns_only_legal_layouts_and_is_reproducible():
         assert explorer.disruptions > 0  # the pool was used
         runs.append(best)
     assert (runs[0].x == runs[1].x).all() and (runs[0].y == runs[1].y).all() and (runs[0].var == runs[1].var).all()
+
+
+def test_the_step_halves_only_after_patience_failures_at_one_length_the_pool_disrupted_meanwhile():
+    v, comp, items = setup(seed=2)
+    start = state_of(v, items, [(80.0 * (k % 4) if k < 4 else 60.0 * (k % 4), 0.0 if k < 4 else 60.0)
+                                for k in range(len(items))])
+    targets = []
+
+    def never(state, length, deadline, near=None):  # a separator that always fails, with overlap 1
+        targets.append(length)
+        comp.loss = 1.0
+        return False
+
+    comp.separate = never
+    explorer = Explorer(comp, step=0.01)
+    explorer.failed = True  # past the first failure: a success would keep the step
+    explorer.run(start, math.inf, max_attempts=PATIENCE)
+    assert PATIENCE > 1 and explorer.step == 0.01  # one shrink, then disruptions at the same length
+    assert explorer.disruptions == PATIENCE - 1 and len(set(targets)) == 1 and len(explorer.pool) == PATIENCE
+    explorer.run(start, math.inf, max_attempts=1)
+    assert explorer.step == 0.005 and targets[-1] > targets[0]  # halved: a new, smaller shrink, a fresh pool
+    assert len(explorer.pool) == 1 and explorer.disruptions == PATIENCE - 1
 
 
 def test_nest_strip_with_exploration_is_valid_and_reproducible_for_a_round_budget():
