@@ -180,9 +180,10 @@ class Compressor:
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
             progress: Callable[[float], None] | None = None, step: float = FIRST_STEP,
             last_step: float = LAST_STEP, reset: float = FIRST_STEP / 2) -> StripState:
-        """Shrink and separate until the deadline (or ``max_attempts``), from a shrink ``step``; returns
-        the shortest legal layout (the step reached is left in ``self.step``). A failure halves the
-        step; below ``last_step`` it starts again at ``reset``. On a windowed strip
+        """Shrink and separate until the deadline (or ``max_attempts``, or the ``budget`` of
+        iterations), from a shrink ``step``; returns the shortest legal layout (the step reached is
+        left in ``self.step``). A failure halves the step; below ``last_step`` it starts again at
+        ``reset``. On a windowed strip
         the step is a fraction of the window, not of the whole length (the window's items alone
         absorb the shrink)."""
         best, attempts = state.copy(), 0

@@ -184,9 +184,10 @@ class Explorer:
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
             progress: Callable[[float], None] | None = None) -> StripState:
-        """Explore from the legal layout ``state`` until the deadline (or ``max_attempts`` separations);
-        returns the shortest legal layout found. A ``state`` shorter than the pool's target (a
-        better layout from elsewhere) empties the pool."""
+        """Explore from the legal layout ``state`` until the deadline (or ``max_attempts``
+        separations, or the compressor's ``budget`` of iterations); returns the shortest legal
+        layout found. A ``state`` shorter than the pool's target (a better layout from elsewhere)
+        empties the pool."""
         comp = self.comp
         best = state.copy()
         if best.length(comp.v) <= self.target:
