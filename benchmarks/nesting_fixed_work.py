@@ -29,17 +29,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import print_table, write_json
 from nesting import DEFAULT, load
 
-#: the module constants as they were before any override, per worker process (workers are reused)
-_ORIGINAL: dict[str, object] = {}
+#: per constant, its value before any override and the modules holding it (per worker process:
+#: workers are reused from job to job)
+_ORIGINAL: dict[str, tuple[object, set]] = {}
+
+
+#: constants read once as a function's default argument (nest_strip's share, Pool's size,
+#: large_items' share, the Explorer's and Compressor.run's steps): overriding them would change nothing
+BOUND_AS_DEFAULTS = ("explore.EXPLORE_SHARE", "explore.POOL_SIZE", "explore.LARGE_SHARE", "compress.FIRST_STEP",
+                     "compress.LAST_STEP")
 
 
 def parse_set(text: str) -> tuple[str, object]:
     """``module.NAME=VALUE`` -> (``module.NAME``, the value as a Python number); refused when the
-    constant does not exist, naming it."""
+    constant does not exist or would change nothing, naming it."""
     name, sep, value = text.partition("=")
     mod, _, attr = name.rpartition(".")
     if not sep or not mod:
         sys.exit(f"--set takes module.NAME=VALUE (e.g. explore.PATIENCE=3), not {text!r}")
+    if name in BOUND_AS_DEFAULTS:
+        sys.exit(f"{name} is read once as a default argument at import: --set would change nothing")
     module = importlib.import_module(f"fabrication.nesting.{mod}")
     if not hasattr(module, attr):
         sys.exit(f"fabrication.nesting.{mod} has no constant {attr}; check the name in --set {text}")
@@ -47,12 +56,19 @@ def parse_set(text: str) -> tuple[str, object]:
 
 
 def apply(settings: dict[str, object]) -> None:
-    """Set the given constants, and every constant changed by an earlier job back to its original."""
+    """Set the given constants, and every constant changed by an earlier job back to its original;
+    in the defining module and in every nesting module that imported it by name."""
+    modules = [importlib.import_module(f"fabrication.nesting.{m}") for m in
+               ("compress", "explore", "parallel", "api", "_separate")]
     for name in list(_ORIGINAL) + [n for n in settings if n not in _ORIGINAL]:
         mod, _, attr = name.rpartition(".")
-        module = importlib.import_module(f"fabrication.nesting.{mod}")
-        _ORIGINAL.setdefault(name, getattr(module, attr))
-        setattr(module, attr, settings.get(name, _ORIGINAL[name]))
+        if name not in _ORIGINAL:
+            home = importlib.import_module(f"fabrication.nesting.{mod}")
+            value = getattr(home, attr)
+            _ORIGINAL[name] = (value, {home, *(m for m in modules if getattr(m, attr, None) is value)})
+        original, holders = _ORIGINAL[name]
+        for module in holders:
+            setattr(module, attr, settings.get(name, original))
 
 
 def run(args) -> dict:
