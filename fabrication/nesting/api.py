@@ -234,7 +234,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
 def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0, seed: int = 0,
                spacing: float = 0.0, samples: int = 300, improve: bool = True, max_rounds: int | None = None,
                progress: Callable[[float, int, float], None] | None = None, workers: int = 1,
-               explore: float = EXPLORE_SHARE) -> NestResult:
+               explore: float = EXPLORE_SHARE, max_iterations: int | None = None) -> NestResult:
     """Strip packing: a strip of fixed ``height``, minimise the used length (touching allowed).
 
     A bottom-left construction (``samples`` random placements per item, more than for sheets),
@@ -242,9 +242,14 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
     until ``time_limit``; ``max_rounds`` bounds the compression attempts for reproducible runs.
     The first ``explore`` share of the time (or of ``max_rounds``) is the exploration phase
     (``explore.py``: failed layouts kept in a pool and disrupted); 0 compresses only.
+    ``max_iterations`` bounds the improvement by separator iterations instead (a fixed work
+    budget: the same seed gives the same layout whatever the machine's load, when the time limit
+    does not cut it short first; with ``max_rounds`` too, whichever ends first).
     ``workers > 1`` (time-bounded runs only) searches on that many processes sharing their best
     layout (``parallel.py``).
     """
+    if max_iterations is not None and max_iterations < 0:
+        raise ValueError(f"max_iterations is a number of separator iterations, 0 or more, not {max_iterations}")
     start = time.monotonic()
     length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
                  * p.quantity for p in parts) + 1.0
@@ -267,13 +272,13 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
             if progress:
                 progress(time.monotonic() - start, 1, used)
 
-        if workers > 1 and max_rounds is None:
+        if workers > 1 and max_rounds is None and max_iterations is None:
             from .parallel import compress_shared
 
             sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats, explore)
         else:
             sheet = explore_and_compress(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats,
-                                         explore)[0]
+                                         explore, max_iterations)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     result.stats = stats

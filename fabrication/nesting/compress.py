@@ -90,6 +90,12 @@ class Compressor:
         self.max_iterations = MAX_ITERATIONS
         self.step = FIRST_STEP
         self.loss = 0.0
+        #: separator iterations this compressor may run in all (None: unbounded); a fixed work budget
+        self.budget: int | None = None
+
+    def spent(self) -> bool:
+        """True once the separator iterations reached ``budget`` (never without a budget)."""
+        return self.budget is not None and self.iterations >= self.budget
 
     def separate(self, state: StripState, length: float, deadline: float, near: float | None = None) -> bool:
         """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success.
@@ -107,7 +113,7 @@ class Compressor:
         pinned, window = self._window(state, ov, length, near)
         w = np.ones((n, n))
         best, best_total, stale, strikes, done = state.copy(), total, 0, 0, 0
-        while time.monotonic() < deadline and done < self.max_iterations:
+        while time.monotonic() < deadline and done < self.max_iterations and not self.spent():
             total = S.sep_iteration(geo, self.allowed, self.n_allowed, pinned, state.var, state.x, state.y, n,
                                     w, ov, window, self.height, K.EPS, N_CONTAINER, N_FOCUS, self.cell)
             self.iterations += 1
@@ -174,15 +180,16 @@ class Compressor:
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
             progress: Callable[[float], None] | None = None, step: float = FIRST_STEP,
             last_step: float = LAST_STEP, reset: float = FIRST_STEP / 2) -> StripState:
-        """Shrink and separate until the deadline (or ``max_attempts``), from a shrink ``step``; returns
-        the shortest legal layout (the step reached is left in ``self.step``). A failure halves the
-        step; below ``last_step`` it starts again at ``reset``. On a windowed strip
+        """Shrink and separate until the deadline (or ``max_attempts``, or the ``budget`` of
+        iterations), from a shrink ``step``; returns the shortest legal layout (the step reached is
+        left in ``self.step``). A failure halves the step; below ``last_step`` it starts again at
+        ``reset``. On a windowed strip
         the step is a fraction of the window, not of the whole length (the window's items alone
         absorb the shrink)."""
         best, attempts = state.copy(), 0
         n_free = int((~self.pinned).sum())
         share = min(1.0, self.window_items / max(n_free, 1))
-        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
+        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not self.spent():
             attempts += 1
             self.attempts += 1
             trial, target = self.shrink(best, step * share)
@@ -212,14 +219,17 @@ def last_sheet_compressor(engine, sheets: list, seed: int) -> tuple[list, Compre
 
 
 def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
-                        progress: Callable[[float], None] | None = None, stats: dict | None = None) -> list:
+                        progress: Callable[[float], None] | None = None, stats: dict | None = None,
+                        iterations: int | None = None) -> list:
     """Shorten the used length of the last sheet by strip compression (its box height is the strip);
     ``progress(used_length)`` hears of every shorter layout; ``stats`` (if given) receives the
-    separator ``iterations``, the ``attempts`` and the ``seconds`` spent."""
+    separator ``iterations``, the ``attempts`` and the ``seconds`` spent. ``iterations`` bounds the
+    separator iterations in all (a fixed work budget; None: no bound)."""
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
     last, comp = last_sheet_compressor(engine, sheets, seed)
+    comp.budget = iterations
     best = comp.run(comp.state(last), deadline, max_attempts, progress)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, seconds=time.monotonic() - began)

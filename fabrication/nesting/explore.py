@@ -39,8 +39,12 @@ from .compress import (
 EXPLORE_SHARE = 0.8
 #: the smallest exploration shrink, a fraction of the length (sparrow's fixed step: 0.1 %)
 MIN_STEP = 0.001
-#: failures at one length before the step halves, while it is above MIN_STEP (ours)
-PATIENCE = 1
+#: failures at one length before the step halves, while it is above MIN_STEP: a shrink, then
+#: PATIENCE - 1 disruptions of the pool's layouts at that length (ours; at 1 the step only reached
+#: MIN_STEP, where the pool is first used, after 1000+ separator iterations: no disruption at all
+#: in 2500 on shapes0 and swim; 3 was better at that fixed work on all four shared instances, see
+#: benchmarks/nesting_fixed_work.py)
+PATIENCE = 3
 #: separator iterations per exploration attempt, at most (compression: ``compress.MAX_ITERATIONS``)
 EXPLORE_ITERATIONS = 250
 #: after the first failure, a success multiplies the step by this (ours: 1, the step only decays
@@ -180,9 +184,10 @@ class Explorer:
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
             progress: Callable[[float], None] | None = None) -> StripState:
-        """Explore from the legal layout ``state`` until the deadline (or ``max_attempts`` separations);
-        returns the shortest legal layout found. A ``state`` shorter than the pool's target (a
-        better layout from elsewhere) empties the pool."""
+        """Explore from the legal layout ``state`` until the deadline (or ``max_attempts``
+        separations, or the compressor's ``budget`` of iterations); returns the shortest legal
+        layout found. A ``state`` shorter than the pool's target (a better layout from elsewhere)
+        empties the pool."""
         comp = self.comp
         best = state.copy()
         if best.length(comp.v) <= self.target:
@@ -201,7 +206,7 @@ class Explorer:
                  progress: Callable[[float], None] | None, scale: float) -> StripState:
         """The loop of :meth:`run`: disrupt a pool layout, or shrink the best one, and separate."""
         comp, attempts = self.comp, 0
-        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts):
+        while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not comp.spent():
             attempts += 1
             comp.attempts += 1
             if self.pool and not (self.step > MIN_STEP and self.fails >= PATIENCE):
@@ -238,25 +243,28 @@ def check_share(share: float) -> None:
 
 def explore_and_compress(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                          progress: Callable[[float], None] | None = None, stats: dict | None = None,
-                         share: float = EXPLORE_SHARE) -> list:
+                         share: float = EXPLORE_SHARE, iterations: int | None = None) -> list:
     """Shorten the last sheet's used length: exploration for ``share`` of the time (or of
-    ``max_attempts``), then compression with small steps from the best legal layout; arguments
-    and ``stats`` as :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
+    ``max_attempts``, or of ``iterations``, a budget of separator iterations in all), then
+    compression with small steps from the best legal layout; arguments and ``stats`` as
+    :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
     :func:`.compress.compress_last_sheet` itself (compression only, its larger steps)."""
     check_share(share)
     if share == 0.0:
-        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats)
+        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats, iterations)
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
     last, comp = last_sheet_compressor(engine, sheets, seed)
     explorer = Explorer(comp)
-    if max_attempts is None:
-        split, first, rest = began + share * (deadline - began), None, None
-    else:
+    split, first, rest = began + share * (deadline - began), None, None
+    if max_attempts is not None:
         split, first = deadline, round(share * max_attempts)
         rest = max_attempts - first
+    if iterations is not None:
+        split, comp.budget = deadline, round(share * iterations)
     best = explorer.run(comp.state(last), split, first, progress)
+    comp.budget = iterations
     best = comp.run(best, deadline, rest, progress, COMPRESS_STEP, COMPRESS_LAST, COMPRESS_RESET)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, disruptions=explorer.disruptions,

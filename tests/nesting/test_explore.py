@@ -14,6 +14,7 @@ from fabrication.nesting import _separate as S
 from fabrication.nesting.compress import Compressor, StripState
 from fabrication.nesting.explore import (
     MIN_STEP,
+    PATIENCE,
     Explorer,
     Pool,
     disrupt,
@@ -146,6 +147,28 @@ def test_exploration_returns_only_legal_layouts_and_is_reproducible():
     assert (runs[0].x == runs[1].x).all() and (runs[0].y == runs[1].y).all() and (runs[0].var == runs[1].var).all()
 
 
+def test_the_step_halves_only_after_patience_failures_at_one_length_the_pool_disrupted_meanwhile():
+    v, comp, items = setup(seed=2)
+    start = state_of(v, items, [(80.0 * (k % 4) if k < 4 else 60.0 * (k % 4), 0.0 if k < 4 else 60.0)
+                                for k in range(len(items))])
+    targets = []
+
+    def never(state, length, deadline, near=None):  # a separator that always fails, with overlap 1
+        targets.append(length)
+        comp.loss = 1.0
+        return False
+
+    comp.separate = never
+    explorer = Explorer(comp, step=0.01)
+    explorer.failed = True  # past the first failure: a success would keep the step
+    explorer.run(start, math.inf, max_attempts=PATIENCE)
+    assert PATIENCE > 1 and explorer.step == 0.01  # one shrink, then disruptions at the same length
+    assert explorer.disruptions == PATIENCE - 1 and len(set(targets)) == 1 and len(explorer.pool) == PATIENCE
+    explorer.run(start, math.inf, max_attempts=1)
+    assert explorer.step == 0.005 and targets[-1] > targets[0]  # halved: a new, smaller shrink, a fresh pool
+    assert len(explorer.pool) == 1 and explorer.disruptions == PATIENCE - 1
+
+
 def test_nest_strip_with_exploration_is_valid_and_reproducible_for_a_round_budget():
     results = [nest_strip(PARTS, HEIGHT, time_limit=120.0, max_rounds=30, seed=5) for _ in range(2)]
     for r in results:
@@ -160,3 +183,16 @@ def test_a_zero_share_compresses_only_and_a_share_outside_0_to_1_is_refused():
     assert "disruptions" not in plain.stats and validate.problems(plain, spacing=0.0, margin=0.0) == []
     with pytest.raises(ValueError, match="0 to 1"):
         nest_strip(PARTS, HEIGHT, time_limit=1.0, max_rounds=8, explore=1.5)
+
+
+def test_an_iteration_budget_bounds_the_separator_work_and_is_reproducible():
+    runs = [nest_strip(PARTS, HEIGHT, time_limit=120.0, max_iterations=150, seed=3) for _ in range(2)]
+    for r in runs:
+        assert 0 < r.stats["iterations"] <= 150
+        assert validate.problems(r, spacing=0.0, margin=0.0) == []
+        assert r.used_length <= r.history[0][2] + 1e-9
+    assert runs[0].sheets[0].placements == runs[1].sheets[0].placements
+    plain = nest_strip(PARTS, HEIGHT, time_limit=120.0, max_iterations=40, seed=3, explore=0.0)
+    assert 0 < plain.stats["iterations"] <= 40  # compression alone keeps the budget too
+    with pytest.raises(ValueError, match="max_iterations"):
+        nest_strip(PARTS, HEIGHT, time_limit=1.0, max_iterations=-1)
