@@ -289,6 +289,21 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     return out
 
 
+#: plays within this (mm) of each other count as equal when picking the worst fit: far below what a
+#: machine can cut, far above the last-bit noise of the arithmetic (~1e-13 mm)
+PLAY_TIE = 1e-9
+
+
+def worst_fit(fits: list[Fit]) -> Fit:
+    """The fit of ``fits`` with the most play; among those within :data:`PLAY_TIE` of it, the first in
+    ``fits``' order (which :func:`measure_fits` takes from the design's joints, not from the arithmetic),
+    so the pick, and the message naming it, never hang on the last bit of a play."""
+    if not fits:
+        raise ValueError("worst_fit needs at least one fit: measure the joints first (measure_fits)")
+    most = max(f.play for f in fits)
+    return next(f for f in fits if f.play >= most - PLAY_TIE)
+
+
 def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine) -> list[Finding]:
     """``FIT-PLAY`` findings for ``check.json``: one error per part pair whose worst play at the face
     exceeds ``machine.fit_play``, with the measured play, the limit and a fix; else one pass.
@@ -302,11 +317,10 @@ def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine
     fits = measure_fits(design, cut_parts)
     if not fits:
         return [Finding("FIT-PLAY", "pass", "no slotted, tabbed or finger joints to fit", unit="mm")]
-    worst: dict[tuple[str, str], Fit] = {}
+    pairs: dict[tuple[str, str], list[Fit]] = {}
     for f in fits:
-        key = (f.part, f.mate)
-        if key not in worst or f.play > worst[key].play:
-            worst[key] = f
+        pairs.setdefault((f.part, f.mate), []).append(f)
+    worst = {key: worst_fit(group) for key, group in pairs.items()}
     out = []
     for (part, mate), f in sorted(worst.items()):
         if f.play <= limit + 1e-9:
@@ -324,7 +338,7 @@ def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine
                            f"{limit:g} mm {machine.name} allows: {why}", f"{part} + {mate}", float(f.play), limit,
                            float(limit - f.play), "mm", fix=fix))
     if not out:
-        top = max(fits, key=lambda x: x.play)
+        top = worst_fit(fits)
         out.append(Finding("FIT-PLAY", "pass", f"every joint fits: worst play {top.play:.2f} mm ({top.mate} in "
                            f"{top.part}), at most {limit:g} mm", f"{top.part} + {top.mate}", float(top.play), limit,
                            float(limit - top.play), "mm"))
