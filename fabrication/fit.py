@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from parametric.checks.chords import Chords, chords_each, edge_arrays
+from parametric.checks.chords import Chords, edge_arrays, stacked_edges, window_chords
 from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
@@ -78,25 +78,25 @@ def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
     return _per_polygon(memo, poly, "edges", edge_arrays)
 
 
-def _sample(edge_sets: list, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
-    """Chords of each polygon of ``edge_sets`` (edge arrays) along ``along`` over ``[s0, s1]`` at
-    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one numpy pass."""
-    o = np.asarray(origin, dtype=float)
-    ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
-    starts = o[None, :] + s0 * along + ys[:, None] * across
-    return chords_each(edge_sets, starts, along, s1 - s0)
+def _sample(stacked: tuple, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
+    """Chords of each polygon of ``stacked`` (:func:`_stacked`) along ``along`` over ``[s0, s1]`` at
+    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one compiled call."""
+    return window_chords(stacked, origin, along, across, s0, s1, y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
+
+
+def _stacked(memo: dict, *polys) -> tuple:
+    """The edge arrays of ``polys`` stacked for :func:`_sample` (:func:`parametric.checks.chords.stacked_edges`),
+    made once per tuple of polygon objects in one :func:`measure_fits` call."""
+    return _per_polygon(memo, polys, "stacked", lambda ps: stacked_edges([_edges_of(memo, p) for p in ps]))
 
 
 def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, float | None]:
     """Median positions (from the window's start) of the two walls of the material (or, with
     ``void``, the gap) interval holding ``centre``; a side is None where the interval runs to the
     window's end in most samples (no wall there: an open corner)."""
-    lefts, rights, found = sampled.holding(centre, void)
-    n = int(found.sum())
+    left, right, n = sampled.median_walls(centre, void)
     if n * 2 < len(sampled):
         return None, None
-    walls = np.sort(np.stack([lefts[found], rights[found]]), axis=1)  # both medians from one sort
-    left, right = (float(x) for x in (walls[:, n // 2] if n % 2 else (walls[:, n // 2 - 1] + walls[:, n // 2]) / 2))
     return (left if left > 1e-6 else None), (right if right < sampled.length[0] - 1e-6 else None)
 
 
@@ -148,7 +148,7 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         window = (o, d, perp, joint.lo, joint.hi, -half, half)
         band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
                         o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
-        drawn, finished = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[part.name])], *window)
+        drawn, finished = _sample(_stacked(memo, part.outline, cut[part.name]), *window)
         geo[part.name] = {"drawn": drawn, "cut": finished, "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
@@ -190,7 +190,7 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
-            sampled = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[p_name])], *window)
+            sampled = _sample(_stacked(memo, part.outline, cut[p_name]), *window)
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
@@ -250,14 +250,14 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
         sides = {}
         for sg in (1.0, -1.0):
             y0, y1 = sorted((0.0, sg * b.thickness))
-            (tab,) = _sample([_edges_of(memo, a.outline)], oa, da, pa, s0, s1, y0, y1)
+            (tab,) = _sample(_stacked(memo, a.outline), oa, da, pa, s0, s1, y0, y1)
             left, right = _edges(tab, s_c - s0, False)
             sides[sg] = (right - left) if left is not None and right is not None else math.inf
         y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
         depth = _relief_depth(memo, b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
         along, across = [], []
         for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
-            poly_b, poly_a = [_edges_of(memo, poly_b)], [_edges_of(memo, poly_a)]
+            poly_b, poly_a = _stacked(memo, poly_b), _stacked(memo, poly_a)
             hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max)[0], s_c - s0, True)
             tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1)[0], s_c - s0, False)
             along.append(_gap(hole_walls, tab_walls))
