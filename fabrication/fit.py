@@ -68,8 +68,10 @@ class Fit:
 
 
 def _unit(v) -> np.ndarray:
-    v = np.asarray(v, dtype=float)[:2]
-    return v / np.linalg.norm(v)
+    """``v``'s first two components scaled to length 1."""
+    x, y = float(v[0]), float(v[1])
+    n = math.hypot(x, y)
+    return np.array([x / n, y / n])
 
 
 def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
@@ -185,8 +187,8 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
         o, s0, s1 = o + s0 * d, 0.0, s1 - s0  # the window from where the slot starts: equal slots, equal keys
-        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *np.round(o, 6), *np.round(d, 9), round(need, 6),
-               round(s1, 6), round(half, 6))
+        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *(round(float(x), 6) for x in o),
+               *(round(float(x), 9) for x in d), round(need, 6), round(s1, 6), round(half, 6))
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
