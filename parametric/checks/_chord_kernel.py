@@ -5,7 +5,9 @@ The arithmetic is :mod:`.chords`' even-odd rule term by term (an edge crosses a 
 strictly on one side and the other on or beyond it; the crossing's position along the line is
 interpolated between the edge's ends), looped instead of broadcast: the numpy form paid ~0.7 ms of
 array overhead per call on the few hundred edges of a part, and the fit measurement makes about fifty
-such calls per chair.
+such calls per chair. For parallel lines (the fit's windows) the projections on the lines' normal and
+direction are made here too (:func:`parallel_chords`, :func:`window_chords`): products summed in
+their own order, so within ~1e-13 mm of numpy's matrix products, not bit for bit.
 
 With ``D4D_NO_NUMBA=1`` the same function runs as plain Python (the reference twin).
 """

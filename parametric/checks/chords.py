@@ -1,7 +1,7 @@
 """Chords: the stretches of straight lines that lie inside a polygon, many lines at once.
 
 The fit measurement (:mod:`fabrication.fit`) samples a joint's void and the part in it along 17
-parallel lines, through the drawn and the finished outline together (:func:`chords_each`), and the
+parallel lines, through the drawn and the finished outline together (:func:`window_chords`), and the
 slot checks (:mod:`.manufacturability`) follow every slot axis of a part in one call (a direction per
 line); both only need where each line enters and leaves the outline. Doing that on the outline's
 edge arrays (made once per outline: :func:`edge_arrays`) in one compiled call
