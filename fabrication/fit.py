@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from parametric.checks.chords import Chords, chords_each, edge_arrays
+from parametric.checks.chords import Chords, edge_arrays, stacked_edges, window_chords
 from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
@@ -68,8 +68,10 @@ class Fit:
 
 
 def _unit(v) -> np.ndarray:
-    v = np.asarray(v, dtype=float)[:2]
-    return v / np.linalg.norm(v)
+    """``v``'s first two components scaled to length 1."""
+    x, y = float(v[0]), float(v[1])
+    n = math.hypot(x, y)
+    return np.array([x / n, y / n])
 
 
 def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
@@ -78,25 +80,25 @@ def _edges_of(memo: dict, poly) -> tuple[np.ndarray, np.ndarray]:
     return _per_polygon(memo, poly, "edges", edge_arrays)
 
 
-def _sample(edge_sets: list, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
-    """Chords of each polygon of ``edge_sets`` (edge arrays) along ``along`` over ``[s0, s1]`` at
-    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one numpy pass."""
-    o = np.asarray(origin, dtype=float)
-    ys = np.linspace(y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
-    starts = o[None, :] + s0 * along + ys[:, None] * across
-    return chords_each(edge_sets, starts, along, s1 - s0)
+def _sample(stacked: tuple, origin, along, across, s0: float, s1: float, y0: float, y1: float) -> list[Chords]:
+    """Chords of each polygon of ``stacked`` (:func:`_stacked`) along ``along`` over ``[s0, s1]`` at
+    :data:`SAMPLES` depths ``y0..y1`` (along ``across``), all in one compiled call."""
+    return window_chords(stacked, origin, along, across, s0, s1, y0 + EDGE_EPS, y1 - EDGE_EPS, SAMPLES)
+
+
+def _stacked(memo: dict, *polys) -> tuple:
+    """The edge arrays of ``polys`` stacked for :func:`_sample` (:func:`parametric.checks.chords.stacked_edges`),
+    made once per tuple of polygon objects in one :func:`measure_fits` call."""
+    return _per_polygon(memo, polys, "stacked", lambda ps: stacked_edges([_edges_of(memo, p) for p in ps]))
 
 
 def _edges(sampled: Chords, centre: float, void: bool) -> tuple[float | None, float | None]:
     """Median positions (from the window's start) of the two walls of the material (or, with
     ``void``, the gap) interval holding ``centre``; a side is None where the interval runs to the
     window's end in most samples (no wall there: an open corner)."""
-    lefts, rights, found = sampled.holding(centre, void)
-    n = int(found.sum())
+    left, right, n = sampled.median_walls(centre, void)
     if n * 2 < len(sampled):
         return None, None
-    walls = np.sort(np.stack([lefts[found], rights[found]]), axis=1)  # both medians from one sort
-    left, right = (float(x) for x in (walls[:, n // 2] if n % 2 else (walls[:, n // 2 - 1] + walls[:, n // 2]) / 2))
     return (left if left > 1e-6 else None), (right if right < sampled.length[0] - 1e-6 else None)
 
 
@@ -148,7 +150,7 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
         window = (o, d, perp, joint.lo, joint.hi, -half, half)
         band = Polygon([o + joint.lo * d - half * perp, o + joint.hi * d - half * perp,
                         o + joint.hi * d + half * perp, o + joint.lo * d + half * perp])
-        drawn, finished = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[part.name])], *window)
+        drawn, finished = _sample(_stacked(memo, part.outline, cut[part.name]), *window)
         geo[part.name] = {"drawn": drawn, "cut": finished, "o": o, "d": d, "band": band}
     for p_name, m_name in ((joint.a, joint.b), (joint.b, joint.a)):
         gp, gm = geo[p_name], geo[m_name]
@@ -185,12 +187,12 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
         o, s0, s1 = o + s0 * d, 0.0, s1 - s0  # the window from where the slot starts: equal slots, equal keys
-        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *np.round(o, 6), *np.round(d, 9), round(need, 6),
-               round(s1, 6), round(half, 6))
+        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *(round(float(x), 6) for x in o),
+               *(round(float(x), 9) for x in d), round(need, 6), round(s1, 6), round(half, 6))
         if key not in memo:
             window = (o, perp, d, -half, half, s0, s1)
             mate_walls = (half - need / 2, half + need / 2)
-            sampled = _sample([_edges_of(memo, part.outline), _edges_of(memo, cut[p_name])], *window)
+            sampled = _sample(_stacked(memo, part.outline, cut[p_name]), *window)
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
@@ -250,14 +252,14 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
         sides = {}
         for sg in (1.0, -1.0):
             y0, y1 = sorted((0.0, sg * b.thickness))
-            (tab,) = _sample([_edges_of(memo, a.outline)], oa, da, pa, s0, s1, y0, y1)
+            (tab,) = _sample(_stacked(memo, a.outline), oa, da, pa, s0, s1, y0, y1)
             left, right = _edges(tab, s_c - s0, False)
             sides[sg] = (right - left) if left is not None and right is not None else math.inf
         y0, y1 = sorted((0.0, min(sides, key=sides.get) * b.thickness))
         depth = _relief_depth(memo, b, cut[b.name], hole.buffer(2 * b.thickness + 1.0))
         along, across = [], []
         for poly_b, poly_a in ((b.outline, a.outline), (cut[b.name], cut[a.name])):
-            poly_b, poly_a = [_edges_of(memo, poly_b)], [_edges_of(memo, poly_a)]
+            poly_b, poly_a = _stacked(memo, poly_b), _stacked(memo, poly_a)
             hole_walls = _edges(_sample(poly_b, ob, db, pb, s0, s1, y_min, y_max)[0], s_c - s0, True)
             tab_walls = _edges(_sample(poly_a, oa, da, pa, s0, s1, y0, y1)[0], s_c - s0, False)
             along.append(_gap(hole_walls, tab_walls))
@@ -289,6 +291,21 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
     return out
 
 
+#: plays within this (mm) of each other count as equal when picking the worst fit: far below what a
+#: machine can cut, far above the last-bit noise of the arithmetic (~1e-13 mm)
+PLAY_TIE = 1e-9
+
+
+def worst_fit(fits: list[Fit]) -> Fit:
+    """The fit of ``fits`` with the most play; among those within :data:`PLAY_TIE` of it, the first in
+    ``fits``' order (which :func:`measure_fits` takes from the design's joints, not from the arithmetic),
+    so the pick, and the message naming it, never hang on the last bit of a play."""
+    if not fits:
+        raise ValueError("worst_fit needs at least one fit: measure the joints first (measure_fits)")
+    most = max(f.play for f in fits)
+    return next(f for f in fits if f.play >= most - PLAY_TIE)
+
+
 def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine) -> list[Finding]:
     """``FIT-PLAY`` findings for ``check.json``: one error per part pair whose worst play at the face
     exceeds ``machine.fit_play``, with the measured play, the limit and a fix; else one pass.
@@ -302,11 +319,10 @@ def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine
     fits = measure_fits(design, cut_parts)
     if not fits:
         return [Finding("FIT-PLAY", "pass", "no slotted, tabbed or finger joints to fit", unit="mm")]
-    worst: dict[tuple[str, str], Fit] = {}
+    pairs: dict[tuple[str, str], list[Fit]] = {}
     for f in fits:
-        key = (f.part, f.mate)
-        if key not in worst or f.play > worst[key].play:
-            worst[key] = f
+        pairs.setdefault((f.part, f.mate), []).append(f)
+    worst = {key: worst_fit(group) for key, group in pairs.items()}
     out = []
     for (part, mate), f in sorted(worst.items()):
         if f.play <= limit + 1e-9:
@@ -324,7 +340,7 @@ def fit_findings(design: Design, cut_parts: dict[str, CutPart], machine: Machine
                            f"{limit:g} mm {machine.name} allows: {why}", f"{part} + {mate}", float(f.play), limit,
                            float(limit - f.play), "mm", fix=fix))
     if not out:
-        top = max(fits, key=lambda x: x.play)
+        top = worst_fit(fits)
         out.append(Finding("FIT-PLAY", "pass", f"every joint fits: worst play {top.play:.2f} mm ({top.mate} in "
                            f"{top.part}), at most {limit:g} mm", f"{top.part} + {top.mate}", float(top.play), limit,
                            float(limit - top.play), "mm"))

@@ -1,7 +1,7 @@
 """Chords: the stretches of straight lines that lie inside a polygon, many lines at once.
 
 The fit measurement (:mod:`fabrication.fit`) samples a joint's void and the part in it along 17
-parallel lines, through the drawn and the finished outline together (:func:`chords_each`), and the
+parallel lines, through the drawn and the finished outline together (:func:`window_chords`), and the
 slot checks (:mod:`.manufacturability`) follow every slot axis of a part in one call (a direction per
 line); both only need where each line enters and leaves the outline. Doing that on the outline's
 edge arrays (made once per outline: :func:`edge_arrays`) in one compiled call
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._chord_kernel import first_holding, line_chords
+from ._chord_kernel import first_holding, line_chords, median_walls, parallel_chords
+from ._chord_kernel import window_chords as window_chords_kernel
 
 #: chords shorter than this (mm) are dropped, as are the matching gaps between material
 MIN_CHORD = 1e-9
@@ -70,6 +71,12 @@ class Chords:
         window ends included) holding ``centre`` within 1e-9 mm: ``(left, right, found)`` arrays."""
         return first_holding(self.lo, self.hi, self.count, self.length, float(centre), bool(void))
 
+    def median_walls(self, centre: float, void: bool = False) -> tuple[float, float, int]:
+        """The median ends, over the lines holding ``centre`` (see :meth:`holding`), of the stretch (or
+        gap) holding it, and how many lines hold it: ``(left, right, n)`` (zeros when ``n == 0``)."""
+        left, right, n = median_walls(self.lo, self.hi, self.count, self.length, float(centre), bool(void))
+        return float(left), float(right), int(n)
+
 
 def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> Chords:
     """The stretches inside the polygon of ``edges`` (:func:`edge_arrays`) of the lines from each of
@@ -86,37 +93,52 @@ def chords_each(edge_sets: list[tuple[np.ndarray, np.ndarray]], starts, directio
     in one call instead of one per polygon (the same numbers)."""
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     m, k = len(starts), len(edge_sets)
-    edge_start = np.zeros(k + 1, dtype=np.int64)
-    np.cumsum([len(e[0]) for e in edge_sets], out=edge_start[1:])
-    both = _chords(np.concatenate([e[0] for e in edge_sets]), np.concatenate([e[1] for e in edge_sets]), edge_start,
-                   np.tile(starts, (k, 1)), direction, length, np.repeat(np.arange(k), m))
+    both = _chords(*stacked_edges(edge_sets), np.tile(starts, (k, 1)), direction, length, np.repeat(np.arange(k), m))
     return [Chords(both.lo[g * m:(g + 1) * m], both.hi[g * m:(g + 1) * m], both.count[g * m:(g + 1) * m],
                    both.length[g * m:(g + 1) * m]) for g in range(k)]
+
+
+def stacked_edges(edge_sets: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Several polygons' edge arrays (:func:`edge_arrays`) in one: ``(a, b, edge_start)``, polygon
+    ``g``'s edges from ``edge_start[g]`` to ``edge_start[g + 1] - 1`` (for :func:`window_chords`)."""
+    edge_start = np.zeros(len(edge_sets) + 1, dtype=np.int64)
+    np.cumsum([len(e[0]) for e in edge_sets], out=edge_start[1:])
+    return np.concatenate([e[0] for e in edge_sets]), np.concatenate([e[1] for e in edge_sets]), edge_start
+
+
+def window_chords(stacked: tuple[np.ndarray, np.ndarray, np.ndarray], origin, along, across, s0: float, s1: float,
+                  y0: float, y1: float, samples: int) -> list[Chords]:
+    """:func:`chords_each` of ``samples`` parallel lines along the unit vector ``along`` over ``[s0, s1]``
+    from ``origin``, at offsets evenly spaced from ``y0`` to ``y1`` along ``across``, through each
+    polygon of ``stacked`` (:func:`stacked_edges`); the lines are made in the compiled call too."""
+    if samples < 1:
+        raise ValueError(f"window_chords needs at least one line, got samples={samples}")
+    a, b, edge_start = stacked
+    lo, hi, count = window_chords_kernel(a, b, edge_start, np.asarray(origin, dtype=float)[:2],
+                                         np.asarray(along, dtype=float), np.asarray(across, dtype=float),
+                                         float(s0), float(s1 - s0), float(y0), float(y1), int(samples), MIN_CHORD)
+    length = np.full(samples, float(s1 - s0))
+    return [Chords(lo[g * samples:(g + 1) * samples], hi[g * samples:(g + 1) * samples],
+                   count[g * samples:(g + 1) * samples], length) for g in range(len(edge_start) - 1)]
 
 
 def _chords(a: np.ndarray, b: np.ndarray, edge_start: np.ndarray, starts: np.ndarray, direction, length,
             line_group: np.ndarray) -> Chords:
     """:func:`chords` on edge start and end arrays grouped by polygon (``edge_start``: where each
-    polygon's edges begin, then the total) and each line's polygon (``line_group``). The projections
-    are numpy's (the same products as ever, so the same last bits); the crossings, their order and
-    pairing are the compiled kernel's (:func:`._chord_kernel.line_chords`)."""
+    polygon's edges begin, then the total) and each line's polygon (``line_group``). The crossings,
+    their order and pairing are the compiled kernel's (:func:`._chord_kernel.line_chords`); so are the
+    projections of parallel lines (:func:`._chord_kernel.parallel_chords`), while lines in their own
+    directions (the slot checks) are projected by numpy's matrix products."""
     length = np.ascontiguousarray(np.broadcast_to(np.asarray(length, dtype=float), len(starts)))
     direction = np.asarray(direction, dtype=float)
-    if direction.ndim == 1:  # parallel lines: only the edges in the band they sweep
-        perp = np.array([-direction[1], direction[0]])
-        offsets = starts @ perp
-        wa, wb = a @ perp, b @ perp
-        near = (np.maximum(wa, wb) >= offsets.min()) & (np.minimum(wa, wb) <= offsets.max())
-        sa, sb, wa, wb = a[near] @ direction, b[near] @ direction, wa[near], wb[near]
-        along = starts @ direction
-        edge_start = np.concatenate([[0], np.cumsum(near)])[edge_start]  # each polygon's first edge in the band
-        wa, wb, sa, sb = wa[None], wb[None], sa[None], sb[None]
-    else:
-        perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
-        offsets = (starts * perp).sum(axis=1)
-        wa, wb = (a @ perp.T).T, (b @ perp.T).T
-        sa, sb = (a @ direction.T).T, (b @ direction.T).T
-        along = (starts * direction).sum(axis=1)
+    if direction.ndim == 1:  # parallel lines: the projections and the band of edges they sweep, compiled
+        lo, hi, count = parallel_chords(a, b, edge_start, starts, direction, length, line_group, MIN_CHORD)
+        return Chords(lo, hi, count, length)
+    perp = np.stack([-direction[:, 1], direction[:, 0]], axis=1)
+    offsets = (starts * perp).sum(axis=1)
+    wa, wb = (a @ perp.T).T, (b @ perp.T).T
+    sa, sb = (a @ direction.T).T, (b @ direction.T).T
+    along = (starts * direction).sum(axis=1)
     c = np.ascontiguousarray
     lo, hi, count = line_chords(c(wa), c(wb), c(sa), c(sb), edge_start, offsets, along, length, line_group, MIN_CHORD)
     return Chords(lo, hi, count, length)

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from fabrication.fit import fit_findings, measure_fits
+import fabrication.fit
+from fabrication.fit import Fit, fit_findings, measure_fits, worst_fit
 from fabrication.machines import default_clearance, get_machine, machines_from_mapping
 from fabrication.toolpath import auto_style, inside_corners, prepare
 from parametric import build_design
@@ -100,3 +101,32 @@ def test_default_clearance_from_machine_and_material():
         machines_from_mapping({"bad": {"kind": "router", "bed": [600, 400], "tool_diameter": 6, "spacing": 10,
                                        "margin": 5, "feed": 1000, "depth_per_pass": 6, "pierce_time": 1,
                                        "clearance": -0.1}}, "shop.yaml")
+
+
+def test_the_worst_fit_does_not_hang_on_the_last_bit():
+    """Plays equal but for ~1e-13 mm of arithmetic noise: the first in order wins, whichever is larger."""
+    a = Fit("finger", "side", "front", "along", 0.25, 0.25, 0.0, (10.0, 0.0))
+    b = dataclasses.replace(a, mate="back", where=(90.0, 0.0))
+    for noise in (1e-13, -1e-13):
+        assert worst_fit([a, dataclasses.replace(b, play=0.25 + noise)]).mate == "front"
+        assert worst_fit([dataclasses.replace(b, play=0.25 + noise), a]).mate == "back"
+    assert worst_fit([a, dataclasses.replace(b, play=0.25 + 1e-6)]).mate == "back"  # a real difference counts
+    with pytest.raises(ValueError, match="at least one fit"):
+        worst_fit([])
+
+
+@pytest.mark.parametrize("clearance, machine", [(None, ROUTER), (0.4, get_machine("co2-laser-60w"))])
+def test_findings_are_the_same_under_last_bit_noise(monkeypatch, clearance, machine):
+    """Every play nudged by +-1e-13 mm (as another BLAS or a compiled kernel may): the same findings,
+    messages included (pass and error branches)."""
+    design = build_design("box") if clearance is None else build_design("box", clearance=clearance)
+    cut = _cut(design, machine)
+    fits = measure_fits(design, cut)
+    assert len({round(f.play, 6) for f in fits}) < len(fits)  # there are ties to break
+    reports = []
+    for sign in (1, -1):
+        noisy = [dataclasses.replace(f, play=f.play + sign * (-1) ** i * 1e-13) for i, f in enumerate(fits)]
+        monkeypatch.setattr(fabrication.fit, "measure_fits", lambda *_, noisy=noisy: noisy)
+        reports.append([(f.severity, f.message, f.part, round(f.measured, 9)) for f in fit_findings(design, cut, machine)])
+    assert reports[0] == reports[1]
+    assert {s for s, *_ in reports[0]} == ({"pass"} if clearance is None else {"error"})
