@@ -60,10 +60,14 @@ def warm_up() -> None:
          max_rounds=1)
     # ... and a tiny strip compression loads the separator's kernels (emptying a sheet, compressing one)
     nest_strip([NestPart("a", box(0, 0, 100, 50), 3)], 120.0, time_limit=5, max_rounds=2)
-    # ... and the fit measurement's chord kernels (a line across a square, its walls at the centre)
-    from parametric.checks.chords import chords, edge_arrays
+    # ... and the chord kernels: the fit's window of lines across a square and their walls, and the
+    # slot checks' lines in their own directions
+    from parametric.checks.chords import chords, edge_arrays, stacked_edges, window_chords
 
-    chords(edge_arrays(box(0, 0, 10, 10)), [[-1.0, 5.0]], [1.0, 0.0], 12.0).holding(6.0)
+    edges = edge_arrays(box(0, 0, 10, 10))
+    (window,) = window_chords(stacked_edges([edges]), (-1.0, 0.0), (1.0, 0.0), (0.0, 1.0), 0.0, 12.0, 2.0, 8.0, 3)
+    window.median_walls(6.0)
+    chords(edges, [[-1.0, 5.0]], [[1.0, 0.0]], 12.0)
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:

@@ -212,12 +212,15 @@ def test_kernel_matches_numpy_and_shapely_through_vertices_and_along_edges(poly,
             assert len(_merged(found)) == len(reference)  # a vertex counted as a split or not
             assert np.allclose(np.reshape(_merged(found), (-1, 2)), np.reshape(reference, (-1, 2)), atol=1e-9, rtol=0)
         segment = LineString([start, start + 300.0 * d])
-        closed, boundary = poly.buffer(1e-6), poly.boundary.buffer(1e-6)
+        closed = poly.buffer(1e-6)
         for p, q in found:  # on the polygon, its boundary included (a line along an edge is inside or out by a bit)
             assert closed.covers(LineString([start + p * d, start + q * d]))
         covered = shapely.union_all([LineString([start + p * d, start + q * d]).buffer(1e-6) for p, q in found])
         rest = poly.intersection(segment).difference(covered)
-        assert rest.is_empty or boundary.covers(rest)  # what shapely has beyond the chords is boundary
+        if d is along:  # GEOS's own answer for a line along an edge may run on past the polygon's corner
+            rest = rest.intersection(closed)
+        beyond = shapely.points(shapely.get_coordinates(shapely.segmentize(rest, 0.5)))
+        assert not len(beyond) or shapely.distance(beyond, poly.boundary).max() <= 1e-6  # shapely's extra is boundary
         e = edges[1] - edges[0]
         if d is not along and not np.any(np.abs(e[:, 0] * d[1] - e[:, 1] * d[0]) < 1e-9 * np.hypot(*e.T)):
             spans = _merged(found)  # no edge along the line: shapely's pieces
