@@ -88,16 +88,6 @@ def chords(edges: tuple[np.ndarray, np.ndarray], starts, direction, length) -> C
                    np.zeros(len(starts), dtype=np.int64))
 
 
-def chords_each(edge_sets: list[tuple[np.ndarray, np.ndarray]], starts, direction, length: float) -> list[Chords]:
-    """:func:`chords` of the same parallel lines through each of several polygons (their edge arrays),
-    in one call instead of one per polygon (the same numbers)."""
-    starts = np.atleast_2d(np.asarray(starts, dtype=float))
-    m, k = len(starts), len(edge_sets)
-    both = _chords(*stacked_edges(edge_sets), np.tile(starts, (k, 1)), direction, length, np.repeat(np.arange(k), m))
-    return [Chords(both.lo[g * m:(g + 1) * m], both.hi[g * m:(g + 1) * m], both.count[g * m:(g + 1) * m],
-                   both.length[g * m:(g + 1) * m]) for g in range(k)]
-
-
 def stacked_edges(edge_sets: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Several polygons' edge arrays (:func:`edge_arrays`) in one: ``(a, b, edge_start)``, polygon
     ``g``'s edges from ``edge_start[g]`` to ``edge_start[g + 1] - 1`` (for :func:`window_chords`)."""
@@ -108,9 +98,10 @@ def stacked_edges(edge_sets: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.nd
 
 def window_chords(stacked: tuple[np.ndarray, np.ndarray, np.ndarray], origin, along, across, s0: float, s1: float,
                   y0: float, y1: float, samples: int) -> list[Chords]:
-    """:func:`chords_each` of ``samples`` parallel lines along the unit vector ``along`` over ``[s0, s1]``
+    """:func:`chords` of ``samples`` parallel lines along the unit vector ``along`` over ``[s0, s1]``
     from ``origin``, at offsets evenly spaced from ``y0`` to ``y1`` along ``across``, through each
-    polygon of ``stacked`` (:func:`stacked_edges`); the lines are made in the compiled call too."""
+    polygon of ``stacked`` (:func:`stacked_edges`), all in one compiled call that makes the lines too:
+    per polygon, its :class:`Chords`."""
     if samples < 1:
         raise ValueError(f"window_chords needs at least one line, got samples={samples}")
     a, b, edge_start = stacked
