@@ -189,7 +189,9 @@ def _family(mesh: PreparedMesh, frames: list[Frame], prefix: str, label: str, ro
 
 def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
     """Layers one thickness apart (each the section at its mid-height), glued to the neighbours they
-    touch, with up to two dowel holes through each glued pair where both keep room round them."""
+    touch, with up to two dowel holes through each glued pair where both keep room round them. A glued
+    pair whose holes would leave it less face than a glue joint needs (a small top layer) keeps none,
+    and neither do the pairs whose holes fall on that face."""
     t = spec.thickness
     height = float(mesh.bounds[1][2])
     n = max(1, round(height / t))
@@ -203,7 +205,9 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
     for p in layers:
         level[round(p.frame.origin[2] / t - 0.5)].append(p)
     holes: dict[str, list] = defaultdict(list)
+    drills: dict[tuple[str, str], list] = {}
     r = (spec.dowel + spec.clearance) / 2
+    by_name = {p.name: p for p in layers}
     for i in range(n - 1):
         for a in level[i]:
             for b in level[i + 1]:
@@ -212,13 +216,29 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
                 kit.glued.append((a.name, b.name))
                 if spec.dowel > 0:
                     room = a.outline.intersection(b.outline).buffer(-(r + spec.min_feature))
-                    for pt in _dowel_points(room, 4 * r):
-                        holes[a.name].append(pt.buffer(r, 24))
-                        holes[b.name].append(pt.buffer(r, 24))
+                    drills[a.name, b.name] = [pt.buffer(r, 24) for pt in _dowel_points(room, 4 * r)]
+                    holes[a.name] += drills[a.name, b.name]
+                    holes[b.name] += drills[a.name, b.name]
+
+    def drilled(name: str) -> FlatPart:
+        part = by_name[name]
+        return part.with_outline(part.outline.difference(shapely.union_all(holes[name]))) if holes[name] else part
+
+    for _ in range(len(drills)):  # holes leaving a glued pair too little face (a small top layer, ...):
+        weak = next(((x, y) for x, y in kit.glued if (holes[x] or holes[y])  # the pairs drilling them keep none
+                     and glue_joint(drilled(x), drilled(y)) is None), None)
+        face = weak and by_name[weak[0]].outline.intersection(by_name[weak[1]].outline)
+        undo = [pair for pair, made in drills.items()
+                if weak and set(pair) & set(weak) and any(h.intersects(face) for h in made)]
+        if not undo:
+            break
+        for pair in undo:
+            for name in pair:
+                holes[name] = [h for h in holes[name] if all(h is not m for m in drills[pair])]
+            drills[pair] = []
     glued = {n for pair in kit.glued for n in pair}
     loose = [p.name for p in layers if p.name not in glued] if len(layers) > 1 else []
-    kit.parts = [p.with_outline(p.outline.difference(shapely.union_all(holes[p.name]))) if holes[p.name] else p
-                 for p in layers if p.name not in loose]
+    kit.parts = [drilled(p.name) for p in layers if p.name not in loose]
     if loose:
         kit.note("SLICE-ISLAND", "warning", f"{len(loose)} layer pieces touch no neighbour and were left out: "
                  f"{', '.join(loose)}", part=", ".join(loose), fix="use thinner sheet or a larger size")
