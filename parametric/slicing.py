@@ -220,9 +220,14 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
                     holes[a.name] += drills[a.name, b.name]
                     holes[b.name] += drills[a.name, b.name]
 
+    made_parts: dict[str, FlatPart] = {}  # each layer drilled once, again only when its holes change
+
     def drilled(name: str) -> FlatPart:
-        part = by_name[name]
-        return part.with_outline(part.outline.difference(shapely.union_all(holes[name]))) if holes[name] else part
+        if name not in made_parts:
+            part = by_name[name]
+            made_parts[name] = (part.with_outline(part.outline.difference(shapely.union_all(holes[name])))
+                                if holes[name] else part)
+        return made_parts[name]
 
     for _ in range(len(drills)):  # holes leaving a glued pair too little face (a small top layer, ...):
         weak = next(((x, y) for x, y in kit.glued if (holes[x] or holes[y])  # the pairs drilling them keep none
@@ -235,6 +240,7 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
         for pair in undo:
             for name in pair:
                 holes[name] = [h for h in holes[name] if all(h is not m for m in drills[pair])]
+                made_parts.pop(name, None)
             drills[pair] = []
     glued = {n for pair in kit.glued for n in pair}
     loose = [p.name for p in layers if p.name not in glued] if len(layers) > 1 else []
