@@ -251,9 +251,7 @@ class Params(Mapping[str, Any]):
     def hash(self) -> str:
         """A stable 12-hex-digit hash of the model name and values (used in file names)."""
         if self._hash is None:
-            canon = json.dumps({"model": self.model, "params": self.to_dict()}, sort_keys=True,
-                               separators=(",", ":"))
-            object.__setattr__(self, "_hash", hashlib.sha256(canon.encode()).hexdigest()[:12])
+            object.__setattr__(self, "_hash", _digest(self._schema, self._values))
         return self._hash
 
     def replace(self, **changes: Any) -> "Params":
@@ -314,6 +312,29 @@ class ParamSchema:
             ParameterError: an unknown name or a value out of range.
             ConstraintError: values in range that break a cross-parameter constraint.
         """
+        out = self._checked(values, preset)
+        params = Params(self, out)
+        verdicts = [(c, _holds(c, params)) for c in self.constraints]
+        failures = [c for c, held in verdicts if held is not True]
+        if failures:
+            lines = [f"{held if isinstance(held, str) else c.message.format(**out)} [{', '.join(c.names)}]"
+                     for c, held in verdicts if held is not True]
+            names = tuple(dict.fromkeys(n for c in failures for n in c.names))
+            raise ConstraintError("impossible combination: " + "; ".join(lines), names)
+        return params
+
+    def key(self, values: Mapping[str, Any] | None = None, *, preset: str | None = None) -> str:
+        """The hash :meth:`make` would give these values (``make(values, preset=preset).hash``), with every
+        value checked against its own range but the cross-parameter constraints left out: a cheap folder
+        key for a variant whose full validation runs later, where it is built.
+
+        Raises:
+            ParameterError: an unknown name or a value out of range.
+        """
+        return _digest(self, self._checked(values, preset))
+
+    def _checked(self, values: Mapping[str, Any] | None, preset: str | None) -> dict[str, Any]:
+        """Every value, coerced and range-checked, over a preset, over the defaults (declaration order)."""
         given = dict(self.preset(preset)) if preset else {}
         given.update(values or {})
         self.unknown(given)
@@ -325,15 +346,7 @@ class ParamSchema:
             else:
                 value = spec.default
             out[name] = value
-        params = Params(self, out)
-        verdicts = [(c, _holds(c, params)) for c in self.constraints]
-        failures = [c for c, held in verdicts if held is not True]
-        if failures:
-            lines = [f"{held if isinstance(held, str) else c.message.format(**out)} [{', '.join(c.names)}]"
-                     for c, held in verdicts if held is not True]
-            names = tuple(dict.fromkeys(n for c in failures for n in c.names))
-            raise ConstraintError("impossible combination: " + "; ".join(lines), names)
-        return params
+        return out
 
     def describe(self) -> dict[str, Any]:
         """JSON-compatible description of every spec, constraint and preset."""
@@ -352,3 +365,10 @@ def _holds(constraint: Constraint, params: Params) -> bool | str:
     if isinstance(verdict, str):
         return verdict or True
     return bool(verdict)
+
+
+def _digest(schema: ParamSchema, values: dict[str, Any]) -> str:
+    """The 12-hex-digit hash of a model's values (:attr:`Params.hash`)."""
+    canon = json.dumps({"model": schema.model, "params": {n: schema.specs[n].to_json(v) for n, v in values.items()}},
+                       sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()[:12]

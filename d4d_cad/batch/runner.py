@@ -87,7 +87,7 @@ def _task(sweep: Sweep, variant, digest: str) -> dict[str, Any]:
 
         values["thickness"] = resolve_material(material)[1]
     try:
-        ident = cls.params(values, preset=sweep.preset).hash
+        ident = cls.schema.key(values, preset=sweep.preset)  # the worker checks the constraints
     except ParameterError:
         raw = json.dumps([sweep.preset, values], sort_keys=True, default=str)
         ident = "refused-" + hashlib.sha256(raw.encode()).hexdigest()[:12]

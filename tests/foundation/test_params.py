@@ -69,6 +69,23 @@ def test_hash_is_pinned_for_the_defaults():
     assert p.hash == hashlib.sha256(canon.encode()).hexdigest()[:12]
 
 
+def test_key_is_the_hash_without_the_constraints():
+    """``key`` (a batch's folder key, made before the variant is built) is ``make(...).hash`` for valid
+    values, a hash too for values that only break a cross-parameter constraint, and refuses what
+    ``make`` refuses value by value."""
+    for values, preset in [({}, None), ({"width": "20in", "seat_height": 430}, None), ({}, "lounge"),
+                           ({"back_height": 600}, "lounge")]:
+        assert SCHEMA.key(values, preset=preset) == SCHEMA.make(values, preset=preset).hash
+    broken = {"seat_height": 500, "back_height": 550}
+    with pytest.raises(ConstraintError):
+        SCHEMA.make(broken)
+    assert SCHEMA.key(broken) != SCHEMA.key({"seat_height": 500, "back_height": 551})
+    assert SCHEMA.key(broken) == SCHEMA.key({**broken, "width": SCHEMA.defaults().width})
+    for bad in ({"seat_height": 900}, {"seat_hieght": 400}):
+        with pytest.raises(ParameterError):
+            SCHEMA.key(bad)
+
+
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_parameter_file_round_trip(fmt):
     p = SCHEMA.make({"width": 500, "profile": [(0, 0), (0, -5), (10, 0), (0, 0), (-20, 10)]}, preset="lounge")
