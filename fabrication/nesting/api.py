@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +70,8 @@ class NestResult:
     elapsed: float = 0.0
     history: list[tuple[float, int, float]] = field(default_factory=list)
     #: where the time went: ``construct_s`` (the bottom-left pass), ``first_feasible_s`` (from the
-    #: call to the first legal layout), and for strips the compression's ``iterations``,
+    #: call to the first legal layout), for sheets ``sheet_bound`` (:meth:`.search.Engine.sheet_bound`:
+    #: no layout of the packer uses fewer sheets), and for strips the compression's ``iterations``,
     #: ``attempts`` and ``seconds``
     stats: dict = field(default_factory=dict)
 
@@ -213,8 +213,7 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     except RuntimeError:
         raise FabricationError(f"the parts need more sheets than the stock has ({limit}); add stock") from None
     stats = {"construct_s": time.monotonic() - began, "first_feasible_s": time.monotonic() - start}
-    total_area = float(engine.area.sum())
-    lower = max(1, math.ceil(total_area / max(s.area for s in stock)))
+    lower = stats["sheet_bound"] = engine.sheet_bound()
     first = engine.objective(sheets)
     history = [(time.monotonic() - start, first[0], first[1] + inset - inflation(spacing))]
     if improve and time_limit > 0:

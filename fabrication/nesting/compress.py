@@ -248,18 +248,14 @@ def drop_last_sheet(engine, sheets: list, deadline: float, seed: int,
     rng = np.random.default_rng(seed)
     rest = [sorted(s, key=lambda p: p[0]) for s in sheets[:-1]]
     boxes = [engine.sheet_box(k, len(rest), None) for k in range(len(rest))]
-    proot, start, end = engine.v.proot, engine.v.start, engine.v.end
-    blocked = [sum(float((proot[start[f[0]]:end[f[0]]] ** 2).sum()) for f in engine.obstacles(k))
-               for k in range(len(rest))]
-    free = [float((b[2] - b[0]) * (b[3] - b[1])) - blocked[k] - sum(engine.area[p[0]] for p in s)
-            for k, (b, s) in enumerate(zip(boxes, rest))]
+    free = [engine.capacity(k) - sum(engine.taken[p[0]] for p in s) for k, s in enumerate(rest)]
     moved = sorted(sheets[-1], key=lambda p: -engine.area[p[0]])
-    if sum(engine.area[p[0]] for p in moved) > sum(free):
+    if sum(engine.taken[p[0]] for p in moved) > sum(free):
         return None
     size = engine.v.size
     for item, *_ in moved:
         k = int(np.argmax(free))
-        free[k] -= engine.area[item]
+        free[k] -= engine.taken[item]
         b = boxes[k]
         v = int(rng.choice(engine.v.by_part[engine.items[item]]))
         x = rng.uniform(0.0, max(b[2] - size[v, 0], 0.0))

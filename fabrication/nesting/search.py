@@ -9,6 +9,7 @@ re-inserts them bottom-left; a success becomes the new best. Bounded by a time l
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -37,9 +38,27 @@ class Engine:
         self.rng = np.random.default_rng(seed)
         K.seed(seed)
         self.area = np.array([0.0] * len(items))
+        #: area each item takes on a sheet: its inflated shape (convex pieces, holes excluded; any variant)
+        self.taken = np.array([float((variants.proot[variants.start[variants.by_part[p][0]]:
+                                                     variants.end[variants.by_part[p][0]]] ** 2).sum())
+                               for p in items])
         # broad-phase grid cell (mm) from the demanded variants; 0 = scan every placed item
         used = np.concatenate([variants.by_part[p] for p in set(items)]) if items else np.zeros(0, dtype=np.int64)
         self.cell = cell_size(variants.size[used]) if grid else 0.0
+
+    def capacity(self, k: int) -> float:
+        """Area sheet k offers its items (mm^2): its usable box less its pinned obstacles' shapes."""
+        b = self.boxes[min(k, len(self.boxes) - 1)]
+        pr, start, end = self.v.proot, self.v.start, self.v.end
+        blocked = sum(float((pr[start[f[0]]:end[f[0]]] ** 2).sum()) for f in self.obstacles(k))
+        return float((b[2] - b[0]) * (b[3] - b[1])) - blocked
+
+    def sheet_bound(self) -> int:
+        """Fewest sheets any layout of the engine can use: the items' inflated shapes may touch but never
+        overlap and stay inside the usable boxes, so no sheet holds more than its :meth:`capacity` of
+        :attr:`taken` area (less 1e-9 of it, so round-off never raises the bound)."""
+        most = max(self.capacity(k) for k in range(len(self.boxes)))
+        return max(1, math.ceil(float(self.taken.sum()) / most - 1e-9)) if most > 0 else 1
 
     def obstacles(self, k: int) -> list[tuple[int, float, float]]:
         """The pinned obstacles ``(variant, x, y)`` of sheet k (empty unless it is a remnant)."""

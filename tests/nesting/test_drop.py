@@ -7,10 +7,10 @@ import time
 import numpy as np
 from shapely.geometry import box
 
-from fabrication.nesting import NestPart
+from fabrication.nesting import NestPart, Stock, nest
 from fabrication.nesting import compress as C
 from fabrication.nesting.api import _engine
-from fabrication.nesting.prepare import build_variants
+from fabrication.nesting.prepare import build_variants, inflation
 
 SHEET = 400.0
 
@@ -59,3 +59,19 @@ def test_a_largest_part_that_cannot_fit_ends_the_attempt_at_once(monkeypatch):
     monkeypatch.setattr(C.Compressor, "separate", spy)
     assert C.drop_last_sheet(engine, sheets, time.monotonic() + 60, seed=0, max_iterations=40) is None
     assert tried == [[0, 1]]  # the big part and the mid one, nothing else
+
+
+def test_the_sheet_bound_counts_the_spacing_and_the_margin():
+    """Four squares take a sheet's whole usable box once grown as the packer grows them: the bound is 1
+    at that exact fit (round-off must not raise it) and 2 when each is 5 mm wider, where the raw areas
+    (92 % and 94 % of the sheet) say 1 both times (and no two of the wider ones fit side by side: 4 sheets)."""
+    stock = [Stock(1000.0, 1000.0)]  # usable 980 x 980 for the grown parts: margin 15, spacing 10
+    side = 490.0 - 2 * inflation(10.0)
+    fit = nest([NestPart("square", box(0, 0, side, side), 4, (0.0,))], stock, spacing=10.0, margin=15.0,
+               max_rounds=1)
+    assert fit.stats["sheet_bound"] == 1
+    wide = nest([NestPart("square", box(0, 0, side + 5, side + 5), 4, (0.0,))], stock, spacing=10.0,
+                margin=15.0, max_rounds=1)
+    assert wide.stats["sheet_bound"] == 2 and len(wide.sheets) == 4
+    engine, _ = _setup([NestPart("a", box(0, 0, 200, 100), 2, (0.0,))])
+    assert engine.capacity(0) == SHEET * SHEET and list(engine.taken) == [20000.0, 20000.0]
