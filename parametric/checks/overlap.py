@@ -15,7 +15,7 @@ from ..design import Design
 from ..joinery import touching_pairs
 from ..mesh import Manifolds, design_meshes, from_manifold
 from ..tolerances import TOL
-from .prisms import PlateEdges, shared_volume_bound
+from .prisms import Plates, shared_volume_bound
 from .report import Finding
 
 #: pairs the outlines prove share at most this (mm^3) skip the boolean: far below the 1 mm^3 limit, and
@@ -30,11 +30,11 @@ def check_overlaps(design: Design, meshes: dict | None = None,
     parts' solids when the caller shares them (made from ``meshes`` otherwise; either must be the parts'
     own extrusions, :func:`parametric.mesh.design_meshes`, as the outlines decide which pairs need them)."""
     findings, pieces = [], {}
-    edges = PlateEdges(design.parts)
+    plates = Plates(design.parts)
     pairs = 0
     for a, b in touching_pairs(design.parts):
         pairs += 1
-        if shared_volume_bound(a, b, edges) <= PROVEN_FREE:
+        if shared_volume_bound(a, b, plates) <= PROVEN_FREE:
             continue
         if manifolds is None:
             manifolds = Manifolds(meshes or design_meshes(design))

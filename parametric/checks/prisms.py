@@ -27,8 +27,9 @@ from .chords import edge_arrays
 MIN_SIN = math.sin(math.radians(TOL.angle_deg))
 
 
-class PlateEdges(dict):
-    """Part name -> the part's outline edges ``(starts, ends)`` (each ``(E, 2)``, part-local mm), made on
+class Plates(dict):
+    """Part name -> what the kernel needs of the part: its frame's origin, xdir, ydir and normal, its
+    thickness and its outline's edges (starts, ends: ``(E, 2)`` each, every ring, part-local mm), made on
     first use: one check call measures each part against several others."""
 
     def __init__(self, parts):
@@ -36,27 +37,21 @@ class PlateEdges(dict):
         self.parts = {p.name: p for p in parts}
 
     def __missing__(self, name: str):
-        edges = self[name] = tuple(np.ascontiguousarray(e) for e in edge_arrays(self.parts[name].outline))
-        return edges
+        part = self.parts[name]
+        f = part.frame
+        starts, ends = edge_arrays(part.outline)
+        plate = self[name] = (f._origin, f._axes[0], f._axes[1], f._axes[2], float(part.thickness),
+                              np.ascontiguousarray(starts), np.ascontiguousarray(ends))
+        return plate
 
 
-def _frame_arrays(part: FlatPart):
-    f = part.frame
-    return f._origin, np.asarray(f.xdir), np.asarray(f.ydir), np.asarray(f._normal)
-
-
-def shared_volume_bound(a: FlatPart, b: FlatPart, edges: PlateEdges | None = None) -> float:
+def shared_volume_bound(a: FlatPart, b: FlatPart, plates: Plates | None = None) -> float:
     """An upper bound of the volume plates ``a`` and ``b`` share, mm^3: exact for perpendicular plates,
     0.0 when a plane or the outlines prove they share none (touching faces give float noise, ~1e-10).
 
-    ``edges``: the outlines' edge arrays when the caller measures many pairs (made here otherwise)."""
-    edges = edges if edges is not None else PlateEdges([a, b])
-    pa0, pa1 = edges[a.name]
-    pb0, pb1 = edges[b.name]
-    oa, xa, ya, na = _frame_arrays(a)
-    ob, xb, yb, nb = _frame_arrays(b)
-    bound = crossing_bound(oa, xa, ya, na, float(a.thickness), pa0, pa1,
-                           ob, xb, yb, nb, float(b.thickness), pb0, pb1, MIN_SIN)
+    ``plates``: the parts' kernel arrays when the caller measures many pairs (made here otherwise)."""
+    plates = plates if plates is not None else Plates([a, b])
+    bound = crossing_bound(*plates[a.name], *plates[b.name], MIN_SIN)
     return bound if bound >= 0.0 else _parallel_bound(a, b)
 
 
