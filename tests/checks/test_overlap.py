@@ -98,6 +98,17 @@ def test_crossing_plates_overlap_found_at_angles(angle):
     assert finding.severity == "error" and finding.measured == pytest.approx(expected, rel=1e-4)
 
 
+@pytest.mark.parametrize("angle", [90.0, 60.0, 30.0])
+def test_thick_bars_along_the_crossing_are_exact(angle):
+    """Two 2 mm wide, 25 mm thick bars along the crossing line: each one's chord lies inside the other's
+    slab, so the bound is exact at any angle: 2 * 2 * length / sin (a rhombus of side 2 / sin)."""
+    a = FlatPart("a", box(-1, 0, 1, 80), 25.0, Frame.xz())
+    b = FlatPart("b", box(-1, 0, 1, 80), 25.0, turned(angle))
+    expected = 4.0 * 80.0 / math.sin(math.radians(angle))
+    assert volume64(a, b) == pytest.approx(expected, rel=1e-9)
+    assert close(shared_volume_bound(a, b), expected)
+
+
 @pytest.mark.parametrize("angle", [90.0, 60.0, 120.0])
 def test_cross_lap_touches_without_volume(angle):
     """A cross-lap with slots exactly as wide as the mating plate needs: faces touch, nothing is shared,
