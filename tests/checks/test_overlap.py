@@ -155,13 +155,17 @@ def test_chair_findings_match_the_boolean(chair, chair_uncut):
 
 @st.composite
 def plate_pairs(draw):
-    """Two slotted plates at a random angle (a right angle half the time), turned and offset at random."""
+    """Two slotted plates, with a hole or not, at a random angle (often a right one), turned and offset at random."""
     def outline():
         w, h = draw(st.floats(30, 300)), draw(st.floats(30, 300))
         shape = box(0, 0, w, h)
         for _ in range(draw(st.integers(0, 2))):
             x, sw, depth = draw(st.floats(0, w)), draw(st.floats(2, 30)), draw(st.floats(5, h * 0.8))
-            shape = shape.difference(box(x, -1, x + sw, depth) if draw(st.booleans()) else box(x, h - depth, x + sw, h + 1))
+            slot = box(x, -1, x + sw, depth) if draw(st.booleans()) else box(x, h - depth, x + sw, h + 1)
+            shape = shape.difference(slot)
+        if draw(st.booleans()):  # a hole (a clockwise ring)
+            x, y = draw(st.floats(2, w - 12)), draw(st.floats(2, h - 12))
+            shape = shape.difference(box(x, y, x + draw(st.floats(2, w - x - 2)), y + draw(st.floats(2, h - y - 2))))
         return shape
 
     def rotation():
@@ -181,7 +185,8 @@ def plate_pairs(draw):
     x_b = math.cos(spin_b) * e[1] + math.sin(spin_b) * across_b
     shift = np.array([draw(st.floats(-150, 150)) for _ in range(3)])
     try:
-        a = FlatPart("a", outline(), draw(st.floats(3, 25)), Frame((0.0, 0.0, 0.0), tuple(x_a), tuple(np.cross(e[2], x_a))))
+        a = FlatPart("a", outline(), draw(st.floats(3, 25)), Frame((0.0, 0.0, 0.0), tuple(x_a),
+                                                                   tuple(np.cross(e[2], x_a))))
         b = FlatPart("b", outline(), draw(st.floats(3, 25)), Frame(tuple(shift), tuple(x_b), tuple(np.cross(n_b, x_b))))
     except GeometryError:  # a slot cut the outline in two
         assume(False)
