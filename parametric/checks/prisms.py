@@ -27,21 +27,25 @@ from .chords import edge_arrays
 MIN_SIN = math.sin(math.radians(TOL.angle_deg))
 
 
+def kernel_plate(part: FlatPart) -> tuple:
+    """What the kernel needs of a part: its frame's origin, xdir, ydir and normal, its thickness and its
+    outline's edges (starts, ends: ``(E, 2)`` each, every ring, part-local mm)."""
+    f = part.frame
+    starts, ends = edge_arrays(part.outline)
+    return (f._origin, f._axes[0], f._axes[1], f._axes[2], float(part.thickness),
+            np.ascontiguousarray(starts), np.ascontiguousarray(ends))
+
+
 class Plates(dict):
-    """Part name -> what the kernel needs of the part: its frame's origin, xdir, ydir and normal, its
-    thickness and its outline's edges (starts, ends: ``(E, 2)`` each, every ring, part-local mm), made on
-    first use: one check call measures each part against several others."""
+    """Part name -> :func:`kernel_plate` of the part, made on first use: one check call measures each part
+    against several others (the parts of one design, so the names are unique)."""
 
     def __init__(self, parts):
         super().__init__()
         self.parts = {p.name: p for p in parts}
 
     def __missing__(self, name: str):
-        part = self.parts[name]
-        f = part.frame
-        starts, ends = edge_arrays(part.outline)
-        plate = self[name] = (f._origin, f._axes[0], f._axes[1], f._axes[2], float(part.thickness),
-                              np.ascontiguousarray(starts), np.ascontiguousarray(ends))
+        plate = self[name] = kernel_plate(self.parts[name])
         return plate
 
 
@@ -49,9 +53,9 @@ def shared_volume_bound(a: FlatPart, b: FlatPart, plates: Plates | None = None) 
     """An upper bound of the volume plates ``a`` and ``b`` share, mm^3: exact for perpendicular plates,
     0.0 when a plane or the outlines prove they share none (touching faces give float noise, ~1e-10).
 
-    ``plates``: the parts' kernel arrays when the caller measures many pairs (made here otherwise)."""
-    plates = plates if plates is not None else Plates([a, b])
-    bound = crossing_bound(*plates[a.name], *plates[b.name], MIN_SIN)
+    ``plates``: the parts' kernel arrays by name when the caller measures many pairs of one design."""
+    pa, pb = (plates[a.name], plates[b.name]) if plates is not None else (kernel_plate(a), kernel_plate(b))
+    bound = crossing_bound(*pa, *pb, MIN_SIN)
     return bound if bound >= 0.0 else _parallel_bound(a, b)
 
 

@@ -78,6 +78,13 @@ def test_crossing_plates_overlap_found_at_angles(angle):
     assert finding.severity == "error" and finding.measured == pytest.approx(expected, rel=1e-4)
 
 
+def test_bound_of_two_plates_of_one_name():
+    """Outside a design two plates may share a name: each is still measured as itself."""
+    a = FlatPart("p", box(-100, 0, 100, 80), 18.0, Frame.xz())
+    b = FlatPart("p", box(-50, 0, 50, 40), 12.0, turned(90.0))
+    assert close(shared_volume_bound(a, b), 18.0 * 12.0 * 40.0)
+
+
 @pytest.mark.parametrize("angle", [90.0, 60.0, 30.0])
 def test_thick_bars_along_the_crossing_are_exact(angle):
     """Two 2 mm wide, 25 mm thick bars along the crossing line: each one's chord lies inside the other's
