@@ -40,11 +40,26 @@ class CrossLap:
 
 def world_bounds(part: FlatPart) -> np.ndarray:
     """Axis-aligned bounds ``[[minx, miny, minz], [maxx, maxy, maxz]]`` of a placed plate."""
-    minx, miny, maxx, maxy = part.outline.bounds
-    corners = np.array([[minx, miny], [maxx, miny], [maxx, maxy], [minx, maxy]] * 2)
-    w = np.repeat([-part.thickness / 2, part.thickness / 2], 4)
-    pts = part.frame.to_world(corners, w)
-    return np.stack([pts.min(axis=0), pts.max(axis=0)])
+    return plates_bounds([part])[0]
+
+
+def plates_bounds(parts) -> np.ndarray:
+    """:func:`world_bounds` of many plates at once, ``(n, 2, 3)``: the corners of each outline's bounds on
+    both faces, placed as :meth:`~parametric.part.Frame.to_world` places them (the same sums in the same
+    order, so the same floats)."""
+    parts = list(parts)
+    if not parts:
+        return np.empty((0, 2, 3))
+    box = shapely.bounds(np.array([p.outline for p in parts], dtype=object))  # (n, 4): minx, miny, maxx, maxy
+    u = box[:, [0, 2, 2, 0, 0, 2, 2, 0], None]
+    v = box[:, [1, 1, 3, 3, 1, 1, 3, 3], None]
+    half = np.array([p.thickness / 2 for p in parts])[:, None, None]
+    w = np.concatenate([-np.repeat(half, 4, axis=1), np.repeat(half, 4, axis=1)], axis=1)
+    frames = [p.frame for p in parts]
+    origin = np.array([f._origin for f in frames])[:, None, :]
+    axes = np.array([f._axes for f in frames])  # rows xdir, ydir, normal
+    pts = origin + u * axes[:, None, 0] + v * axes[:, None, 1] + w * axes[:, None, 2]
+    return np.stack([pts.min(axis=1), pts.max(axis=1)], axis=1)
 
 
 def boxes_touch(a: FlatPart, b: FlatPart, pad: float = 0.0) -> bool:
@@ -60,14 +75,11 @@ def touching_pairs(group_a, group_b=None) -> list[tuple[FlatPart, FlatPart]]:
     """
     group_a = list(group_a)
     others = list(group_b) if group_b is not None else group_a
-    bounds = {id(p): world_bounds(p) for p in group_a + others}
-    pairs = []
-    for i, a in enumerate(group_a):
-        for b in (others if group_b is not None else others[i + 1:]):
-            ba, bb = bounds[id(a)], bounds[id(b)]
-            if np.all(ba[0] <= bb[1]) and np.all(bb[0] <= ba[1]):
-                pairs.append((a, b))
-    return pairs
+    ba, bb = plates_bounds(group_a), plates_bounds(others)
+    touch = (np.all(ba[:, None, 0] <= bb[None, :, 1], axis=2) & np.all(bb[None, :, 0] <= ba[:, None, 1], axis=2))
+    if group_b is None:
+        touch = np.triu(touch, 1)
+    return [(group_a[i], others[j]) for i, j in zip(*np.nonzero(touch))]
 
 
 def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, float, float] | None:

@@ -68,6 +68,12 @@ def warm_up() -> None:
     (window,) = window_chords(stacked_edges([edges]), (-1.0, 0.0), (1.0, 0.0), (0.0, 1.0), 0.0, 12.0, 2.0, 8.0, 3)
     window.median_walls(6.0)
     chords(edges, [[-1.0, 5.0]], [[1.0, 0.0]], 12.0)
+    # ... and the overlap check's bound of two crossing plates
+    from parametric.checks.prisms import shared_volume_bound
+    from parametric.part import FlatPart, Frame
+
+    shared_volume_bound(FlatPart("a", box(0, 0, 10, 10), 3, Frame.xz(5)),
+                        FlatPart("b", box(0, 0, 10, 10), 3, Frame.yz(5)))
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
