@@ -7,6 +7,7 @@ from __future__ import annotations
 import manifold3d
 import numpy as np
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
@@ -14,7 +15,7 @@ from shapely.geometry import Point, box
 from parametric import available_models
 from parametric.checks import ergonomics
 from parametric.checks.clearance import SLACK_MM, PartSlabs
-from parametric.figure import FIGURES, Segment, capsule_points, capsule_radius
+from parametric.figure import FIGURES, SOFT_MM, Segment, capsule_points, capsule_radius, poses
 from parametric.mesh import design_meshes, part_mesh, to_manifold
 from parametric.part import FlatPart, Frame
 
@@ -42,6 +43,14 @@ def volume(seg: Segment, part: FlatPart = PLATE) -> float:
     return (hull ^ to_manifold(part_mesh(part))).volume()
 
 
+def true_distance(seg: Segment, samples: int = 4001) -> float:
+    """The smallest distance from points along the segment to the plate (each exact; the sampled minimum
+    is at least the true one)."""
+    local = PLATE.frame.to_local(seg.p0 + np.linspace(0.0, 1.0, samples)[:, None] * (seg.p1 - seg.p0))
+    in_plane = shapely.distance(PLATE.outline, shapely.points(local[:, :2]))
+    return float(np.min(np.hypot(in_plane, np.maximum(np.abs(local[:, 2]) - HALF, 0.0))))
+
+
 def test_a_capsule_along_an_edge_is_proven_clear_just_outside_it_and_not_when_it_cuts_in():
     r = 40.0
     outside = capsule(400 + r + 2 * SLACK_MM, 20, 0, 400 + r + 2 * SLACK_MM, 280, 0, r)
@@ -67,6 +76,14 @@ def test_a_capsule_over_the_face_is_proven_clear_above_it_and_not_half_a_mm_into
     assert proven(below_tilted) and volume(below_tilted) == 0.0
 
 
+def test_a_capsule_beside_the_edge_and_off_the_face_is_not_proven_clear_when_it_reaches_the_edge():
+    r, a, b = 40.0, 26.0, 26.0  # 36.8 mm from the plate's edge line: 3.2 mm into it, over 260 mm
+    diagonal = capsule(400 + a, 20, HALF + b, 400 + a, 280, HALF + b, r)
+    assert not proven(diagonal) and volume(diagonal) > 0
+    clear = capsule(400 + 29, 20, HALF + 29, 400 + 29, 280, HALF + 29, r)  # 41 mm off the edge line
+    assert proven(clear) and volume(clear) == 0.0
+
+
 def test_a_capsule_through_the_hole_is_proven_clear_only_when_it_fits_the_hole():
     through = capsule(200, 150, -100, 200, 150, 100, 45.0)  # 5 mm clear of the hole's sides
     assert proven(through) and volume(through) == 0.0
@@ -80,11 +97,20 @@ def test_a_capsule_through_the_hole_is_proven_clear_only_when_it_fits_the_hole()
     assert not proven(lying, filled) and volume(lying, filled) > 0
 
 
-def test_the_broad_phase_boxes_hold_the_part_meshes():
-    design = available_models()["slice_chair"].design(preset="dining")
+def test_the_broad_phase_keeps_every_pair_whose_capsule_hull_and_part_mesh_boxes_meet():
+    design = available_models()["slice_chair"].design(preset="lounge")
     slabs, meshes = PartSlabs(design.parts), design_meshes(design)
     assert np.allclose(slabs.lo, [meshes[n].bounds[0] for n in slabs.names], atol=1e-9)
     assert np.allclose(slabs.hi, [meshes[n].bounds[1] for n in slabs.names], atol=1e-9)
+    lo, hi = np.array([meshes[n].bounds[0] for n in slabs.names]), np.array([meshes[n].bounds[1] for n in slabs.names])
+    segs = [s for name in FIGURES for posture in ("upright", "lean_back")
+            for p in poses(design.seat, name, posture) for s in p.segments]
+    kept = set(zip(*slabs.near(np.array([s.p0 for s in segs]), np.array([s.p1 for s in segs]),
+                                np.array([capsule_radius(s, SOFT_MM) for s in segs]))))
+    for i, seg in enumerate(segs):
+        points = capsule_points(seg, shrink=SOFT_MM)
+        meet = np.all(points.min(axis=0) <= hi, axis=1) & np.all(points.max(axis=0) >= lo, axis=1)
+        assert {(i, j) for j in np.flatnonzero(meet)} <= kept
 
 
 def test_a_capsule_needs_a_positive_radius():
@@ -100,7 +126,23 @@ near = st.floats(-80, 480)  # plate's frame, mm: the plate, its hole and up to 8
 def test_a_proof_never_skips_a_capsule_the_boolean_finds_in_the_plate(u0, v0, w0, u1, v1, w1, radius):
     seg = capsule(u0, v0, w0, u1, v1, w1, radius)
     if proven(seg):
-        assert volume(seg) == 0.0
+        assert volume(seg) == 0.0 and true_distance(seg) > radius
+
+
+def test_a_piece_of_the_segment_that_jumps_the_slab_is_held_to_the_full_radius():
+    # square to the plate, 59.95 mm beside its edge: the stretch that matters (w from -69 to 40) cut in 4
+    # puts the slab between the cuts at w = -14.5 and 12.7; the capsule (60 mm) reaches over the edge there
+    seg = capsule(400 + 59.95, 150, -80, 400 + 59.95, 150, 40, 60.0)
+    assert true_distance(seg) < 60.0 and not proven(seg)
+
+
+@settings(max_examples=300, deadline=None)
+@given(g=st.floats(-20, 70), v=st.floats(-40, 340), w0=st.floats(-90, -10), w1=st.floats(10, 90),
+       du=st.floats(-40, 40), dv=st.floats(-40, 40), radius=st.floats(1, 60))
+def test_a_proof_never_skips_a_capsule_crossing_the_plane_by_an_edge_within_its_radius(g, v, w0, w1, du, dv, radius):
+    seg = capsule(400 + g, v, w0, 400 + g + du, v + dv, w1, radius)  # through the plate's plane, by its edge
+    if proven(seg):
+        assert true_distance(seg) > radius
 
 
 def findings(design, names, prove: bool) -> list[tuple]:
