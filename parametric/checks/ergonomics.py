@@ -157,8 +157,7 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
     if manifolds is None:  # the solids of the few parts a capsule may press into, made when first needed
         manifolds = Manifolds(meshes) if meshes else _PartSolids(design)
     postures = ("upright", "lean_back") if design.seat.back_top is not None else ("upright",)
-    placed = {(name, posture): [((name, *np.round(seg.p0, 6), *np.round(seg.p1, 6), seg.radius), seg)
-                                for p in poses(design.seat, name, posture) for seg in p.segments]
+    placed = {(name, posture): _keyed(name, [seg for p in poses(design.seat, name, posture) for seg in p.segments])
               for name in names for posture in postures}
     segments: dict[tuple, object] = {}  # one per figure and placement: the first posture's
     for segs in placed.values():
@@ -182,6 +181,12 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
             out.append(Finding("ERGO-COLLIDE", "pass", f"{name}: sits clear of every part ({' and '.join(postures)})",
                                "", 0.0, TOL.overlap_volume, TOL.overlap_volume, "mm^3", case=name))
     return out
+
+
+def _keyed(name: str, segs: list) -> list[tuple[tuple, object]]:
+    """``(key, segment)`` pairs, the key the figure and the segment's placement (ends to 1e-6 mm, radius)."""
+    ends = np.round(np.array([np.concatenate([s.p0, s.p1]) for s in segs], dtype=float).reshape(-1, 6), 6)
+    return [((name, *e, s.radius), s) for e, s in zip(ends.tolist(), segs)]
 
 
 def _pressed(segments: list, slabs, manifolds) -> list[dict[str, float]]:
