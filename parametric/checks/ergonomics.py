@@ -33,7 +33,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..design import Design, Seat
-from ..figure import SHOE_MM, SOFT_MM, capsule_points, capsule_radius, get_body, pose, poses, recline_deg
+from ..figure import (
+    SHOE_MM,
+    SOFT_MM,
+    capsule_points,
+    capsule_radius,
+    get_body,
+    pose,
+    poses,
+    recline_deg,
+)
 from ..tolerances import TOL
 from .report import Finding
 

@@ -8,14 +8,23 @@ import manifold3d
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shapely.geometry import Point, box
+from shapely.geometry import box
+from strategies import params_strategy
 
 from parametric import available_models
 from parametric.checks import ergonomics
 from parametric.checks.clearance import SLACK_MM, PartSlabs
-from parametric.figure import FIGURES, SOFT_MM, Segment, capsule_points, capsule_radius, poses
+from parametric.errors import ParameterError
+from parametric.figure import (
+    FIGURES,
+    SOFT_MM,
+    Segment,
+    capsule_points,
+    capsule_radius,
+    poses,
+)
 from parametric.mesh import design_meshes, part_mesh, to_manifold
 from parametric.part import FlatPart, Frame
 
@@ -172,3 +181,20 @@ def test_the_proofs_leave_every_figures_findings_as_the_booleans_alone_give(name
     assert {f[6] for f in with_proofs} == set(names)
     if (name, preset) == ("slice_chair", "lounge"):  # where the larger figures press into slats and ribs
         assert sum(f[1] == "error" for f in with_proofs) >= 3
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(available_models()) if n in ("slice_chair", "slice_bench", "stool")])
+def test_any_seating_design_has_the_same_collisions_with_the_proofs_as_with_booleans_alone(name):
+    cls = available_models()[name]
+
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(params_strategy(cls.schema), st.sampled_from(sorted(FIGURES)))
+    def check(values, figure):
+        try:
+            design = cls.design(cls.params(values))
+        except ParameterError:
+            return
+        if design.seat is not None:
+            assert findings(design, (figure,), True) == findings(design, (figure,), False)
+
+    check()
