@@ -7,7 +7,7 @@ is its outline extruded ``thickness`` about its frame's mid-plane (:class:`param
 the solid :mod:`parametric.mesh` meshes). In the part's frame a capsule point ``x`` within ``radius``
 of a segment point ``s`` can lie in the part only if ``s`` is within ``radius`` of the slab in ``w``
 and, in the plane, within ``sqrt(radius^2 - d_w^2)`` of the outline (``d_w``: how far ``s`` lies
-outside the slab in ``w``). :func:`clear_parts` checks that bound on pieces of the segment (each
+outside the slab in ``w``). :meth:`PartSlabs.clear` checks that bound on pieces of the segment (each
 piece held to the smallest ``d_w`` it reaches), so it says "clear" only when the capsule cannot meet
 the part; anything it cannot prove is left to the boolean.
 """
@@ -78,9 +78,11 @@ class PartSlabs:
         within ``radius`` of the slab (``local``: ``(k, 2, 3)`` ends in the parts' frames)."""
         a, d = local[:, 0, :], local[:, 1, :] - local[:, 0, :]
         reach = half + radius + SLACK_MM  # segment points farther off the mid-plane than this cannot matter
-        dw = np.where(np.abs(d[:, 2]) > 1e-9, d[:, 2], 1e-9)
-        t0, t1 = (-reach - a[:, 2]) / dw, (reach - a[:, 2]) / dw
-        lo, hi = np.clip(np.minimum(t0, t1), 0.0, 1.0), np.clip(np.maximum(t0, t1), 0.0, 1.0)
+        flat = np.abs(d[:, 2]) < 1e-12  # parallel to the plate: all of it (the face test left it near)
+        dz = np.where(flat, 1.0, d[:, 2])
+        t0, t1 = (-reach - a[:, 2]) / dz, (reach - a[:, 2]) / dz
+        lo = np.where(flat, 0.0, np.clip(np.minimum(t0, t1), 0.0, 1.0))
+        hi = np.where(flat, 1.0, np.clip(np.maximum(t0, t1), 0.0, 1.0))
         t = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, PIECES + 1)  # the part that may matter
         pts = a[:, None, :] + t[..., None] * d[:, None, :]  # (k, P + 1, 3)
         w, half = pts[..., 2], half[:, None]
