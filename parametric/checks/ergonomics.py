@@ -160,11 +160,11 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
     boxes first, then the exact proofs of :mod:`.clearance` that a capsule misses a part, then exact
     manifold3d volumes of the rest; a segment placed alike in both postures is tested once).
     ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`)."""
-    from ..mesh import Manifolds
+    from ..mesh import Manifolds, PartMeshes
     from .clearance import PartSlabs
 
     if manifolds is None:  # the solids of the few parts a capsule may press into, made when first needed
-        manifolds = Manifolds(meshes) if meshes else _PartSolids(design)
+        manifolds = Manifolds(meshes if meshes else PartMeshes(design))
     postures = ("upright", "lean_back") if design.seat.back_top is not None else ("upright",)
     placed = {(name, posture): _keyed(name, [seg for p in poses(design.seat, name, posture) for seg in p.segments])
               for name in names for posture in postures}
@@ -219,21 +219,6 @@ def _pressed(segments: list, slabs, manifolds) -> list[dict[str, float]]:
             if volume > TOL.overlap_volume:
                 out[i][slabs.names[j]] = volume
     return out
-
-
-class _PartSolids(dict):
-    """Part name -> manifold3d solid of the design's part, made on first use (:func:`collisions` without
-    shared meshes: most parts never need one)."""
-
-    def __init__(self, design: Design):
-        super().__init__()
-        self.parts = {p.name: p for p in design.parts}
-
-    def __missing__(self, name: str):
-        from ..mesh import part_mesh, to_manifold
-
-        solid = self[name] = to_manifold(part_mesh(self.parts[name]))
-        return solid
 
 
 def thigh_clearance(design: Design, name: str, meshes: dict | None = None) -> Finding:

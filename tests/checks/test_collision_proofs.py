@@ -14,7 +14,7 @@ from shapely.geometry import box
 from strategies import params_strategy
 
 from parametric import available_models
-from parametric.checks import ergonomics
+from parametric.checks import ergonomics, run_checks
 from parametric.checks.clearance import SLACK_MM, PartSlabs
 from parametric.errors import ParameterError
 from parametric.figure import (
@@ -25,7 +25,7 @@ from parametric.figure import (
     capsule_radius,
     poses,
 )
-from parametric.mesh import design_meshes, part_mesh, to_manifold
+from parametric.mesh import PartMeshes, design_meshes, part_mesh, to_manifold
 from parametric.part import FlatPart, Frame
 
 #: an 18 mm plate, 400 x 300 mm with a 100 mm square hole, tilted about two axes and moved off the origin
@@ -198,3 +198,23 @@ def test_any_seating_design_has_the_same_collisions_with_the_proofs_as_with_bool
             assert findings(design, (figure,), True) == findings(design, (figure,), False)
 
     check()
+
+
+def test_part_meshes_are_the_design_meshes_made_one_at_a_time():
+    design = available_models()["slice_chair"].design(preset="dining")
+    lazy, full = PartMeshes(design), design_meshes(design)
+    assert list(lazy) == list(full) and len(lazy) == len(full) and "rib-1" in lazy and "nothing" not in lazy
+    assert not lazy._made  # asking what is there made nothing
+    name = next(iter(full))
+    assert np.array_equal(lazy[name].vertices, full[name].vertices) and np.array_equal(lazy[name].faces, full[name].faces)
+    assert list(lazy._made) == [name] and lazy[name] is lazy[name]
+    with pytest.raises(KeyError):
+        lazy["nothing"]
+
+
+@pytest.mark.parametrize("preset", ["lounge", "dining"])
+def test_the_checks_find_the_same_with_meshes_made_on_demand_as_with_all_made_first(preset):
+    design = available_models()["slice_chair"].design(preset=preset)
+    lazy, full = run_checks(design), run_checks(design, meshes=design_meshes(design))
+    assert [vars(f) for f in lazy.findings] == [vars(f) for f in full.findings]
+    assert any(f.code == "ERGO-COLLIDE" for f in lazy.findings) and any(f.code == "OVLP" for f in lazy.findings)
