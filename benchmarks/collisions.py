@@ -19,15 +19,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import print_table, write_json  # noqa: E402
-from batch import sweep  # noqa: E402
+from _harness import print_table, write_json
+from batch import sweep
 
-from d4d_cad.batch.runner import _task  # noqa: E402
-from parametric.checks import ergonomics  # noqa: E402
-from parametric.checks.clearance import PartSlabs  # noqa: E402
-from parametric.errors import ParameterError  # noqa: E402
-from parametric.figure import poses  # noqa: E402
-from parametric.mesh import Manifolds, design_meshes  # noqa: E402
+from d4d_cad.batch.runner import _task
+from parametric.checks import ergonomics
+from parametric.checks.clearance import PartSlabs
+from parametric.errors import ParameterError
+from parametric.figure import poses
+from parametric.mesh import Manifolds, design_meshes
 
 
 def chairs(n: int, seed: int) -> list:
