@@ -159,7 +159,9 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
     """ERGO-COLLIDE: each figure, upright and (with a back) leaning back, against every part (bounding
     boxes first, then the exact proofs of :mod:`.clearance` that a capsule misses a part, then exact
     manifold3d volumes of the rest; a segment placed alike in both postures is tested once).
-    ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`)."""
+    ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`), else
+    made from ``meshes`` or the parts; either must be the parts' own extrusions (:func:`parametric.mesh.part_mesh`),
+    as the proofs that skip a boolean read the parts."""
     from ..mesh import Manifolds, PartMeshes
     from .clearance import PartSlabs
 
