@@ -362,9 +362,14 @@ def _unit_sphere() -> np.ndarray:
     return np.unique(np.round(pts, 12), axis=0)
 
 
+def capsule_radius(seg: Segment, shrink: float = 0.0) -> float:
+    """The radius of the segment's capsule less ``shrink`` mm, at least 1 mm (:func:`capsule_points`' spheres)."""
+    return max(seg.radius - shrink, 1.0)
+
+
 def capsule_points(seg: Segment, shrink: float = 0.0) -> np.ndarray:
     """Points whose convex hull is the segment's capsule (``shrink``: mm off its radius), for manifold3d."""
-    sphere = _unit_sphere() * max(seg.radius - shrink, 1.0)
+    sphere = _unit_sphere() * capsule_radius(seg, shrink)
     return np.vstack([sphere + seg.p0, sphere + seg.p1])
 
 

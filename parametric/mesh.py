@@ -9,6 +9,7 @@ the same solids as the CadQuery B-rep in :mod:`parametric.geometry`, in a few mi
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,6 +47,31 @@ def part_mesh(part: FlatPart) -> trimesh.Trimesh:
 def design_meshes(design: Design) -> dict[str, trimesh.Trimesh]:
     """One placed mesh per part, by part name."""
     return {p.name: part_mesh(p) for p in design.parts}
+
+
+class PartMeshes(Mapping):
+    """Part name -> placed mesh, as :func:`design_meshes` gives, but each made when first looked up and then
+    kept: for checks that need the meshes of few parts (the overlap and collision checks of one
+    :func:`parametric.checks.run_checks` call share it). Iterating its values makes them all."""
+
+    def __init__(self, design: Design):
+        self._parts = {p.name: p for p in design.parts}
+        self._made: dict[str, trimesh.Trimesh] = {}
+
+    def __getitem__(self, name: str) -> trimesh.Trimesh:
+        mesh = self._made.get(name)
+        if mesh is None:
+            mesh = self._made[name] = part_mesh(self._parts[name])  # KeyError for a name not in the design
+        return mesh
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parts  # without making the mesh
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
 
 
 def product_mesh(design: Design, meshes: dict[str, trimesh.Trimesh] | None = None) -> trimesh.Trimesh:

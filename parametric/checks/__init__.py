@@ -16,14 +16,21 @@ import numpy as np
 from ..design import Design
 from ..loads import figure_cases
 from ..materials import Material, load_materials
-from ..mesh import Manifolds, design_meshes
+from ..mesh import Manifolds, PartMeshes
 from .ergonomics import check_ergonomics, collisions, perch_finding, resolve_figures
 from .fixes import FixResult, fix, suggest_fixes
 from .manufacturability import check_manufacturability
 from .overlap import check_overlaps
 from .report import CheckReport, Finding, format_table
-from .stability import (FLOOR_TOL, MIN_MARGIN_MM, alone_case, check_case_slide, floor_contacts, mass_properties,
-                        support_polygon)
+from .stability import (
+    FLOOR_TOL,
+    MIN_MARGIN_MM,
+    alone_case,
+    check_case_slide,
+    floor_contacts,
+    mass_properties,
+    support_polygon,
+)
 from .strength import check_strength
 
 #: default tool: a 6 mm router bit (fabrication-reference.md section 2)
@@ -74,7 +81,7 @@ def run_checks(design: Design, *, material: Material | None = None, tool_diamete
         report.findings.append(perch_finding(design.seat))  # the intended figures the edit left out
     figures = resolve_figures(design, figures)  # an unknown name raises: bad input, not a bad design
     if meshes is None and "overlap" in families and "collision" in families and design.seat is not None and figures:
-        meshes = design_meshes(design)  # built once for both
+        meshes = PartMeshes(design)  # shared by both, each made when one of them first needs it
     solids = Manifolds(meshes) if meshes is not None else None  # and their solids, for this call only
     for family in families:
         try:
@@ -124,7 +131,7 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         if warned or slides:  # every warning, or the pass with the least grip to spare
             report.findings.extend(warned or [min(slides, key=lambda f: f.margin)])
     elif family == "overlap":
-        findings, pieces = check_overlaps(design, meshes or design_meshes(design), solids)
+        findings, pieces = check_overlaps(design, meshes or PartMeshes(design), solids)
         report.findings.extend(findings)
         report.overlaps.update(pieces)
     elif family == "manufacturability":

@@ -33,7 +33,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..design import Design, Seat
-from ..figure import SHOE_MM, SOFT_MM, capsule_points, get_body, pose, poses, recline_deg
+from ..figure import (
+    SHOE_MM,
+    SOFT_MM,
+    capsule_points,
+    capsule_radius,
+    get_body,
+    pose,
+    poses,
+    recline_deg,
+)
 from ..tolerances import TOL
 from .report import Finding
 
@@ -148,42 +157,33 @@ def _recline(seat: Seat) -> list[Finding]:
 def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
                manifolds: dict | None = None) -> list[Finding]:
     """ERGO-COLLIDE: each figure, upright and (with a back) leaning back, against every part (bounding
-    boxes first, then exact manifold3d volumes; a segment placed alike in both postures is tested once).
-    ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`)."""
-    import manifold3d
+    boxes first, then the exact proofs of :mod:`.clearance` that a capsule misses a part, then exact
+    manifold3d volumes of the rest; a segment placed alike in both postures is tested once).
+    ``manifolds``: the parts' solids when the caller shares them (:class:`parametric.mesh.Manifolds`), else
+    made from ``meshes`` or the parts; either must be the parts' own extrusions (:func:`parametric.mesh.part_mesh`),
+    as the proofs that skip a boolean read the parts."""
+    from ..mesh import Manifolds, PartMeshes
+    from .clearance import PartSlabs
 
-    from ..mesh import Manifolds, design_meshes
-
-    meshes = meshes or design_meshes(design)
-    manifolds = Manifolds(meshes) if manifolds is None else manifolds
-    names_p = list(meshes)
-    lo_p = np.array([meshes[n].bounds[0] for n in names_p])
-    hi_p = np.array([meshes[n].bounds[1] for n in names_p])
-    out = []
+    if manifolds is None:  # the solids of the few parts a capsule may press into, made when first needed
+        manifolds = Manifolds(meshes if meshes else PartMeshes(design))
     postures = ("upright", "lean_back") if design.seat.back_top is not None else ("upright",)
+    placed = {(name, posture): _keyed(name, [seg for p in poses(design.seat, name, posture) for seg in p.segments])
+              for name in names for posture in postures}
+    segments: dict[tuple, object] = {}  # one per figure and placement: the first posture's
+    for segs in placed.values():
+        for key, seg in segs:
+            segments.setdefault(key, seg)
+    volumes = dict(zip(segments, _pressed(list(segments.values()), PartSlabs(design.parts), manifolds)))
+    out = []
     for name in names:
         hits: dict[str, tuple[float, set]] = {}
-        seen: dict[tuple, dict[str, float]] = {}
         for posture in postures:
-            for placed in poses(design.seat, name, posture):
-                for seg in placed.segments:
-                    key = (*np.round(seg.p0, 6), *np.round(seg.p1, 6), seg.radius)
-                    if key not in seen:
-                        points = capsule_points(seg, shrink=SOFT_MM)
-                        near = np.flatnonzero(np.all(points.min(axis=0) <= hi_p, axis=1)
-                                              & np.all(points.max(axis=0) >= lo_p, axis=1))
-                        seen[key] = {}
-                        if len(near):
-                            solid = manifold3d.Manifold.hull_points(points)
-                            for i in near:
-                                part = names_p[i]
-                                volume = (solid ^ manifolds[part]).volume()
-                                if volume > TOL.overlap_volume:
-                                    seen[key][part] = volume
-                    for part, volume in seen[key].items():
-                        worst, where = hits.get(part, (0.0, set()))
-                        where.add(f"{seg.name.split('-')[0].replace('_', ' ')} ({posture.replace('_', ' ')})")
-                        hits[part] = (max(worst, volume), where)
+            for key, seg in placed[name, posture]:
+                for part, volume in volumes[key].items():
+                    worst, where = hits.get(part, (0.0, set()))
+                    where.add(f"{seg.name.split('-')[0].replace('_', ' ')} ({posture.replace('_', ' ')})")
+                    hits[part] = (max(worst, volume), where)
         for part, (volume, where) in sorted(hits.items()):
             out.append(Finding("ERGO-COLLIDE", "error", f"{name}: {', '.join(sorted(where))} press(es) into {part} "
                                f"(up to {volume / 1000:.1f} cm^3 beyond {SOFT_MM:.0f} mm of soft tissue)", part, volume,
@@ -191,6 +191,35 @@ def collisions(design: Design, names: Sequence[str], meshes: dict | None = None,
         if not hits:
             out.append(Finding("ERGO-COLLIDE", "pass", f"{name}: sits clear of every part ({' and '.join(postures)})",
                                "", 0.0, TOL.overlap_volume, TOL.overlap_volume, "mm^3", case=name))
+    return out
+
+
+def _keyed(name: str, segs: list) -> list[tuple[tuple, object]]:
+    """``(key, segment)`` pairs, the key the figure and the segment's placement (ends to 1e-6 mm, radius)."""
+    ends = np.round(np.array([np.concatenate([s.p0, s.p1]) for s in segs], dtype=float).reshape(-1, 6), 6)
+    return [((name, *e, s.radius), s) for e, s in zip(ends.tolist(), segs)]
+
+
+def _pressed(segments: list, slabs, manifolds) -> list[dict[str, float]]:
+    """Per segment, part name -> the volume (mm^3) its shrunk capsule takes out of the part, for the parts
+    it presses into by more than ``TOL.overlap_volume``: bounding boxes, then the proofs of
+    :mod:`.clearance`, then exact manifold3d booleans of the pairs left."""
+    import manifold3d
+
+    out: list[dict[str, float]] = [{} for _ in segments]
+    if not segments:
+        return out
+    p0, p1 = np.array([s.p0 for s in segments], float), np.array([s.p1 for s in segments], float)
+    radius = np.array([capsule_radius(s, SOFT_MM) for s in segments])
+    seg_i, part_i = slabs.near(p0, p1, radius)
+    left = ~slabs.clear(p0[seg_i], p1[seg_i], radius[seg_i], part_i)
+    seg_i, part_i = seg_i[left], part_i[left]
+    for i in np.unique(seg_i):
+        solid = manifold3d.Manifold.hull_points(capsule_points(segments[i], shrink=SOFT_MM))
+        for j in part_i[seg_i == i]:
+            volume = (solid ^ manifolds[slabs.names[j]]).volume()
+            if volume > TOL.overlap_volume:
+                out[i][slabs.names[j]] = volume
     return out
 
 
