@@ -115,14 +115,37 @@ def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) 
     removed = shapely.intersection(pieces[tree.query(near)], near)
     if not len(removed) or shapely.area(removed).sum() < 1e-6:
         return 0.0
-    pts = shapely.points(shapely.get_coordinates(removed))
     x0, y0, x1, y1 = near.bounds
     around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
     if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
         voids = shapely.clip_by_rect(voids_all, *around)
     else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
         voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
-    return float(np.max(shapely.distance(pts, voids)))
+    return _farthest(shapely.get_coordinates(removed), voids)
+
+
+def _farthest(xy: np.ndarray, voids) -> float:
+    """The largest distance from the points ``xy`` ``(P, 2)``, all on or outside ``voids`` (a relief
+    piece lies in the drawn material), to ``voids`` (mm): the nearest of its edges, each measured as
+    GEOS measures a point's distance to a segment, so the result is ``shapely.distance``'s to the bit.
+    ``voids`` with other than polygons in it (or none) is left to ``shapely.distance``."""
+    parts = shapely.get_parts(voids)
+    if not len(parts) or not np.all(shapely.get_type_id(parts) == shapely.GeometryType.POLYGON):
+        return float(np.max(shapely.distance(shapely.points(xy), voids)))
+    ends, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
+    ax, ay, bx, by = ends[:-1, 0], ends[:-1, 1], ends[1:, 0], ends[1:, 1]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    keep = (ring[:-1] == ring[1:]) & (len2 > 0)  # edges within a ring; a repeated point adds no distance
+    ax, ay, bx, by, dx, dy, len2 = (v[keep] for v in (ax, ay, bx, by, dx, dy, len2))
+    px, py = xy[:, :1], xy[:, 1:]
+    # GEOS Distance::pointToSegment, term by term (the projection r, the cross product s)
+    r = ((px - ax) * dx + (py - ay) * dy) / len2
+    s = ((ay - py) * dx - (ax - px) * dy) / len2
+    to_a = np.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+    to_b = np.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
+    dist = np.where(r <= 0.0, to_a, np.where(r >= 1.0, to_b, np.abs(s) * np.sqrt(len2)))
+    return float(dist.min(axis=1).max())
 
 
 def _relief_areas(outlines: tuple[Polygon, Polygon]) -> tuple:
