@@ -1,4 +1,4 @@
-"""numba kernel of :func:`fabrication.fit._relief_depth` (the fit's only numba import): how far the relief
+"""numba kernel of :func:`fabrication.relief.relief_depth`: how far the relief
 pieces reach from the drawn voids inside a convex window, without a shapely intersection per piece.
 
 The fit takes the largest distance to the voids over the vertices of ``intersection(piece, window)``.
