@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
@@ -90,6 +92,34 @@ def test_random_windows_about_the_reliefs_measure_as_shapely_does(kernel_answers
                     expected = _shapely_depth(part.outline, cp.finished, near)
                     assert relief_depth(areas, part.outline, near) == pytest.approx(expected, abs=1e-9, nan_ok=True)
     assert kernel_answers[True] > 0.7 * (kernel_answers[True] + kernel_answers[False])
+
+
+@pytest.fixture(scope="module")
+def box_reliefs():
+    """A box side's drawn outline, its T-boned finish and relief areas, and its relief circles."""
+    part = build_design("box").part("front-0")
+    cp = prepare(part, ROUTER, relief="tbone")
+    return part.outline, cp.finished, relief_areas((part.outline, cp.finished)), cp.arcs
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 63), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5), st.floats(0.2, 5.0), st.floats(0.2, 5.0),
+       st.sampled_from([0.0, 45.0, 90.0, 180.0]) | st.floats(0, 360), st.sampled_from([0.0, 0.5, 3.0]),
+       st.integers(3, 8))
+def test_any_convex_window_measures_as_shapely_does(box_reliefs, arc, dx, dy, w, h, angle, rounded, sides):
+    """Rectangles, rounded rectangles and regular polygons anywhere about a relief, at any angle."""
+    drawn, finished, areas, arcs = box_reliefs
+    cx, cy, r = arcs[arc % len(arcs)]
+    if sides == 4:
+        near = box(cx + (dx - w) * r, cy + (dy - h) * r, cx + (dx + w) * r, cy + (dy + h) * r)
+    else:
+        t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
+        near = Polygon(np.c_[cx + dx * r + w * r * np.cos(t), cy + dy * r + w * r * np.sin(t)])
+    near = affinity.rotate(near, angle, origin=(cx, cy))
+    if rounded:
+        near = near.buffer(rounded)
+    expected = _shapely_depth(drawn, finished, near)
+    assert relief_depth(areas, drawn, near) == pytest.approx(expected, abs=1e-9, nan_ok=True)
 
 
 def test_a_window_beyond_the_parts_margin_measures_its_own_box():
