@@ -110,10 +110,12 @@ def _gap(void: tuple, solid: tuple) -> float | None:
     return float(sum(gaps)) if gaps else None
 
 
-def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) -> float:
+def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon, ring=None) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)
-    (:func:`fabrication.relief.relief_depth`, the part's pieces made once per :func:`measure_fits` call)."""
-    return relief_depth(_per_polygon(memo, (part.outline, finished), "relief", relief_areas), part.outline, near)
+    (:func:`fabrication.relief.relief_depth`, the part's pieces made once per :func:`measure_fits` call;
+    ``ring``: ``near``'s closed outline, when the caller has it)."""
+    areas = _per_polygon(memo, (part.outline, finished), "relief", relief_areas)
+    return relief_depth(areas, part.outline, near, ring)
 
 
 def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
@@ -175,9 +177,9 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
-                slot = shapely.polygons([o + s0 * d - half * perp, o + s1 * d - half * perp,
-                                         o + s1 * d + half * perp, o + s0 * d + half * perp])
-                depth = _relief_depth(memo, part, cut[p_name], slot)
+                corners = np.array([o + s0 * d - half * perp, o + s1 * d - half * perp,
+                                    o + s1 * d + half * perp, o + s0 * d + half * perp, o + s0 * d - half * perp])
+                depth = _relief_depth(memo, part, cut[p_name], shapely.polygons(corners), corners)
             memo[key] = plays, depth
         plays, depth = memo[key]
         if None in plays:

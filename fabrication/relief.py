@@ -20,10 +20,11 @@ from shapely.geometry import Polygon
 from ._relief_kernel import farthest, relief_reach
 
 
-def relief_depth(areas: tuple, drawn: Polygon, near: Polygon) -> float:
+def relief_depth(areas: tuple, drawn: Polygon, near: Polygon, ring: np.ndarray | None = None) -> float:
     """How far the finished outline's extra cuts reach beyond the voids of the ``drawn`` outline, near
     ``near`` (mm): the largest distance to the voids over the vertices of the relief pieces cut to
-    ``near``. ``areas``: :func:`relief_areas` of the drawn and finished outlines. The compiled
+    ``near``. ``areas``: :func:`relief_areas` of the drawn and finished outlines; ``ring``: ``near``'s
+    outline as a closed ring ``(N + 1, 2)`` when the caller has it (else it is read from ``near``). The compiled
     :func:`fabrication._relief_kernel.relief_reach` answers for a convex window where nothing is in doubt;
     otherwise shapely cuts the pieces."""
     pieces, tree, voids_all, (b0, c0, b1, c1), (xy, starts, ends, holed) = areas
@@ -37,7 +38,7 @@ def relief_depth(areas: tuple, drawn: Polygon, near: Polygon) -> float:
     else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
         voids = shapely.box(*around).difference(shapely.clip_by_rect(drawn, *around))
     edges = _void_edges(voids)
-    window = _ccw_ring(near)
+    window = _ccw_ring(near) if ring is None else _counter_clockwise(np.asarray(ring, dtype=float))
     if edges is not None and window is not None and not holed[found].any():
         ok, depth = relief_reach(xy, starts[found], ends[found], window, edges)
         if ok:
@@ -66,7 +67,11 @@ def _ccw_ring(window) -> np.ndarray | None:
     polys = _polygon_rings(window)
     if polys is None or len(polys) != 1 or len(polys[0]) != 1:
         return None
-    ring = polys[0][0]
+    return _counter_clockwise(polys[0][0])
+
+
+def _counter_clockwise(ring: np.ndarray) -> np.ndarray:
+    """The closed ``ring`` ``(N + 1, 2)`` turning counter-clockwise (reversed if it turns clockwise)."""
     x, y = ring[:, 0], ring[:, 1]
     return ring if x[:-1] @ y[1:] - x[1:] @ y[:-1] > 0 else np.ascontiguousarray(ring[::-1])
 

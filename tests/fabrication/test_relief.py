@@ -53,14 +53,15 @@ def kernel_answers(monkeypatch):
 @pytest.mark.parametrize("model, relief", [("box", "tbone"), ("box", "dogbone"), ("slice_chair", "auto"),
                                            ("table", "auto")])
 def test_the_fits_windows_measure_as_shapely_does(monkeypatch, kernel_answers, model, relief):
-    """Every window the fit measures (finger bands, slots ending on the slot's bottom, tab holes)."""
+    """Every window the fit measures (finger bands, slots ending on the slot's bottom, tab holes; a slot's
+    ring handed over by the fit)."""
     design = build_design(model)
     cut = {p.name: prepare(p, ROUTER, relief=relief) for p in design.parts}
     seen = []
     real = fabrication.fit.relief_depth
 
-    def recorded(areas, drawn, near):
-        depth = real(areas, drawn, near)
+    def recorded(areas, drawn, near, ring=None):
+        depth = real(areas, drawn, near, ring)
         seen.append((drawn, near, depth))
         return depth
 
