@@ -1,4 +1,4 @@
-"""numba kernel of :func:`fabrication.relief.relief_depth`: how far the relief
+"""numba kernel of :func:`fabrication.relief.relief_depth` (with the chord kernel's ``njit``): how far the relief
 pieces reach from the drawn voids inside a convex window, without a shapely intersection per piece.
 
 The fit takes the largest distance to the voids over the vertices of ``intersection(piece, window)``.
@@ -20,16 +20,10 @@ With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference tw
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
-if os.environ.get("D4D_NO_NUMBA"):
-    def njit(*args, **kwargs):
-        """Plain Python in place of numba's ``njit`` (``D4D_NO_NUMBA=1``)."""
-        return args[0] if args and callable(args[0]) else (lambda f: f)
-else:
-    from numba import njit
+from parametric.checks._chord_kernel import njit  # numba's, or plain Python with D4D_NO_NUMBA=1
 
 #: a point this close (mm) to a window edge's line, or a window corner this close to a piece's
 #: boundary, is a contact whose place in GEOS's result is in doubt

@@ -68,6 +68,11 @@ def warm_up() -> None:
     (window,) = window_chords(stacked_edges([edges]), (-1.0, 0.0), (1.0, 0.0), (0.0, 1.0), 0.0, 12.0, 2.0, 8.0, 3)
     window.median_walls(6.0)
     chords(edges, [[-1.0, 5.0]], [[1.0, 0.0]], 12.0)
+    # ... and the fit's relief kernel: a square relief in a notched plate, cut to a window across it
+    from fabrication.relief import relief_areas, relief_depth
+
+    plate = box(0, 0, 20, 20).difference(box(8, 10, 12, 21))
+    relief_depth(relief_areas((plate, plate.difference(box(11, 8, 14, 11)))), plate, box(9, 5, 16, 10))
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:

@@ -29,7 +29,7 @@ def test_kernel_libraries_stay_in_their_adapters():
     allowed = {
         "cadquery": {"parametric/geometry.py"},
         "OCP": set(),
-        "numba": {"fabrication/nesting/_kernels.py", "parametric/checks/_chord_kernel.py", "fabrication/_relief_kernel.py"},
+        "numba": {"fabrication/nesting/_kernels.py", "parametric/checks/_chord_kernel.py"},
     }
     for path in _files():
         rel = path.relative_to(ROOT).as_posix()
