@@ -90,25 +90,26 @@ def _side(win, unit, i, px, py):
 
 
 @njit(cache=True)
-def _inside_except(win, unit, skip, px, py):
-    """The least signed distance of ``(px, py)`` from the window's edge lines, edge ``skip`` left out."""
+def _inside_except(win, unit, active, skip, px, py):
+    """The least signed distance of ``(px, py)`` from the lines of window edges ``active``, edge ``skip``
+    left out."""
     g = math.inf
-    for i in range(unit.shape[0]):
+    for i in active:
         if i != skip:
             g = min(g, _side(win, unit, i, px, py))
     return g
 
 
 @njit(cache=True)
-def _clipped_area(xy, s, n, win, unit):
-    """Area of ring ``xy[s:s+n]`` clipped to the convex window (Sutherland-Hodgman; exact for any ring
-    against a convex window up to rounding), or -1.0 when the buffers would overflow."""
+def _clipped_area(xy, s, n, win, unit, active):
+    """Area of ring ``xy[s:s+n]`` clipped to the convex window's edges ``active`` (Sutherland-Hodgman;
+    exact for any ring against a convex window up to rounding), or -1.0 when the buffers would overflow."""
     cap = 4 * (n + unit.shape[0]) + 8
     cur = np.empty((cap, 2))
     nxt = np.empty((cap, 2))
     cur[:n] = xy[s:s + n]
     m = n
-    for i in range(unit.shape[0]):
+    for i in active:
         k = 0
         for j in range(m):
             p, q = cur[j - 1 if j else m - 1], cur[j]
@@ -168,10 +169,16 @@ def relief_reach(xy, starts, ends, win, seg):
     best, doubt, area = -1.0, -1.0, 0.0
     for k in range(starts.shape[0]):
         s, n = starts[k], ends[k] - starts[k] - 1
+        x0, y0 = xy[s:s + n, 0].min() - 2 * EPS, xy[s:s + n, 1].min() - 2 * EPS
+        x1, y1 = xy[s:s + n, 0].max() + 2 * EPS, xy[s:s + n, 1].max() + 2 * EPS
+        # the window edges whose line the piece's box reaches: the others leave the whole piece inside
+        active = np.array([i for i in range(nw) if min(_side(win, unit, i, x0, y0), _side(win, unit, i, x1, y0),
+                                                        _side(win, unit, i, x0, y1), _side(win, unit, i, x1, y1)) <= EPS],
+                          dtype=np.int64)
         g = np.empty(n)
         d = np.empty(n)
         for j in range(n):
-            g[j] = _inside_except(win, unit, -1, xy[s + j, 0], xy[s + j, 1])
+            g[j] = _inside_except(win, unit, active, -1, xy[s + j, 0], xy[s + j, 1])
             d[j] = _to_voids(xy[s + j, 0], xy[s + j, 1], seg)
         for j in range(n):
             u = (j + 1) % n
@@ -183,7 +190,7 @@ def relief_reach(xy, starts, ends, win, seg):
                 w = (j + n - 1) % n
                 doubt = max(doubt, _edge_bound(vx, vy, ux, uy, d[j], d[u], seg),
                             _edge_bound(vx, vy, xy[s + w, 0], xy[s + w, 1], d[j], d[w], seg))
-            for i in range(nw):
+            for i in active:
                 fv = _side(win, unit, i, vx, vy)
                 fu = _side(win, unit, i, ux, uy)
                 if not ((fv > EPS and fu < -EPS) or (fv < -EPS and fu > EPS)):
@@ -192,18 +199,20 @@ def relief_reach(xy, starts, ends, win, seg):
                     return False, 0.0
                 t = fv / (fv - fu)
                 cx, cy = vx + (ux - vx) * t, vy + (uy - vy) * t
-                gx = _inside_except(win, unit, i, cx, cy)
+                gx = _inside_except(win, unit, active, i, cx, cy)
                 if gx > EPS:
                     best = max(best, _to_voids(cx, cy, seg))
                 elif gx >= -EPS:  # at a window corner
                     return False, 0.0
         for c in range(nw):
+            if not (x0 <= win[c, 0] <= x1 and y0 <= win[c, 1] <= y1):
+                continue  # outside the piece's box: outside the piece, and not on its boundary
             at = _corner_in_ring(xy, s, n, win[c, 0], win[c, 1])
             if at < 0:
                 return False, 0.0
             if at:
                 best = max(best, _to_voids(win[c, 0], win[c, 1], seg))
-        a = _clipped_area(xy, s, n, win, unit)
+        a = _clipped_area(xy, s, n, win, unit, active)
         if a < 0.0:
             return False, 0.0
         area += a
