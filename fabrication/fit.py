@@ -35,6 +35,7 @@ from parametric.design import Design, Joint
 from parametric.part import FlatPart
 
 from .machines import Machine
+from .relief import relief_areas, relief_depth
 from .toolpath import CutPart
 
 #: depth samples per measured profile
@@ -109,32 +110,12 @@ def _gap(void: tuple, solid: tuple) -> float | None:
     return float(sum(gaps)) if gaps else None
 
 
-def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) -> float:
-    """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)."""
-    pieces, tree, voids_all, (b0, c0, b1, c1) = _per_polygon(memo, (part.outline, finished), "relief", _relief_areas)
-    removed = shapely.intersection(pieces[tree.query(near)], near)
-    if not len(removed) or shapely.area(removed).sum() < 1e-6:
-        return 0.0
-    pts = shapely.points(shapely.get_coordinates(removed))
-    x0, y0, x1, y1 = near.bounds
-    around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
-    if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
-        voids = shapely.clip_by_rect(voids_all, *around)
-    else:  # a window reaching beyond the part's margin (none of the sampled designs has one): its own box
-        voids = shapely.box(*around).difference(shapely.clip_by_rect(part.outline, *around))
-    return float(np.max(shapely.distance(pts, voids)))
-
-
-def _relief_areas(outlines: tuple[Polygon, Polygon]) -> tuple:
-    """The pieces the finished outline removes from the drawn one (and their tree); the drawn outline's
-    voids (its holes and notches, and all around it within a margin) and the margin's box: made once per
-    part, then cut to each window of :func:`_relief_depth`."""
-    drawn, finished = outlines
-    x0, y0, x1, y1 = drawn.bounds
-    pad = x1 - x0 + y1 - y0 + 100.0
-    margin = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    pieces = shapely.get_parts(drawn.difference(finished))
-    return pieces, shapely.STRtree(pieces), shapely.box(*margin).difference(drawn), margin
+def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon, ring=None) -> float:
+    """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)
+    (:func:`fabrication.relief.relief_depth`, the part's pieces made once per :func:`measure_fits` call;
+    ``ring``: ``near``'s closed outline, when the caller has it)."""
+    areas = _per_polygon(memo, (part.outline, finished), "relief", relief_areas)
+    return relief_depth(areas, part.outline, near, ring)
 
 
 def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
@@ -196,9 +177,9 @@ def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             depth = None
             if None not in plays:
-                slot = shapely.polygons([o + s0 * d - half * perp, o + s1 * d - half * perp,
-                                         o + s1 * d + half * perp, o + s0 * d + half * perp])
-                depth = _relief_depth(memo, part, cut[p_name], slot)
+                corners = np.array([o + s0 * d - half * perp, o + s1 * d - half * perp,
+                                    o + s1 * d + half * perp, o + s0 * d + half * perp, o + s0 * d - half * perp])
+                depth = _relief_depth(memo, part, cut[p_name], shapely.polygons(corners), corners)
             memo[key] = plays, depth
         plays, depth = memo[key]
         if None in plays:

@@ -74,6 +74,11 @@ def warm_up() -> None:
 
     shared_volume_bound(FlatPart("a", box(0, 0, 10, 10), 3, Frame.xz(5)),
                         FlatPart("b", box(0, 0, 10, 10), 3, Frame.yz(5)))
+    # ... and the fit's relief kernel: a square relief in a notched plate, cut to a window across it
+    from fabrication.relief import relief_areas, relief_depth
+
+    plate = box(0, 0, 20, 20).difference(box(8, 10, 12, 21))
+    relief_depth(relief_areas((plate, plate.difference(box(11, 8, 14, 11)))), plate, box(9, 5, 16, 10))
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:
