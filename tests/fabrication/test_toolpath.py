@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from shapely.geometry import MultiPoint, Point, Polygon, box
+from shapely.geometry import MultiPoint, Polygon, box
 
 from fabrication.labels import Label, label_box, place_label
 from fabrication.lettering import strokes, text_size
