@@ -34,6 +34,7 @@ from .compress import (
     compress_last_sheet,
     last_sheet_compressor,
 )
+from .prepare import variant_area
 
 #: share of the time (or of the attempts) given to exploration; compression gets the rest (sparrow: 80 %)
 EXPLORE_SHARE = 0.8
@@ -91,12 +92,6 @@ class Pool:
     def clear(self) -> None:
         """Forget every layout (after a success the pool's length is no longer the target)."""
         self.entries.clear()
-
-
-def variant_area(v) -> np.ndarray:
-    """Area (mm^2) of every variant: the sum of its convex pieces' areas."""
-    piece = v.proot ** 2
-    return np.array([piece[s:e].sum() for s, e in zip(v.start, v.end)])
 
 
 def large_items(area: np.ndarray, share: float = LARGE_SHARE) -> np.ndarray:

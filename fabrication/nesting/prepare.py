@@ -82,6 +82,12 @@ class Variants:
                 self.size, self.vlow)
 
 
+def variant_area(v: Variants) -> np.ndarray:
+    """Area (mm^2) of every variant: the sum of its convex pieces' areas (holes excluded)."""
+    piece = v.proot ** 2
+    return np.array([piece[s:e].sum() for s, e in zip(v.start, v.end)])
+
+
 def check_inputs(parts: list[NestPart], stock: list[Stock]) -> None:
     """Refuse invalid polygons, quantities, rotations and stock with clear messages."""
     if not stock:

@@ -18,7 +18,7 @@ import numpy as np
 from . import _kernels as K
 from ._construct import best_position
 from ._grid import cell_size
-from .prepare import Variants
+from .prepare import Variants, variant_area
 
 Placed = tuple[int, int, float, float]  # item, variant, x, y
 
@@ -38,10 +38,9 @@ class Engine:
         self.rng = np.random.default_rng(seed)
         K.seed(seed)
         self.area = np.array([0.0] * len(items))
+        self._variant_area = variant_area(variants)
         #: area each item takes on a sheet: its inflated shape (convex pieces, holes excluded; any variant)
-        self.taken = np.array([float((variants.proot[variants.start[variants.by_part[p][0]]:
-                                                     variants.end[variants.by_part[p][0]]] ** 2).sum())
-                               for p in items])
+        self.taken = self._variant_area[np.array([variants.by_part[p][0] for p in items], dtype=np.int64)]
         # broad-phase grid cell (mm) from the demanded variants; 0 = scan every placed item
         used = np.concatenate([variants.by_part[p] for p in set(items)]) if items else np.zeros(0, dtype=np.int64)
         self.cell = cell_size(variants.size[used]) if grid else 0.0
@@ -49,8 +48,7 @@ class Engine:
     def capacity(self, k: int) -> float:
         """Area sheet k offers its items (mm^2): its usable box less its pinned obstacles' shapes."""
         b = self.boxes[min(k, len(self.boxes) - 1)]
-        pr, start, end = self.v.proot, self.v.start, self.v.end
-        blocked = sum(float((pr[start[f[0]]:end[f[0]]] ** 2).sum()) for f in self.obstacles(k))
+        blocked = sum(float(self._variant_area[f[0]]) for f in self.obstacles(k))
         return float((b[2] - b[0]) * (b[3] - b[1])) - blocked
 
     def sheet_bound(self) -> int:
