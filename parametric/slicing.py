@@ -229,12 +229,15 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
                                 if holes[name] else part)
         return made_parts[name]
 
-    for _ in range(len(drills)):  # holes leaving a glued pair too little face (a small top layer, ...):
-        weak = next(((x, y) for x, y in kit.glued if (holes[x] or holes[y])  # the pairs drilling them keep none
+    # holes leaving a glued pair too little face (a small top layer, ...): the pairs drilling them keep
+    # none; each round empties at least one pair's holes, so there are at most as many rounds as pairs
+    for _ in range(len(drills)):
+        weak = next(((x, y) for x, y in kit.glued if (holes[x] or holes[y])
                      and glue_joint(drilled(x), drilled(y)) is None), None)
-        face = weak and by_name[weak[0]].outline.intersection(by_name[weak[1]].outline)
-        undo = [pair for pair, made in drills.items()
-                if weak and set(pair) & set(weak) and any(h.intersects(face) for h in made)]
+        if weak is None:
+            break
+        face = by_name[weak[0]].outline.intersection(by_name[weak[1]].outline)
+        undo = [pair for pair, made in drills.items() if set(pair) & set(weak) and any(h.intersects(face) for h in made)]
         if not undo:
             break
         for pair in undo:
