@@ -237,7 +237,8 @@ def _stacked(mesh: PreparedMesh, spec: SliceSpec, kit: Kit) -> None:
         if weak is None:
             break
         face = by_name[weak[0]].outline.intersection(by_name[weak[1]].outline)
-        undo = [pair for pair, made in drills.items() if set(pair) & set(weak) and any(h.intersects(face) for h in made)]
+        undo = [pair for pair, made in drills.items()
+                if set(pair) & set(weak) and any(h.intersects(face) for h in made)]
         if not undo:
             break
         for pair in undo:
