@@ -93,6 +93,8 @@ points = st.lists(st.tuples(st.floats(0, 200), st.floats(0, 200)), min_size=3, m
 @given(points, st.floats(0.5, 20))
 # an edge 1e-134 mm long at a corner: GEOS's mitred buffer cut the corner short there
 @example([(0.0, 20.0), (0.0, 3.0287753670560084e-151), (1.0, 0.0), (2.756460252009283e-134, 0.0)], 1.0)
+# a 1.9 mm sliver: GEOS's simplify dropped the ring's first vertex too and moved the outline 0.228 mm
+@example([(0.0, 121.33601256262165), (1.8984375, 0.0), (1e-06, 108.375)], 0.5000000000000001)
 def test_the_shape_always_contains_the_grown_part(pts, spacing):
     """Whatever the polygon (a random star or hull of points), its nesting shape contains it grown by
     half the spacing, so any layout of nesting shapes is a legal layout of the parts."""
