@@ -44,6 +44,9 @@ from .sweep import Sweep
 ATTEMPTS = 2
 WORKER = "d4d_cad.batch.worker:run_variant"
 PRELOAD = "d4d_cad.batch._preload"
+#: how long to keep trying to reach a Dask scheduler before the run is refused (a scheduler on another
+#: machine may take a moment to answer; a wrong address fails after this)
+CONNECT_TIMEOUT = "10s"
 
 Progress = Callable[[int, int, dict[str, Any]], None]
 
@@ -299,7 +302,7 @@ class _Dask:
             self.client = distributed.Client(self.cluster)
             return
         try:
-            self.client = distributed.Client(address, timeout="10s")
+            self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask "
                                  "scheduler`, then `dask worker ADDRESS` on each machine) or use --dask local"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from d4d_cad.batch import SchedulerError, comparable, parse_sweep, run_batch
+from d4d_cad.batch import SchedulerError, comparable, parse_sweep, run_batch, runner
 
 distributed = pytest.importorskip("distributed")
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def cluster(tmp_path):
     dask = _dask_cli()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     info = tmp_path / "scheduler.json"
-    common = dict(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    common = dict(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path, start_new_session=True)
     procs = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(info)], **common)]
     try:
@@ -61,13 +62,9 @@ def cluster(tmp_path):
             client.wait_for_workers(2, timeout=120)
         yield address
     finally:
-        for p in procs[::-1]:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        for p in procs:  # nothing of theirs is kept: kill each with its children (a worker's nanny)
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
 
 
 def test_pool_local_cluster_and_real_cluster_give_the_same_table(tmp_path, cluster):
@@ -84,7 +81,8 @@ def test_pool_local_cluster_and_real_cluster_give_the_same_table(tmp_path, clust
         assert all((tmp_path / name / r["folder"] / "sheet-01.dxf").exists() for r in made)
 
 
-def test_an_unreachable_scheduler_fails_before_any_work(tmp_path):
+def test_an_unreachable_scheduler_fails_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT", "2s")  # the same refusal, sooner
     sweep = parse_sweep(SWEEP)
     with pytest.raises(SchedulerError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_batch(sweep, tmp_path / "out", dask="tcp://127.0.0.1:9")

@@ -113,9 +113,11 @@ def test_exceptions_and_killed_workers_are_rows(tmp_path):
 
 
 def test_a_variant_over_the_time_limit_is_stopped(tmp_path):
-    # the limit only has to exceed an ordinary variant on a loaded machine: it is a guard, not a measurement
+    # the limit only has to exceed an ordinary variant on a loaded machine (a stool's report: a fraction
+    # of a second quiet, a few seconds at worst on a busy CI machine): a guard, not a measurement; the
+    # test waits the whole limit for the hanging variant
     sweep = parse_sweep("model: saboteur\ngrid: {fate: [hang, ok]}\noutputs: [report]\n")
-    result = run_batch(sweep, tmp_path, workers=2, time_limit=20)
+    result = run_batch(sweep, tmp_path, workers=2, time_limit=8)
     assert [r["status"] for r in result.rows] == ["timeout", "ok"]
     assert "--time-limit" in result.rows[0]["message"]
 
