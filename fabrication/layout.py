@@ -8,7 +8,7 @@ dependable fallback (``--layout rows``) and what tests compare it against.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shapely import affinity
@@ -94,20 +94,24 @@ def grain_rotations(part: FlatPart) -> tuple[float, ...]:
 def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0, margin: float = 15.0,
                 material: str = "", thickness: float = 0.0, time_limit: float = 2.0, seed: int = 0,
                 max_rounds: int | None = 400, remnants: Sequence[Polygon] = (),
-                progress: Callable[[float, int, float], None] | None = None) -> list[SheetLayout]:
+                progress: Callable[[float, int, float], None] | None = None,
+                envelopes: Mapping[str, Polygon] | None = None) -> list[SheetLayout]:
     """True-shape nesting (the numba engine) of parts onto sheets, checked by the independent validator.
 
     ``remnants`` (offcut outlines, mm) are filled first, one sheet each, then as many
     ``width`` x ``height`` sheets as needed. The search stops after ``max_rounds`` improvement
     rounds (so a seed gives one layout) or ``time_limit`` seconds, whichever comes first.
-    ``progress(elapsed_s, sheets, last_sheet_used_length)`` hears of every improvement.
+    ``progress(elapsed_s, sheets, last_sheet_used_length)`` hears of every improvement. ``envelopes``
+    (by part name) are outlines nested in place of the parts' own, each containing its part's outline
+    (:attr:`fabrication.toolpath.CutPart.envelope`): a legal layout of them is one of the parts.
 
     Raises:
         FabricationError: a part fits no sheet, or (never expected) the layout fails validation.
     """
     from .nesting import NestPart, Stock, nest, validate
 
-    nparts = [NestPart(p.name, p.outline, p.quantity, grain_rotations(p)) for p in parts]
+    envelopes = envelopes or {}
+    nparts = [NestPart(p.name, envelopes.get(p.name, p.outline), p.quantity, grain_rotations(p)) for p in parts]
     stock = [Stock.remnant(r, 1, f"remnant-{k + 1}") for k, r in enumerate(remnants)] + [Stock(width, height)]
     result = nest(nparts, stock, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                   max_rounds=max_rounds, progress=progress)

@@ -100,6 +100,13 @@ class CutPart:
     offset: float = 0.0
 
     @property
+    def envelope(self) -> Polygon:
+        """An outline containing :attr:`outline` that a nesting may lay out instead (part-local mm): the
+        drawn outline when router reliefs were its only change (a relief only takes material away, and
+        the drawn outline has a fraction of the relief arcs' vertices), else :attr:`outline` itself."""
+        return self.part.outline if self.arcs and not self.offset else self.outline
+
+    @property
     def finished(self) -> Polygon:
         """The outline the machine leaves (part-local mm): reliefs included, kerf offset undone."""
         if not self.offset:

@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from shapely.geometry import Polygon
+
 from parametric.design import Design
 from parametric.errors import FabricationError, OutputError
 from parametric.materials import Material
@@ -68,8 +70,10 @@ def stock_size(material: Material, machine: Machine) -> tuple[float, float]:
 
 def layout_parts(parts: list[FlatPart], stock: tuple[float, float], spacing: float, margin: float, *,
                  material: str = "", thickness: float = 0.0, method: str = "nest",
-                 time_limit: float = 2.0, max_rounds: int | None = 400) -> list[SheetLayout]:
-    """Lay parts out on sheets of ``stock`` size: true-shape nesting (default) or rows of bounding boxes.
+                 time_limit: float = 2.0, max_rounds: int | None = 400,
+                 envelopes: dict[str, Polygon] | None = None) -> list[SheetLayout]:
+    """Lay parts out on sheets of ``stock`` size: true-shape nesting (default) or rows of bounding boxes;
+    ``envelopes``: what the nesting lays out instead of each part's outline (:func:`nest_envelopes`).
 
     The one place the bundle chooses a layout engine (swap engines here).
 
@@ -81,7 +85,12 @@ def layout_parts(parts: list[FlatPart], stock: tuple[float, float], spacing: flo
     if method != "nest":
         raise FabricationError(f"unknown layout {method!r}; use nest or rows")
     return nest_layout(parts, *stock, spacing=spacing, margin=margin, material=material, thickness=thickness,
-                       time_limit=time_limit, max_rounds=max_rounds)
+                       time_limit=time_limit, max_rounds=max_rounds, envelopes=envelopes)
+
+
+def nest_envelopes(cut_parts: dict[str, CutPart]) -> dict[str, Polygon]:
+    """What the nesting lays out for each prepared part (by name): :attr:`.toolpath.CutPart.envelope`."""
+    return {name: c.envelope for name, c in cut_parts.items()}
 
 
 def cut_outlines(cut_parts: dict[str, CutPart]) -> list[FlatPart]:
@@ -250,7 +259,7 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
     with _timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
-                              max_rounds=nest_rounds)
+                              max_rounds=nest_rounds, envelopes=nest_envelopes(cut_parts))
     with _timed(timings, "walk"):  # walked once: the BOM's cut time and every writer share the operations
         operations = [walk(s, cut_parts, tabs=holding_tabs) for s in sheets]
     with _timed(timings, "bom"):

@@ -33,8 +33,8 @@ from ..machines import Machine
 from ..toolpath import CutPart
 from .atomic import timed, zip_atomically
 from .bundle import (MAX_COPIES, Bundle, CutJob, Fabrication, bundle_path, check_options, check_report,
-                     check_thickness, cut_outlines, layout_parts, prepare_cut_parts, stock_size, write_cut_files,
-                     write_design_files)
+                     check_thickness, cut_outlines, layout_parts, nest_envelopes, prepare_cut_parts, stock_size,
+                     write_cut_files, write_design_files)
 from .fits import check_parts_fit
 from .naming import LICENCE, ExportOptions, making_lines, option_words, profile_stem
 from .sheetwalk import walk
@@ -141,7 +141,7 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
     with timed(timings, "nesting"):
         sheets = layout_parts(cut_outlines(cut_parts), stock, machine.spacing, machine.margin,
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
-                              max_rounds=nest_rounds)
+                              max_rounds=nest_rounds, envelopes=nest_envelopes(cut_parts))
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
                             layout=layout, nest_time=nest_time, cost_by=cost_by)
     designs = []

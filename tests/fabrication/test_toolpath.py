@@ -223,3 +223,33 @@ def test_reliefs_cut_as_their_union_whether_or_not_they_meet(slot_w, monkeypatch
     united, _ = relieve(outline, 6.0, "dogbone")
     tp._relieve.cache_clear()
     assert cut.equals_exact(united, 0.0)
+
+
+@pytest.mark.parametrize("machine", ["cnc-router-6mm", "co2-laser-60w"])
+def test_the_nesting_envelope_contains_the_cut_and_a_nest_of_envelopes_places_the_cut_parts(machine):
+    """A relieved router part is nested as drawn (reliefs only take material away), anything else as cut;
+    the sheets of such a nest carry the prepared outlines, a spacing apart."""
+    from fabrication.export.bundle import cut_outlines, layout_parts, nest_envelopes
+    from parametric import available_models, build_design
+
+    mach = get_machine(machine)
+    for model in available_models():
+        design = build_design(model)
+        if design.params["thickness"] > mach.max_thickness:
+            continue
+        cuts = {p.name: prepare(p, mach) for p in design.parts}
+        for name, cut in cuts.items():
+            assert cut.envelope.buffer(1e-6).contains(cut.outline), (model, name)
+            assert (cut.envelope is cut.part.outline) == (mach.is_router and cut.reliefs > 0), (model, name)
+    design = build_design("slice_chair")
+    cuts = {p.name: prepare(p, mach) for p in design.parts}
+    sheets = layout_parts(cut_outlines(cuts), (2440, 1220), mach.spacing, mach.margin, max_rounds=2,
+                          envelopes=nest_envelopes(cuts))
+    placed = [pp for s in sheets for pp in s.placed]
+    assert sorted(pp.part.name for pp in placed) == sorted(n for n, c in cuts.items() for _ in range(c.part.quantity))
+    for pp in placed:
+        assert pp.part.outline.equals_exact(cuts[pp.part.name].outline, 0)  # the cut, not its envelope
+    for s in sheets:
+        for i, a in enumerate(s.placed):
+            for b in s.placed[i + 1:]:
+                assert a.outline.distance(b.outline) >= mach.spacing - 1e-6
