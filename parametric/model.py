@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+import shapely
 from shapely.ops import unary_union
 
 from .design import Design, Joint, LoadCase, Seat, Worktop
@@ -325,7 +326,8 @@ class Model:
         for name, part in self._parts.items():
             if grow[name]:
                 part = part.with_outline(unary_union([part.outline, *grow[name]]))
-            key = (part.outline.wkb, *(s.wkb for _, s in slots[name]), None, *(h.wkb for _, h in holes[name]))
+            shapes = [part.outline, *(s for _, s in slots[name]), *(h for _, h in holes[name])]
+            key = (*shapely.to_wkb(shapes).tolist(), len(slots[name]))  # the WKBs in one call
             first = done.get(key)
             parts.append(part.with_outline(first.outline) if first else
                          done.setdefault(key, cut_slots(part, slots[name], holes[name])))
