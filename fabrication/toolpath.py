@@ -30,7 +30,8 @@ from shapely.geometry import Polygon
 from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
-from parametric.part import FlatPart
+from parametric.memo import wkb
+from parametric.part import FlatPart, is_clean
 
 from .labels import Label, place_label
 from .machines import Machine
@@ -122,7 +123,7 @@ def inside_corners(outline: Polygon, min_turn: float = MIN_CORNER_TURN) -> list[
     (its WKB; toolpath preparation asks twice per part, once per copy): the corners' arrays are shared,
     do not modify them.
     """
-    return list(_inside_corners(orient(outline, 1.0).wkb, float(min_turn)))
+    return list(_inside_corners(wkb(outline if is_clean(outline) else orient(outline, 1.0)), float(min_turn)))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -187,7 +188,7 @@ def relieve(outline: Polygon, tool_diameter: float, style: str = "dogbone",
     """Cut dogbone or T-bone reliefs (or ``"auto"``: per corner) into every inside corner; returns the
     outline and the circles. Equal outlines (a chair's ribs, its slats) are relieved once: the
     result is remembered by the outline's WKB (shapely geometries are immutable, so sharing is safe)."""
-    return _relieve(outline.wkb, float(tool_diameter), style, float(clearance))
+    return _relieve(wkb(outline), float(tool_diameter), style, float(clearance))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

@@ -14,6 +14,7 @@ import cadquery as cq
 import shapely
 
 from .design import Design
+from .memo import wkb
 from .part import FlatPart
 
 #: colours per part role for the assembly (RGBA 0..1)
@@ -32,7 +33,7 @@ def local_solid(part: FlatPart) -> cq.Solid:
     Cached by outline and thickness, so identical parts (a chair's ribs, most of its slats) share
     one solid and become instances of one product in the STEP file; do not mutate the result.
     """
-    return _local_solid(shapely.to_wkb(part.outline), float(part.thickness))
+    return _local_solid(wkb(part.outline), float(part.thickness))
 
 
 @lru_cache(maxsize=256)

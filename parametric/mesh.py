@@ -18,6 +18,7 @@ import shapely
 import trimesh
 
 from .design import Design
+from .memo import wkb
 from .part import FlatPart
 
 
@@ -31,7 +32,7 @@ def _extrude(wkb: bytes, thickness: float) -> trimesh.Trimesh:
 
 def local_mesh(part: FlatPart) -> trimesh.Trimesh:
     """The part as a watertight mesh in its own frame (mid-plane at w = 0); cached, do not mutate."""
-    return _extrude(shapely.to_wkb(part.outline), float(part.thickness))
+    return _extrude(wkb(part.outline), float(part.thickness))
 
 
 def part_mesh(part: FlatPart) -> trimesh.Trimesh:

@@ -12,6 +12,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.polygon import orient
 
 from .errors import GeometryError
+from .memo import ObjectMemo
 from .tolerances import TOL
 
 Vec3 = tuple[float, float, float]
@@ -105,11 +106,14 @@ class Frame:
 
 
 def clean_outline(geom: Any, *, name: str = "part") -> Polygon:
-    """Validate and normalise an outline: one polygon, CCW exterior, CW holes.
+    """Validate and normalise an outline: one polygon, CCW exterior, CW holes. An outline this returned
+    before comes back as it is (parts made from parts, e.g. ``dataclasses.replace``, share it).
 
     Raises:
         GeometryError: empty, zero-area, invalid or split into several pieces.
     """
+    if _CLEAN.peek(geom, False):
+        return geom
     if geom is None or geom.is_empty:
         raise GeometryError(f"{name}: the outline is empty")
     if not geom.is_valid:
@@ -123,7 +127,19 @@ def clean_outline(geom: Any, *, name: str = "part") -> Polygon:
         geom = pieces[0]
     if geom.geom_type != "Polygon" or geom.area <= TOL.area:
         raise GeometryError(f"{name}: the outline has no area")
-    return orient(geom, 1.0)
+    clean = orient(geom, 1.0)
+    _CLEAN.get(clean, lambda _: True)
+    return clean
+
+
+#: the outlines :func:`clean_outline` returned, while they live
+_CLEAN = ObjectMemo()
+
+
+def is_clean(geom: Any) -> bool:
+    """True for an outline :func:`clean_outline` returned (one valid polygon, exterior counter-clockwise,
+    holes clockwise), while it lives."""
+    return bool(_CLEAN.peek(geom, False))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ import shapely
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 
+from parametric.memo import wkb
+
 from ..labels import Label, place_label
 from ..layout import PlacedPart, SheetLayout, transform_xy
 from ..lettering import strokes
@@ -333,7 +335,7 @@ def walk(sheet: SheetLayout, cut_parts: dict[str, CutPart] | None = None, *,
         cut = (cut_parts or {}).get(name)
         outline = placed.part.outline
         if id(outline) not in fitted:
-            fitted[id(outline)] = part_contours(outline.wkb, tuple(cut.arcs) if cut else ())
+            fitted[id(outline)] = part_contours(wkb(outline), tuple(cut.arcs) if cut else ())
         exterior, holes = fitted[id(outline)]
         for hole in holes:
             inside.append(Operation("inside", (_placed_ring(placed, hole),), name, label))

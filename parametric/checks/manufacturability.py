@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from ..design import Design, Joint
+from ..memo import wkb
 from ..part import FlatPart
 from .chords import chords, edge_arrays, grazes
 from .report import Finding
@@ -244,7 +245,7 @@ def check_manufacturability(design: Design, *, tool_diameter: float, sheets: dic
                                part.thickness - MIN_THICKNESS_MM, "mm"))
             continue
         limit = min_feature(part, tool_diameter)
-        neck, strip = _thin_features(shapely.to_wkb(part.outline), limit, part.thickness)
+        neck, strip = _thin_features(wkb(part.outline), limit, part.thickness)
         if neck is not None:
             out.append(Finding("MFG-NECK", "error", f"{part.name} has a neck only {neck:.1f} mm wide; a "
                                f"{tool_diameter:g} mm tool needs {limit:.1f} mm to keep it strong and whole",
