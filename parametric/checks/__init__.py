@@ -110,6 +110,8 @@ def _run_family(family, design, report, materials, tool, min_margin, sheet, mesh
         if not report.mass_kg and len(materials) == len({p.material for p in design.parts}):
             mass, com = mass_properties(design, {k: m.density for k, m in materials.items()})
             report.mass_kg, report.centre_of_mass = float(mass), tuple(float(c) for c in com)
+        if not report.mass_kg:  # a material without a density: MAT-DENSITY says stability cannot be judged
+            return
         zmin, contacts = floor_contacts(design)
         hull = support_polygon(contacts)
         if abs(zmin) > FLOOR_TOL or hull is None:
