@@ -121,3 +121,19 @@ def test_a_height_at_the_solved_one_is_left_to_shapely(monkeypatch):
     label = place_label(plate, "R1")
     assert asked and label is not None and label.height == 3.0
     assert tuple(label)[1:5] == _search_by_containment(plate, "R1")
+
+
+def test_the_spot_is_searched_on_a_simplified_outline_that_keeps_its_holes():
+    """Douglas-Peucker drops a hole smaller than its tolerance: the topology-preserving simplify is used
+    instead (the pole must not land in the hole); otherwise Douglas-Peucker's valid polygon is."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    from fabrication.labels import _simplified
+
+    plate = box(0, 0, 100, 60)
+    pinhole = plate.difference(Polygon([(50, 30), (50.3, 30), (50.15, 30.2)]))
+    assert shapely.get_num_interior_rings(shapely.simplify(pinhole, 0.5, preserve_topology=False)) == 0
+    assert _simplified(pinhole, 0.5).equals_exact(shapely.simplify(pinhole, 0.5), 0)
+    rounded = plate.buffer(-10).buffer(10)
+    assert _simplified(rounded, 0.5).equals_exact(shapely.simplify(rounded, 0.5, preserve_topology=False), 0)
