@@ -154,7 +154,8 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     written from the first kept vertex at or after the ring's own first one that a straight segment
     leads to (when there is one): the contour starts where it did, so the rapids stay as they were.
     Each run is the longest :func:`fit_run` accepts (galloping, then bisection), walked by the numba
-    kernel :func:`._arcfit_kernel.fit_walk` (:func:`fit_run` is its numpy reference).
+    kernel :func:`._arcfit_kernel.fit_walk` (:func:`fit_run` is its numpy reference); each arc's bulge
+    is then :func:`fit_run`'s own, so the files are the numpy walk's to the bit (~20 arcs a chair).
     """
     verts = np.asarray(ring, dtype=float).reshape(-1, 3)
     n = len(verts)
@@ -184,6 +185,13 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
         sharp = np.insert(sharp, at, first)
     kept, fitted = fit_walk(np.ascontiguousarray(pts), np.ascontiguousarray(bulges[:n]), turns,
                             sharp.astype(np.int64), float(tol), MIN_ARC_SEGMENTS, _MAX_TURN)
+    # each fitted arc's bulge as numpy's fit_run makes it (the kernel's sums may differ in the last bit)
+    ends = np.append(kept[1:], n)
+    for k in np.flatnonzero((fitted != 0) & (bulges[kept] == 0)).tolist():
+        i, j = int(kept[k]), int(ends[k])
+        bulge = fit_run(pts[i:j + 1], tol, turns[i:j - 1])
+        if bulge is not None:  # None: a run within rounding of the tolerance, the kernel's answer stands
+            fitted[k] = bulge
     # written from the first vertex at or after ring[0] that a straight segment leads to (ring[0] itself
     # when it is kept): the contour starts where it did, so the cutting order and rapids stay; a reader
     # flattening the closing segment then closes the ring exactly (as ring_with_bulges starts)
