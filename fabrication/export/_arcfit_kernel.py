@@ -7,8 +7,9 @@ Here every test is :func:`.arcfit.fit_run`'s term by term, looped: the same vert
 same runs accepted; only the projections on the chord's direction and normal and the least-squares
 sums are added in their own order instead of numpy's (BLAS) matrix products, so a bulge may differ
 from the numpy form's in its last bits (~1e-16 relative; a run whose deviation lies that close to
-the tolerance could be decided either way, as it could by another BLAS). The turns at the vertices
-come from the caller (numpy's ``arctan2``), so the corners are the same to the bit.
+the tolerance could be decided either way, as it could by another BLAS): :func:`.arcfit.fit_arcs`
+takes each arc's bulge from :func:`.arcfit.fit_run` again. The turns at the vertices come from the
+caller (numpy's ``arctan2``), so the corners are the same to the bit.
 
 With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference twin).
 """
