@@ -79,6 +79,13 @@ def warm_up() -> None:
 
     plate = box(0, 0, 20, 20).difference(box(8, 10, 12, 21))
     relief_depth(relief_areas((plate, plate.difference(box(11, 8, 14, 11)))), plate, box(9, 5, 16, 10))
+    # ... and the cut files' arc fitting (a rounded plate's sampled quarter circles) and the label's size
+    from fabrication.export.arcfit import fit_arcs
+    from fabrication.labels import place_label
+
+    rounded = box(0, 0, 60, 40).buffer(-8).buffer(8)
+    fit_arcs([(x, y, 0.0) for x, y in rounded.exterior.coords[:-1]])
+    place_label(rounded, "A1")
 
 
 def _worst_margins(findings: list[dict]) -> dict[str, float | None]:

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._arcfit_kernel import fit_walk
+
 #: largest distance (mm) between a written arc and the polyline it replaces: the top of the 0.01-0.05 mm
 #: chord tolerance CAM programs flatten arcs with (fabrication-reference.md section 3, "flatten at
 #: 0.01-0.05 mm chord"), so the round trip stays within what CAM itself would do. Models sample circles
@@ -68,7 +70,8 @@ def _turns(pts: np.ndarray) -> np.ndarray:
 def fit_run(pts: np.ndarray, tol: float = ARC_TOL, turns: np.ndarray | None = None) -> float | None:
     """The bulge of one arc (or 0.0 for a straight line) from ``pts[0]`` to ``pts[-1]`` that stays
     within ``tol`` of the open polyline ``pts``, or None when neither fits; ``turns``: the polyline's
-    turns (:func:`_turns`) when the caller has them (:func:`fit_arcs` computes a contour's once).
+    turns (:func:`_turns`) when the caller has them. The reference of :func:`fit_arcs`' numba walk
+    (:mod:`._arcfit_kernel`, which makes the same tests term by term).
 
     The arc passes through both ends (so the contour stays closed); its centre is the algebraic
     least-squares fit of the inner vertices on the ends' perpendicular bisector; the fit is then
@@ -142,44 +145,6 @@ def fit_circle(pts: np.ndarray, tol: float = ARC_TOL) -> tuple[float, float, flo
     return float(cx), float(cy), radius
 
 
-def _longest(pts: np.ndarray, i: int, end: int, tol: float, sharp: np.ndarray,
-             turns: np.ndarray) -> tuple[int, float]:
-    """The farthest ``j`` (``i < j <= end``) whose run ``pts[i..j]`` fits (:func:`fit_run`), and its
-    bulge; ``(i + 1, 0.0)`` (the one segment) when none longer does. Galloping from
-    :data:`MIN_ARC_SEGMENTS` segments, then bisection. ``sharp``: the indices of the vertices turning
-    more than :data:`MAX_TURN_DEG` (no run passes through one: neither a line nor an arc could);
-    ``turns``: the turn at each ``pts[1:-1]`` (:func:`_turns`)."""
-    k = int(np.searchsorted(sharp, i + 1))
-    if k < len(sharp):
-        end = min(end, int(sharp[k]))
-    if end - i == 1:
-        return i + 1, 0.0  # one segment between corners: nothing to join
-    best, bulge = i + 1, 0.0
-    if fit_run(pts[i:i + 3], tol, turns[i:i + 1]) == 0.0:
-        best, bulge = i + 2, 0.0  # two segments on one line (too few for an arc)
-    if end - i == 2:
-        return best, bulge  # the galloping would try those two segments again
-    step, lo = MIN_ARC_SEGMENTS, best
-    while True:
-        j = min(i + step, end)
-        fit = fit_run(pts[i:j + 1], tol, turns[i:j - 1])
-        if fit is None:
-            hi = j
-            break
-        best, bulge, lo = j, fit, j
-        if j == end:
-            return best, bulge
-        step *= 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        fit = fit_run(pts[i:mid + 1], tol, turns[i:mid - 1])
-        if fit is None:
-            hi = mid
-        else:
-            best, bulge, lo = mid, fit, mid
-    return best, bulge
-
-
 def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     """A closed contour's vertices ``(x, y, bulge)`` with its runs of straight segments rewritten as
     arcs and lines within ``tol`` of them (module docstring); bulged segments are kept.
@@ -188,6 +153,9 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     segments only, where its longest segment starts, so no curve is split there; the result is
     written from the first kept vertex at or after the ring's own first one that a straight segment
     leads to (when there is one): the contour starts where it did, so the rapids stay as they were.
+    Each run is the longest :func:`fit_run` accepts (galloping, then bisection), walked by the numba
+    kernel :func:`._arcfit_kernel.fit_walk` (:func:`fit_run` is its numpy reference); each arc's bulge
+    is then :func:`fit_run`'s own, so the files are the numpy walk's to the bit (~20 arcs a chair).
     """
     verts = np.asarray(ring, dtype=float).reshape(-1, 3)
     n = len(verts)
@@ -215,27 +183,20 @@ def fit_arcs(ring: Sequence[Vertex], tol: float = ARC_TOL) -> list[Vertex]:
     at = int(np.searchsorted(sharp, first))
     if at == len(sharp) or sharp[at] != first:
         sharp = np.insert(sharp, at, first)
-    out: list[Vertex] = []
-    source: list[int] = []  # each written vertex's index in ``ring``
-    i = 0
-    while i < n:
-        j, bulge = (i + 1, bulges[i]) if bulges[i] != 0 else _longest(pts, i, _run_end(bulges, i, n), tol, sharp, turns)
-        out.append((float(pts[i, 0]), float(pts[i, 1]), float(bulge)))
-        source.append(int(order[i]))
-        i = j
+    kept, fitted = fit_walk(np.ascontiguousarray(pts), np.ascontiguousarray(bulges[:n]), turns,
+                            sharp.astype(np.int64), float(tol), MIN_ARC_SEGMENTS, _MAX_TURN)
+    # each fitted arc's bulge as numpy's fit_run makes it (the kernel's sums may differ in the last bit)
+    ends = np.append(kept[1:], n)
+    for k in np.flatnonzero((fitted != 0) & (bulges[kept] == 0)).tolist():
+        i, j = int(kept[k]), int(ends[k])
+        bulge = fit_run(pts[i:j + 1], tol, turns[i:j - 1])
+        if bulge is not None:  # None: a run within rounding of the tolerance, the kernel's answer stands
+            fitted[k] = bulge
     # written from the first vertex at or after ring[0] that a straight segment leads to (ring[0] itself
     # when it is kept): the contour starts where it did, so the cutting order and rapids stay; a reader
     # flattening the closing segment then closes the ring exactly (as ring_with_bulges starts)
-    starts = [k for k in range(len(out)) if out[k - 1][2] == 0]
-    if starts:
-        k = min(starts, key=lambda k: source[k])
-        out = out[k:] + out[:k]
-    return out
-
-
-def _run_end(bulges: np.ndarray, i: int, n: int) -> int:
-    """The end (vertex index, at most ``n``) of the run of straight segments starting at ``i``."""
-    end = i
-    while end < n and bulges[end] == 0:
-        end += 1
-    return end
+    starts = np.flatnonzero(np.roll(fitted, 1) == 0)
+    if len(starts):
+        k = int(starts[np.argmin(order[kept[starts]])])  # order[kept]: each written vertex's index in ring
+        kept, fitted = np.roll(kept, -k), np.roll(fitted, -k)
+    return list(zip(*pts[kept].T.tolist(), fitted.tolist()))
