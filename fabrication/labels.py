@@ -15,6 +15,8 @@ from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.ops import polylabel
 
+from parametric.memo import wkb
+
 from ._label_kernel import touch_heights
 from .lettering import text_size
 
@@ -76,7 +78,7 @@ def place_label(outline: Polygon, text: str, max_height: float = 20.0,
     one search."""
     if not text or outline.is_empty:
         return None
-    spot = _label_spot(outline.wkb, len(text), float(max_height), float(min_height))
+    spot = _label_spot(wkb(outline), len(text), float(max_height), float(min_height))
     return None if spot is None else Label(text, *spot)
 
 
