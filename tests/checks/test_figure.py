@@ -76,6 +76,26 @@ def test_the_centre_of_mass_lies_over_the_seat_and_the_upper_body_where_winter_p
     assert rise == pytest.approx(0.626 * 0.288 * 1755, rel=0.03)
 
 
+def test_every_place_of_a_bench_sits_as_deep_as_one_posed_alone():
+    """The seat depth check reads the remembered upright poses (the first place of a bench): the hip slides
+    back to the declared profile the same way at every place, so each place's sitting depth is that of a
+    figure posed alone on the seat's centre line, and its hip only moves sideways, by its place's offset."""
+    from models.bench import SliceBench
+    from parametric.figure import poses
+
+    seat = SliceBench.design(preset="garden").seat
+    assert seat.places >= 2 and seat.profile
+    for name in ("man-p50", "woman-p5"):
+        for posture in ("upright", "lean_back"):
+            alone = pose(get_body(name), seat, posture)
+            placed = poses(seat, name, posture)
+            assert [p.sitting_depth for p in placed] == [alone.sitting_depth] * seat.places
+            for i, p in enumerate(placed):
+                shift = p.hip - alone.hip
+                assert shift[2] == 0.0
+                assert np.hypot(*shift[:2]) == pytest.approx(abs(i - (seat.places - 1) / 2) * seat.width)
+
+
 def test_leaning_back_moves_the_centre_of_mass_rearward_by_the_upper_body_swing():
     design = SliceChair.design(preset="dining")
     seat, body = design.seat, get_body("man-p50")
