@@ -164,19 +164,20 @@ def _slot_sides(design: Design, joint: Joint, arcs: dict[str, float], axes: dict
     sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
     for p_name, m_name, opens_lo in sides:
         part, mate = design.part(p_name), design.part(m_name)
-        o, d = axes[p_name]
-        d = _unit(d)
+        (px, py), (vx, vy) = (v.tolist() for v in axes[p_name])  # plain floats: numpy's numbers, less overhead
+        n = math.hypot(vx, vy)
+        dx, dy = vx / n, vy / n
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
-        o, s0, s1 = o + s0 * d, 0.0, s1 - s0  # the window from where the slot starts: equal slots, equal keys
-        (ox, oy), (dx, dy) = o.tolist(), d.tolist()
+        # the window from where the slot starts: equal slots, equal keys
+        ox, oy, s0, s1 = px + s0 * dx, py + s0 * dy, 0.0, s1 - s0
         key = (*keys[p_name], round(ox, 6), round(oy, 6), round(dx, 9), round(dy, 9), round(need, 6),
                round(s1, 6), round(half, 6))
         if key not in windows:
-            windows[key] = (p_name, o, d, need, s1, half)
-        where = o + (s0 + s1) / 2 * d
-        out.append((key, p_name, m_name, (float(where[0]), float(where[1]))))
+            windows[key] = (p_name, (ox, oy), (dx, dy), need, s1, half)
+        centre = (s0 + s1) / 2
+        out.append((key, p_name, m_name, (float(ox + centre * dx), float(oy + centre * dy))))
     return out
 
 
@@ -193,20 +194,21 @@ def _measure_slots(design: Design, cut: dict[str, Polygon], memo: dict, windows:
         part = design.part(p_name)
         stacked = _stacked(memo, part.outline, cut[p_name])
         rings, reliefs = [], []
-        for key, o, d, need, s1, half in slots:
-            perp = np.array([-d[1], d[0]])
-            s0 = 0.0
+        for key, (ox, oy), (dx, dy), need, s1, half in slots:
+            qx, qy = -dy, dx  # across the slot
             mate_walls = (half - need / 2, half + need / 2)
-            sampled = _sample(stacked, o, perp, d, -half, half, s0, s1)
+            sampled = _sample(stacked, (ox, oy), (qx, qy), (dx, dy), -half, half, 0.0, s1)
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
             out[key] = plays, None
-            if None not in plays:
-                rings.append(np.array([o + s0 * d - half * perp, o + s1 * d - half * perp, o + s1 * d + half * perp,
-                                       o + s0 * d + half * perp, o + s0 * d - half * perp]))
+            if None not in plays:  # the window's corners, as numpy would add the vectors up
+                x0, y0, x1, y1 = ox + 0.0 * dx, oy + 0.0 * dy, ox + s1 * dx, oy + s1 * dy
+                rings.append([(x0 - half * qx, y0 - half * qy), (x1 - half * qx, y1 - half * qy),
+                              (x1 + half * qx, y1 + half * qy), (x0 + half * qx, y0 + half * qy),
+                              (x0 - half * qx, y0 - half * qy)])
                 reliefs.append(key)
         if reliefs:
             areas = _relief_areas(memo, part, cut[p_name])
-            for key, depth in zip(reliefs, relief_depths(areas, part.outline, np.stack(rings))):
+            for key, depth in zip(reliefs, relief_depths(areas, part.outline, np.array(rings))):
                 out[key] = out[key][0], depth
     return out
 
