@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from profiles.drawn import chair_side
 from shapely.geometry import box
 
@@ -94,6 +96,23 @@ def test_every_place_of_a_bench_sits_as_deep_as_one_posed_alone():
                 shift = p.hip - alone.hip
                 assert shift[2] == 0.0
                 assert np.hypot(*shift[:2]) == pytest.approx(abs(i - (seat.places - 1) / 2) * seat.width)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 12), st.sampled_from([1.0, 1e-9, 0.0]), st.integers(0, 2**32 - 1))
+def test_segment_distances_are_numpys_norm_bit_for_bit(n_points, n_segments, scale, seed):
+    """The slide-back's point-to-segment distances (two squares added, then the root) are the numbers of
+    numpy's norm over the last axis, to the bit: the first clear place, and so every pose, is unchanged
+    (degenerate segments too)."""
+    from parametric.figure import _segments_distance
+
+    rng = np.random.default_rng(seed)
+    points, starts = rng.normal(0, 300, (n_points, 2)), rng.normal(0, 300, (n_segments, 2))
+    ab = rng.normal(0, 300, 2) * scale
+    rel = points[None, :, :] - starts[:, None, :]
+    k = np.clip(rel @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    reference = np.min(np.linalg.norm(rel - k[..., None] * ab, axis=2), axis=1)
+    assert np.array_equal(_segments_distance(points, starts, ab), reference)
 
 
 def test_leaning_back_moves_the_centre_of_mass_rearward_by_the_upper_body_swing():
