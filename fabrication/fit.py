@@ -25,7 +25,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 from shapely.geometry import Polygon
 
 from parametric.checks.chords import Chords, edge_arrays, stacked_edges, window_chords
@@ -35,7 +34,7 @@ from parametric.design import Design, Joint
 from parametric.part import FlatPart
 
 from .machines import Machine
-from .relief import relief_areas, relief_depth
+from .relief import relief_areas, relief_depth, relief_depths
 from .toolpath import CutPart
 
 #: depth samples per measured profile
@@ -110,12 +109,16 @@ def _gap(void: tuple, solid: tuple) -> float | None:
     return float(sum(gaps)) if gaps else None
 
 
-def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon, ring=None) -> float:
+def _relief_depth(memo: dict, part: FlatPart, finished: Polygon, near: Polygon) -> float:
     """How far the finished outline's extra cuts reach beyond the drawn voids, near ``near`` (mm)
-    (:func:`fabrication.relief.relief_depth`, the part's pieces made once per :func:`measure_fits` call;
-    ``ring``: ``near``'s closed outline, when the caller has it)."""
-    areas = _per_polygon(memo, (part.outline, finished), "relief", relief_areas)
-    return relief_depth(areas, part.outline, near, ring)
+    (:func:`fabrication.relief.relief_depth`, the part's pieces made once per :func:`measure_fits` call)."""
+    return relief_depth(_relief_areas(memo, part, finished), part.outline, near)
+
+
+def _relief_areas(memo: dict, part: FlatPart, finished: Polygon) -> tuple:
+    """:func:`fabrication.relief.relief_areas` of the part's drawn and ``finished`` outlines, made once per
+    :func:`measure_fits` call."""
+    return _per_polygon(memo, (part.outline, finished), "relief", relief_areas)
 
 
 def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
@@ -148,46 +151,66 @@ def _finger_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: di
     return fits
 
 
-def _slot_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[str, float],
-               memo: dict, axes: dict) -> list[Fit]:
-    """Both sides of a cross-lap: the play across each part's slot. ``memo`` (shared by one
-    :func:`measure_fits` call) remembers a measurement by the part's drawn and finished outlines and
-    the slot's place in them, so equal parts (a chair's ribs) are measured once per slot; ``axes``: the
-    joint's line in each part (:func:`parametric.checks.manufacturability.joint_axes`, this joint's
-    entries)."""
-    fits = []
+def _slot_sides(design: Design, joint: Joint, arcs: dict[str, float], axes: dict, keys: dict,
+                windows: dict) -> list[tuple]:
+    """Both sides of a cross-lap, to measure across each part's slot: ``(key, part, mate, where)`` each (the
+    measurement is :func:`_measure_slots`' under ``key``). A key is the part's drawn and finished outlines
+    (``keys``: their WKB by part name) and the slot's place in them, so equal parts (a chair's ribs) are
+    measured once per slot; the first window of a key is kept in ``windows``. ``axes``: the joint's line in
+    each part (:func:`parametric.checks.manufacturability.joint_axes`, this joint's entries)."""
+    out = []
     sin = max(math.sin(math.radians(joint.angle_deg)), 1e-6)
     cot = abs(math.cos(math.radians(joint.angle_deg))) / sin
     sides = ((joint.a, joint.b, joint.a_opens == "lo"), (joint.b, joint.a, joint.a_opens != "lo"))
     for p_name, m_name, opens_lo in sides:
         part, mate = design.part(p_name), design.part(m_name)
-        o, d = axes[p_name]
-        d = _unit(d)
-        perp = np.array([-d[1], d[0]])
+        (px, py), (vx, vy) = (v.tolist() for v in axes[p_name])  # plain floats: numpy's numbers, less overhead
+        n = math.hypot(vx, vy)
+        dx, dy = vx / n, vy / n
         need = mate.thickness / sin + part.thickness * cot
         s0, s1 = (joint.lo, joint.mid) if opens_lo else (joint.mid, joint.hi)
         half = need + 4.0 + 2 * arcs.get(p_name, 0.0)
-        o, s0, s1 = o + s0 * d, 0.0, s1 - s0  # the window from where the slot starts: equal slots, equal keys
-        key = (_wkb(memo, part.outline), _wkb(memo, cut[p_name]), *(round(float(x), 6) for x in o),
-               *(round(float(x), 9) for x in d), round(need, 6), round(s1, 6), round(half, 6))
-        if key not in memo:
-            window = (o, perp, d, -half, half, s0, s1)
+        # the window from where the slot starts: equal slots, equal keys
+        ox, oy, s0, s1 = px + s0 * dx, py + s0 * dy, 0.0, s1 - s0
+        key = (*keys[p_name], round(ox, 6), round(oy, 6), round(dx, 9), round(dy, 9), round(need, 6),
+               round(s1, 6), round(half, 6))
+        if key not in windows:
+            windows[key] = (p_name, (ox, oy), (dx, dy), need, s1, half)
+        centre = (s0 + s1) / 2
+        out.append((key, p_name, m_name, (float(ox + centre * dx), float(oy + centre * dy))))
+    return out
+
+
+def _measure_slots(design: Design, cut: dict[str, Polygon], memo: dict, windows: dict) -> dict:
+    """The play across each slot of ``windows`` (:func:`_slot_sides`), at each sampled depth, and the depth
+    the part's reliefs add there (None where a sample finds no wall): ``{key: (plays, depth)}``. Each
+    part's windows are sampled one by one, and their relief depths measured together
+    (:func:`fabrication.relief.relief_depths`)."""
+    out: dict = {}
+    by_part: dict[str, list] = {}
+    for key, (p_name, *window) in windows.items():
+        by_part.setdefault(p_name, []).append((key, *window))
+    for p_name, slots in by_part.items():
+        part = design.part(p_name)
+        stacked = _stacked(memo, part.outline, cut[p_name])
+        rings, reliefs = [], []
+        for key, (ox, oy), (dx, dy), need, s1, half in slots:
+            qx, qy = -dy, dx  # across the slot
             mate_walls = (half - need / 2, half + need / 2)
-            sampled = _sample(_stacked(memo, part.outline, cut[p_name]), *window)
+            sampled = _sample(stacked, (ox, oy), (qx, qy), (dx, dy), -half, half, 0.0, s1)
             plays = [_gap(_edges(ch, half, True), mate_walls) for ch in sampled]
-            depth = None
-            if None not in plays:
-                corners = np.array([o + s0 * d - half * perp, o + s1 * d - half * perp,
-                                    o + s1 * d + half * perp, o + s0 * d + half * perp, o + s0 * d - half * perp])
-                depth = _relief_depth(memo, part, cut[p_name], shapely.polygons(corners), corners)
-            memo[key] = plays, depth
-        plays, depth = memo[key]
-        if None in plays:
-            continue
-        where = o + (s0 + s1) / 2 * d
-        fits.append(Fit("cross_lap", p_name, m_name, "across", plays[1], plays[0], depth,
-                        (float(where[0]), float(where[1]))))
-    return fits
+            out[key] = plays, None
+            if None not in plays:  # the window's corners, as numpy would add the vectors up
+                x0, y0, x1, y1 = ox + 0.0 * dx, oy + 0.0 * dy, ox + s1 * dx, oy + s1 * dy
+                rings.append([(x0 - half * qx, y0 - half * qy), (x1 - half * qx, y1 - half * qy),
+                              (x1 + half * qx, y1 + half * qy), (x0 + half * qx, y0 + half * qy),
+                              (x0 - half * qx, y0 - half * qy)])
+                reliefs.append(key)
+        if reliefs:
+            areas = _relief_areas(memo, part, cut[p_name])
+            for key, depth in zip(reliefs, relief_depths(areas, part.outline, np.array(rings))):
+                out[key] = out[key][0], depth
+    return out
 
 
 def _wkb(memo: dict, poly: Polygon) -> bytes:
@@ -254,22 +277,40 @@ def _tab_fits(design: Design, joint: Joint, cut: dict[str, Polygon], arcs: dict[
 
 
 def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
-    """Every joint's fit on the prepared parts (finger, cross-lap and tab joints; glue has none)."""
-    out: list[Fit] = []
+    """Every joint's fit on the prepared parts (finger, cross-lap and tab joints; glue has none), in the
+    design's joint order."""
+    out: list = []
     cut = {n: c.finished for n, c in cut_parts.items()}
     arcs = {n: max((a[2] for a in c.arcs), default=0.0) for n, c in cut_parts.items()}
     memo: dict = {}
     axes = joint_axes(design)
+    keys: dict[str, tuple[bytes, bytes]] = {}
+    windows: dict = {}
     for i, joint in enumerate(design.joints):
         if joint.a not in cut_parts or joint.b not in cut_parts:
             continue
         if joint.kind == "finger":
             out.extend(_finger_fits(design, joint, cut, arcs, memo))
         elif joint.kind == "cross_lap":
-            out.extend(_slot_fits(design, joint, cut, arcs, memo, {n: axes[i, n] for n in (joint.a, joint.b)}))
+            for name in (joint.a, joint.b):
+                if name not in keys:
+                    keys[name] = (_wkb(memo, design.part(name).outline), _wkb(memo, cut[name]))
+            out.extend(_slot_sides(design, joint, arcs, {n: axes[i, n] for n in (joint.a, joint.b)}, keys, windows))
         elif joint.kind == "tab":
             out.extend(_tab_fits(design, joint, cut, arcs, memo))
-    return out
+    if not windows:
+        return out
+    slots = _measure_slots(design, cut, memo, windows)
+    fits = []
+    for f in out:
+        if isinstance(f, Fit):
+            fits.append(f)
+            continue
+        key, p_name, m_name, where = f
+        plays, depth = slots[key]
+        if None not in plays:
+            fits.append(Fit("cross_lap", p_name, m_name, "across", plays[1], plays[0], depth, where))
+    return fits
 
 
 #: plays within this (mm) of each other count as equal when picking the worst fit: far below what a

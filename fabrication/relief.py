@@ -27,11 +27,26 @@ def relief_depth(areas: tuple, drawn: Polygon, near: Polygon, ring: np.ndarray |
     outline as a closed ring ``(N + 1, 2)`` when the caller has it (else it is read from ``near``). The compiled
     :func:`fabrication._relief_kernel.relief_reach` answers for a convex window where nothing is in doubt;
     otherwise shapely cuts the pieces."""
-    pieces, tree, voids_all, (b0, c0, b1, c1), (xy, starts, ends, holed) = areas
-    found = tree.query(near)
+    return _depth(areas, drawn, near, areas[1].query(near), near.bounds, ring)
+
+
+def relief_depths(areas: tuple, drawn: Polygon, rings: np.ndarray) -> list[float]:
+    """:func:`relief_depth` of each window of ``rings`` ``(K, N + 1, 2)`` (closed outlines), the same
+    numbers: the windows are made, looked up in the pieces' tree and bounded in one shapely call each."""
+    nears = shapely.polygons(rings)
+    pairs = areas[1].query(nears)  # (2, P) window and piece indices, by window, each window's as its own query
+    split = np.searchsorted(pairs[0], np.arange(len(rings) + 1))
+    bounds = shapely.bounds(nears).tolist()
+    return [_depth(areas, drawn, nears[k], pairs[1, split[k]:split[k + 1]], tuple(bounds[k]), rings[k])
+            for k in range(len(rings))]
+
+
+def _depth(areas: tuple, drawn: Polygon, near: Polygon, found: np.ndarray, bounds: tuple, ring) -> float:
+    """:func:`relief_depth` given the pieces ``found`` near ``near`` (tree indices) and its ``bounds``."""
+    pieces, _, voids_all, (b0, c0, b1, c1), (xy, starts, ends, holed) = areas
     if not len(found):
         return 0.0
-    x0, y0, x1, y1 = near.bounds
+    x0, y0, x1, y1 = bounds
     around = (x0 - 2.0, y0 - 2.0, x1 + 2.0, y1 + 2.0)  # the drawn voids near it: only this box of them
     if b0 <= around[0] and c0 <= around[1] and around[2] <= b1 and around[3] <= c1:
         voids = shapely.clip_by_rect(voids_all, *around)

@@ -220,18 +220,16 @@ def _segments_distance(points: np.ndarray, starts: np.ndarray, ab: np.ndarray) -
     from ``points`` (``(n, 2)``) to it: ``(m,)``."""
     rel = points[None, :, :] - starts[:, None, :]
     k = np.clip(rel @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    return np.min(np.linalg.norm(rel - k[..., None] * ab, axis=2), axis=1)
+    dx, dy = rel[..., 0] - k * ab[0], rel[..., 1] - k * ab[1]
+    return np.sqrt(dx * dx + dy * dy).min(axis=1)  # numpy's norm over the last axis, the same sums, ~2x faster
 
 
-def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
+def _slide_back(seat: Seat, B, s, n, bdir, body: Body, F) -> float:
     """How far from the seat's rear (along the seat line) the hip sits when the figure slides back until its
     thighs or its trunk (along ``bdir``: upright, or reclined on the back) press half of ``SOFT_MM`` into the
     declared seating profile (a rounded front edge above the seat line does not push the figure off the
     seat; sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm)."""
-    ring = np.array([(float(np.dot(np.asarray(q, float) - seat.back, fwd)), q[2]) for q in seat.profile])
-    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(ring, axis=0), axis=1))])
-    at = np.linspace(0.0, arc[-1], max(int(arc[-1] / 4.0), 2))
-    surface = np.column_stack([np.interp(at, arc, ring[:, 0]), np.interp(at, arc, ring[:, 1])])
+    surface = _seat_surface(seat)
     r_th, r_tr = body.thigh_clearance / 2, body.knee_depth
     thigh, trunk = body.buttock_knee - 1.5 * body.knee_depth, body.length("trunk")
 
@@ -252,6 +250,19 @@ def _slide_back(seat: Seat, fwd, B, s, n, bdir, body: Body, F) -> float:
         mid = (lo + t) / 2
         lo, t = (lo, mid) if clear(np.array([mid]))[0] else (mid, t)
     return t
+
+
+@lru_cache(maxsize=64)
+def _seat_surface(seat: Seat) -> np.ndarray:
+    """The declared seating profile in the seat's plane (along the seat line from its rear, height), sampled
+    every 4 mm (:func:`_slide_back`): made once per seat, for every figure and posture posed on it (read-only)."""
+    fwd, _ = seat_frame(seat)
+    ring = np.array([(float(np.dot(np.asarray(q, float) - seat.back, fwd)), q[2]) for q in seat.profile])
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(ring, axis=0), axis=1))])
+    at = np.linspace(0.0, arc[-1], max(int(arc[-1] / 4.0), 2))
+    surface = np.column_stack([np.interp(at, arc, ring[:, 0]), np.interp(at, arc, ring[:, 1])])
+    surface.flags.writeable = False
+    return surface
 
 
 def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: float = 0.0) -> Pose:
@@ -283,7 +294,7 @@ def pose(body: Body | str, seat: Seat, posture: str = "upright", *, offset: floa
         if along > 1e-9:  # ...or forward until the pelvis clears the back line by the trunk's half depth
             t = max(t, (r_tr - side * _cross2(bdir, B + n * r_th - L)) / along)
         if seat.profile:  # a declared surface: slide back until the thighs or the trunk touch it
-            t = _slide_back(seat, fwd, B, s, n, bdir if posture == "lean_back" else np.array([0.0, 1.0]), body, F)
+            t = _slide_back(seat, B, s, n, bdir if posture == "lean_back" else np.array([0.0, 1.0]), body, F)
     hip = B + n * r_th + s * t
     knee = hip + s * (body.buttock_knee - 1.5 * body.knee_depth)
     sitting_depth = float(np.linalg.norm(F - B)) - (t - r_tr)  # the buttocks' rear to the front edge

@@ -64,7 +64,7 @@ class Chords:
     def line(self, m: int) -> list[tuple[float, float]]:
         """The stretches ``[(s0, s1), ...]`` of line ``m``."""
         k = int(self.count[m])
-        return [(float(a), float(b)) for a, b in zip(self.lo[m, :k], self.hi[m, :k])]
+        return list(zip(self.lo[m, :k].tolist(), self.hi[m, :k].tolist()))
 
     def holding(self, centre: float, void: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per line, the first stretch of material (or, with ``void``, of the gap between stretches,

@@ -112,7 +112,7 @@ def seat_fit(seat: Seat, name: str) -> list[Finding]:
                                f"the popliteal height with shoes ({limit:.0f} mm), more than {LOW_MM:.0f} mm: the "
                                "knees rise above the hips", "", height, limit - LOW_MM, height - (limit - LOW_MM),
                                "mm", case=name))
-    p = pose(body, seat)
+    p = poses(seat, name)[0]  # the upright pose the stability cases made: its sitting depth is every place's
     clear = p.popliteal_clearance
     out.append(Finding("ERGO-SEAT-DEEP", "error" if clear < 0 else "pass",
                        f"{name}: " + (f"the seat's front edge reaches {-clear:.0f} mm past the back of the knee "

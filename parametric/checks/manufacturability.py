@@ -6,6 +6,7 @@ laser widths >= T; parts under 6 mm can drop through a laser bed (Ponoko).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -162,9 +163,10 @@ def _slot_axes(design: Design) -> dict[tuple[int, int], tuple[float, float]]:
         for k, (name, opens_low) in enumerate(((joint.a, joint.a_opens == "lo"), (joint.b, joint.a_opens != "lo"))):
             origin, d = axes[i, name]
             entry = joint.lo - 1.0 if opens_low else joint.hi + 1.0
-            scale = float(np.linalg.norm(d))
-            lines.setdefault(name, []).append(((i, k), origin + entry * d, (1.0 if opens_low else -1.0) * d / scale,
-                                               abs(joint.mid - entry) * scale))
+            scale = math.sqrt(d.dot(d))  # numpy's norm of a vector, without its overhead
+            (ox, oy), (dx, dy), sign = origin.tolist(), d.tolist(), 1.0 if opens_low else -1.0
+            lines.setdefault(name, []).append(((i, k), (ox + entry * dx, oy + entry * dy),
+                                               (sign * dx / scale, sign * dy / scale), abs(joint.mid - entry) * scale))
     out = {}
     for name, sides in lines.items():
         part = design.part(name)
@@ -183,8 +185,10 @@ def _slot_axes(design: Design) -> dict[tuple[int, int], tuple[float, float]]:
     return out
 
 
-def _along_slot(part: FlatPart, start: np.ndarray, d: np.ndarray, bottom: float) -> tuple[float, float]:
-    """:func:`_slot_axes` for one line by shapely's intersection."""
+def _along_slot(part: FlatPart, start, d, bottom: float) -> tuple[float, float]:
+    """:func:`_slot_axes` for one line (from ``start`` along the unit vector ``d``, two numbers each) by
+    shapely's intersection."""
+    start, d = np.asarray(start, dtype=float), np.asarray(d, dtype=float)
     slot = LineString([start, start + (bottom - SLOT_INSET) * d])
     on = part.outline.intersection(slot).length if part.outline.intersects(slot) else 0.0
     inside = part.outline.intersection(LineString([start + bottom * d, start + (bottom + BEYOND) * d]))

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from profiles.drawn import chair_side
 from shapely.geometry import box
 
@@ -74,6 +76,43 @@ def test_the_centre_of_mass_lies_over_the_seat_and_the_upper_body_where_winter_p
     assert m / body.mass == pytest.approx(0.678)
     rise = sum(s.mass * s.com[2] for s in hat) / m - placed.hip[2]
     assert rise == pytest.approx(0.626 * 0.288 * 1755, rel=0.03)
+
+
+def test_every_place_of_a_bench_sits_as_deep_as_one_posed_alone():
+    """The seat depth check reads the remembered upright poses (the first place of a bench): the hip slides
+    back to the declared profile the same way at every place, so each place's sitting depth is that of a
+    figure posed alone on the seat's centre line, and its hip only moves sideways, by its place's offset."""
+    from models.bench import SliceBench
+    from parametric.figure import poses
+
+    seat = SliceBench.design(preset="garden").seat
+    assert seat.places >= 2 and seat.profile
+    for name in ("man-p50", "woman-p5"):
+        for posture in ("upright", "lean_back"):
+            alone = pose(get_body(name), seat, posture)
+            placed = poses(seat, name, posture)
+            assert [p.sitting_depth for p in placed] == [alone.sitting_depth] * seat.places
+            for i, p in enumerate(placed):
+                shift = p.hip - alone.hip
+                assert shift[2] == 0.0
+                assert np.hypot(*shift[:2]) == pytest.approx(abs(i - (seat.places - 1) / 2) * seat.width)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 12), st.sampled_from([1.0, 1e-9, 0.0]), st.integers(0, 2**32 - 1))
+def test_segment_distances_are_numpys_norm_bit_for_bit(n_points, n_segments, scale, seed):
+    """The slide-back's point-to-segment distances (two squares added, then the root) are the numbers of
+    numpy's norm over the last axis, to the bit: the first clear place, and so every pose, is unchanged
+    (degenerate segments too)."""
+    from parametric.figure import _segments_distance
+
+    rng = np.random.default_rng(seed)
+    points, starts = rng.normal(0, 300, (n_points, 2)), rng.normal(0, 300, (n_segments, 2))
+    ab = rng.normal(0, 300, 2) * scale
+    rel = points[None, :, :] - starts[:, None, :]
+    k = np.clip(rel @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    reference = np.min(np.linalg.norm(rel - k[..., None] * ab, axis=2), axis=1)
+    assert np.array_equal(_segments_distance(points, starts, ab), reference)
 
 
 def test_leaning_back_moves_the_centre_of_mass_rearward_by_the_upper_body_swing():

@@ -17,7 +17,7 @@ import fabrication.relief
 from fabrication._relief_kernel import relief_reach
 from fabrication.fit import measure_fits
 from fabrication.machines import get_machine
-from fabrication.relief import relief_areas, relief_depth
+from fabrication.relief import relief_areas, relief_depth, relief_depths
 from fabrication.toolpath import prepare
 from parametric import build_design
 
@@ -58,14 +58,20 @@ def test_the_fits_windows_measure_as_shapely_does(monkeypatch, kernel_answers, m
     design = build_design(model)
     cut = {p.name: prepare(p, ROUTER, relief=relief) for p in design.parts}
     seen = []
-    real = fabrication.fit.relief_depth
+    real, real_many = fabrication.fit.relief_depth, fabrication.fit.relief_depths
 
     def recorded(areas, drawn, near, ring=None):
         depth = real(areas, drawn, near, ring)
         seen.append((drawn, near, depth))
         return depth
 
+    def recorded_many(areas, drawn, rings):  # the slots' windows, measured together
+        depths = real_many(areas, drawn, rings)
+        seen.extend((drawn, Polygon(ring), depth) for ring, depth in zip(rings, depths))
+        return depths
+
     monkeypatch.setattr(fabrication.fit, "relief_depth", recorded)
+    monkeypatch.setattr(fabrication.fit, "relief_depths", recorded_many)
     measure_fits(design, cut)
     finished = {p.outline.wkb: cut[p.name].finished for p in design.parts}
     assert seen and max(depth for *_, depth in seen) > 0.5  # a dogbone: ~0.93 mm on a 6 mm bit
@@ -93,6 +99,26 @@ def test_random_windows_about_the_reliefs_measure_as_shapely_does(kernel_answers
                     expected = _shapely_depth(part.outline, cp.finished, near)
                     assert relief_depth(areas, part.outline, near) == pytest.approx(expected, abs=1e-9, nan_ok=True)
     assert kernel_answers[True] > 0.7 * (kernel_answers[True] + kernel_answers[False])
+
+
+def test_windows_measured_together_give_each_windows_own_depth():
+    """relief_depths (the slots' windows of one part in one go) returns, bit for bit, what relief_depth
+    measures window by window: rotated rectangles over a box side's reliefs, near and away from them."""
+    rng = np.random.default_rng(3)
+    part = build_design("box").part("front-0")
+    cp = prepare(part, ROUTER, relief="tbone")
+    areas = relief_areas((part.outline, cp.finished))
+    rings = []
+    for cx, cy, r in cp.arcs[:12]:
+        for _ in range(4):
+            w, h = rng.uniform(0.5, 6.0, 2) * r
+            near = affinity.rotate(box(cx - w, cy - h, cx + w, cy + h), rng.uniform(0, 360), origin=(cx, cy))
+            rings.append(np.asarray(near.exterior.coords))
+    rings.append(rings[0] + 500.0)  # far from every piece: found nothing, 0
+    rings = np.stack(rings)
+    depths = relief_depths(areas, part.outline, rings)
+    assert depths == [relief_depth(areas, part.outline, Polygon(ring), ring) for ring in rings]
+    assert depths[-1] == 0.0 and max(depths) > 0.5
 
 
 @pytest.fixture(scope="module")
