@@ -31,6 +31,7 @@ from parametric.checks.chords import Chords, edge_arrays, stacked_edges, window_
 from parametric.checks.manufacturability import joint_axes
 from parametric.checks.report import Finding
 from parametric.design import Design, Joint
+from parametric.memo import wkb
 from parametric.part import FlatPart
 
 from .machines import Machine
@@ -213,11 +214,6 @@ def _measure_slots(design: Design, cut: dict[str, Polygon], memo: dict, windows:
     return out
 
 
-def _wkb(memo: dict, poly: Polygon) -> bytes:
-    """``poly``'s WKB, made once per polygon object in one :func:`measure_fits` call."""
-    return _per_polygon(memo, poly, "wkb", lambda p: p.wkb)
-
-
 def _per_polygon(memo: dict, poly, what: str, make):
     """``make(poly)``, remembered in ``memo`` per polygon object (or tuple of them; the objects are kept,
     so their ids stay their own while the memo lives)."""
@@ -294,7 +290,7 @@ def measure_fits(design: Design, cut_parts: dict[str, CutPart]) -> list[Fit]:
         elif joint.kind == "cross_lap":
             for name in (joint.a, joint.b):
                 if name not in keys:
-                    keys[name] = (_wkb(memo, design.part(name).outline), _wkb(memo, cut[name]))
+                    keys[name] = (wkb(design.part(name).outline), wkb(cut[name]))
             out.extend(_slot_sides(design, joint, arcs, {n: axes[i, n] for n in (joint.a, joint.b)}, keys, windows))
         elif joint.kind == "tab":
             out.extend(_tab_fits(design, joint, cut, arcs, memo))
