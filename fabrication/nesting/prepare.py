@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import shapely
@@ -73,13 +74,14 @@ class Variants:
     start: np.ndarray | None = None   # (N,) first piece of each variant
     end: np.ndarray | None = None     # (N,) one past its last piece
     size: np.ndarray | None = None    # (N, 2) variant bounding box (local origin at its lower-left)
+    convex: np.ndarray | None = None  # (P,) whether each piece is certified convex (:func:`convex_flags`)
     by_part: list[np.ndarray] = field(default_factory=list)
 
     @property
     def geo(self) -> tuple:
         """The arrays every kernel takes, as one tuple."""
         return (self.verts, self.vnorm, self.pstart, self.pend, self.pbb, self.proot, self.start, self.end,
-                self.size, self.vlow)
+                self.size, self.vlow, self.convex)
 
 
 def variant_area(v: Variants) -> np.ndarray:
@@ -308,6 +310,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     out.start = np.asarray(starts, dtype=np.int64)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
+    out.convex = convex_flags(out.verts, out.pstart, out.pend)
     return out
 
 
@@ -382,6 +385,48 @@ def _append_pieces(variants: Variants, pieces: list[np.ndarray]) -> None:
     variants.pend = np.concatenate([variants.pend, ends])
     variants.pbb = np.vstack([variants.pbb, [[*p.min(axis=0), *p.max(axis=0)] for p in pieces]])
     variants.proot = np.concatenate([variants.proot, [np.sqrt(Polygon(p).area) for p in pieces]])
+    variants.convex = np.concatenate([variants.convex, convex_flags(verts, ends - counts - base, ends - base)])
+
+
+def convex_flags(verts: np.ndarray, starts, ends) -> np.ndarray:
+    """Per piece, whether its vertices are in convex position counter-clockwise *exactly* (as the
+    floats stand): no repeated vertex, no right turn and no turning back at any vertex, going
+    round once. Then the vertices on either side of any line form one run each, which is what
+    ``_kernels._extreme`` relies on to find a projection's extreme without projecting every vertex;
+    a piece that fails (round-off can bend a nearly straight run of vertices slightly inwards) is
+    projected vertex by vertex, with the same result.
+
+    Each turn's sign comes from Shewchuk's filtered orientation test (the float determinant where
+    its error bound proves the sign, exact rationals otherwise)."""
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    counts = ends - starts
+    if len(verts) == 0:
+        return np.zeros(len(starts), dtype=bool)
+    piece = np.repeat(np.arange(len(starts)), counts)
+    at = np.arange(len(verts))
+    prev = np.where(at == starts[piece], ends[piece] - 1, at - 1)
+    nxt = np.where(at == ends[piece] - 1, starts[piece], at + 1)
+    a, b, c = verts[prev], verts, verts[nxt]
+    left = (a[:, 0] - c[:, 0]) * (b[:, 1] - c[:, 1])
+    right = (a[:, 1] - c[:, 1]) * (b[:, 0] - c[:, 0])
+    det = left - right
+    bound = (3.0 + 16.0 * 2.0 ** -53) * 2.0 ** -53 * (np.abs(left) + np.abs(right))  # Shewchuk's ccwerrboundA
+    sign = np.where(det > bound, 1, np.where(det < -bound, -1, 0))
+    for k in np.flatnonzero(sign == 0):  # not proven by the filter: exact rationals
+        (ax, ay), (bx, by), (cx, cy) = (map(Fraction, p) for p in (a[k], b[k], c[k]))
+        exact = (ax - cx) * (by - cy) - (ay - cy) * (bx - cx)
+        forward = (bx - ax) * (cx - bx) + (by - ay) * (cy - by)  # straight on, not back, when collinear
+        sign[k] = 1 if exact > 0 else (-1 if exact < 0 or forward <= 0 else 0)
+    repeated = (verts == c).all(axis=1)
+    e1, e2 = b - a, c - b
+    turn = np.arctan2(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0], e1[:, 0] * e2[:, 0] + e1[:, 1] * e2[:, 1])
+    bad = (sign < 0) | repeated
+    ok = counts >= 3
+    live = counts > 0
+    ok[live] &= ~np.logical_or.reduceat(bad, starts[live])
+    # turns all to the left: once round is 2 pi of turning, twice round 4 pi (a pentagram)
+    ok[live] &= np.add.reduceat(np.maximum(turn, 0.0), starts[live]) < 3 * np.pi
+    return ok
 
 
 def _normals(verts: np.ndarray, starts, ends) -> tuple[np.ndarray, np.ndarray]:
