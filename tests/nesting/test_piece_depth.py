@@ -1,6 +1,6 @@
-"""The separating-axis kernel's walk round convex pieces (``_kernels._extreme``, ``piece_depth``)
-gives the very floats of projecting every vertex, and ``prepare.convex_flags`` certifies only
-pieces the walk may take."""
+"""The separating-axis kernel's windows round convex pieces (``_kernels._lowest``, ``piece_depth``)
+give the very floats of projecting every vertex, and ``prepare.convex_flags`` certifies only
+pieces the windows may be used on."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def geo_of(pieces: list[np.ndarray]) -> tuple:
 
 
 def reference_depth(geo, i, ax, ay, j, bx, by, eps):
-    """The O(n m) kernel before the walk: every vertex of one piece on every normal of the other."""
+    """The O(n m) kernel before the windows: every vertex of one piece on every normal of the other."""
     verts, vnorm, vlow, pstart, pend = geo[0], geo[1], geo[9], geo[2], geo[3]
     depth = 1e300
     for side in range(2):
@@ -94,7 +94,7 @@ def offsets(rng, p, q, mode):
 @given(convex_pieces(), convex_pieces(), st.integers(0, 2 ** 32 - 1),
        st.sampled_from(["near", "touch", "vertex", "same"]))
 def test_piece_depth_gives_the_floats_of_projecting_every_vertex(p, q, seed, mode):
-    """Bit for bit the O(n m) loop's depth, whichever piece is walked, wherever q stands."""
+    """Bit for bit the O(n m) loop's depth, whichever piece is windowed, wherever q stands."""
     rng = np.random.default_rng(seed)
     geo = geo_of([p, q if mode != "same" else p.copy()])
     for _ in range(4):
@@ -105,11 +105,29 @@ def test_piece_depth_gives_the_floats_of_projecting_every_vertex(p, q, seed, mod
             assert got == K.piece_depth(geo, *args[3:], *args[:3], K.EPS)  # either order
 
 
+def test_long_straight_sides_against_parallel_ones():
+    """A turned box of 30 collinear vertices a side (exactly: integer coordinates) against itself and
+    against itself turned half round: normals parallel to a side meet a run of projections equal up
+    to rounding, and at each corner the extremes jump a whole side past the window."""
+    rng = np.random.default_rng(7)
+    for a, b in ((1, 0), (3, 4), (4, 3), (5, 12), (8, 15), (20, 21), (7, 1)):
+        u, v = np.array([a, b]), np.array([-b, a])  # integer sides: collinear exactly, the normals round
+        k = np.arange(30)[:, None]
+        p = np.concatenate([k * u, 30 * u + k * v, 30 * (u + v) - k * u, 30 * v - k * v]).astype(float)
+        p -= p.min(axis=0)
+        for q in (p.copy(), p.max(axis=0) - p):
+            geo = geo_of([p, q])
+            assert geo[10].all()
+            for bx, by in rng.uniform(-900, 900, (40, 2)):
+                assert K.piece_depth(geo, 0, 0.0, 0.0, 1, bx, by, K.EPS) == reference_depth(geo, 0, 0.0, 0.0, 1, bx, by,
+                                                                                              K.EPS)
+
+
 @settings(max_examples=300, deadline=None)
 @given(convex_pieces(), st.integers(0, 2 ** 32 - 1))
-def test_the_walk_finds_the_least_projection_from_any_start(q, seed):
+def test_a_window_finds_the_least_projection_or_looks_at_every_vertex(q, seed):
     """For directions along and a hair off the piece's own edge normals (plateaus of equal and
-    nearly equal projections) and random ones, from every start: the least float of all vertices."""
+    nearly equal projections) and random ones, from any start, any width: the least float."""
     rng = np.random.default_rng(seed)
     geo = geo_of([q])
     verts, n = geo[0], len(q)
@@ -120,8 +138,8 @@ def test_the_walk_finds_the_least_projection_from_any_start(q, seed):
     for nx, ny in dirs:
         for sign in (1.0, -1.0):
             proj = [sign * (float(x) * nx + float(y) * ny) for x, y in verts]
-            for start in rng.integers(0, n, 6):
-                best, at = K._extreme(verts, 0, n, nx, ny, start, sign, tau)
+            for start, width in zip(rng.integers(0, n, 6), rng.integers(2, n + 1, 6)):
+                best, at = K._lowest(verts, 0, n, nx, ny, start, width, sign, tau)
                 assert best == min(proj) and proj[at] == best
 
 
@@ -141,9 +159,9 @@ def test_convex_flags_certify_convex_position_only():
 
 def test_every_nesting_piece_is_certified_convex():
     """The pieces ``prepare`` cuts, mirrored and turned, come out counter-clockwise and convex (so
-    the walk is what runs on round parts)."""
+    the windows are what runs on round parts)."""
     disc = MultiPoint([(math.cos(a) * 150, math.sin(a) * 150) for a in np.linspace(0, 6.28, 64)]).convex_hull
     from fabrication.nesting import NestPart
 
     v = build_variants([NestPart("disc", disc, 1, (0.0, 37.0, 90.0), mirror=True)], 10.0)
-    assert v.convex.all() and (v.pend - v.pstart).min() >= K.WALK_MIN
+    assert v.convex.all() and (v.pend - v.pstart).min() >= K.WINDOW_MIN
