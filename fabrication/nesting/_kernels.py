@@ -39,7 +39,7 @@ WINDOW_MIN = 16
 def _lowest(verts, qs, qn, nx, ny, s, w, sign, tau):
     """The least ``sign * (x nx + y ny)`` over the ``w`` vertices from local index ``s`` (round the
     piece: first vertex ``qs``, ``qn`` of them) and a vertex reaching it; ``w < qn`` only for a
-    piece certified convex and counter-clockwise (``prepare.convex_flags``), and then over all its
+    piece certified convex and counter-clockwise (``_convex.convex_flags``), and then over all its
     vertices whenever the window cannot prove its least is the piece's.
 
     Exactly the float of projecting every vertex: in exact arithmetic the vertices whose projection

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import shapely
@@ -13,6 +12,8 @@ from shapely.geometry.polygon import orient
 
 from parametric.errors import FabricationError
 from parametric.tolerances import TOL
+
+from ._convex import convex_flags
 
 
 @dataclass(frozen=True)
@@ -386,47 +387,6 @@ def _append_pieces(variants: Variants, pieces: list[np.ndarray]) -> None:
     variants.pbb = np.vstack([variants.pbb, [[*p.min(axis=0), *p.max(axis=0)] for p in pieces]])
     variants.proot = np.concatenate([variants.proot, [np.sqrt(Polygon(p).area) for p in pieces]])
     variants.convex = np.concatenate([variants.convex, convex_flags(verts, ends - counts - base, ends - base)])
-
-
-def convex_flags(verts: np.ndarray, starts, ends) -> np.ndarray:
-    """Per piece, whether its vertices are in convex position counter-clockwise *exactly* (as the
-    floats stand): no repeated vertex, no right turn and no turning back at any vertex, going
-    round once. Then the vertices on either side of any line form one run each, which is what
-    ``_kernels._extreme`` relies on to find a projection's extreme without projecting every vertex;
-    a piece that fails (round-off can bend a nearly straight run of vertices slightly inwards) is
-    projected vertex by vertex, with the same result.
-
-    Each turn's sign comes from Shewchuk's filtered orientation test (the float determinant where
-    its error bound proves the sign, exact rationals otherwise)."""
-    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-    counts = ends - starts
-    if len(verts) == 0:
-        return np.zeros(len(starts), dtype=bool)
-    piece = np.repeat(np.arange(len(starts)), counts)
-    at = np.arange(len(verts))
-    prev = np.where(at == starts[piece], ends[piece] - 1, at - 1)
-    nxt = np.where(at == ends[piece] - 1, starts[piece], at + 1)
-    a, b, c = verts[prev], verts, verts[nxt]
-    left = (a[:, 0] - c[:, 0]) * (b[:, 1] - c[:, 1])
-    right = (a[:, 1] - c[:, 1]) * (b[:, 0] - c[:, 0])
-    det = left - right
-    bound = (3.0 + 16.0 * 2.0 ** -53) * 2.0 ** -53 * (np.abs(left) + np.abs(right))  # Shewchuk's ccwerrboundA
-    sign = np.where(det > bound, 1, np.where(det < -bound, -1, 0))
-    for k in np.flatnonzero(sign == 0):  # not proven by the filter: exact rationals
-        (ax, ay), (bx, by), (cx, cy) = (map(Fraction, p) for p in (a[k], b[k], c[k]))
-        exact = (ax - cx) * (by - cy) - (ay - cy) * (bx - cx)
-        forward = (bx - ax) * (cx - bx) + (by - ay) * (cy - by)  # straight on, not back, when collinear
-        sign[k] = 1 if exact > 0 else (-1 if exact < 0 or forward <= 0 else 0)
-    repeated = (verts == c).all(axis=1)
-    e1, e2 = b - a, c - b
-    turn = np.arctan2(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0], e1[:, 0] * e2[:, 0] + e1[:, 1] * e2[:, 1])
-    bad = (sign < 0) | repeated
-    ok = counts >= 3
-    live = counts > 0
-    ok[live] &= ~np.logical_or.reduceat(bad, starts[live])
-    # turns all to the left: once round is 2 pi of turning, twice round 4 pi (a pentagram)
-    ok[live] &= np.add.reduceat(np.maximum(turn, 0.0), starts[live]) < 3 * np.pi
-    return ok
 
 
 def _normals(verts: np.ndarray, starts, ends) -> tuple[np.ndarray, np.ndarray]:

@@ -1,5 +1,5 @@
 """The separating-axis kernel's windows round convex pieces (``_kernels._lowest``, ``piece_depth``)
-give the very floats of projecting every vertex, and ``prepare.convex_flags`` certifies only
+give the very floats of projecting every vertex, and ``_convex.convex_flags`` certifies only
 pieces the windows may be used on."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPoint
 
 from fabrication.nesting import _kernels as K
-from fabrication.nesting.prepare import _normals, build_variants, convex_flags
+from fabrication.nesting._convex import convex_flags
+from fabrication.nesting.prepare import _normals, build_variants
 
 
 def geo_of(pieces: list[np.ndarray]) -> tuple:
