@@ -30,9 +30,12 @@ def seed(value):
     np.random.seed(value)
 
 
-#: least vertex count of a certified-convex piece whose projections are found in a window round
-#: the last extremes (:func:`_side_window`) instead of projecting every vertex on every normal
-WINDOW_MIN = 16
+#: least vertex count of a piece whose projections may be sought in windows (:func:`_side_window`)
+WINDOW_MIN = 36
+#: a window pays when the piece has this many times its width of vertices: the plain loop costs about
+#: 1.2 ns a vertex and normal, a window (one for each extreme) about 3 ns a vertex plus 5 ns (measured
+#: on random convex 8- to 64-gons against each other: 1.7 times faster at 64 and 64, 1.2 at 32 and 64)
+WINDOW_SHARE = 6
 
 
 @njit(cache=True, forceinline=True)
@@ -86,12 +89,13 @@ def _side_plain(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps):
     return depth
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def _side_window(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps, tau, w):
     """:func:`_side_plain` for a certified-convex q: as p's normals turn, q's extremes move round it
     (rotating calipers), so each is sought in a window of ``w`` vertices from just before the last
     one (:func:`_lowest`), O(n w) instead of O(n m), with the same floats. ``tau`` bounds twice the
-    rounding of a projection of q onto a unit normal."""
+    rounding of a projection of q onto a unit normal. (Called, not inlined: it only runs on pieces
+    where the call costs little beside the work, and it keeps ``piece_depth`` small.)"""
     qn = qe - qs
     lo, hi, width = 0, 0, qn  # the first normal scans every vertex
     depth = 1e300
@@ -113,7 +117,7 @@ def _side_window(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps, tau, w):
     return depth
 
 
-@njit(cache=True)
+@njit(cache=True, forceinline=True)
 def piece_depth(geo, i, ax, ay, j, bx, by, eps):
     """Penetration depth of convex pieces i (offset ax, ay) and j (offset bx, by): the smallest
     overlap of their projections over both pieces' edge normals, or 0 when some axis separates
@@ -122,17 +126,21 @@ def piece_depth(geo, i, ax, ay, j, bx, by, eps):
     On its own edge's outward normal a piece reaches furthest at that edge and least at
     ``vlow`` (precomputed), so only the other piece's vertices are projected: all of them for a
     small piece (:func:`_side_plain`), only those near its extremes for a certified-convex one
-    of ``WINDOW_MIN`` vertices or more when the other has enough normals (:func:`_side_window`)."""
+    of ``WINDOW_MIN`` vertices or more when the other has enough normals (:func:`_side_window`).
+    Inlined into its callers (measured: a pair of chair parts 13% faster than called)."""
     verts, vnorm, vlow, pstart, pend, pbb, convex = geo[0], geo[1], geo[9], geo[2], geo[3], geo[4], geo[10]
     depth = 1e300
     for side in range(2):
         p, q = (i, j) if side == 0 else (j, i)
         # offset of q relative to p
         dx, dy = (bx - ax, by - ay) if side == 0 else (ax - bx, ay - by)
-        qn, pn = pend[q] - pstart[q], pend[p] - pstart[p]
-        # the extremes move about qn / pn vertices a normal: a window of twice that and 4 more
-        w = 4 + 2 * ((qn + pn - 1) // max(pn, 1))
-        if convex[q] and qn >= WINDOW_MIN and 2 * w <= qn:
+        qn, w = pend[q] - pstart[q], 0
+        if qn >= WINDOW_MIN and convex[q]:
+            # the extremes move about qn / pn vertices a normal: a window of twice that and 4 more
+            pn = pend[p] - pstart[p]
+            w = 4 + 2 * ((qn + pn - 1) // max(pn, 1))
+            w = w if WINDOW_SHARE * w <= qn else 0
+        if w > 0:
             # a projection x nx + y ny onto a unit normal rounds by at most 2u (|x| + |y|), u = 2^-53:
             # tau is twice that with room to spare, its constant covering underflow (subnormal products)
             tau = (max(abs(pbb[q, 0]), abs(pbb[q, 2])) + max(abs(pbb[q, 1]), abs(pbb[q, 3]))) * 2.0 ** -50 + 1e-300
