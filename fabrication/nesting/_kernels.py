@@ -30,7 +30,7 @@ def seed(value):
     np.random.seed(value)
 
 
-#: least vertex count of a piece whose projections may be sought in windows (:func:`_side_window`)
+#: least vertex count of a piece whose projections may be sought in windows (:func:`_side`)
 WINDOW_MIN = 36
 #: a window pays when the piece has this many times its width of vertices: the plain loop costs about
 #: 1.2 ns a vertex and normal, a window (one for each extreme) about 3 ns a vertex plus 5 ns (measured
@@ -51,7 +51,7 @@ def _lowest(verts, qs, qn, nx, ny, s, w, sign, tau):
     least by more than ``tau``, that run (containing every vertex whose float could be the least)
     lies inside the window. ``sign`` -1 gives minus the greatest (negation is exact). The loop has
     no data-dependent branch: a scan costs about a nanosecond per vertex, a mispredicted branch ten."""
-    for attempt in range(2):
+    for _pass in range(2):  # the window, then (if it cannot prove its least) every vertex
         first = sign * (verts[qs + s, 0] * nx + verts[qs + s, 1] * ny)
         best, at, last, m = first, s, first, s
         for _ in range(w - 1):
