@@ -10,7 +10,9 @@ seeds 0..N-1 by ``nest_strip(max_iterations=...)`` on one worker, once with the 
 ``module.CONSTANT`` under ``fabrication.nesting``). The same seed and budget give the same layout
 whatever the machine's load, so two settings can be compared on a shared machine; the runs go two
 at a time in two processes. It prints the ratio to best-known per run, the mean per instance and
-the mean over instances; every layout is checked by the independent shapely validator.
+the mean over instances, and the separator iterations per second of the improvement (a speed on a
+shared machine: compare two kernels in one run, alternating); every layout is checked by the
+independent shapely validator.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def run(args) -> dict:
     return {"instance": name, "seed": seed, "setting": label, "ratio": ratio,
             "valid": not validate.problems(result, spacing=0.0, margin=0.0),
             "attempts": result.stats.get("attempts", 0), "disruptions": result.stats.get("disruptions", 0),
+            "iterations_per_s": result.stats.get("iterations", 0) / max(result.stats.get("seconds", 0.0), 1e-9),
             "seconds": time.perf_counter() - start}
 
 
@@ -114,7 +117,8 @@ def main() -> None:
             print(f"{row['instance']} seed {row['seed']} {row['setting']}: {row['ratio']:.4f}", flush=True)
     print()
     print_table(rows, [("instance", "instance"), ("seed", "seed"), ("setting", "setting"), ("ratio", "ratio"),
-                       ("attempts", "attempts"), ("disruptions", "disrupt."), ("seconds", "s"), ("valid", "valid")])
+                       ("attempts", "attempts"), ("disruptions", "disrupt."), ("iterations_per_s", "it/s"),
+                       ("seconds", "s"), ("valid", "valid")])
     names = list(dict.fromkeys(r["instance"] for r in rows))
     summary = []
     for label, _ in settings:

@@ -30,36 +30,111 @@ def seed(value):
     np.random.seed(value)
 
 
-@njit(cache=True)
+#: least vertex count of a piece whose projections may be sought in windows (:func:`_side`)
+WINDOW_MIN = 36
+#: a window pays when the piece has this many times its width of vertices: the plain loop costs about
+#: 1.2 ns a vertex and normal, a window (one for each extreme) about 3 ns a vertex plus 5 ns (measured
+#: on random convex 8- to 64-gons against each other: 1.7 times faster at 64 and 64, 1.2 at 32 and 64)
+WINDOW_SHARE = 6
+
+
+@njit(cache=True, forceinline=True)
+def _lowest(verts, qs, qn, nx, ny, s, w, sign, tau):
+    """The least ``sign * (x nx + y ny)`` over the ``w`` vertices from local index ``s`` (round the
+    piece: first vertex ``qs``, ``qn`` of them) and a vertex reaching it; ``w < qn`` only for a
+    piece certified convex and counter-clockwise (``_convex.convex_flags``), and then over all its
+    vertices whenever the window cannot prove its least is the piece's.
+
+    Exactly the float of projecting every vertex: in exact arithmetic the vertices whose projection
+    lies within any bound of the least form one run round a convex polygon, and each float is within
+    ``tau / 2`` of its exact value (:func:`piece_depth`). With both window ends above the window's
+    least by more than ``tau``, that run (containing every vertex whose float could be the least)
+    lies inside the window. ``sign`` -1 gives minus the greatest (negation is exact). The loop has
+    no data-dependent branch: a scan costs about a nanosecond per vertex, a mispredicted branch ten."""
+    for _pass in range(2):  # the window, then (if it cannot prove its least) every vertex
+        first = sign * (verts[qs + s, 0] * nx + verts[qs + s, 1] * ny)
+        best, at, last, m = first, s, first, s
+        for _ in range(w - 1):
+            m = m + 1 if m + 1 < qn else 0
+            last = sign * (verts[qs + m, 0] * nx + verts[qs + m, 1] * ny)
+            at = m if last < best else at
+            best = min(best, last)
+        if w == qn or (first > best + tau and last > best + tau):
+            break
+        s, w = 0, qn
+    return best, at
+
+
+@njit(cache=True, forceinline=True)
+def _side(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps, w, tau):
+    """The least overlap of piece q (offset dx, dy from p) with p over p's edge normals (vertices
+    ``ps:pe``); 0 at the first axis separating them. With ``w`` 0 every vertex of q (``qs:qe``) is
+    projected on each normal; else q is certified convex and, as p's normals turn, its extremes
+    move round it (rotating calipers), so each is sought in a window of ``w`` vertices from just
+    before the last one (:func:`_lowest`): O(n w) instead of O(n m), the same floats. ``tau``
+    bounds twice the rounding of a projection of q onto a unit normal."""
+    qn = qe - qs
+    lo, hi, width = 0, 0, qn  # a window's first normal scans every vertex
+    depth = 1e300
+    for k in range(ps, pe):
+        nx, ny = vnorm[k, 0], vnorm[k, 1]
+        if nx == 0.0 and ny == 0.0:
+            continue
+        phigh = verts[k, 0] * nx + verts[k, 1] * ny
+        if w == 0:
+            qlow = 1e300
+            qhigh = -1e300
+            for m in range(qs, qe):
+                d = verts[m, 0] * nx + verts[m, 1] * ny
+                qlow = min(qlow, d)
+                qhigh = max(qhigh, d)
+        else:
+            qlow, lo = _lowest(verts, qs, qn, nx, ny, lo, width, 1.0, tau)
+            qhigh, hi = _lowest(verts, qs, qn, nx, ny, hi, width, -1.0, tau)
+            qhigh = -qhigh
+            lo = lo - 1 if lo > 0 else qn - 1
+            hi = hi - 1 if hi > 0 else qn - 1
+            width = w
+        shift = dx * nx + dy * ny
+        o = min(phigh - qlow - shift, qhigh + shift - vlow[k])
+        if o <= eps:
+            return 0.0
+        depth = min(depth, o)
+    return depth
+
+
+@njit(cache=True, forceinline=True)
 def piece_depth(geo, i, ax, ay, j, bx, by, eps):
     """Penetration depth of convex pieces i (offset ax, ay) and j (offset bx, by): the smallest
     overlap of their projections over both pieces' edge normals, or 0 when some axis separates
     them (overlap <= eps), so touching and collinear edges are legal.
 
     On its own edge's outward normal a piece reaches furthest at that edge and least at
-    ``vlow`` (precomputed), so only the other piece's vertices are projected."""
-    verts, vnorm, vlow, pstart, pend = geo[0], geo[1], geo[9], geo[2], geo[3]
+    ``vlow`` (precomputed), so only the other piece's vertices are projected (:func:`_side`): all
+    of them for a small piece, only those near its extremes for a certified-convex one of
+    ``WINDOW_MIN`` vertices or more when the other has enough normals.
+    Inlined into its callers (measured on pairs of chair parts: about 20% faster than called)."""
+    verts, vnorm, vlow, pstart, pend, pbb, convex = geo[0], geo[1], geo[9], geo[2], geo[3], geo[4], geo[10]
     depth = 1e300
     for side in range(2):
         p, q = (i, j) if side == 0 else (j, i)
         # offset of q relative to p
         dx, dy = (bx - ax, by - ay) if side == 0 else (ax - bx, ay - by)
-        for k in range(pstart[p], pend[p]):
-            nx, ny = vnorm[k, 0], vnorm[k, 1]
-            if nx == 0.0 and ny == 0.0:
-                continue
-            phigh = verts[k, 0] * nx + verts[k, 1] * ny
-            qlow = 1e300
-            qhigh = -1e300
-            for m in range(pstart[q], pend[q]):
-                d = verts[m, 0] * nx + verts[m, 1] * ny
-                qlow = min(qlow, d)
-                qhigh = max(qhigh, d)
-            shift = dx * nx + dy * ny
-            o = min(phigh - qlow - shift, qhigh + shift - vlow[k])
-            if o <= eps:
-                return 0.0
-            depth = min(depth, o)
+        qn, w = pend[q] - pstart[q], 0
+        if qn >= WINDOW_MIN and convex[q]:
+            # the extremes move about qn / pn vertices a normal: a window of twice that and 4 more
+            pn = pend[p] - pstart[p]
+            w = 4 + 2 * ((qn + pn - 1) // max(pn, 1))
+            w = w if WINDOW_SHARE * w <= qn else 0
+        tau = 0.0
+        if w > 0:
+            # a projection x nx + y ny onto a unit normal rounds by at most 2u (|x| + |y|), u = 2^-53:
+            # tau is twice that with room to spare, its constant covering underflow (subnormal products)
+            tau = (max(abs(pbb[q, 0]), abs(pbb[q, 2])) + max(abs(pbb[q, 1]), abs(pbb[q, 3]))) * 2.0 ** -50 + 1e-300
+        o = _side(verts, vnorm, vlow, pstart[p], pend[p], pstart[q], pend[q], dx, dy, eps, w, tau)
+        if o == 0.0:
+            return 0.0
+        depth = min(depth, o)
     return depth
 
 

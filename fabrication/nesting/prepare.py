@@ -13,6 +13,8 @@ from shapely.geometry.polygon import orient
 from parametric.errors import FabricationError
 from parametric.tolerances import TOL
 
+from ._convex import convex_flags
+
 
 @dataclass(frozen=True)
 class NestPart:
@@ -73,13 +75,14 @@ class Variants:
     start: np.ndarray | None = None   # (N,) first piece of each variant
     end: np.ndarray | None = None     # (N,) one past its last piece
     size: np.ndarray | None = None    # (N, 2) variant bounding box (local origin at its lower-left)
+    convex: np.ndarray | None = None  # (P,) whether each piece is certified convex (:func:`convex_flags`)
     by_part: list[np.ndarray] = field(default_factory=list)
 
     @property
     def geo(self) -> tuple:
         """The arrays every kernel takes, as one tuple."""
         return (self.verts, self.vnorm, self.pstart, self.pend, self.pbb, self.proot, self.start, self.end,
-                self.size, self.vlow)
+                self.size, self.vlow, self.convex)
 
 
 def variant_area(v: Variants) -> np.ndarray:
@@ -308,6 +311,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
     out.start = np.asarray(starts, dtype=np.int64)
     out.end = np.asarray(ends, dtype=np.int64)
     out.size = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
+    out.convex = convex_flags(out.verts, out.pstart, out.pend)
     return out
 
 
@@ -382,6 +386,7 @@ def _append_pieces(variants: Variants, pieces: list[np.ndarray]) -> None:
     variants.pend = np.concatenate([variants.pend, ends])
     variants.pbb = np.vstack([variants.pbb, [[*p.min(axis=0), *p.max(axis=0)] for p in pieces]])
     variants.proot = np.concatenate([variants.proot, [np.sqrt(Polygon(p).area) for p in pieces]])
+    variants.convex = np.concatenate([variants.convex, convex_flags(verts, ends - counts - base, ends - base)])
 
 
 def _normals(verts: np.ndarray, starts, ends) -> tuple[np.ndarray, np.ndarray]:
