@@ -54,6 +54,8 @@ def _depth(areas: tuple, drawn: Polygon, near: Polygon, found: np.ndarray, bound
         voids = shapely.box(*around).difference(shapely.clip_by_rect(drawn, *around))
     edges = _void_edges(voids)
     window = _ccw_ring(near) if ring is None else _counter_clockwise(np.asarray(ring, dtype=float))
+    if window is not None and not window.flags.writeable:  # one array type for the kernel: compiled once
+        window = window.copy()
     if edges is not None and window is not None and not holed[found].any():
         ok, depth = relief_reach(xy, starts[found], ends[found], window, edges)
         if ok:
