@@ -300,13 +300,16 @@ class _Dask:
                 self.cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1,
                                                         threads_per_worker=1, processes=True, dashboard_address=":0")
             self.client = distributed.Client(self.cluster)
-            return
-        try:
-            self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask "
-                                 "scheduler`, then `dask worker ADDRESS` on each machine) or use --dask local"
-                                 ) from None
+        else:
+            try:
+                self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc}); start one (`dask "
+                                     "scheduler`, then `dask worker ADDRESS` on each machine) or use --dask local"
+                                     ) from None
+        from ._dask_warm import WarmUp
+
+        self.client.register_plugin(WarmUp())  # every worker warm before its first variant, as on the pool
 
     def run(self, todo: list[dict]) -> Iterator[tuple[dict, dict, dict]]:
         """Submit every variant; yield ``(task, row, files)`` as they complete."""

@@ -87,3 +87,20 @@ def test_an_unreachable_scheduler_fails_before_any_work(tmp_path, monkeypatch):
     with pytest.raises(SchedulerError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_batch(sweep, tmp_path / "out", dask="tcp://127.0.0.1:9")
     assert not (tmp_path / "out").exists()
+
+
+def _warm_state(dask_worker):
+    """In a Dask worker: whether the warm-up plugin ran and the nesting kernels are loaded."""
+    from fabrication.nesting._construct import best_position
+
+    return "d4d-warm-up" in dask_worker.plugins and len(best_position.signatures) > 0
+
+
+def test_dask_workers_are_warm_before_their_first_variant():
+    """As on the pool (whose forkserver warms every worker), each Dask worker loads the pipeline's modules
+    and numba kernels when the run connects, not in the middle of its first variant."""
+    dask = runner._Dask("local", 1)
+    try:
+        assert all(dask.client.run(_warm_state).values())
+    finally:
+        dask.close()
