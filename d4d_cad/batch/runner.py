@@ -332,7 +332,15 @@ class _Dask:
             future.release()
 
     def close(self) -> None:
-        """Disconnect (and stop the LocalCluster)."""
+        """Disconnect (and stop the LocalCluster); a running cluster's workers keep no plugin of ours (a
+        worker joining it later need not have d4d installed)."""
+        if self.cluster is None:
+            from ._dask_warm import WarmUp
+
+            try:
+                self.client.unregister_worker_plugin(WarmUp.name)
+            except Exception:  # noqa: BLE001 (the scheduler gone or the plugin already removed: nothing to undo)
+                pass
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
