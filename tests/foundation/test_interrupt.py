@@ -72,11 +72,15 @@ def test_ctrl_c_while_a_staging_folder_is_made_never_loses_track_of_it(tmp_path,
         return path
 
     monkeypatch.setattr(scratch.tempfile, "mkdtemp", mkdtemp_then_ctrl_c)
+    # Python's own Ctrl-C handler, whatever an earlier test in this process left installed (once in a full
+    # CI run the interrupt never came: a handler set outside Python, or ignored, would explain it)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
             scratch.scratch_dir(".out.d4d-", tmp_path)
     finally:
         stop.set()
+        signal.signal(signal.SIGINT, before if before is not None else signal.default_int_handler)
     made = list(tmp_path.iterdir())
     assert len(made) == 1 and str(made[0]) in scratch._paths  # tracked before the interrupt was delivered
     scratch.remove_all()
