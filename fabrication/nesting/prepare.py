@@ -329,11 +329,12 @@ def _shape_pieces(shapes: dict, poly: Polygon, mirrored: bool, spacing: float,
     pieces = convex_pieces(nest_shape(shape, spacing, simplify))
     areas = [_area(piece) for piece in pieces]
     # a sliver the triangulation leaves between near-coincident vertices has no area (its shoelace sum
-    # may even come out below zero): it covers nothing, and its root would poison every overlap sum
+    # may even come out below zero): it covers nothing, and its root would poison every overlap sum; a
+    # part of no area at all keeps its largest piece, weighted as TOL.area (a collision still counts)
     kept = [k for k, a in enumerate(areas) if a > TOL.area] or [int(np.argmax(areas))]
     pieces = [pieces[k] for k in kept]
     found = (np.concatenate(pieces), np.array([len(piece) for piece in pieces], dtype=np.int64),
-             np.sqrt(np.maximum([areas[k] for k in kept], 0.0)))
+             np.sqrt(np.maximum([areas[k] for k in kept], TOL.area)))
     shapes.setdefault(key, []).append((poly, found))
     return found
 
