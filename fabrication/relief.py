@@ -54,8 +54,6 @@ def _depth(areas: tuple, drawn: Polygon, near: Polygon, found: np.ndarray, bound
         voids = shapely.box(*around).difference(shapely.clip_by_rect(drawn, *around))
     edges = _void_edges(voids)
     window = _ccw_ring(near) if ring is None else _counter_clockwise(np.asarray(ring, dtype=float))
-    if window is not None and not window.flags.writeable:  # one array type for the kernel: compiled once
-        window = window.copy()
     if edges is not None and window is not None and not holed[found].any():
         ok, depth = relief_reach(xy, starts[found], ends[found], window, edges)
         if ok:
@@ -80,11 +78,13 @@ def _void_edges(voids) -> np.ndarray | None:
 
 def _ccw_ring(window) -> np.ndarray | None:
     """``window``'s outline as a closed counter-clockwise ring ``(N + 1, 2)``, or None for anything but
-    a polygon without holes."""
+    a polygon without holes. Always a writable array (the ring read from WKB is a read-only view): the
+    kernel is compiled for one array type, the one a caller's own ring has."""
     polys = _polygon_rings(window)
     if polys is None or len(polys) != 1 or len(polys[0]) != 1:
         return None
-    return _counter_clockwise(polys[0][0])
+    ring = _counter_clockwise(polys[0][0])
+    return ring if ring.flags.writeable else ring.copy()
 
 
 def _counter_clockwise(ring: np.ndarray) -> np.ndarray:
