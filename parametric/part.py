@@ -112,7 +112,7 @@ def clean_outline(geom: Any, *, name: str = "part") -> Polygon:
     Raises:
         GeometryError: empty, zero-area, invalid or split into several pieces.
     """
-    if _CLEAN.peek(geom, False):
+    if is_clean(geom):
         return geom
     if geom is None or geom.is_empty:
         raise GeometryError(f"{name}: the outline is empty")
