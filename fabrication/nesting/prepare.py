@@ -13,6 +13,7 @@ from shapely.geometry.polygon import orient
 from parametric.errors import FabricationError
 from parametric.tolerances import TOL
 
+from . import _kernels as K
 from ._convex import convex_flags
 
 
@@ -77,12 +78,25 @@ class Variants:
     size: np.ndarray | None = None    # (N, 2) variant bounding box (local origin at its lower-left)
     convex: np.ndarray | None = None  # (P,) whether each piece is certified convex (:func:`convex_flags`)
     by_part: list[np.ndarray] = field(default_factory=list)
+    #: ((pieces, normals) it was made for, the projection table): see :meth:`projections`
+    _table: tuple = field(default=(None, None), repr=False, compare=False)
 
     @property
     def geo(self) -> tuple:
-        """The arrays every kernel takes, as one tuple."""
+        """The arrays every kernel takes, as one tuple (the projection table last)."""
         return (self.verts, self.vnorm, self.pstart, self.pend, self.pbb, self.proot, self.start, self.end,
-                self.size, self.vlow, self.convex)
+                self.size, self.vlow, self.convex, self.projections())
+
+    def projections(self) -> np.ndarray:
+        """Every piece's least and greatest projection onto every edge normal, ``(P, V, 2)``
+        (``_kernels.projection_table``), made once for these pieces (again after obstacles are
+        appended); empty ``(0, 0, 2)`` past ``_kernels.TABLE_MAX`` entries."""
+        key = (len(self.pstart), len(self.verts))
+        if self._table[0] != key:
+            table = (K.projection_table(self.verts, self.vnorm, self.pstart, self.pend)
+                     if key[0] * key[1] <= K.TABLE_MAX else np.zeros((0, 0, 2)))
+            self._table = (key, table)
+        return self._table[1]
 
 
 def variant_area(v: Variants) -> np.ndarray:

@@ -1,6 +1,7 @@
-"""The separating-axis kernel's windows round convex pieces (``_kernels._lowest``, ``piece_depth``)
-give the very floats of projecting every vertex, and ``_convex.convex_flags`` certifies only
-pieces the windows may be used on."""
+"""The separating-axis kernel's projection table and its windows round convex pieces
+(``_kernels.projection_table``, ``_kernels._lowest``, ``piece_depth``) give the very floats of
+projecting every vertex, and ``_convex.convex_flags`` certifies only pieces the windows may be
+used on."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from fabrication.nesting._convex import convex_flags
 from fabrication.nesting.prepare import _normals, build_variants
 
 
-def geo_of(pieces: list[np.ndarray]) -> tuple:
-    """The kernels' geometry tuple for these pieces, one variant each (as ``prepare`` lays it out)."""
+def geo_of(pieces: list[np.ndarray], table: bool = False) -> tuple:
+    """The kernels' geometry tuple for these pieces, one variant each (as ``prepare`` lays it out);
+    with ``table`` the projection table, else an empty one (the vertices projected as they are met)."""
     verts = np.concatenate(pieces).astype(np.float64)
     counts = np.array([len(p) for p in pieces], dtype=np.int64)
     pend = np.cumsum(counts)
@@ -25,8 +27,9 @@ def geo_of(pieces: list[np.ndarray]) -> tuple:
     vnorm, vlow = _normals(verts, pstart, pend)
     pbb = np.array([[*p.min(axis=0), *p.max(axis=0)] for p in pieces])
     n = len(pieces)
+    projections = K.projection_table(verts, vnorm, pstart, pend) if table else np.zeros((0, 0, 2))
     return (verts, vnorm, pstart, pend, pbb, np.ones(n), np.arange(n), np.arange(1, n + 1), pbb[:, 2:].copy(), vlow,
-            convex_flags(verts, pstart, pend))
+            convex_flags(verts, pstart, pend), projections)
 
 
 def reference_depth(geo, i, ax, ay, j, bx, by, eps):
@@ -95,15 +98,18 @@ def offsets(rng, p, q, mode):
 @given(convex_pieces(), convex_pieces(), st.integers(0, 2 ** 32 - 1),
        st.sampled_from(["near", "touch", "vertex", "same"]))
 def test_piece_depth_gives_the_floats_of_projecting_every_vertex(p, q, seed, mode):
-    """Bit for bit the O(n m) loop's depth, whichever piece is windowed, wherever q stands."""
+    """Bit for bit the O(n m) loop's depth, read from the projection table or projected (whichever
+    piece is windowed), wherever q stands."""
     rng = np.random.default_rng(seed)
-    geo = geo_of([p, q if mode != "same" else p.copy()])
+    pieces = [p, q if mode != "same" else p.copy()]
+    projected, tabled = geo_of(pieces), geo_of(pieces, table=True)
     for _ in range(4):
         bx, by = offsets(rng, p, q, mode)
         for args in ((0, 0.0, 0.0, 1, bx, by), (1, bx, by, 0, 0.0, 0.0)):
-            got = K.piece_depth(geo, *args, K.EPS)
-            assert got == reference_depth(geo, *args, K.EPS)
-            assert got == K.piece_depth(geo, *args[3:], *args[:3], K.EPS)  # either order
+            got = K.piece_depth(projected, *args, K.EPS)
+            assert got == reference_depth(projected, *args, K.EPS)
+            assert got == K.piece_depth(projected, *args[3:], *args[:3], K.EPS)  # either order
+            assert K.piece_depth(tabled, *args, K.EPS) == got
 
 
 def test_long_straight_sides_against_parallel_ones():
@@ -166,3 +172,33 @@ def test_every_nesting_piece_is_certified_convex():
 
     v = build_variants([NestPart("disc", disc, 1, (0.0, 37.0, 90.0), mirror=True)], 10.0)
     assert v.convex.all() and (v.pend - v.pstart).min() >= K.WINDOW_MIN
+
+
+def test_the_projection_table_follows_appended_obstacles_and_changes_no_layout(monkeypatch):
+    """A remnant's obstacles append pieces: the table is made again for them. Without any table
+    (past ``TABLE_MAX``) the kernels project the vertices themselves and the layout is the same."""
+    from shapely.geometry import Polygon, box
+
+    from fabrication.nesting import NestPart, Stock, nest
+    from fabrication.nesting.prepare import add_obstacles
+
+    parts = [NestPart("r", box(0, 0, 180, 120), 5), NestPart("t", Polygon([(0, 0), (150, 0), (0, 100), (40, 40)]), 4)]
+    v = build_variants(parts, 6.0)
+    first = v.projections()
+    assert first.shape == (len(v.pstart), len(v.verts), 2)
+    assert v.projections() is first  # made once
+    offcut = Polygon([(0, 0), (1000, 0), (1000, 300), (500, 300), (500, 600), (0, 600)])
+    add_obstacles(v, Stock.remnant(offcut), 10.0)
+    again = v.projections()
+    assert again.shape == (len(v.pstart), len(v.verts), 2) and again.shape[0] > first.shape[0]
+    assert np.array_equal(again[:first.shape[0], :first.shape[1]], first)
+
+    def layout():
+        r = nest(parts, [Stock.remnant(offcut, count=1), Stock(600, 400)], spacing=6, margin=10, time_limit=60,
+                 max_rounds=15)
+        return [[(p.part_id, p.instance, p.x, p.y, p.rotation) for p in s.placements] for s in r.sheets]
+
+    tabled = layout()
+    monkeypatch.setattr(K, "TABLE_MAX", 0)
+    assert build_variants(parts, 6.0).projections().shape == (0, 0, 2)
+    assert layout() == tabled
