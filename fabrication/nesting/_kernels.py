@@ -63,7 +63,8 @@ def projection_table(verts, vnorm, pstart, pend):
 
 @njit(cache=True, forceinline=True)
 def _side_table(verts, vnorm, vlow, table, ps, pe, q, dx, dy, eps):
-    """:func:`_side` with q's projections read from the table (``projection_table``): the same floats."""
+    """:func:`_side` with q's projections read from the table (``projection_table``): the same floats.
+    Its own loop (the table read as a third case inside :func:`_side` measured 3-5 % slower)."""
     depth = 1e300
     for k in range(ps, pe):
         nx, ny = vnorm[k, 0], vnorm[k, 1]
