@@ -323,3 +323,19 @@ def test_d4d_info_says_who_each_preset_is_for():
            "child-3)" in chair
     assert "bar (for nobody: a perch at a bar" in CliRunner().invoke(main, ["info", "stool"]).output
     assert "Presets: standard, low, tall" in CliRunner().invoke(main, ["info", "bookshelf"]).output
+
+
+@pytest.mark.parametrize("name", ["slice_chair", "slice_bench"])
+def test_a_level_seat_with_a_back_seats_the_figure_against_the_back(name):
+    """No tilt and no dip: the seating curve is lowest at its very front edge (it rises towards the back),
+    which once made a seat of no depth and a pose of NaN. The sitter sits back at the crease, where the
+    curve turns up into the back (short of the ``seat_depth`` control point the spline only approaches)."""
+    cls = available_models()[name]
+    design = cls.design({"seat_tilt": 0.0, "seat_dip": 0.0})
+    seat = design.seat
+    depth = math.dist(seat.front, seat.back)
+    assert 0.8 * design.params.seat_depth < depth <= design.params.seat_depth
+    for figure in FIGURES:
+        p = pose(figure, seat)
+        assert all(np.isfinite(s.p0).all() and np.isfinite(s.p1).all() for s in p.segments)
+        assert p.sitting_depth > 0.8 * depth  # it may slide back into the rounded crease, past the seat's end
