@@ -228,7 +228,9 @@ def _slide_back(seat: Seat, B, s, n, bdir, body: Body, F) -> float:
     """How far from the seat's rear (along the seat line) the hip sits when the figure slides back until its
     thighs or its trunk (along ``bdir``: upright, or reclined on the back) press half of ``SOFT_MM`` into the
     declared seating profile (a rounded front edge above the seat line does not push the figure off the
-    seat; sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm)."""
+    seat; sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm). The scan reaches as far behind the rear
+    as the rear is ahead of the front edge, and on (over the profile's length) until something blocks the figure
+    when that is not enough: a seat lowest just behind its front edge no longer stops the figure mid-seat)."""
     surface = _seat_surface(seat)
     r_th, r_tr = body.thigh_clearance / 2, body.knee_depth
     thigh, trunk = body.buttock_knee - 1.5 * body.knee_depth, body.length("trunk")
@@ -246,6 +248,12 @@ def _slide_back(seat: Seat, B, s, n, bdir, body: Body, F) -> float:
         return span
     t = float(scan[ok[0]])
     lo = t - 25.0
+    if ok[0] == 0:  # clear as far back as the scan went (a seat lowest near its front): on until blocked
+        reach = t - 25.0 * np.arange(1, int(np.ptp(surface[:, 0]) / 25.0) + 2)
+        hit = np.flatnonzero(~clear(reach))
+        if len(hit):
+            lo = float(reach[hit[0]])
+            t = lo + 25.0
     while t - lo > 0.5:  # the first clear position, to 0.5 mm
         mid = (lo + t) / 2
         lo, t = (lo, mid) if clear(np.array([mid]))[0] else (mid, t)

@@ -127,11 +127,11 @@ def declare_seating(model, p, line: np.ndarray, crease: float, *, half_width: fl
     (knee, mid), _ = stations(line, [crease, (crease + arc_lengths(line)[-1]) / 2])
     back = line[-1][1] - knee[1] >= LEAN_MIN_MM  # the same back as the lean-back case
     seat = line[arc_lengths(line) <= crease]
-    lowest = int(np.argmin(seat[:, 1]))
     # the buttocks sit in the seat's lowest point; a seat lowest at its very front edge (no tilt and no
-    # dip: the curve rises towards the back) has no hollow, and the sitter sits back at the crease, as on
-    # a seat without a back (the front itself made a seat of no depth, and the figure's pose NaN)
-    low = seat[lowest] if back and lowest > 0 else knee  # the buttocks sit in the seat's lowest point
+    # dip: the curve rises towards the back) takes the next point, as a seat tilted back by a hair would
+    # (the front itself made a seat of no depth, and the figure's pose NaN); the figure then slides back
+    # until the back stops it (figure._slide_back)
+    low = seat[max(int(np.argmin(seat[:, 1])), 1)] if back else knee  # the buttocks sit in the seat's lowest point
     model.seat_surface(p, front=(0, *line[0]), back=(0, *low), back_top=(0, *line[-1]) if back else None,
                        back_low=(0, *mid) if back else None, width=2 * half_width / users, places=users,
                        profile=[(0, *q) for q in line])
