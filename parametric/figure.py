@@ -230,7 +230,7 @@ def _slide_back(seat: Seat, B, s, n, bdir, body: Body, F) -> float:
     declared seating profile (a rounded front edge above the seat line does not push the figure off the
     seat; sampled every 4 mm; a 25 mm scan, then bisection to 0.5 mm). The scan reaches as far behind the rear
     as the rear is ahead of the front edge, and on (over the profile's length) until something blocks the figure
-    when that is not enough: a seat lowest just behind its front edge no longer stops the figure mid-seat)."""
+    when that is not enough: a seat lowest just behind its front edge no longer stops the figure mid-seat."""
     surface = _seat_surface(seat)
     r_th, r_tr = body.thigh_clearance / 2, body.knee_depth
     thigh, trunk = body.buttock_knee - 1.5 * body.knee_depth, body.length("trunk")

@@ -131,7 +131,7 @@ def declare_seating(model, p, line: np.ndarray, crease: float, *, half_width: fl
     # dip: the curve rises towards the back) takes the next point, as a seat tilted back by a hair would
     # (the front itself made a seat of no depth, and the figure's pose NaN); the figure then slides back
     # until the back stops it (figure._slide_back)
-    low = seat[max(int(np.argmin(seat[:, 1])), 1)] if back else knee  # the buttocks sit in the seat's lowest point
+    low = seat[min(max(int(np.argmin(seat[:, 1])), 1), len(seat) - 1)] if back else knee
     model.seat_surface(p, front=(0, *line[0]), back=(0, *low), back_top=(0, *line[-1]) if back else None,
                        back_low=(0, *mid) if back else None, width=2 * half_width / users, places=users,
                        profile=[(0, *q) for q in line])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -340,4 +341,4 @@ def test_a_level_seat_with_a_back_seats_the_figure_against_the_back(name):
             assert all(np.isfinite(s.p0).all() and np.isfinite(s.p1).all() for s in p.segments)
             depths.append(p.sitting_depth)
         assert depths[1] - 3.0 <= depths[0] <= depths[1] + 3.0, depths  # 0.5 mm bisection, 4 mm profile samples
-        assert all(b >= a - 1.0 for a, b in zip(depths, depths[1:])), depths
+        assert all(b >= a - 1.0 for a, b in pairwise(depths)), depths
