@@ -1,18 +1,18 @@
 """Strip-packing settings compared at a fixed work budget (separator iterations), not on the clock.
 
 Run: ``python benchmarks/nesting_fixed_work.py [FILES_OR_FOLDERS ...] [--iterations 2500] [--seeds 3]
-[--instances shapes0,swim] [--set NAME=VALUE ...] [--json out.json]``.
+[--first-seed 0] [--instances shapes0,swim] [--set NAME=VALUE ...] [--json out.json]``.
 
 Each instance (default: the shared instances, read in place as in ``nesting.py``) is packed with
-seeds 0..N-1 by ``nest_strip(max_iterations=...)`` on one worker, once with the current settings
-("current") and, when ``--set`` is given, once with those module constants overridden
-("changed"), e.g. ``--set explore.EXPLORE_ITERATIONS=250 --set explore.PATIENCE=1`` (a name is
-``module.CONSTANT`` under ``fabrication.nesting``). The same seed and budget give the same layout
-whatever the machine's load, so two settings can be compared on a shared machine; the runs go two
-at a time in two processes. It prints the ratio to best-known per run, the mean per instance and
-the mean over instances, and the separator iterations per second of the improvement (a speed on a
-shared machine: compare two kernels in one run, alternating); every layout is checked by the
-independent shapely validator.
+seeds F..F+N-1 (``--first-seed`` F, default 0; ``--seeds`` N) by ``nest_strip(max_iterations=...)``
+on one worker, once with the current settings ("current") and, when ``--set`` is given, once with
+those module constants overridden ("changed"), e.g. ``--set explore.EXPLORE_ITERATIONS=250 --set
+explore.PATIENCE=1`` (a name is ``module.CONSTANT`` under ``fabrication.nesting``). The same seed
+and budget give the same layout whatever the machine's load, so two settings can be compared on a
+shared machine; the runs go two at a time in two processes. It prints the ratio to best-known per
+run, the mean per instance and the mean over instances, and the separator iterations per second of
+the improvement (a speed on a shared machine: compare two kernels in one run, alternating); every
+layout is checked by the independent shapely validator.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("paths", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--iterations", type=int, default=2500, help="separator iterations per run (the work budget)")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds run from this one (more seeds, same earlier ones)")
     ap.add_argument("--instances", help="only these instance names, e.g. shapes0,swim")
     ap.add_argument("--set", action="append", default=[], metavar="module.NAME=VALUE",
                     help="a constant of fabrication.nesting overridden for the 'changed' runs (repeatable)")
@@ -109,7 +110,8 @@ def main() -> None:
         sys.exit(f"no instance files under {', '.join(map(str, args.paths))} (--instances {args.instances})")
     changed = dict(parse_set(s) for s in args.set)
     settings = [("current", {})] + ([("changed", changed)] if changed else [])
-    jobs = [(f, s, args.iterations, label, st) for f in files for s in range(args.seeds) for label, st in settings]
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    jobs = [(f, s, args.iterations, label, st) for f in files for s in seeds for label, st in settings]
     rows = []
     with ProcessPoolExecutor(max_workers=2) as pool:
         for row in pool.map(run, jobs):
@@ -126,9 +128,11 @@ def main() -> None:
                  for n in names}
         summary.append({"setting": label, **means, "mean": statistics.mean(means.values())})
     print(f"\nmean ratio to best-known at {args.iterations} separator iterations, {args.seeds} seeds"
+          f" from {args.first_seed}"
           + (f"; changed: {', '.join(args.set)}" if changed else ""))
     print_table(summary, [("setting", "setting")] + [(n, n) for n in names] + [("mean", "mean")])
     write_json(args.json, "nesting-fixed-work", rows, {"iterations": args.iterations, "seeds": args.seeds,
+                                                       "first_seed": args.first_seed,
                                                        "changed": changed, "summary": summary})
 
 
