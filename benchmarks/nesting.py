@@ -7,11 +7,13 @@ third-party data and stay out of the project's tree). For each instance it print
 reach, the best-known density, our/best-known ratio and the time; the same for a simple baseline
 (bottom-left fill, largest first: our construction without improvement) run in the same process;
 and for ``spyrrow`` (the sparrow solver) when it is installed, as a yardstick only. Both cores
-are used: two seeds in two processes, the better kept. Then the furniture bar: for every
+are used by one search on two worker processes sharing their best layout
+(``nest_strip(..., workers=2)``, ``fabrication/nesting/parallel.py``). Then the furniture bar: for every
 catalogue preset, sheets used against the area lower bound, and a multi-product order.
 
-``--workers-compare N`` compares, per instance and for N seed pairs, those two independent seeds
-(the better kept) with one search on two workers sharing their best layout, the same time each.
+``--workers-compare N`` compares, per instance and for N seed pairs, two independent seeds on the
+two cores (the better kept; the headline mode until session 11) with that shared search, the same
+time each.
 
 ``--explore-compare N`` compares, per instance and for N seeds, compression only with the
 exploration phase then compression (``fabrication/nesting/explore.py``), one worker each, side by
@@ -321,22 +323,19 @@ def main() -> None:
     run_one((files[0], 0, 0.0, False))
     compile_s = time.perf_counter() - t0
     rows = []
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        for path in files:
-            name, _, _, _, best = load(path)
-            runs = list(pool.map(run_one, [(path, args.seed + k, args.time_limit, True, 1, args.explore)
-                                           for k in range(2)]))
-            density, seconds, problems = max(runs, key=lambda r: r[0])
-            base_d, base_s, base_p = run_one((path, args.seed, 0.0, False))
-            row = {"instance": name, "density": density, "best_known": best, "ratio": density / best,
-                   "seconds": seconds, "valid": not problems and not base_p, "baseline": base_d,
-                   "baseline_ratio": base_d / best, "baseline_s": base_s}
-            t_sp = time.perf_counter()
-            sp = spyrrow_density(path, args.time_limit, args.seed)
-            if sp is not None:
-                row.update(spyrrow=sp, spyrrow_ratio=sp / best, spyrrow_s=time.perf_counter() - t_sp)
-            rows.append(row)
-            print(f"{name}: {density:.4f} ({density / best:.3f} of best-known), baseline {base_d:.4f}", flush=True)
+    for path in files:
+        name, _, _, _, best = load(path)
+        density, seconds, problems = run_one((path, args.seed, args.time_limit, True, 2, args.explore))
+        base_d, base_s, base_p = run_one((path, args.seed, 0.0, False))
+        row = {"instance": name, "density": density, "best_known": best, "ratio": density / best,
+               "seconds": seconds, "valid": not problems and not base_p, "baseline": base_d,
+               "baseline_ratio": base_d / best, "baseline_s": base_s}
+        t_sp = time.perf_counter()
+        sp = spyrrow_density(path, args.time_limit, args.seed)
+        if sp is not None:
+            row.update(spyrrow=sp, spyrrow_ratio=sp / best, spyrrow_s=time.perf_counter() - t_sp)
+        rows.append(row)
+        print(f"{name}: {density:.4f} ({density / best:.3f} of best-known), baseline {base_d:.4f}", flush=True)
     cols = [("instance", "instance"), ("density", "density"), ("best_known", "best"), ("ratio", "ratio"),
             ("seconds", "s"), ("baseline", "BL dens"), ("baseline_ratio", "BL ratio"), ("baseline_s", "BL s"),
             ("valid", "valid")]
