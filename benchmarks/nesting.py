@@ -12,8 +12,8 @@ are used by one search on two worker processes sharing their best layout
 catalogue preset, sheets used against the area lower bound, and a multi-product order.
 
 ``--workers-compare N`` compares, per instance and for N seed pairs, two independent seeds on the
-two cores (the better kept; the headline mode until session 11) with that shared search, the same
-time each.
+two cores (the better kept; the headline mode before the shared search) with that shared search,
+the same time each.
 
 ``--explore-compare N`` compares, per instance and for N seeds, compression only with the
 exploration phase then compression (``fabrication/nesting/explore.py``), one worker each, side by
