@@ -241,19 +241,19 @@ def _slide_back(seat: Seat, B, s, n, bdir, body: Body, F) -> float:
                 & (_segments_distance(surface, hips + bdir * (r_tr - r_th), bdir * (trunk - r_tr + r_th))
                    >= r_tr - SOFT_MM / 2))
 
-    span = float(np.linalg.norm(F - B))
-    scan = np.arange(-span, span + 25.0, 25.0)
+    span, step = float(np.linalg.norm(F - B)), 25.0  # the scan's step, mm
+    scan = np.arange(-span, span + step, step)
     ok = np.flatnonzero(clear(scan))
     if not len(ok):
         return span
     t = float(scan[ok[0]])
-    lo = t - 25.0
+    lo = t - step
     if ok[0] == 0:  # clear as far back as the scan went (a seat lowest near its front): on until blocked
-        reach = t - 25.0 * np.arange(1, int(np.ptp(surface[:, 0]) / 25.0) + 2)
+        reach = t - step * np.arange(1, int(np.ptp(surface[:, 0]) / step) + 2)
         hit = np.flatnonzero(~clear(reach))
         if len(hit):
             lo = float(reach[hit[0]])
-            t = lo + 25.0
+            t = lo + step
     while t - lo > 0.5:  # the first clear position, to 0.5 mm
         mid = (lo + t) / 2
         lo, t = (lo, mid) if clear(np.array([mid]))[0] else (mid, t)
