@@ -14,6 +14,7 @@ from parametric.errors import FabricationError
 
 from .compress import MAX_ITERATIONS, compress_last_sheet, drop_last_sheet
 from .explore import EXPLORE_SHARE, explore_and_compress
+from .outline import inflation
 from .prepare import (
     NestPart,
     Stock,
@@ -22,7 +23,6 @@ from .prepare import (
     build_variants,
     check_fits,
     check_inputs,
-    inflation,
 )
 from .search import Engine
 

@@ -10,7 +10,8 @@ from shapely.geometry import box
 from fabrication.nesting import NestPart, Stock, nest
 from fabrication.nesting import compress as C
 from fabrication.nesting.api import _engine
-from fabrication.nesting.prepare import build_variants, inflation
+from fabrication.nesting.outline import inflation
+from fabrication.nesting.prepare import build_variants
 
 SHEET = 400.0
 

@@ -10,14 +10,16 @@ from shapely import affinity
 from shapely.geometry import Point, Polygon, box
 from shapely.ops import unary_union
 
-from fabrication.nesting import NestPart, Stock, nest, validate
-from fabrication.nesting.prepare import (
+from fabrication.nesting import NestPart, Stock, nest, outline, validate
+from fabrication.nesting.outline import (
+    AREA_TOLERANCE,
     CONCAVE_TOL,
-    build_variants,
+    _drop_concave,
     convex_pieces,
     inflation,
     nest_shape,
 )
+from fabrication.nesting.prepare import build_variants
 
 SPACING = 10.0
 
@@ -81,12 +83,55 @@ def test_a_curved_band_is_a_few_convex_pieces():
     assert shape.difference(grown.buffer(CONCAVE_TOL + 0.2 + 1e-6)).area < 1e-6
 
 
-def test_without_spacing_the_polygon_is_nested_as_it_is():
+points = st.lists(st.tuples(st.floats(0, 200), st.floats(0, 200)), min_size=3, max_size=12)
+
+
+def star(pts) -> Polygon:
+    """The polygon through ``pts`` taken in order of angle round their centroid (may be invalid)."""
+    c = np.mean(pts, axis=0)
+    ang = np.arctan2(*(np.asarray(pts) - c).T[::-1])
+    return Polygon(np.asarray(pts)[np.argsort(ang)])
+
+
+def test_without_spacing_only_cheap_concave_vertices_go(monkeypatch):
+    """Without spacing the part itself is nested, less the concave vertices that cost least area, up to
+    ``AREA_TOLERANCE`` of it: the hollow side of a band loses the vertices of its flattest stretch."""
     band = arc_band(200.0)
+    shape = nest_shape(band, 0.0)
+    assert shape.contains(band) and shape.is_valid
+    assert 0 < shape.area - band.area <= AREA_TOLERANCE * band.area
+    assert len(convex_pieces(shape)) < len(convex_pieces(band))
+    assert set(shape.exterior.coords) < set(band.exterior.coords)  # vertices dropped, none moved
+    monkeypatch.setattr(outline, "AREA_TOLERANCE", 0.0)
     assert nest_shape(band, 0.0).equals(band)
 
 
-points = st.lists(st.tuples(st.floats(0, 200), st.floats(0, 200)), min_size=3, max_size=12)
+def test_a_drop_that_would_cross_the_outline_waits():
+    """A dent whose chord would cut through a tooth hanging into it stays, though it is cheap enough;
+    a cheaper dent elsewhere goes. Dropping both would cross the outline (and the invalid result
+    would leave the part as it was, with both dents)."""
+    ring = [(0, 0), (65, 0), (70, 0.5), (75, 0), (100, 0), (100, 50), (60, 50), (50, 49), (40, 50), (5, 50),
+            (5, 60), (48, 60), (48, 49.5), (52, 49.5), (52, 60), (55, 60), (55, 65), (0, 65)]
+    part = Polygon(ring)
+    assert part.is_valid
+    # the budget covers the bottom dent (2.5 mm^2) and then the top one (10 mm^2), not the next (15.75)
+    got = _drop_concave(part, 13.0 / part.area)
+    assert got.equals(Polygon([p for p in ring if p != (70, 0.5)]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(points, st.floats(0.0, 0.05))
+def test_dropping_concave_vertices_only_grows_the_shape_within_its_budget(pts, share):
+    """Whatever the polygon, the simplified shape is a valid polygon on a subset of its vertices that
+    contains it and is at most ``share`` of its area larger."""
+    poly = star(pts)
+    if not poly.is_valid or poly.area < 10:
+        return
+    got = _drop_concave(poly, share)
+    assert got.geom_type == "Polygon" and got.is_valid
+    assert poly.difference(got).area <= 1e-9 * poly.area
+    assert got.area - poly.area <= share * poly.area * (1 + 1e-9) + 1e-9
+    assert set(got.exterior.coords) <= set(poly.exterior.coords)
 
 
 @settings(max_examples=60, deadline=None)
@@ -98,9 +143,7 @@ points = st.lists(st.tuples(st.floats(0, 200), st.floats(0, 200)), min_size=3, m
 def test_the_shape_always_contains_the_grown_part(pts, spacing):
     """Whatever the polygon (a random star or hull of points), its nesting shape contains it grown by
     half the spacing, so any layout of nesting shapes is a legal layout of the parts."""
-    c = np.mean(pts, axis=0)
-    ang = np.arctan2(*(np.asarray(pts) - c).T[::-1])
-    poly = Polygon(np.asarray(pts)[np.argsort(ang)])
+    poly = star(pts)
     if not poly.is_valid or poly.area < 10:
         return
     shape = nest_shape(poly, spacing)

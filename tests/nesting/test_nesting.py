@@ -19,7 +19,8 @@ from shapely.ops import unary_union
 from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
 from fabrication.nesting.api import NestResult, Placement, SheetResult, _right_edge
-from fabrication.nesting.prepare import build_variants, convex_pieces
+from fabrication.nesting.outline import convex_pieces
+from fabrication.nesting.prepare import build_variants
 from parametric.errors import FabricationError
 
 L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
