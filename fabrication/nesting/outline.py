@@ -111,7 +111,7 @@ def _fill_concave(shape: Polygon, tol: float) -> Polygon:
 def _drop_concave(shape: Polygon, share: float) -> Polygon:
     """``shape`` with concave (right-turning) exterior vertices dropped, the one adding the least area
     first, while the area added stays within ``share`` of the shape's own; holes kept. Dropping a
-    concave vertex adds the triangle it cuts off its two neighbours, outside the shape, so the result
+    concave vertex adds the triangle between it and its two neighbours, outside the shape, so the result
     contains ``shape``; a drop whose triangle would hold another vertex (the outline would cross
     itself) waits until a neighbour changes."""
     if shape.geom_type != "Polygon" or share <= 0:
