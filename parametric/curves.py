@@ -26,7 +26,9 @@ def bspline(ctrl: np.ndarray | list, *, degree: int = 2, samples: int = 24) -> n
     knots = np.concatenate([np.zeros(degree), np.linspace(0.0, 1.0, spans + 1), np.ones(degree)])
     t = np.linspace(0.0, 1.0, spans * samples + 1)
     basis = _basis(knots, degree, t, n)
-    return basis @ ctrl
+    # term by term, not ``basis @ ctrl``: BLAS rounds as the CPU's kernel does, and the outline must
+    # be the same to the last bit on every machine (a last-bit change moves a nested layout)
+    return np.einsum("ik,kj->ij", basis, ctrl)
 
 
 def _basis(knots: np.ndarray, degree: int, t: np.ndarray, n: int) -> np.ndarray:

@@ -87,14 +87,19 @@ def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, fl
     return _crossing_lines([(a, b)])[0]
 
 
+def _cross_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross products of two (n, 3) arrays."""
+    return np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                     a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
+
+
 def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
     """:func:`_crossing_line` of many pairs at once."""
     if not pairs:
         return []
     na = np.array([a.frame._normal for a, _ in pairs])
     nb = np.array([b.frame._normal for _, b in pairs])
-    cross = np.stack([na[:, 1] * nb[:, 2] - na[:, 2] * nb[:, 1], na[:, 2] * nb[:, 0] - na[:, 0] * nb[:, 2],
-                      na[:, 0] * nb[:, 1] - na[:, 1] * nb[:, 0]], axis=1)
+    cross = _cross_rows(na, nb)
     sin = np.sqrt(np.einsum("ij,ij->i", cross, cross))
     ok = sin >= math.sin(math.radians(TOL.angle_deg))
     out: list = [None] * len(pairs)
@@ -106,7 +111,11 @@ def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] |
     na, nb = na[ok], nb[ok]
     rhs = np.stack([np.einsum("ij,ij->i", na, oa), np.einsum("ij,ij->i", nb, ob),
                     np.einsum("ij,ij->i", d, (oa + ob) / 2)], axis=1)
-    p0 = np.linalg.solve(np.stack([na, nb, d], axis=1), rhs[:, :, None])[:, :, 0]
+    # the point on all three planes (na.p = na.oa, nb.p = nb.ob, d.p = d.mid), by Cramer's rule: term
+    # by term, so the same to the last bit on every CPU (LAPACK's solve rounds as its BLAS kernel does)
+    nb_d, d_na = _cross_rows(nb, d), _cross_rows(d, na)
+    det = np.einsum("ij,ij->i", na, nb_d)
+    p0 = (rhs[:, :1] * nb_d + rhs[:, 1:2] * d_na + rhs[:, 2:] * _cross_rows(na, nb)) / det[:, None]
     cos = np.abs(np.einsum("ij,ij->i", na, nb))
     for k, i in enumerate(np.flatnonzero(ok)):
         out[i] = (p0[k], d[k], float(sin[ok][k]), float(cos[k]))
