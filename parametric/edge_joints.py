@@ -9,6 +9,7 @@ plates lie face to face (a lid and the lip under it); nothing is cut.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from shapely.geometry import LineString, Polygon
 
 from .design import Joint
 from .errors import JoineryError
-from .part import FlatPart
+from .part import FlatPart, dot
 
 #: contact must be within this of B's face (mm)
 CONTACT_TOL = 0.05
@@ -54,9 +55,9 @@ def tab_joint(a: FlatPart, b: FlatPart, *, clearance: float, pitch: float = 180.
     """
     na, nb = a.frame.normal, b.frame.normal
     cross = np.cross(na, nb)
-    if np.linalg.norm(cross) < 0.99:  # only square meetings are supported
+    if math.hypot(*cross) < 0.99:  # only square meetings are supported
         return None
-    d = cross / np.linalg.norm(cross)
+    d = cross / math.hypot(*cross)
     ring = np.asarray(a.outline.exterior.coords)
     side = b.frame.to_local(a.frame.to_world(ring))[:, 2]
     for sign in (-1.0, 1.0):
@@ -71,13 +72,13 @@ def tab_joint(a: FlatPart, b: FlatPart, *, clearance: float, pitch: float = 180.
     pts = ring[touching][:, :2] if ring.shape[1] > 2 else ring[touching]
     da = a.frame.dir_to_local(d)[:2]
     towards_b = a.frame.dir_to_local(-sign * nb)[:2]
-    s = (pts - pts[0]) @ da
+    s = dot(pts - pts[0], da)
     line = LineString([pts[0] + da * (s.min() - 1), pts[0] + da * (s.max() + 1)])
     contact = a.outline.exterior.intersection(line.buffer(CONTACT_TOL, cap_style="flat"))
     spans = []
     for g in getattr(contact, "geoms", [contact]):
         if g.length > 1.0:
-            gs = (np.asarray(g.coords) - pts[0]) @ da
+            gs = dot(np.asarray(g.coords) - pts[0], da)
             spans.append((float(gs.min()), float(gs.max())))
     spans = _subtract(spans, [_extent(slot, pts[0], da) for slot in avoid])
     spans = [(s0, s1) for s0, s1 in spans if s1 - s0 >= 2 * a.thickness]
@@ -112,7 +113,7 @@ def tab_joint(a: FlatPart, b: FlatPart, *, clearance: float, pitch: float = 180.
 
 def _extent(poly: Polygon, origin: np.ndarray, direction: np.ndarray, pad: float = 1.0) -> tuple[float, float]:
     """The s-range a polygon covers along a line (padded)."""
-    s = (np.asarray(poly.exterior.coords) - origin) @ direction
+    s = dot(np.asarray(poly.exterior.coords) - origin, direction)
     return float(s.min()) - pad, float(s.max()) + pad
 
 
@@ -146,7 +147,7 @@ def _corner_strip(p: FlatPart, m: FlatPart, p0: np.ndarray, d: np.ndarray):
     inside m's slab (the corner column), or None."""
     o = p.frame.to_local([p0])[0, :2]
     dp = p.frame.dir_to_local(d)[:2]
-    dp = dp / np.linalg.norm(dp)
+    dp = dp / math.hypot(*dp)
     perp = np.array([-dp[1], dp[0]])
     half = m.thickness / 2
     strip = Polygon([o - 1e5 * dp - half * perp, o + 1e5 * dp - half * perp, o + 1e5 * dp + half * perp,
@@ -154,7 +155,7 @@ def _corner_strip(p: FlatPart, m: FlatPart, p0: np.ndarray, d: np.ndarray):
     region = p.outline.intersection(strip)
     if region.is_empty or region.area < 1e-6:
         return None
-    s = (np.asarray(region.envelope.exterior.coords) - o) @ dp
+    s = dot(np.asarray(region.envelope.exterior.coords) - o, dp)
     probe = o + dp * (s.min() + s.max()) / 2 + perp * (half + 0.5)  # mid-edge, just past the mate's slab
     outward = -1.0 if p.outline.contains(shapely.Point(probe)) else 1.0
     return o, dp, perp * outward, float(s.min()), float(s.max())
@@ -171,11 +172,13 @@ def finger_joint(a: FlatPart, b: FlatPart, *, clearance: float, finger: float) -
     """
     na, nb = a.frame.normal, b.frame.normal
     cross = np.cross(na, nb)
-    if np.linalg.norm(cross) < 0.99:
+    if math.hypot(*cross) < 0.99:
         return None
-    d = cross / np.linalg.norm(cross)
+    d = cross / math.hypot(*cross)
     oa, ob = np.asarray(a.frame.origin), np.asarray(b.frame.origin)
-    p0 = np.linalg.solve(np.stack([na, nb, d]), np.array([na @ oa, nb @ ob, d @ (oa + ob) / 2]))
+    # the point on all three planes by Cramer's rule, term by term (LAPACK rounds as the CPU's BLAS does)
+    nb_d = np.cross(nb, d)
+    p0 = (dot(na, oa) * nb_d + dot(nb, ob) * np.cross(d, na) + dot(d, (oa + ob) / 2) * cross) / dot(na, nb_d)
     sa, sb = _corner_strip(a, b, p0, d), _corner_strip(b, a, p0, d)
     if sa is None or sb is None:
         return None

@@ -25,7 +25,7 @@ from shapely.ops import unary_union
 
 from .design import Joint
 from .errors import JoineryError
-from .part import FlatPart
+from .part import FlatPart, dot
 from .tolerances import TOL
 
 
@@ -87,19 +87,13 @@ def _crossing_line(a: FlatPart, b: FlatPart) -> tuple[np.ndarray, np.ndarray, fl
     return _crossing_lines([(a, b)])[0]
 
 
-def _cross_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross products of two (n, 3) arrays."""
-    return np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
-                     a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
-
-
 def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] | None]:
     """:func:`_crossing_line` of many pairs at once."""
     if not pairs:
         return []
     na = np.array([a.frame._normal for a, _ in pairs])
     nb = np.array([b.frame._normal for _, b in pairs])
-    cross = _cross_rows(na, nb)
+    cross = np.cross(na, nb)
     sin = np.sqrt(np.einsum("ij,ij->i", cross, cross))
     ok = sin >= math.sin(math.radians(TOL.angle_deg))
     out: list = [None] * len(pairs)
@@ -113,9 +107,9 @@ def _crossing_lines(pairs) -> list[tuple[np.ndarray, np.ndarray, float, float] |
                     np.einsum("ij,ij->i", d, (oa + ob) / 2)], axis=1)
     # the point on all three planes (na.p = na.oa, nb.p = nb.ob, d.p = d.mid), by Cramer's rule: term
     # by term, so the same to the last bit on every CPU (LAPACK's solve rounds as its BLAS kernel does)
-    nb_d, d_na = _cross_rows(nb, d), _cross_rows(d, na)
+    nb_d, d_na = np.cross(nb, d), np.cross(d, na)
     det = np.einsum("ij,ij->i", na, nb_d)
-    p0 = (rhs[:, :1] * nb_d + rhs[:, 1:2] * d_na + rhs[:, 2:] * _cross_rows(na, nb)) / det[:, None]
+    p0 = (rhs[:, :1] * nb_d + rhs[:, 1:2] * d_na + rhs[:, 2:] * cross[ok]) / det[:, None]
     cos = np.abs(np.einsum("ij,ij->i", na, nb))
     for k, i in enumerate(np.flatnonzero(ok)):
         out[i] = (p0[k], d[k], float(sin[ok][k]), float(cos[k]))
@@ -226,7 +220,7 @@ def _slots(asks: list[_SlotAsk]) -> list[Polygon]:
     for piece, i, close in zip(pieces, owner, near):
         if close and piece.geom_type == "Polygon":  # the last such piece, as the slot ever took it
             k = asks[i]
-            s = (shapely.get_coordinates(piece.exterior) - k.origin) @ k.direction
+            s = dot(shapely.get_coordinates(piece.exterior) - k.origin, k.direction)
             start[i] = float(s.min()) if k.opens_low else float(s.max())
     start = [r + (-1.0 if k.opens_low else 1.0) * TOL.slot_open_extra for k, r in zip(asks, start)]
     return list(shapely.polygons(_strip_rings(origin, direction, start, mid, width)))

@@ -20,7 +20,7 @@ from shapely.geometry import Polygon
 
 from .errors import JoineryError
 from .joinery import CrossLap, _crossing_line, _intervals, cross_laps, cut_slots, touching_pairs
-from .part import FlatPart
+from .part import FlatPart, dot
 from .tolerances import TOL
 
 
@@ -159,7 +159,7 @@ def _strip_range(part: FlatPart, p0: np.ndarray, d: np.ndarray, width: float) ->
     hit = part.outline.intersection(strip)
     if hit.area < TOL.area:
         return None
-    s = (np.asarray(shapely.get_coordinates(hit)) - o) @ u
+    s = dot(np.asarray(shapely.get_coordinates(hit)) - o, u)
     return strip, float(s.min()), float(s.max())
 
 

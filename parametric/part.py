@@ -18,17 +18,21 @@ from .tolerances import TOL
 Vec3 = tuple[float, float, float]
 
 
-def dot3(d: Any, a: Any) -> np.ndarray | float:
-    """``d @ a`` for 3-vectors (rows of ``d``), term by term in a fixed order: the same to the last
-    bit on every CPU (a matrix product goes to BLAS, whose kernel, and so its rounding, depends on
-    the CPU, and a last-bit difference in a slot's corner changes a nested layout)."""
+def dot(d: Any, a: Any) -> np.ndarray | float:
+    """``d @ a`` for a short vector ``a`` (2 or 3 long; ``d`` one such vector or rows of them), term
+    by term in a fixed order: the same to the last bit on every CPU (a matrix product goes to BLAS,
+    whose kernel, and so its rounding, depends on the CPU, and a last-bit difference in a slot's
+    corner changes a nested layout)."""
     d = np.asarray(d, dtype=float)
-    return d[..., 0] * a[0] + d[..., 1] * a[1] + d[..., 2] * a[2]
+    out = d[..., 0] * a[0]
+    for k in range(1, len(a)):
+        out = out + d[..., k] * a[k]
+    return out
 
 
 def _unit(v: Any) -> np.ndarray:
     arr = np.asarray(v, dtype=float)
-    n = math.sqrt(float(dot3(arr, arr)))
+    n = math.sqrt(float(dot(arr, arr)))
     if n < 1e-12:
         raise GeometryError(f"zero-length direction {tuple(arr)}")
     return arr / n
@@ -49,7 +53,7 @@ class Frame:
     def __post_init__(self) -> None:
         x = _unit(self.xdir)
         y = np.asarray(self.ydir, dtype=float)
-        y = _unit(y - x * float(dot3(x, y)))
+        y = _unit(y - x * float(dot(x, y)))
         object.__setattr__(self, "origin", tuple(float(c) for c in self.origin))
         object.__setattr__(self, "xdir", tuple(float(c) for c in x))
         object.__setattr__(self, "ydir", tuple(float(c) for c in y))
@@ -81,12 +85,12 @@ class Frame:
     def to_local(self, xyz: Any) -> np.ndarray:
         """Map product points ``(n, 3)`` to local ``(n, 3)`` = ``(u, v, w)``."""
         d = np.atleast_2d(np.asarray(xyz, dtype=float)) - self._origin
-        return np.stack([dot3(d, self._axes[0]), dot3(d, self._axes[1]), dot3(d, self._axes[2])], axis=1)
+        return np.stack([dot(d, self._axes[0]), dot(d, self._axes[1]), dot(d, self._axes[2])], axis=1)
 
     def dir_to_local(self, d: Any) -> np.ndarray:
         """Express a product-frame direction in local ``(u, v, w)`` components."""
         d = np.asarray(d, dtype=float)
-        return np.array([dot3(d, self._axes[0]), dot3(d, self._axes[1]), dot3(d, self._axes[2])])
+        return np.array([dot(d, self._axes[0]), dot(d, self._axes[1]), dot(d, self._axes[2])])
 
     def to_dict(self) -> dict[str, list[float]]:
         """JSON-compatible form."""

@@ -10,13 +10,14 @@ shells' sections are then unioned, so overlapping shells (a teapot's spout in it
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from .part import Frame
+from .part import Frame, dot
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ def _stitch(chains: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
         cur = chains.pop()
         while True:
             end = cur[-1]
-            own = float(np.linalg.norm(end - cur[0]))
+            own = math.hypot(*(end - cur[0]))
             best, best_d, flip = -1, own, False
             for k, other in enumerate(chains):
-                d0, d1 = float(np.linalg.norm(end - other[0])), float(np.linalg.norm(end - other[-1]))
+                d0, d1 = math.hypot(*(end - other[0])), math.hypot(*(end - other[-1]))
                 if min(d0, d1) < best_d:
                     best, best_d, flip = k, min(d0, d1), d1 < d0
             gap = max(gap, best_d)
@@ -118,17 +119,17 @@ def section(bodies, frame: Frame, *, dists: list[np.ndarray] | None = None) -> S
     """
     normal, origin = frame.normal, np.asarray(frame.origin)
     axes = np.stack([np.asarray(frame.xdir), np.asarray(frame.ydir)], axis=1)
-    height = float(origin @ normal)
+    height = float(dot(origin, normal))
     areas, gap, loops = [], 0.0, 0
     for k, body in enumerate(bodies):
         v, f = body.vertices, body.faces
-        dist = dists[k] if dists is not None else v @ normal
+        dist = dists[k] if dists is not None else dot(v, normal)
         if dist.min() > height or dist.max() < height:
             continue
         seg = segments(v, f, dist, height)
         if not len(seg):
             continue
-        sec = body_section((seg - origin) @ axes)
+        sec = body_section(np.einsum("...j,jk->...k", seg - origin, axes))  # not @: BLAS rounds per CPU
         areas.append(sec.area)
         gap, loops = max(gap, sec.capped_gap), loops + sec.open_loops
     area = shapely.union_all(areas) if areas else Polygon()

@@ -36,7 +36,7 @@ from .edge_joints import glue_joint
 from .errors import GeometryError
 from .kit_joints import Kit, assembly_note, assembly_order, interlock  # noqa: F401 - assembly_order re-exported
 from .mesh_import import MeshData, PreparedMesh, prepare
-from .part import FlatPart, Frame
+from .part import FlatPart, Frame, dot
 from .sections import pieces, section
 from .tolerances import simplified
 
@@ -80,7 +80,7 @@ def vertical_frame(normal_deg: float, height: float) -> Frame:
 def family_heights(mesh: PreparedMesh, normal: np.ndarray, count: int, offset: float) -> tuple[np.ndarray, float]:
     """``count`` planes spread evenly across the mesh along ``normal`` (each in the middle of its
     share), shifted by ``offset``; returns the heights and the spacing (mm)."""
-    d = np.concatenate([b.vertices @ normal for b in mesh.bodies])
+    d = np.concatenate([dot(b.vertices, normal) for b in mesh.bodies])
     lo, hi = float(d.min()), float(d.max())
     spacing = (hi - lo) / count
     return lo + (np.arange(count) + 0.5) * spacing + offset, spacing
@@ -89,7 +89,7 @@ def family_heights(mesh: PreparedMesh, normal: np.ndarray, count: int, offset: f
 def _extent(mesh: PreparedMesh, normal_deg: float) -> float:
     """The mesh's extent along a horizontal direction (mm)."""
     n = np.array([math.cos(math.radians(normal_deg)), math.sin(math.radians(normal_deg)), 0.0])
-    d = np.concatenate([b.vertices @ n for b in mesh.bodies])
+    d = np.concatenate([dot(b.vertices, n) for b in mesh.bodies])
     return float(d.max() - d.min())
 
 
@@ -156,7 +156,7 @@ def _family(mesh: PreparedMesh, frames: list[Frame], prefix: str, label: str, ro
     for i, frame in enumerate(frames, start=1):
         key = tuple(np.round(frame.normal, 12))
         if key not in normals:
-            normals[key] = [b.vertices @ frame.normal for b in mesh.bodies]
+            normals[key] = [dot(b.vertices, frame.normal) for b in mesh.bodies]
         sec = section(mesh.bodies, frame, dists=normals[key])
         gap, loops = max(gap, sec.capped_gap), loops + sec.open_loops
         area = sec.area if keep is None else sec.area.intersection(keep)

@@ -10,6 +10,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
+from parametric.curves import rotate
 from parametric.errors import FabricationError
 from parametric.tolerances import TOL
 
@@ -146,7 +147,7 @@ def build_variants(parts: list[NestPart], spacing: float, simplify: float = 0.2)
         for mirrored in ((False, True) if p.mirror else (False,)):
             stacked, count, roots = _shape_pieces(shapes, p.polygon, mirrored, spacing, simplify)
             for rot in p.rotations:
-                turned = turn(stacked, float(rot))
+                turned = rotate(stacked, float(rot))
                 low, high = turned.min(axis=0), turned.max(axis=0)
                 verts.append(turned - low)
                 counts.append(count)
@@ -203,21 +204,6 @@ def _area(piece: np.ndarray) -> float:
     """A counter-clockwise ring's area (shoelace, summed exactly: the same on every CPU)."""
     x, y = piece[:, 0], piece[:, 1]
     return 0.5 * math.fsum(x * np.roll(y, -1) - np.roll(x, -1) * y)
-
-
-#: cosine and sine of the quarter turns, exact (the cosine of pi/2 in floating point is 6e-17)
-QUARTER_TURNS = {0.0: (1.0, 0.0), 90.0: (0.0, 1.0), 180.0: (-1.0, 0.0), 270.0: (0.0, -1.0)}
-
-
-def turn(points: np.ndarray, degrees: float) -> np.ndarray:
-    """``points`` (n x 2) turned counter-clockwise by ``degrees`` about the origin, as shapely's
-    ``affinity.rotate`` turns the true part. The same to the last bit on every CPU: quarter turns
-    are exact, other angles take the C library's cosine (NumPy's vectorised one may round
-    differently where the CPU has other SIMD units), and the products are taken one by one (a
-    matrix product goes to BLAS, whose kernel, and so its rounding, depends on the CPU)."""
-    c, s = QUARTER_TURNS.get(degrees % 360.0) or (math.cos(math.radians(degrees)), math.sin(math.radians(degrees)))
-    x, y = points[:, 0], points[:, 1]
-    return np.stack([x * c - y * s, x * s + y * c], axis=1)
 
 
 def add_obstacles(variants: Variants, stock: Stock, inset: float) -> list[tuple[int, float, float]]:

@@ -3,8 +3,8 @@
 NumPy's matrix products and LAPACK's solve go to OpenBLAS, which picks a kernel for the CPU at
 run time; kernels with and without fused multiply-add round differently, and a last-bit change in
 a slot's corner changes a nested layout (that is how docs/fabrication.md once differed between two
-machines). The geometry takes its products term by term instead (``parametric.part.dot3``,
-``fabrication.nesting.prepare.turn``); here a subprocess forced to a plain SSE3 kernel and one
+machines). The geometry takes its products term by term instead (``parametric.part.dot``,
+``parametric.curves.rotate``); here a subprocess forced to a plain SSE3 kernel and one
 forced to an AVX2 + FMA kernel must agree.
 """
 

@@ -20,7 +20,7 @@ from fabrication.nesting import NestPart, Stock, nest, nest_strip, validate
 from fabrication.nesting import _kernels as K
 from fabrication.nesting.api import NestResult, Placement, SheetResult, _right_edge
 from fabrication.nesting.outline import convex_pieces
-from fabrication.nesting.prepare import build_variants, turn
+from fabrication.nesting.prepare import build_variants
 from parametric.errors import FabricationError
 
 L_SHAPE = Polygon([(0, 0), (120, 0), (120, 40), (40, 40), (40, 100), (0, 100)])
@@ -341,17 +341,3 @@ def test_every_layout_of_random_parts_is_valid(case, seed):
     r = nest(parts, stock, spacing=spacing, margin=margin, time_limit=20, seed=seed, max_rounds=8)
     valid(r, spacing, margin)
     assert sum(len(s.placements) for s in r.sheets) == sum(p.quantity for p in parts)
-
-
-@given(st.sampled_from([0.0, 90.0, 180.0, 270.0, -90.0, 450.0, 30.0, 137.5]),
-       st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), min_size=1, max_size=8))
-def test_a_turn_is_shapelys_rotation_and_quarter_turns_are_exact(degrees, points):
-    pts = np.array(points, dtype=float)
-    got = turn(pts, degrees)
-    turned = affinity.rotate(shapely.MultiPoint(points), degrees, origin=(0, 0))
-    want = np.array([g.coords[0] for g in turned.geoms])
-    assert np.allclose(got, want, atol=1e-9 * (1 + np.abs(pts).max()))
-    if degrees % 90 == 0:  # a quarter turn only swaps and negates coordinates: no rounding at all
-        x, y = pts[:, 0], pts[:, 1]
-        exact = {0: (x, y), 90: (-y, x), 180: (-x, -y), 270: (y, -x)}[int(degrees % 360)]
-        assert (got[:, 0] == exact[0]).all() and (got[:, 1] == exact[1]).all()
