@@ -238,6 +238,34 @@ def pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, base, weight, cap
     return total
 
 
+#: a colliding pair's loss never falls below this share of the larger variant's bounding-box diagonal
+#: (times the pair's penalty): sparrow's epsilon (``OVERLAP_PROXY_EPSILON_DIAM_RATIO``)
+LOSS_FLOOR = 0.01
+
+
+@njit(cache=True)
+def pair_loss(geo, va, xa, ya, vb, xb, yb, eps, base, weight, cap):
+    """The separator's loss of variant va at (xa, ya) against vb at (xb, yb), after sparrow
+    (Gardeyn & Wauters, arXiv:2509.13329, algorithm 4): ``sqrt(o + e^2) x p`` for a colliding
+    pair, 0 otherwise, where o is :func:`pair_depth` (mm^2), e is LOSS_FLOOR x the larger
+    bounding-box diagonal and p the geometric mean of the variants' square-rooted areas (both
+    per variant in ``geo[12]``, ``prepare.Variants.loss_terms``).
+    The square root grows slowly with the overlap, and e gives every colliding pair a floor:
+    so a move that touches a new part costs more than one that deepens an overlap it has (a
+    separator moving parts into many small overlaps spreads them instead of resolving them).
+    Returns early (a partial loss) as :func:`pair_depth_capped` does, once ``base + weight x``
+    the loss exceeds ``cap``."""
+    terms = geo[12]
+    e = max(terms[va, 1], terms[vb, 1])
+    p = terms[va, 0] * terms[vb, 0]
+    raw_cap = 1e300
+    if cap < 1e299:
+        y = (cap - base) / (weight * p)
+        raw_cap = y * y - e * e if y > 0.0 else -1.0
+    o = pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, False, 0.0, 1.0, raw_cap)
+    return 0.0 if o == 0.0 else np.sqrt(o + e * e) * p
+
+
 @njit(cache=True)
 def pair_collides(geo, va, xa, ya, vb, xb, yb, eps):
     """True when variant va at (xa, ya) and vb at (xb, yb) overlap."""

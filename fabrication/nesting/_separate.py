@@ -5,11 +5,19 @@ colliding item, in random order, to the spot where its weighted overlap with the
 smallest (random samples across the container and around the item, refined by coordinate
 descent), then raises the weights of the pairs that still collide (guided local search).
 
-Overlap of two placed variants is ``_kernels.pair_depth``: the sum, over their convex piece
-pairs that collide, of the pieces' penetration depth (the smallest overlap over the separating
-axes) times the square root of the smaller piece's area, in mm^2. It is zero exactly when
-``_kernels.pair_collides`` is False (the same code, the same ``eps``), so a zero-overlap layout
-is a legal one.
+The overlap of two placed variants is ``_kernels.pair_depth``: the sum, over their convex
+piece pairs that collide, of the pieces' penetration depth (the smallest overlap over the
+separating axes) times the square root of the smaller piece's area, in mm^2. The separator
+minimises a loss made from it as sparrow does, ``_kernels.pair_loss``: its square root plus a
+floor for every colliding pair, times a size penalty. Both are zero exactly when
+``_kernels.pair_collides`` is False (the same code, the same ``eps``), so a zero-loss layout is
+a legal one.
+
+Why the loss and not the overlap itself (measured on swim: 0.1 % shrinks of a layout at 0.89 of
+best-known). Minimising the plain overlap, a move would rather take a small overlap with a part
+nobody collides with than a deeper one where it is: the colliding parts went from 10 to 30 in
+40 iterations and the overlap grew; a shrink took 18 iterations at the median. With the floor a
+new collision costs more than a deeper one, and a shrink takes 5 (23 ms instead of 109 ms).
 
 Items stay inside the container by construction: a variant's bounding box ``[0, w] x [0, h]``
 is only ever placed inside ``[0, L] x [0, H]``.
@@ -20,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import grid_build, grid_params, grid_query
-from ._kernels import njit, pair_depth, pair_depth_capped
+from ._kernels import njit, pair_loss
 
 
 @njit(cache=True)
@@ -33,7 +41,7 @@ def item_score(geo, i, v, x, y, var, px, py, w, eps, cap, grid):
     total = 0.0
     for m in range(found):
         j = out[m]
-        o = pair_depth_capped(geo, v, x, y, var[j], px[j], py[j], eps, False, total, w[i, j], cap)
+        o = pair_loss(geo, v, x, y, var[j], px[j], py[j], eps, total, w[i, j], cap)
         if o > 0.0:
             total += w[i, j] * o
             if total > cap:
@@ -68,7 +76,7 @@ def overlap_matrix(geo, var, px, py, n, eps, cell):
         for m in range(found):
             j = out[m]
             if j > i:
-                o = pair_depth(geo, v, px[i], py[i], var[j], px[j], py[j], eps, False)
+                o = pair_loss(geo, v, px[i], py[i], var[j], px[j], py[j], eps, 0.0, 1.0, 1e300)
                 ov[i, j] = o
                 ov[j, i] = o
     return ov
@@ -193,7 +201,7 @@ def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, window
                            eps, i, out, mark)
         for m in range(found):
             j = out[m]
-            o = pair_depth(geo, v, px[i], py[i], var[j], px[j], py[j], eps, False)
+            o = pair_loss(geo, v, px[i], py[i], var[j], px[j], py[j], eps, 0.0, 1.0, 1e300)
             ov[i, j] = o
             ov[j, i] = o
     top = 0.0

@@ -82,12 +82,25 @@ class Variants:
     by_part: list[np.ndarray] = field(default_factory=list)
     #: ((pieces, normals) it was made for, the projection table): see :meth:`projections`
     _table: tuple = field(default=(None, None), repr=False, compare=False)
+    #: ((variants, pieces) they were made for, the loss terms): see :meth:`loss_terms`
+    _terms: tuple = field(default=(None, None), repr=False, compare=False)
 
     @property
     def geo(self) -> tuple:
-        """The arrays every kernel takes, as one tuple (the projection table last)."""
+        """The arrays every kernel takes, as one tuple (the projection table, then the separator's
+        loss terms, :meth:`loss_terms`)."""
         return (self.verts, self.vnorm, self.pstart, self.pend, self.pbb, self.proot, self.start, self.end,
-                self.size, self.vlow, self.convex, self.projections())
+                self.size, self.vlow, self.convex, self.projections(), self.loss_terms())
+
+    def loss_terms(self) -> np.ndarray:
+        """Per variant, ``(area^(1/4), LOSS_FLOOR x bounding-box diagonal)`` for the separator's
+        loss (``_kernels.pair_loss``); square roots only, so every CPU gives the same bits."""
+        key = (len(self.size), len(self.pstart))
+        if self._terms[0] != key:
+            w, h = self.size[:, 0], self.size[:, 1]
+            terms = np.column_stack([np.sqrt(np.sqrt(variant_area(self))), K.LOSS_FLOOR * np.sqrt(w * w + h * h)])
+            self._terms = (key, terms)
+        return self._terms[1]
 
     def projections(self) -> np.ndarray:
         """Every piece's least and greatest projection onto every edge normal, ``(P, V, 2)``

@@ -84,8 +84,8 @@ def test_overlap_matrix_matches_the_pairwise_kernel():
     var = rng.integers(0, len(v.size), n)
     px, py = rng.uniform(0, 300, n), rng.uniform(0, 150, n)
     ov = S.overlap_matrix(v.geo, var, px, py, n, K.EPS, 40.0)
-    expect = np.array([[0.0 if i == j else K.pair_depth(v.geo, var[i], px[i], py[i], var[j], px[j], py[j], K.EPS, False)
-                        for j in range(n)] for i in range(n)])
+    expect = np.array([[0.0 if i == j else K.pair_loss(v.geo, var[i], px[i], py[i], var[j], px[j], py[j], K.EPS, 0.0,
+                                                       1.0, 1e300) for j in range(n)] for i in range(n)])
     assert np.array_equal(ov, expect)
     assert (ov > 0).sum() > 0  # the random layout does overlap somewhere
 

@@ -66,6 +66,38 @@ def test_a_capped_pair_overlap_decides_like_the_whole_sum(dx, dy, base, weight, 
         assert 0.0 < part <= whole
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-110, 110), st.floats(-90, 90), st.floats(0, 50), st.floats(0.5, 4), st.floats(0, 1.5))
+def test_the_separator_loss_is_zero_exactly_without_collision_and_capped_like_the_whole(dx, dy, base, weight, share):
+    """The separator's pair loss (sparrow's square root with a floor): zero exactly when the
+    collision test says the parts do not collide, at least the floor when they do, and a capped
+    loss is past the cap exactly when the whole one is (and whole when it is not)."""
+    v = build_variants([NestPart("L", L_SHAPE, 1, (0.0,)), NestPart("f", FRAME, 1, (0.0,))], 0.0)
+    whole = K.pair_loss(v.geo, 0, 0.0, 0.0, 1, dx, dy, K.EPS, 0.0, 1.0, 1e300)
+    hit = K.pair_collides(v.geo, 0, 0.0, 0.0, 1, dx, dy, K.EPS)
+    assert (whole > 0.0) == hit
+    if hit:
+        diagonal = max(math.hypot(*v.size[0]), math.hypot(*v.size[1]))
+        assert whole >= K.LOSS_FLOOR * diagonal * (L_SHAPE.area * FRAME.area) ** 0.25 * (1 - 1e-12)
+    cap = base + share * weight * whole
+    part = K.pair_loss(v.geo, 0, 0.0, 0.0, 1, dx, dy, K.EPS, base, weight, cap)
+    assert (base + weight * part > cap) == (base + weight * whole > cap)
+    if base + weight * whole <= cap:
+        assert part == whole
+    else:
+        assert 0.0 < part <= whole
+
+
+def test_a_new_small_overlap_costs_more_than_deepening_one_a_little():
+    """The floor: touching a third part is dearer than pushing a little further into one, so
+    a separator move does not spread a collision over many parts."""
+    v = build_variants([NestPart("a", box(0, 0, 100, 100), 1, (0.0,)), NestPart("b", box(0, 0, 100, 100), 1, (0.0,))],
+                       0.0)
+    loss = [K.pair_loss(v.geo, 0, 0.0, 0.0, 1, 100.0 - d, 0.0, K.EPS, 0.0, 1.0, 1e300) for d in (0.1, 1.0, 1.1)]
+    assert loss[0] > 0.0
+    assert loss[2] - loss[1] < loss[0]
+
+
 def test_overlap_grows_as_parts_slide_into_each_other():
     v = build_variants([NestPart("a", L_SHAPE, 1, (0.0,)), NestPart("b", box(0, 0, 50, 50), 1, (0.0,))], 0.0)
     amounts = [overlap(v, (0.0, 0.0), (x, 0.0))[0] for x in (120, 110, 90, 70)]
@@ -100,7 +132,7 @@ def test_compression_shortens_the_strip_and_is_reproducible():
     parts = [NestPart("L", L_SHAPE, 4), NestPart("t", Polygon([(0, 0), (60, 0), (0, 50)]), 5),
              NestPart("r", box(0, 0, 70, 25), 4)]
     base = validate_strip(nest_strip(parts, 150, improve=False))
-    runs = [validate_strip(nest_strip(parts, 150, time_limit=60, max_rounds=12, seed=3)) for _ in range(2)]
+    runs = [validate_strip(nest_strip(parts, 150, time_limit=60, max_rounds=200, seed=3)) for _ in range(2)]
     assert runs[0].sheets[0].placements == runs[1].sheets[0].placements
     assert runs[0].used_length < 0.95 * base.used_length
     assert len(runs[0].history) >= 2  # every success is reported
