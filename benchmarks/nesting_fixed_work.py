@@ -6,8 +6,8 @@ Run: ``python benchmarks/nesting_fixed_work.py [FILES_OR_FOLDERS ...] [--iterati
 Each instance (default: the shared instances, read in place as in ``nesting.py``) is packed with
 seeds F..F+N-1 (``--first-seed`` F, default 0; ``--seeds`` N) by ``nest_strip(max_iterations=...)``
 on one worker, once with the current settings ("current") and, when ``--set`` is given, once with
-those module constants overridden ("changed"), e.g. ``--set explore.EXPLORE_ITERATIONS=250 --set
-explore.PATIENCE=1`` (a name is ``module.CONSTANT`` under ``fabrication.nesting``). The same seed
+those module constants overridden ("changed"), e.g. ``--set explore.EXPLORE_ITERATIONS=1000 --set
+explore.STEP=0.002`` (a name is ``module.CONSTANT`` under ``fabrication.nesting``). The same seed
 and budget give the same layout whatever the machine's load, so two settings can be compared on a
 shared machine; the runs go two at a time in two processes. It prints the ratio to best-known per
 run, the mean per instance and the mean over instances, and the separator iterations per second of
@@ -48,7 +48,7 @@ def parse_set(text: str) -> tuple[str, object]:
     name, sep, value = text.partition("=")
     mod, _, attr = name.rpartition(".")
     if not sep or not mod:
-        sys.exit(f"--set takes module.NAME=VALUE (e.g. explore.PATIENCE=3), not {text!r}")
+        sys.exit(f"--set takes module.NAME=VALUE (e.g. explore.STEP=0.002), not {text!r}")
     if name in BOUND_AS_DEFAULTS:
         sys.exit(f"{name} is read once as a default argument at import: --set would change nothing")
     module = importlib.import_module(f"fabrication.nesting.{mod}")

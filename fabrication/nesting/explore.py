@@ -8,11 +8,14 @@ least overlap) and :func:`disrupt`-ed (two large parts of different shapes swap 
 the parts that sit on them), and the separator runs again at the same length. A success shrinks
 the strip again and empties the pool.
 
-Our tweak (nesting-notes.md section 4): the shrink starts at ``compress.FIRST_STEP`` and grows
-after a success, as in compression, until the first failure, so the easy shrinks from the
-construction go fast; then after :data:`PATIENCE` failures at one length the step halves (down
-to :data:`MIN_STEP`, sparrow's fixed 0.1 %) and a success keeps it (:data:`EXPLORE_GROW`), and at
-that step the pool is worked until the phase's time is used.
+The step is sparrow's: every shrink takes 0.1 % of the length (:data:`STEP`), from the
+construction on, and the pool is worked from the first failure. Until the separator minimised
+sparrow's loss (``_kernels.pair_loss``) instead of the plain overlap, a separation was dear (a
+0.1 % shrink of swim took 18 iterations at the median) and a ramp did better: 1 % growing after
+each success, halved after three failures at one length. With the loss a 0.1 % shrink takes 5,
+and the two are level in the headline mode (60 s, two cores, seeds 10-15; albano and jakobs1
+seeds 10-12), mean ratio to best-known: swim 0.949 against 0.941, shapes0 0.941 against 0.944,
+albano 0.980 against 0.984, jakobs1 0.998 both. The simpler one stays (see the README).
 :func:`explore_and_compress` then hands the best legal layout to compression with small steps.
 """
 
@@ -25,9 +28,6 @@ import numpy as np
 
 from . import _kernels as K
 from .compress import (
-    FIRST_STEP,
-    GROW,
-    MAX_STEP,
     Compressor,
     StripState,
     _placed,
@@ -38,20 +38,10 @@ from .prepare import variant_area
 
 #: share of the time (or of the attempts) given to exploration; compression gets the rest (sparrow: 80 %)
 EXPLORE_SHARE = 0.8
-#: the smallest exploration shrink, a fraction of the length (sparrow's fixed step: 0.1 %)
-MIN_STEP = 0.001
-#: failures at one length before the step halves, while it is above MIN_STEP: a shrink, then
-#: PATIENCE - 1 disruptions of the pool's layouts at that length (ours; at 1 the step only reached
-#: MIN_STEP, where the pool is first used, after 1000+ separator iterations: no disruption at all
-#: in 2500 on shapes0 and swim; 3 was better at that fixed work on all four shared instances, see
-#: benchmarks/nesting_fixed_work.py)
-PATIENCE = 3
+#: the exploration shrink, a fraction of the length (sparrow's ``shrink_step``: 0.1 %)
+STEP = 0.001
 #: separator iterations per exploration attempt, at most (compression: ``compress.MAX_ITERATIONS``)
 EXPLORE_ITERATIONS = 250
-#: after the first failure, a success multiplies the step by this (ours: 1, the step only decays
-#: towards MIN_STEP; growing it by compression's GROW after every success kept it near 1 % and
-#: the pool was never used: 0 disruptions in 45 s of shapes0)
-EXPLORE_GROW = 1.0
 #: layouts kept in the pool, the most-overlapping dropped first (ours: sparrow keeps all)
 POOL_SIZE = 16
 #: the pool pick: index |N(0, POOL_STDDEV)| x pool size, so the least overlap is favoured (sparrow: 0.25)
@@ -164,17 +154,16 @@ def disrupt(comp: Compressor, state: StripState, length: float, area: np.ndarray
 
 
 class Explorer:
-    """The exploration phase over a :class:`.compress.Compressor`; its step, pool and failure count
-    carry over between calls of :meth:`run` (one per epoch on a worker, see ``parallel.py``)."""
+    """The exploration phase over a :class:`.compress.Compressor`; its pool and the length the
+    pool is for carry over between calls of :meth:`run` (one per epoch on a worker, see
+    ``parallel.py``)."""
 
-    def __init__(self, comp: Compressor, step: float = FIRST_STEP):
+    def __init__(self, comp: Compressor, step: float | None = None):
         self.comp = comp
-        self.step = step
+        self.step = STEP if step is None else step  # read here, so an override of STEP counts
         self.pool = Pool()
-        self.fails = 0
         self.target = 0.0          # the strip length the pool's layouts are for
         self.disruptions = 0
-        self.failed = False        # any failure yet: until then a success grows the step by GROW
         self.area = variant_area(comp.v)
 
     def run(self, state: StripState, deadline: float, max_attempts: int | None = None,
@@ -187,7 +176,6 @@ class Explorer:
         best = state.copy()
         if best.length(comp.v) <= self.target:
             self.pool.clear()
-            self.fails = 0
         # on a windowed strip the window's items alone absorb the shrink (as in Compressor.run)
         scale = min(1.0, comp.window_items / max(int((~comp.pinned).sum()), 1))
         cap = comp.max_iterations
@@ -199,34 +187,27 @@ class Explorer:
 
     def _explore(self, best: StripState, deadline: float, max_attempts: int | None,
                  progress: Callable[[float], None] | None, scale: float) -> StripState:
-        """The loop of :meth:`run`: disrupt a pool layout, or shrink the best one, and separate."""
+        """The loop of :meth:`run`: disrupt a pool layout (after a failure), or shrink the best
+        one by the step, and separate."""
         comp, attempts = self.comp, 0
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not comp.spent():
             attempts += 1
             comp.attempts += 1
-            if self.pool and not (self.step > MIN_STEP and self.fails >= PATIENCE):
+            if self.pool:
                 trial = self.pool.pick(comp.rng)
                 disrupt(comp, trial, self.target, self.area[trial.var])
                 self.disruptions += 1
                 near = None
             else:
-                if self.fails:
-                    self.step = max(self.step / 2, MIN_STEP)
-                    self.pool.clear()
-                    self.fails = 0
                 trial, self.target = comp.shrink(best, self.step * scale)
                 near = comp.cut
             if comp.separate(trial, self.target, deadline, near):
                 best = trial
                 self.pool.clear()
-                self.fails = 0
-                self.step = min(self.step * (EXPLORE_GROW if self.failed else GROW), MAX_STEP)
                 if progress:
                     progress(best.length(comp.v))
             else:
                 self.pool.add(trial, comp.loss)
-                self.fails += 1
-                self.failed = True
         return best
 
 

@@ -28,6 +28,7 @@ from .explore import (
     COMPRESS_RESET,
     COMPRESS_STEP,
     EXPLORE_SHARE,
+    STEP,
     Explorer,
     check_share,
 )
@@ -41,7 +42,7 @@ _JOB: tuple | None = None
 def _work(state: StripState, deadline: float, seed: int, step: float, explore: tuple | None,
           fine: bool) -> tuple[StripState, float, int, int, tuple | None]:
     """One epoch in a worker: explore (when ``explore`` carries the worker's exploration state:
-    pool entries, failures, target length, disruptions, any failure yet) or compress ``state`` until ``deadline``
+    pool entries, target length, disruptions) or compress ``state`` until ``deadline``
     from ``step`` (with the small steps that follow exploration when ``fine``); returns the best
     layout, the step reached, the separator iterations and attempts spent, and the exploration
     state to resume from (None when compressing)."""
@@ -52,10 +53,9 @@ def _work(state: StripState, deadline: float, seed: int, step: float, explore: t
         best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
         return best, comp.step, comp.iterations, comp.attempts, None
     ex = Explorer(comp, step)
-    ex.pool.entries, ex.fails, ex.target, ex.disruptions, ex.failed = explore
+    ex.pool.entries, ex.target, ex.disruptions = explore
     best = ex.run(state, deadline)
-    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.fails, ex.target, ex.disruptions,
-                                                           ex.failed)
+    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.target, ex.disruptions)
 
 
 def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: int = 2,
@@ -77,9 +77,9 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     last = sorted(sheet, key=lambda p: p[0])
     parts, height, fixed = [engine.items[p[0]] for p in last], float(box[3] - box[1]), engine.obstacles(k)
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
-    steps = [FIRST_STEP] * workers
+    steps = [STEP if share > 0 else FIRST_STEP] * workers
     starts = [best] * workers
-    explored: list[tuple | None] = [([], 0, 0.0, 0, False) if share > 0 else None for _ in range(workers)]
+    explored: list[tuple | None] = [([], 0.0, 0) if share > 0 else None for _ in range(workers)]
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
     _JOB = (engine.v, parts, height, fixed)
@@ -88,7 +88,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
             while time.monotonic() < deadline - 0.05:
                 now = time.monotonic()
                 if now >= split and explored[0] is not None:  # the compression phase begins
-                    disruptions = sum(e[3] for e in explored)
+                    disruptions = sum(e[2] for e in explored)
                     explored, steps = [None] * workers, [COMPRESS_STEP] * workers
                 end = min(split if now < split else deadline, now + EPOCH)
                 runs = [pool.submit(_work, starts[w], end, seed + 7919 * epoch + w, steps[w], explored[w], share > 0)
@@ -111,7 +111,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
         _JOB = None
     if stats is not None:
         if explored[0] is not None:
-            disruptions = sum(e[3] for e in explored)
+            disruptions = sum(e[2] for e in explored)
         stats.update(iterations=iterations, attempts=attempts, epochs=epoch, disruptions=disruptions,
                      seconds=time.monotonic() - began)
     return _placed(last, best)

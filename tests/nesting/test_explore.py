@@ -13,8 +13,7 @@ from fabrication.nesting import _kernels as K
 from fabrication.nesting import _separate as S
 from fabrication.nesting.compress import Compressor, StripState
 from fabrication.nesting.explore import (
-    MIN_STEP,
-    PATIENCE,
+    STEP,
     Explorer,
     Pool,
     disrupt,
@@ -137,7 +136,7 @@ def test_exploration_returns_only_legal_layouts_and_is_reproducible():
         start = state_of(v, items, [(80.0 * (k % 4) if k < 4 else 60.0 * (k % 4), 0.0 if k < 4 else 60.0)
                                     for k in range(len(items))])
         assert overlap(v, comp, start) == 0.0
-        explorer = Explorer(comp, step=MIN_STEP)  # at the smallest step from the start: failures go to the pool
+        explorer = Explorer(comp, step=0.05)  # 5 % shrinks: failures soon, and they go to the pool
         lengths = []
         best = explorer.run(start, math.inf, max_attempts=40, progress=lengths.append)
         assert overlap(v, comp, best) == 0.0
@@ -147,26 +146,26 @@ def test_exploration_returns_only_legal_layouts_and_is_reproducible():
     assert (runs[0].x == runs[1].x).all() and (runs[0].y == runs[1].y).all() and (runs[0].var == runs[1].var).all()
 
 
-def test_the_step_halves_only_after_patience_failures_at_one_length_the_pool_disrupted_meanwhile():
+def test_after_a_failure_the_pool_is_disrupted_at_that_length_and_a_success_shrinks_by_the_step():
     v, comp, items = setup(seed=2)
     start = state_of(v, items, [(80.0 * (k % 4) if k < 4 else 60.0 * (k % 4), 0.0 if k < 4 else 60.0)
                                 for k in range(len(items))])
-    targets = []
+    targets, verdicts = [], []
 
-    def never(state, length, deadline, near=None):  # a separator that always fails, with overlap 1
+    def scripted(state, length, deadline, near=None):  # fails (overlap 1) until told otherwise
         targets.append(length)
-        comp.loss = 1.0
-        return False
+        comp.loss = 0.0 if verdicts and verdicts.pop() else 1.0
+        return comp.loss == 0.0
 
-    comp.separate = never
-    explorer = Explorer(comp, step=0.01)
-    explorer.failed = True  # past the first failure: a success would keep the step
-    explorer.run(start, math.inf, max_attempts=PATIENCE)
-    assert PATIENCE > 1 and explorer.step == 0.01  # one shrink, then disruptions at the same length
-    assert explorer.disruptions == PATIENCE - 1 and len(set(targets)) == 1 and len(explorer.pool) == PATIENCE
-    explorer.run(start, math.inf, max_attempts=1)
-    assert explorer.step == 0.005 and targets[-1] > targets[0]  # halved: a new, smaller shrink, a fresh pool
-    assert len(explorer.pool) == 1 and explorer.disruptions == PATIENCE - 1
+    comp.separate = scripted
+    explorer = Explorer(comp)
+    explorer.run(start, math.inf, max_attempts=3)
+    assert targets[0] == pytest.approx(start.length(v) * (1 - STEP))  # sparrow's 0.1 % from the start
+    assert len(set(targets)) == 1 and explorer.disruptions == 2 and len(explorer.pool) == 3
+    verdicts.append(True)
+    best = explorer.run(start, math.inf, max_attempts=2)  # a disruption separates, then a new shrink
+    assert explorer.disruptions == 3 and len(explorer.pool) == 1
+    assert targets[-1] == pytest.approx(best.length(v) * (1 - STEP)) and targets[-1] < targets[0]
 
 
 def test_nest_strip_with_exploration_is_valid_and_reproducible_for_a_round_budget():

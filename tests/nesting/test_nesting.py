@@ -41,7 +41,7 @@ def test_rectangles_need_the_area_lower_bound_of_sheets():
 
 def test_l_shapes_and_triangles_in_a_strip():
     parts = [NestPart("L", L_SHAPE, 4), NestPart("t", Polygon([(0, 0), (60, 0), (0, 50)]), 5)]
-    r = valid(nest_strip(parts, 150, time_limit=60, max_rounds=10), 0, 0)
+    r = valid(nest_strip(parts, 150, time_limit=60, max_rounds=200), 0, 0)  # 0.1 % shrinks: 200 attempts
     assert r.used_length < sum(p.polygon.area * p.quantity for p in parts) / 150 * 1.6
 
 
