@@ -13,8 +13,8 @@ construction on, and the pool is worked from the first failure. Until the separa
 sparrow's loss (``_kernels.pair_loss``) instead of the plain overlap, a separation was dear (a
 0.1 % shrink of swim took 18 iterations at the median) and a ramp did better: 1 % growing after
 each success, halved after three failures at one length. With the loss a 0.1 % shrink takes 5,
-and the two are level in the headline mode (60 s, two cores, seeds 10-15; albano and jakobs1
-seeds 10-12), mean ratio to best-known: swim 0.949 against 0.941, shapes0 0.941 against 0.944,
+and the two are level in the headline mode (60 s, two cores; seeds 0, 1 and 10-15, albano and
+jakobs1 10-12), mean ratio to best-known: swim 0.947 against 0.939, shapes0 0.943 against 0.945,
 albano 0.980 against 0.984, jakobs1 0.998 both. The simpler one stays (see the README).
 :func:`explore_and_compress` then hands the best legal layout to compression with small steps.
 """
