@@ -1,7 +1,7 @@
 """numba kernels of the overlap-minimising separator (sparrow-style), on plain numpy arrays.
 
 The separator lets parts overlap and drives the overlap to zero: each iteration moves every
-colliding item, in random order, to the spot where its weighted overlap with the others is
+colliding item, in random order, to the spot where its weighted loss against the others is
 smallest (random samples across the container and around the item, refined by coordinate
 descent), then raises the weights of the pairs that still collide (guided local search).
 

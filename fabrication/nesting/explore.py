@@ -3,7 +3,7 @@
 Compression alone (``compress.py``) throws a failed separation away and tries a smaller shrink
 from the best legal layout. Exploration (after sparrow, Gardeyn & Wauters, arXiv:2509.13329,
 algorithm 12; our own code) stays at the length that failed: the least-overlapping layout the
-separator reached goes into a :class:`Pool` ranked by overlap, one is picked (biased to the
+separator reached goes into a :class:`Pool` ranked by its loss (``_kernels.pair_loss``), one is picked (biased to the
 least overlap) and :func:`disrupt`-ed (two large parts of different shapes swap places, carrying
 the parts that sit on them), and the separator runs again at the same length. A success shrinks
 the strip again and empties the pool.

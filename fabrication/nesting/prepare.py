@@ -98,7 +98,8 @@ class Variants:
         key = (len(self.size), len(self.pstart))
         if self._terms[0] != key:
             w, h = self.size[:, 0], self.size[:, 1]
-            terms = np.column_stack([np.sqrt(np.sqrt(variant_area(self))), K.LOSS_FLOOR * np.sqrt(w * w + h * h)])
+            root = np.maximum(np.sqrt(np.sqrt(variant_area(self))), 1e-9)  # never 0: a collision always costs
+            terms = np.column_stack([root, K.LOSS_FLOOR * np.sqrt(w * w + h * h)])
             self._terms = (key, terms)
         return self._terms[1]
 
