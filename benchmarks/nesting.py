@@ -1,7 +1,7 @@
 """Nesting density on ESICUP strip-packing instances, against the best-known results.
 
-Run: ``python benchmarks/nesting.py [FILES_OR_FOLDERS ...] [--time-limit 60] [--seed 0] [--explore SHARE]
-[--json out.json]``.
+Run: ``python benchmarks/nesting.py [FILES_OR_FOLDERS ...] [--time-limit 60] [--seed 0] [--seeds 1]
+[--explore SHARE] [--json out.json]``.
 Instances are read in place (default ``../shared/bench/nesting/`` beside the repository; they are
 third-party data and stay out of the project's tree). For each instance it prints the density we
 reach, the best-known density, our/best-known ratio and the time; the same for a simple baseline
@@ -10,6 +10,12 @@ and for ``spyrrow`` (the sparrow solver) when it is installed, as a yardstick on
 are used by one search on two worker processes sharing their best layout
 (``nest_strip(..., workers=2)``, ``fabrication/nesting/parallel.py``). Then the furniture bar: for every
 catalogue preset, sheets used against the area lower bound, and a multi-product order.
+
+A time-bounded run on two workers is not reproducible from its seed (the workers share their
+layouts at epochs that end on the clock), and one run of an instance can differ from the next by
+0.02 of best-known. ``--seeds N`` runs every instance (and spyrrow) with N seeds from ``--seed``
+and reports per instance the mean ratio, the lowest and each seed's, and the goal (mean ratio
+0.97 or more, no run below 0.93) judged on all of them.
 
 ``--workers-compare N`` compares, per instance and for N seed pairs, two independent seeds on the
 two cores (the better kept; the headline mode before the shared search) with that shared search,
@@ -86,6 +92,34 @@ def spyrrow_density(path: Path, time_limit: float, seed: int):
     sol = inst.solve(spyrrow.StripPackingConfig(early_termination=False, total_computation_time=int(time_limit),
                                                 num_workers=2, seed=seed))
     return sol.density
+
+
+def headline_row(path: Path, seeds: list[int], time_limit: float, explore: float | None) -> dict:
+    """One instance of the headline: ``nest_strip(workers=2)`` for each seed, the bottom-left
+    baseline (first seed) and spyrrow for each seed when installed; ratios are to best-known,
+    ``ratio`` and ``density`` the means over the seeds, ``ratios`` each seed's."""
+    name, _, _, _, best = load(path)
+    runs = [run_one((path, seed, time_limit, True, 2, explore)) for seed in seeds]
+    base_d, base_s, base_p = run_one((path, seeds[0], 0.0, False))
+    ratios = [d / best for d, _, _ in runs]
+    row = {"instance": name, "density": statistics.mean(d for d, _, _ in runs), "best_known": best,
+           "ratio": statistics.mean(ratios), "ratio_min": min(ratios), "ratios": ratios,
+           "seconds": statistics.mean(s for _, s, _ in runs), "valid": not any(p for _, _, p in runs) and not base_p,
+           "baseline": base_d, "baseline_ratio": base_d / best, "baseline_s": base_s}
+    print(f"{name}: ours " + " ".join(f"{r:.3f}" for r in ratios) + f" of best-known (seeds {seeds[0]}-{seeds[-1]}), "
+          f"baseline {base_d / best:.3f}", flush=True)
+    spy = []
+    for seed in seeds:
+        t = time.perf_counter()
+        d = spyrrow_density(path, time_limit, seed)
+        if d is None:
+            return row
+        spy.append((d / best, time.perf_counter() - t))
+    row.update(spyrrow=statistics.mean(r for r, _ in spy) * best, spyrrow_ratio=statistics.mean(r for r, _ in spy),
+               spyrrow_min=min(r for r, _ in spy), spyrrow_ratios=[r for r, _ in spy],
+               spyrrow_s=statistics.mean(s for _, s in spy))
+    print(f"{name}: spyrrow " + " ".join(f"{r:.3f}" for r, _ in spy), flush=True)
+    return row
 
 
 def scaled(parts, n: int):
@@ -281,6 +315,7 @@ def main() -> None:
     ap.add_argument("paths", nargs="*", type=Path, default=[DEFAULT])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, default=1, help="headline runs per instance, seeds from --seed on")
     ap.add_argument("--explore", type=float, default=None,
                     help="the exploration share of the headline runs (0: compression only; default nest_strip's)")
     ap.add_argument("--json")
@@ -295,6 +330,8 @@ def main() -> None:
     ap.add_argument("--explore-compare", type=int, metavar="REPEATS",
                     help="compare compression only with exploration then compression instead, REPEATS seeds")
     args = ap.parse_args()
+    if args.seeds < 1:
+        sys.exit(f"--seeds is a number of runs per instance, 1 or more, not {args.seeds}")
     files = sorted(p for path in args.paths for p in ([path] if path.is_file() else path.glob("*.json")))
     if not files:
         sys.exit(f"no instance files under {', '.join(map(str, args.paths))}")
@@ -322,34 +359,27 @@ def main() -> None:
     t0 = time.perf_counter()
     run_one((files[0], 0, 0.0, False))
     compile_s = time.perf_counter() - t0
-    rows = []
-    for path in files:
-        name, _, _, _, best = load(path)
-        density, seconds, problems = run_one((path, args.seed, args.time_limit, True, 2, args.explore))
-        base_d, base_s, base_p = run_one((path, args.seed, 0.0, False))
-        row = {"instance": name, "density": density, "best_known": best, "ratio": density / best,
-               "seconds": seconds, "valid": not problems and not base_p, "baseline": base_d,
-               "baseline_ratio": base_d / best, "baseline_s": base_s}
-        t_sp = time.perf_counter()
-        sp = spyrrow_density(path, args.time_limit, args.seed)
-        if sp is not None:
-            row.update(spyrrow=sp, spyrrow_ratio=sp / best, spyrrow_s=time.perf_counter() - t_sp)
-        rows.append(row)
-        print(f"{name}: {density:.4f} ({density / best:.3f} of best-known), baseline {base_d:.4f}", flush=True)
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    rows = [headline_row(path, seeds, args.time_limit, args.explore) for path in files]
     cols = [("instance", "instance"), ("density", "density"), ("best_known", "best"), ("ratio", "ratio"),
-            ("seconds", "s"), ("baseline", "BL dens"), ("baseline_ratio", "BL ratio"), ("baseline_s", "BL s"),
-            ("valid", "valid")]
+            ("ratio_min", "min"), ("seconds", "s"), ("baseline", "BL dens"), ("baseline_ratio", "BL ratio"),
+            ("baseline_s", "BL s"), ("valid", "valid")]
     if any("spyrrow" in r for r in rows):
-        cols += [("spyrrow", "spyrrow"), ("spyrrow_ratio", "spy ratio"), ("spyrrow_s", "spy s")]
+        cols += [("spyrrow", "spyrrow"), ("spyrrow_ratio", "spy ratio"), ("spyrrow_min", "spy min"),
+                 ("spyrrow_s", "spy s")]
     print()
     print_table(rows, cols)
     mean = statistics.mean(r["ratio"] for r in rows)
+    low = min(r["ratio_min"] for r in rows)
     base_mean = statistics.mean(r["baseline_ratio"] for r in rows)
-    print(f"\nmean ratio {mean:.3f} (baseline {base_mean:.3f}, x{mean / base_mean:.3f}); bar 0.90, goal 0.97; "
+    runs = f"{len(seeds)} seed{'s' if len(seeds) > 1 else ''} from {seeds[0]}"
+    print(f"\nmean ratio {mean:.3f}, lowest run {low:.3f} ({runs}; baseline {base_mean:.3f}, x{mean / base_mean:.3f}); "
+          f"bar 0.90, goal mean 0.97 with no run below 0.93: {'met' if mean >= 0.97 and low >= 0.93 else 'not met'}; "
           f"numba first call (compile or cache load) {compile_s:.2f} s")
     if all("spyrrow" in r for r in rows):
-        print(f"spyrrow (yardstick, same time on 2 workers): mean ratio "
-              f"{statistics.mean(r['spyrrow_ratio'] for r in rows):.3f}")
+        spy_mean = statistics.mean(r["spyrrow_ratio"] for r in rows)
+        print(f"spyrrow (yardstick, same time on 2 workers, same seeds): mean ratio {spy_mean:.3f}, "
+              f"lowest run {min(r['spyrrow_min'] for r in rows):.3f}")
     furniture = furniture_bar(args.furniture_time)
     misses = [r for r in furniture if not r["at_bound"]]
     print(f"furniture bar: {len(furniture) - len(misses)}/{len(furniture)} presets at the area lower bound")
@@ -358,9 +388,9 @@ def main() -> None:
     order = order_row(args.order_time)
     print_order(order)
     furniture.append(order)
-    write_json(args.json, "nesting", rows, {"mean_ratio": mean, "baseline_mean_ratio": base_mean,
-                                            "time_limit": args.time_limit, "compile_s": compile_s,
-                                            "furniture": furniture})
+    write_json(args.json, "nesting", rows, {"mean_ratio": mean, "lowest_ratio": low, "seeds": seeds,
+                                            "baseline_mean_ratio": base_mean, "time_limit": args.time_limit,
+                                            "compile_s": compile_s, "furniture": furniture})
 
 
 if __name__ == "__main__":
