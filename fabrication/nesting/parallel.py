@@ -8,8 +8,11 @@ then a worker that stalled (no shorter layout in that epoch) starts the next epo
 shortest layout either found, while one that got shorter keeps its own (each keeps its own
 shrink step). A success on either core thus rescues the other, and two workers that both make
 progress keep exploring different layouts (sharing the best with both every epoch measured
-worse: both settled on the same layout of jakobs1 at 0.915). Epochs end on the clock, so this is
-for time-bounded runs; ``max_rounds`` runs stay single-process and reproducible.
+worse: both settled on the same layout of jakobs1 at 0.915; letting a stalled worker keep its own
+layout for three epochs before it takes the best, :data:`ADOPT_AFTER`, was level: seeds 20-27 in
+the headline mode, shapes0 0.941 against 0.945 and swim 0.944 against 0.940 of best-known; see
+:func:`next_starts`). Epochs end on the clock, so this is for time-bounded runs; ``max_rounds``
+runs stay single-process and reproducible.
 
 The workers are forked after the variants are built (and the kernels compiled), so they inherit
 them instead of receiving them pickled.
@@ -35,6 +38,8 @@ from .explore import (
 
 #: seconds per epoch, at most (a success is shared at the next epoch's start)
 EPOCH = 2.0
+#: epochs in a row without a shorter layout of its own before a worker takes the best layout
+ADOPT_AFTER = 1
 #: (variants, part index per item, strip height, pinned obstacles) for the forked workers
 _JOB: tuple | None = None
 
@@ -56,6 +61,17 @@ def _work(state: StripState, deadline: float, seed: int, step: float, explore: t
     ex.pool.entries, ex.target, ex.disruptions = explore
     best = ex.run(state, deadline)
     return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.target, ex.disruptions)
+
+
+def next_starts(own: list, shorter: list[bool], stalled: list[int], best, adopt_after: int) -> tuple[list, list[int]]:
+    """Where each worker starts its next epoch: from ``own[w]``, the best layout it reached, when it
+    got shorter in this epoch or has stalled (``stalled[w]`` epochs in a row, this one counted)
+    fewer than ``adopt_after`` epochs; else from ``best``, the shortest layout either found.
+    Returns the starts and the stalled counts after this epoch."""
+    if adopt_after < 1:
+        raise ValueError(f"a worker takes the best layout after 1 or more stalled epochs, not {adopt_after}")
+    counts = [0 if got else n + 1 for got, n in zip(shorter, stalled)]
+    return [o if got or n < adopt_after else best for o, got, n in zip(own, shorter, counts)], counts
 
 
 def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: int = 2,
@@ -82,6 +98,7 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     explored: list[tuple | None] = [([], 0.0, 0) if share > 0 else None for _ in range(workers)]
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
+    stalled = [0] * workers
     _JOB = (engine.v, parts, height, fixed)
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
@@ -105,8 +122,8 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
                     if progress:
                         progress(best.length(engine.v))
                 # a worker that got shorter keeps its own layout (diversity); a stalled one takes the best
-                starts = [r[0] if r[0].length(engine.v) < starts[w].length(engine.v) else best
-                          for w, r in enumerate(results)]
+                shorter = [r[0].length(engine.v) < starts[w].length(engine.v) for w, r in enumerate(results)]
+                starts, stalled = next_starts([r[0] for r in results], shorter, stalled, best, ADOPT_AFTER)
     finally:
         _JOB = None
     if stats is not None:

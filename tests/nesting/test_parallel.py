@@ -24,3 +24,22 @@ def test_a_run_bounded_by_rounds_stays_single_process_and_reproducible():
     assert [(p.part_id, p.instance, p.x, p.y, p.rotation) for p in one.sheets[0].placements] == \
         [(p.part_id, p.instance, p.x, p.y, p.rotation) for p in two.sheets[0].placements]
     assert "epochs" not in two.stats
+
+
+def test_a_stalled_worker_keeps_its_own_layout_until_adopt_after_epochs_then_takes_the_best():
+    import pytest
+
+    from fabrication.nesting.parallel import next_starts
+
+    own, best = ["a", "b"], "best"
+    # adopt at once (the old rule): the stalled worker takes the best, the one that got shorter keeps its own
+    assert next_starts(own, [True, False], [0, 0], best, 1) == (["a", "best"], [0, 1])
+    # after three stalled epochs: the first two keep their own layout, the third takes the best
+    starts, stalled = next_starts(own, [False, False], [0, 0], best, 3)
+    assert (starts, stalled) == (["a", "b"], [1, 1])
+    starts, stalled = next_starts(own, [False, True], stalled, best, 3)
+    assert (starts, stalled) == (["a", "b"], [2, 0])
+    starts, stalled = next_starts(own, [False, False], stalled, best, 3)
+    assert (starts, stalled) == (["best", "b"], [3, 1])
+    with pytest.raises(ValueError, match="1 or more"):
+        next_starts(own, [False, False], [0, 0], best, 0)
