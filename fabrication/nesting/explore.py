@@ -15,7 +15,7 @@ sparrow's loss (``_kernels.pair_loss``) instead of the plain overlap, a separati
 each success, halved after three failures at one length. With the loss a 0.1 % shrink takes 5,
 and the two are level in the headline mode (60 s, two cores; seeds 0, 1 and 10-15, albano and
 jakobs1 10-12), mean ratio to best-known: swim 0.947 against 0.939, shapes0 0.943 against 0.945,
-albano 0.980 against 0.984, jakobs1 0.998 both. The simpler one stays (see the README).
+albano 0.980 against 0.984, jakobs1 0.998 both. The simpler one stays (``docs/nesting-measurements.md``).
 :func:`explore_and_compress` then hands the best legal layout to compression with small steps.
 """
 
