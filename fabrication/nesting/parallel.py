@@ -2,11 +2,11 @@
 
 Two independent seeds (the old way to use two cores) throw one search's work away. Here each
 worker process runs the search with its own seed for one epoch (the exploration phase of
-``explore.py`` for the first ``EXPLORE_SHARE`` of the time, its pool, step and failure count
-carried from epoch to epoch; then compression, :class:`.compress.Compressor`, with small steps);
-then a worker that stalled (no shorter layout in that epoch) starts the next epoch from the
-shortest layout either found, while one that got shorter keeps its own (each keeps its own
-shrink step). A success on either core thus rescues the other, and two workers that both make
+``explore.py`` for the first ``EXPLORE_SHARE`` of the time, its pool and the length the pool
+is for carried from epoch to epoch; then compression, :class:`.compress.Compressor`, with small
+steps); then a worker that stalled (no shorter layout in that epoch) starts the next epoch from
+the shortest layout either found, while one that got shorter keeps its own (each keeps its own
+compression step). A success on either core thus rescues the other, and two workers that both make
 progress keep exploring different layouts (sharing the best with both every epoch measured
 worse: both settled on the same layout of jakobs1 at 0.915; letting a stalled worker keep its own
 layout for three epochs before it takes the best, :data:`ADOPT_AFTER`, was level: seeds 20-27 in
@@ -31,7 +31,6 @@ from .explore import (
     COMPRESS_RESET,
     COMPRESS_STEP,
     EXPLORE_SHARE,
-    STEP,
     Explorer,
     check_share,
 )
@@ -47,20 +46,20 @@ _JOB: tuple | None = None
 def _work(state: StripState, deadline: float, seed: int, step: float, explore: tuple | None,
           fine: bool) -> tuple[StripState, float, int, int, tuple | None]:
     """One epoch in a worker: explore (when ``explore`` carries the worker's exploration state:
-    pool entries, target length, disruptions) or compress ``state`` until ``deadline``
-    from ``step`` (with the small steps that follow exploration when ``fine``); returns the best
-    layout, the step reached, the separator iterations and attempts spent, and the exploration
-    state to resume from (None when compressing)."""
+    pool entries, target length, disruptions; exploration's step is ``explore.STEP``) or compress
+    ``state`` until ``deadline`` from ``step`` (with the small steps that follow exploration when
+    ``fine``); returns the best layout, the compression step reached, the separator iterations and
+    attempts spent, and the exploration state to resume from (None when compressing)."""
     variants, parts, height, fixed = _JOB
     comp = Compressor(variants, parts, height, seed, fixed)
     if explore is None:
         steps = (COMPRESS_LAST, COMPRESS_RESET) if fine else (LAST_STEP, FIRST_STEP / 2)
         best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
         return best, comp.step, comp.iterations, comp.attempts, None
-    ex = Explorer(comp, step)
+    ex = Explorer(comp)
     ex.pool.entries, ex.target, ex.disruptions = explore
     best = ex.run(state, deadline)
-    return best, ex.step, comp.iterations, comp.attempts, (ex.pool.entries, ex.target, ex.disruptions)
+    return best, step, comp.iterations, comp.attempts, (ex.pool.entries, ex.target, ex.disruptions)
 
 
 def next_starts(own: list, shorter: list[bool], stalled: list[int], best, adopt_after: int) -> tuple[list, list[int]]:
@@ -93,7 +92,8 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     last = sorted(sheet, key=lambda p: p[0])
     parts, height, fixed = [engine.items[p[0]] for p in last], float(box[3] - box[1]), engine.obstacles(k)
     best = Compressor(engine.v, parts, height, seed, fixed).state(last)
-    steps = [STEP if share > 0 else FIRST_STEP] * workers
+    # compression's step per worker (exploration's is explore.STEP): COMPRESS_STEP once exploration ends
+    steps = [FIRST_STEP] * workers
     starts = [best] * workers
     explored: list[tuple | None] = [([], 0.0, 0) if share > 0 else None for _ in range(workers)]
     split = began + share * (deadline - began)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from shapely.geometry import Polygon, box
 
 from fabrication.nesting import NestPart, nest_strip, validate
@@ -27,8 +28,6 @@ def test_a_run_bounded_by_rounds_stays_single_process_and_reproducible():
 
 
 def test_a_stalled_worker_keeps_its_own_layout_until_adopt_after_epochs_then_takes_the_best():
-    import pytest
-
     from fabrication.nesting.parallel import next_starts
 
     own, best = ["a", "b"], "best"
