@@ -18,15 +18,46 @@ With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference tw
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 import numpy as np
+
+
+def drop_stale_cache(package: Path) -> bool:
+    """Delete numba's cached machine code in ``package/__pycache__`` when any kernel source of the
+    package (its ``_*.py`` files) changed since that code was made; returns whether it did.
+
+    numba checks a cached function against its own file's time stamp only, yet a kernel calling a
+    kernel of another file holds a compiled copy of it: after an edit of ``_kernels.py`` alone, the
+    separator cached from ``_separate.py`` would go on running the old loss. So the whole cache goes
+    when the digest of the sources differs from the one written beside it (``kernels.sha256``). A
+    read-only install, whose sources never change, is left as it is."""
+    cache = package / "__pycache__"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(package.glob("_*.py")))).hexdigest()
+    stamp = cache / "kernels.sha256"
+    try:
+        if stamp.read_text() == digest:
+            return False
+    except OSError:
+        pass
+    try:
+        for f in [*cache.glob("*.nbi"), *cache.glob("*.nbc")]:
+            f.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:
+        return False
+    return True
+
 
 if os.environ.get("D4D_NO_NUMBA"):
     def njit(*args, **kwargs):
         return args[0] if args and callable(args[0]) else (lambda f: f)
 else:
     from numba import njit
+    drop_stale_cache(Path(__file__).resolve().parent)  # before any kernel here or in a sibling is compiled
 
 EPS = 1e-7
 
