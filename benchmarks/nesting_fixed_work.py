@@ -43,8 +43,9 @@ BOUND_AS_DEFAULTS = ("explore.EXPLORE_SHARE", "explore.POOL_SIZE", "explore.LARG
 
 
 def parse_set(text: str) -> tuple[str, object]:
-    """``module.NAME=VALUE`` -> (``module.NAME``, the value as a Python number); refused when the
-    constant does not exist or would change nothing, naming it."""
+    """``module.NAME=VALUE`` -> (``module.NAME``, the value read as JSON: a number, true, false or
+    null); refused when the constant does not exist, would change nothing or the value is not
+    JSON, naming it."""
     name, sep, value = text.partition("=")
     mod, _, attr = name.rpartition(".")
     if not sep or not mod:
@@ -54,7 +55,10 @@ def parse_set(text: str) -> tuple[str, object]:
     module = importlib.import_module(f"fabrication.nesting.{mod}")
     if not hasattr(module, attr):
         sys.exit(f"fabrication.nesting.{mod} has no constant {attr}; check the name in --set {text}")
-    return name, json.loads(value)
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        sys.exit(f"--set {text}: the value must be a JSON number, true, false or null (not {value!r})")
 
 
 def apply(settings: dict[str, object]) -> None:
