@@ -24,8 +24,16 @@ from .prepare import (
     check_fits,
     check_inputs,
 )
+from .refill import refill
 from .search import Engine
 
+#: on a time budget, the share the sheet search gets when the sheets are above the area bound and
+#: :func:`refill.refill` (sheets filled one at a time by strip packing) may take the rest (ours: on
+#: the furniture bar's order a refill with 300 iterations a strip took 5 s)
+REFILL_SHARE = 0.4
+#: separator iterations of each strip packing of the refill (a fixed work: the same seed gives the
+#: same sheets when the time limit does not cut the refill short)
+REFILL_ITERATIONS = 300
 #: with a round budget, an attempt to empty the last sheet gets this many separator iterations per
 #: round, up to ``compress.MAX_ITERATIONS`` (ours: a quick budget does not spend a second on a sheet
 #: that rarely empties; at 6 rounds and more the attempt is as long as with a time budget)
@@ -71,8 +79,8 @@ class NestResult:
     history: list[tuple[float, int, float]] = field(default_factory=list)
     #: where the time went: ``construct_s`` (the bottom-left pass), ``first_feasible_s`` (from the
     #: call to the first legal layout), for sheets ``sheet_bound`` (:meth:`.search.Engine.sheet_bound`:
-    #: no layout of the packer uses fewer sheets), and for strips the compression's ``iterations``,
-    #: ``attempts`` and ``seconds``
+    #: no layout of the packer uses fewer sheets) and ``refilled`` (True when the sheets come from
+    #: :func:`.refill.refill`), and for strips the compression's ``iterations``, ``attempts`` and ``seconds``
     stats: dict = field(default_factory=dict)
 
     def placed_polygons(self, sheet: int) -> list[tuple[Placement, Polygon]]:
@@ -177,6 +185,10 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
          max_rounds: int | None = None, progress: Callable[[float, int, float], None] | None = None) -> NestResult:
     """Nest parts onto sheets: fewest sheets first, then the shortest used length on the last sheet.
 
+    On a time budget (no ``max_rounds``), above the area bound on one unlimited sheet type, the
+    sheet search shares its time with a refill (:func:`.refill.refill`: each sheet filled by strip
+    packing), kept when it needs fewer sheets.
+
     Args:
         parts: polygons with quantities and allowed rotations.
         stock: sheet types, used in order (the last type repeats when counts allow).
@@ -216,6 +228,10 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     lower = stats["sheet_bound"] = engine.sheet_bound()
     first = engine.objective(sheets)
     history = [(time.monotonic() - start, first[0], first[1] + inset - inflation(spacing))]
+    # a refill only on a time budget: a round budget (bundles, batch) stays a bounded, reproducible work,
+    # where a refill would cost each design above the bound up to its time limit
+    refillable = (max_rounds is None and len(sheets) > lower and len(seq) == 1 and seq[0].count is None
+                  and seq[0].shape is None)
     if improve and time_limit > 0:
         def tick(now, obj):  # the engine measures in the inset box of inflated parts: report sheet mm
             count, used = obj[0], obj[1] + inset - inflation(spacing)
@@ -223,8 +239,17 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
             if progress:
                 progress(now - start, count, used)
 
-        sheets = _improve(engine, sheets, start, time_limit, lower, seed, order, max_rounds, tick)
+        share = REFILL_SHARE if refillable else 1.0
+        sheets = _improve(engine, sheets, start, share * time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)
+    if improve and time_limit > 0 and len(result.sheets) > lower and refillable:
+        filled = refill(parts, seq[0], spacing, margin, start + time_limit, seed, REFILL_ITERATIONS)
+        if filled is not None and len(filled) < len(result.sheets):
+            area = {p.id: p.polygon.area for p in parts}
+            result = NestResult([SheetResult(seq[0], placed, sum(area[q.part_id] for q in placed) / seq[0].area, used)
+                                 for placed, used in filled], result.parts, time.monotonic() - start)
+            stats["refilled"] = True
+            tick(time.monotonic(), (len(filled), filled[-1][1] - inset + inflation(spacing)))
     result.history = history
     result.stats = stats
     return result
@@ -250,14 +275,15 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
     if max_iterations is not None and max_iterations < 0:
         raise ValueError(f"max_iterations is a number of separator iterations, 0 or more, not {max_iterations}")
     start = time.monotonic()
-    length = sum(max(p.polygon.bounds[2] - p.polygon.bounds[0], p.polygon.bounds[3] - p.polygon.bounds[1])
-                 * p.quantity for p in parts) + 1.0
-    stock = [Stock(length, height, 1, "strip")]
-    check_inputs(parts, stock)
+    check_inputs(parts, [Stock(1.0, height, 1, "strip")])
     items = [(pi, k) for pi, p in enumerate(parts) for k in range(p.quantity)]
     if not items:
         return NestResult([], {p.id: p for p in parts})
     variants = build_variants(parts, spacing)
+    # long enough for every part in a row at its widest turn, as grown for the spacing (a mitred
+    # corner reaches beyond half the spacing): the length never decides what fits
+    length = sum(float(variants.size[variants.by_part[pi], 0].max()) * p.quantity for pi, p in enumerate(parts)) + 1.0
+    stock = [Stock(length, height, 1, "strip")]
     check_fits(parts, variants, stock, spacing / 2, spacing)
     engine, order = _engine(parts, items, variants, [np.array([0.0, 0.0, length, height])], 1, samples, seed)
     began = time.monotonic()

@@ -44,6 +44,10 @@ GROW, MAX_STEP = 1.5, 0.05
 MAX_ITERATIONS = 120
 #: free items beyond which an attempt works on a window of this many items around the cut
 WINDOW_ITEMS = 60
+#: without a bound on attempts, this many successes in a row that leave the length as it was end
+#: the shrinking: a strip as short as its widest part (every shrink clips the parts back, needs no
+#: separator iteration and "succeeds") would otherwise go on until the deadline (ours)
+STALLED_SUCCESSES = 100
 
 
 @dataclass
@@ -186,14 +190,17 @@ class Compressor:
         ``reset``. On a windowed strip
         the step is a fraction of the window, not of the whole length (the window's items alone
         absorb the shrink)."""
-        best, attempts = state.copy(), 0
+        best, attempts, stalled = state.copy(), 0, 0
         n_free = int((~self.pinned).sum())
         share = min(1.0, self.window_items / max(n_free, 1))
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not self.spent():
+            if max_attempts is None and stalled >= STALLED_SUCCESSES:
+                break
             attempts += 1
             self.attempts += 1
             trial, target = self.shrink(best, step * share)
             if self.separate(trial, target, deadline, self.cut):
+                stalled = stalled + 1 if trial.length(self.v) >= best.length(self.v) else 0
                 best = trial
                 step = min(step * GROW, MAX_STEP)
                 if progress:

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import _kernels as K
 from .compress import (
+    STALLED_SUCCESSES,
     Compressor,
     StripState,
     _placed,
@@ -189,8 +190,10 @@ class Explorer:
                  progress: Callable[[float], None] | None, scale: float) -> StripState:
         """The loop of :meth:`run`: disrupt a pool layout (after a failure), or shrink the best
         one by the step, and separate."""
-        comp, attempts = self.comp, 0
+        comp, attempts, stalled = self.comp, 0, 0
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not comp.spent():
+            if max_attempts is None and stalled >= STALLED_SUCCESSES:
+                break  # the length no longer falls (``compress.STALLED_SUCCESSES``)
             attempts += 1
             comp.attempts += 1
             if self.pool:
@@ -202,6 +205,7 @@ class Explorer:
                 trial, self.target = comp.shrink(best, self.step * scale)
                 near = comp.cut
             if comp.separate(trial, self.target, deadline, near):
+                stalled = stalled + 1 if trial.length(comp.v) >= best.length(comp.v) else 0
                 best = trial
                 self.pool.clear()
                 if progress:

@@ -1,0 +1,93 @@
+"""Sheets filled one at a time by strip packing: fewer sheets where large parts interlock.
+
+The sheet search (``search.py``, ``compress.py``) builds every sheet bottom-left and then tries to
+empty the last one into the others. Parts that only pack well when they interlock defeat it: the
+construction sets them side by side, other parts fill the gaps a turned neighbour would have
+taken, and no single move undoes that. In the furniture bar's order (4 slice chairs and a table)
+it set the ribs upright, four in a row under the slats, on 4 sheets; four ribs turned into each
+other take 1322 mm of a strip as high as the sheet, and six fit on one (``docs/nesting-measurements.md``).
+
+:func:`refill` therefore fills each sheet by strip packing (``nest_strip``: a strip as high as the
+sheet's usable box, exploration and compression, so parts do interlock): of the parts left,
+largest first, the most that still pack into the sheet's width (a binary search on how many),
+then the most of the smallest ones that still fit beside them (another), and the next sheet
+takes the rest. Our own method; the strip packer is the sparrow-style one of this package.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .outline import inflation
+from .prepare import NestPart, Stock
+
+#: bottom-left samples per part of each strip packing (``nest_strip``'s default is 300, the sheet
+#: construction's 60): the strip search that follows does the packing, the construction only starts it
+SAMPLES = 60
+
+
+def _pack(parts: list[NestPart], names: list[int], height: float, budget: float, iterations: int | None,
+          seed: int, spacing: float):
+    """Strip-pack the parts ``names`` (indices into ``parts``, one per instance)."""
+    from .api import nest_strip
+
+    counts: dict[int, int] = {}
+    for pi in names:
+        counts[pi] = counts.get(pi, 0) + 1
+    subset = [NestPart(parts[pi].id, parts[pi].polygon, c, parts[pi].rotations, parts[pi].mirror)
+              for pi, c in counts.items()]
+    return nest_strip(subset, height, time_limit=budget, seed=seed, spacing=spacing, max_iterations=iterations,
+                      samples=SAMPLES)
+
+
+def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, deadline: float, seed: int,
+           iterations: int) -> list[tuple[list, float]] | None:
+    """Per sheet, the placements (``api.Placement``, sheet mm) and the used length (sheet mm) of every
+    instance of ``parts`` on sheets of ``stock``, each sheet filled by strip packing; None when the
+    ``deadline`` comes first. Each strip packing is bounded by ``iterations`` separator iterations (a
+    fixed work: the same seed gives the same sheets when the deadline does not cut it short).
+    The sheets are filled in order: of the parts left, largest first, the most that strip-pack
+    into the sheet's width, found by a binary search on how many; then the most of the smallest
+    of the rest that still fit beside them (another binary search); the next sheet takes the rest."""
+    from .api import Placement
+
+    inset = margin - spacing / 2
+    height = stock.height - 2 * inset
+    reach = stock.width - 2 * inset - inflation(spacing)  # the largest right edge a part may have, strip mm
+    left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)),
+                  key=lambda pi: (-parts[pi].polygon.area, pi))
+    sheets, count, instance = [], 0, {}
+
+    def pack(names: list[int]):
+        nonlocal count
+        count += 1
+        result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count, spacing)
+        return result if result.used_length <= reach else None
+
+    while left:
+        if time.monotonic() >= deadline:
+            return None
+        best = pack(left[:1])
+        if best is None:
+            return None  # a part the strip cannot take: the sheet search has the answer
+        lo, hi = 1, len(left)
+        while lo < hi and time.monotonic() < deadline:
+            mid = (lo + hi + 1) // 2
+            found = pack(left[:mid])
+            lo, hi, best = (mid, hi, found) if found is not None else (lo, mid - 1, best)
+        take, rest = left[:lo], left[lo:]
+        small = rest[::-1]
+        lo, hi = 0, len(small)
+        while lo < hi and time.monotonic() < deadline:
+            mid = (lo + hi + 1) // 2
+            found = pack(take + small[:mid])
+            lo, hi, best = (mid, hi, found) if found is not None else (lo, mid - 1, best)
+        for pi in small[:lo]:
+            rest.remove(pi)
+        placed = []
+        for p in best.sheets[0].placements:
+            instance[p.part_id] = instance.get(p.part_id, -1) + 1
+            placed.append(Placement(p.part_id, instance[p.part_id], p.x + inset, p.y + inset, p.rotation, p.mirrored))
+        sheets.append((placed, best.used_length + inset))
+        left = rest
+    return sheets
