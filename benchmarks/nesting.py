@@ -213,10 +213,13 @@ def furniture_bar(time_limit: float) -> list[dict]:
 ORDER = (("slice_chair", 4), ("table", 1))
 
 
-def order_row(time_limit: float, rounds: int = 60) -> dict:
-    """Nest ORDER together on 2440 x 1220 sheets; sheets used against the area lower bound and,
+def order_row(time_limit: float) -> dict:
+    """Nest ORDER together on 2440 x 1220 sheets, on a time budget as ``d4d nest`` does (so the
+    refill, ``fabrication/nesting/refill.py``, may run); sheets used against the area lower bound and,
     when above it, why: the part type that needs the most sheets when its copies sit in a grid of
-    their bounding boxes (a bound only for parts that cannot interlock, so an explanation, not a proof)."""
+    their bounding boxes (a bound only for parts that cannot interlock, so an explanation, not a
+    proof) when that many sheets are used; else how much of the sheets' usable area the parts
+    cover (the area bound counts them as filling it without a gap)."""
     from fabrication.layout import grain_rotations, nest_layout
     from d4d_cad.order import OrderLine, combine, sheet_lower_bound
     from parametric.registry import get_model
@@ -226,10 +229,10 @@ def order_row(time_limit: float, rounds: int = 60) -> dict:
     bound = sheet_lower_bound(parts, width, height, margin)
     start = time.perf_counter()
     sheets = nest_layout(parts, width, height, spacing=spacing, margin=margin, time_limit=time_limit,
-                         max_rounds=rounds, thickness=parts[0].thickness)
+                         max_rounds=None, thickness=parts[0].thickness)
     seconds = time.perf_counter() - start
     uw, uh = width - 2 * margin + spacing, height - 2 * margin + spacing
-    worst, why = 0, ""
+    worst, why, grid = 0, "", ""
     groups: dict[tuple, list] = {}
     for p in parts:  # copies of one shape (ribs of every chair) form one group
         b = p.outline.bounds
@@ -241,8 +244,14 @@ def order_row(time_limit: float, rounds: int = 60) -> dict:
         need = math.ceil(count / max(per_sheet, 1))
         if need > worst:
             worst = need
-            why = (f"{count} parts of {w} x {h} mm (e.g. {same[0].name}, turns {'/'.join(f'{r:g}' for r in rots)}) "
-                   f"fit {per_sheet} to a sheet as a grid of their boxes: {need} sheets unless they interlock")
+            grid = (f"{count} parts of {w} x {h} mm (e.g. {same[0].name}, turns {'/'.join(f'{r:g}' for r in rots)}) "
+                    f"fit {per_sheet} to a sheet as a grid of their boxes")
+    if worst == len(sheets):
+        why = f"{grid}: {worst} sheets unless they interlock"
+    else:  # the grid does not hold the count up (those parts interlock, or it is not the tightest limit)
+        cover = sum(p.outline.area * p.quantity for p in parts) / (len(sheets) * (width - 2 * margin) * (height - 2 * margin))
+        why = (f"the parts cover {cover:.0%} of the usable area of {len(sheets)} sheets, where the area bound counts "
+               f"them as filling it without a gap ({grid}: {worst} sheets that way)")
     order = " + ".join(f"{c} {m}" for m, c in ORDER)
     return {"model": f"order: {order}", "preset": "-", "parts": sum(p.quantity for p in parts),
             "sheets": len(sheets), "bound": bound, "at_bound": len(sheets) == bound,
