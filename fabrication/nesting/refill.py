@@ -64,25 +64,28 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
         result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count, spacing)
         return result if result.used_length <= reach else None
 
+    def most(base: list[int], extra: list[int], lo: int, best):
+        """The largest k from lo for which ``base + extra[:k]`` strip-packs within the width (``best``,
+        the packing for lo, known to fit), with its packing: a binary search, cut short by the
+        deadline (then the largest found so far)."""
+        hi = len(extra)
+        while lo < hi and time.monotonic() < deadline:
+            mid = (lo + hi + 1) // 2
+            found = pack(base + extra[:mid])
+            lo, hi, best = (mid, hi, found) if found is not None else (lo, mid - 1, best)
+        return lo, best
+
     while left:
         if time.monotonic() >= deadline:
             return None
-        best = pack(left[:1])
-        if best is None:
+        first = pack(left[:1])
+        if first is None:
             return None  # a part the strip cannot take: the sheet search has the answer
-        lo, hi = 1, len(left)
-        while lo < hi and time.monotonic() < deadline:
-            mid = (lo + hi + 1) // 2
-            found = pack(left[:mid])
-            lo, hi, best = (mid, hi, found) if found is not None else (lo, mid - 1, best)
-        take, rest = left[:lo], left[lo:]
+        k, best = most([], left, 1, first)
+        take, rest = left[:k], left[k:]
         small = rest[::-1]
-        lo, hi = 0, len(small)
-        while lo < hi and time.monotonic() < deadline:
-            mid = (lo + hi + 1) // 2
-            found = pack(take + small[:mid])
-            lo, hi, best = (mid, hi, found) if found is not None else (lo, mid - 1, best)
-        for pi in small[:lo]:
+        k, best = most(take, small, 0, best)
+        for pi in small[:k]:
             rest.remove(pi)
         placed = []
         for p in best.sheets[0].placements:
