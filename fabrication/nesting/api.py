@@ -29,7 +29,8 @@ from .search import Engine
 
 #: on a time budget, the share the sheet search gets when the sheets are above the area bound and
 #: :func:`refill.refill` (sheets filled one at a time by strip packing) may take the rest (ours: on
-#: the furniture bar's order a refill with 300 iterations a strip took 5 s)
+#: the furniture bar's order a refill with 300 iterations a strip took 3 s); a round budget runs its
+#: rounds first and refills in the time they leave
 REFILL_SHARE = 0.4
 #: separator iterations of each strip packing of the refill (a fixed work: the same seed gives the
 #: same sheets when the time limit does not cut the refill short)
@@ -79,8 +80,9 @@ class NestResult:
     history: list[tuple[float, int, float]] = field(default_factory=list)
     #: where the time went: ``construct_s`` (the bottom-left pass), ``first_feasible_s`` (from the
     #: call to the first legal layout), for sheets ``sheet_bound`` (:meth:`.search.Engine.sheet_bound`:
-    #: no layout of the packer uses fewer sheets) and ``refilled`` (True when the sheets come from
-    #: :func:`.refill.refill`), and for strips the compression's ``iterations``, ``attempts`` and ``seconds``
+    #: no layout of the packer uses fewer sheets), ``refill`` (how :func:`.refill.refill` ended, when it
+    #: ran: "fewer sheets", "no fewer sheets" or "out of time") and ``refilled`` (True when the sheets
+    #: come from it), and for strips the compression's ``iterations``, ``attempts`` and ``seconds``
     stats: dict = field(default_factory=dict)
 
     def placed_polygons(self, sheet: int) -> list[tuple[Placement, Polygon]]:
@@ -185,9 +187,10 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
          max_rounds: int | None = None, progress: Callable[[float, int, float], None] | None = None) -> NestResult:
     """Nest parts onto sheets: fewest sheets first, then the shortest used length on the last sheet.
 
-    On a time budget (no ``max_rounds``), above the area bound on one unlimited sheet type, the
-    sheet search shares its time with a refill (:func:`.refill.refill`: each sheet filled by strip
-    packing), kept when it needs fewer sheets.
+    Above the area bound on one unlimited sheet type, a refill (:func:`.refill.refill`: each sheet
+    filled by strip packing) follows the sheet search and is kept when it needs fewer sheets: on a
+    time budget (no ``max_rounds``) it gets all but :data:`REFILL_SHARE` of the time, on a round
+    budget the time the rounds leave.
 
     Args:
         parts: polygons with quantities and allowed rotations.
@@ -228,10 +231,9 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
     lower = stats["sheet_bound"] = engine.sheet_bound()
     first = engine.objective(sheets)
     history = [(time.monotonic() - start, first[0], first[1] + inset - inflation(spacing))]
-    # a refill only on a time budget: a round budget (bundles, batch) stays a bounded, reproducible work,
-    # where a refill would cost each design above the bound up to its time limit
-    refillable = (max_rounds is None and len(sheets) > lower and len(seq) == 1 and seq[0].count is None
-                  and seq[0].shape is None)
+    # a refill on one unlimited plain sheet type; a round budget (bundles, batch) keeps its rounds and
+    # refills in the time they leave (a fixed work a strip: reproducible when the time limit allows it)
+    refillable = len(sheets) > lower and len(seq) == 1 and seq[0].count is None and seq[0].shape is None
     if improve and time_limit > 0:
         def tick(now, obj):  # the engine measures in the inset box of inflated parts: report sheet mm
             count, used = obj[0], obj[1] + inset - inflation(spacing)
@@ -239,11 +241,13 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
             if progress:
                 progress(now - start, count, used)
 
-        share = REFILL_SHARE if refillable else 1.0
+        share = REFILL_SHARE if refillable and max_rounds is None else 1.0
         sheets = _improve(engine, sheets, start, share * time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)
     if improve and time_limit > 0 and len(result.sheets) > lower and refillable:
         filled = refill(parts, seq[0], spacing, margin, start + time_limit, seed, REFILL_ITERATIONS)
+        stats["refill"] = "out of time" if filled is None else \
+            "fewer sheets" if len(filled) < len(result.sheets) else "no fewer sheets"
         if filled is not None and len(filled) < len(result.sheets):
             area = {p.id: p.polygon.area for p in parts}
             result = NestResult([SheetResult(seq[0], placed, sum(area[q.part_id] for q in placed) / seq[0].area, used)
@@ -258,7 +262,8 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
 def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0, seed: int = 0,
                spacing: float = 0.0, samples: int = 300, improve: bool = True, max_rounds: int | None = None,
                progress: Callable[[float, int, float], None] | None = None, workers: int = 1,
-               explore: float = EXPLORE_SHARE, max_iterations: int | None = None) -> NestResult:
+               explore: float = EXPLORE_SHARE, max_iterations: int | None = None,
+               goal: float | None = None) -> NestResult:
     """Strip packing: a strip of fixed ``height``, minimise the used length (touching allowed).
 
     A bottom-left construction (``samples`` random placements per item, more than for sheets),
@@ -270,7 +275,8 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
     budget: the same seed gives the same layout whatever the machine's load, when the time limit
     does not cut it short first; with ``max_rounds`` too, whichever ends first).
     ``workers > 1`` (time-bounded runs only) searches on that many processes sharing their best
-    layout (``parallel.py``).
+    layout (``parallel.py``). With a ``goal`` (mm) the search ends as soon as the used length is
+    at most that (when only whether the parts fit in a length matters).
     """
     if max_iterations is not None and max_iterations < 0:
         raise ValueError(f"max_iterations is a number of separator iterations, 0 or more, not {max_iterations}")
@@ -291,6 +297,9 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
     now = time.monotonic()
     stats = {"construct_s": now - began, "first_feasible_s": now - start}
     history = [(now - start, 1, engine.used_length(sheet))]
+    # the engine's strip holds the parts grown by at least inflation(spacing): a grown part within
+    # goal + inflation leaves the part itself within the goal
+    reach = None if goal is None else goal + inflation(spacing)
     if improve and time_limit > 0:
         def tick(used):
             history.append((time.monotonic() - start, 1, used))
@@ -300,10 +309,10 @@ def nest_strip(parts: list[NestPart], height: float, *, time_limit: float = 10.0
         if workers > 1 and max_rounds is None and max_iterations is None:
             from .parallel import compress_shared
 
-            sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats, explore)
+            sheet = compress_shared(engine, sheet, start + time_limit, seed, workers, tick, stats, explore, reach)
         else:
             sheet = explore_and_compress(engine, [sheet], start + time_limit, seed, max_rounds, tick, stats,
-                                         explore, max_iterations)[0]
+                                         explore, max_iterations, reach)[0]
     result = _result([sheet], parts, stock, variants, items, 0.0, time.monotonic() - start)
     result.history = history
     result.stats = stats

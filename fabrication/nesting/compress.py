@@ -96,10 +96,16 @@ class Compressor:
         self.loss = 0.0
         #: separator iterations this compressor may run in all (None: unbounded); a fixed work budget
         self.budget: int | None = None
+        #: a used length (strip mm, of the grown parts) short enough: the shrinking stops at it (None: never)
+        self.goal: float | None = None
 
     def spent(self) -> bool:
         """True once the separator iterations reached ``budget`` (never without a budget)."""
         return self.budget is not None and self.iterations >= self.budget
+
+    def reached(self, state: StripState) -> bool:
+        """True when ``state`` is as short as the :attr:`goal` (never without a goal)."""
+        return self.goal is not None and state.length(self.v) <= self.goal
 
     def separate(self, state: StripState, length: float, deadline: float, near: float | None = None) -> bool:
         """Drive the overlap of ``state`` in a strip of ``length`` to zero (in place); True on success.
@@ -194,7 +200,7 @@ class Compressor:
         n_free = int((~self.pinned).sum())
         share = min(1.0, self.window_items / max(n_free, 1))
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not self.spent():
-            if max_attempts is None and stalled >= STALLED_SUCCESSES:
+            if max_attempts is None and stalled >= STALLED_SUCCESSES or self.reached(best):
                 break
             attempts += 1
             self.attempts += 1
@@ -227,16 +233,17 @@ def last_sheet_compressor(engine, sheets: list, seed: int) -> tuple[list, Compre
 
 def compress_last_sheet(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                         progress: Callable[[float], None] | None = None, stats: dict | None = None,
-                        iterations: int | None = None) -> list:
+                        iterations: int | None = None, goal: float | None = None) -> list:
     """Shorten the used length of the last sheet by strip compression (its box height is the strip);
     ``progress(used_length)`` hears of every shorter layout; ``stats`` (if given) receives the
     separator ``iterations``, the ``attempts`` and the ``seconds`` spent. ``iterations`` bounds the
-    separator iterations in all (a fixed work budget; None: no bound)."""
+    separator iterations in all (a fixed work budget; None: no bound); the shrinking stops once
+    the used length is at most ``goal`` (the engine's mm; None: never)."""
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
     last, comp = last_sheet_compressor(engine, sheets, seed)
-    comp.budget = iterations
+    comp.budget, comp.goal = iterations, goal
     best = comp.run(comp.state(last), deadline, max_attempts, progress)
     if stats is not None:
         stats.update(iterations=comp.iterations, attempts=comp.attempts, seconds=time.monotonic() - began)

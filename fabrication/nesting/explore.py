@@ -192,8 +192,8 @@ class Explorer:
         one by the step, and separate."""
         comp, attempts, stalled = self.comp, 0, 0
         while time.monotonic() < deadline and (max_attempts is None or attempts < max_attempts) and not comp.spent():
-            if max_attempts is None and stalled >= STALLED_SUCCESSES:
-                break  # the length no longer falls (``compress.STALLED_SUCCESSES``)
+            if max_attempts is None and stalled >= STALLED_SUCCESSES or comp.reached(best):
+                break  # the length no longer falls (``compress.STALLED_SUCCESSES``), or is short enough
             attempts += 1
             comp.attempts += 1
             if self.pool:
@@ -223,19 +223,22 @@ def check_share(share: float) -> None:
 
 def explore_and_compress(engine, sheets: list, deadline: float, seed: int, max_attempts: int | None = None,
                          progress: Callable[[float], None] | None = None, stats: dict | None = None,
-                         share: float = EXPLORE_SHARE, iterations: int | None = None) -> list:
+                         share: float = EXPLORE_SHARE, iterations: int | None = None,
+                         goal: float | None = None) -> list:
     """Shorten the last sheet's used length: exploration for ``share`` of the time (or of
     ``max_attempts``, or of ``iterations``, a budget of separator iterations in all), then
     compression with small steps from the best legal layout; arguments and ``stats`` as
     :func:`.compress.compress_last_sheet` (plus ``disruptions``). ``share`` 0 is
-    :func:`.compress.compress_last_sheet` itself (compression only, its larger steps)."""
+    :func:`.compress.compress_last_sheet` itself (compression only, its larger steps). Both
+    phases stop once the used length is at most ``goal`` (the engine's mm; None: never)."""
     check_share(share)
     if share == 0.0:
-        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats, iterations)
+        return compress_last_sheet(engine, sheets, deadline, seed, max_attempts, progress, stats, iterations, goal)
     if not sheets or len(sheets[-1]) < 2:
         return sheets
     began = time.monotonic()
     last, comp = last_sheet_compressor(engine, sheets, seed)
+    comp.goal = goal
     explorer = Explorer(comp)
     split, first, rest = began + share * (deadline - began), None, None
     if max_attempts is not None:

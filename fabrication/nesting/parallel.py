@@ -39,7 +39,7 @@ from .explore import (
 EPOCH = 2.0
 #: epochs in a row without a shorter layout of its own before a worker takes the best layout
 ADOPT_AFTER = 1
-#: (variants, part index per item, strip height, pinned obstacles) for the forked workers
+#: (variants, part index per item, strip height, pinned obstacles, goal) for the forked workers
 _JOB: tuple | None = None
 
 
@@ -50,8 +50,9 @@ def _work(state: StripState, deadline: float, seed: int, step: float, explore: t
     ``state`` until ``deadline`` from ``step`` (with the small steps that follow exploration when
     ``fine``); returns the best layout, the compression step reached, the separator iterations and
     attempts spent, and the exploration state to resume from (None when compressing)."""
-    variants, parts, height, fixed = _JOB
+    variants, parts, height, fixed, goal = _JOB
     comp = Compressor(variants, parts, height, seed, fixed)
+    comp.goal = goal
     if explore is None:
         steps = (COMPRESS_LAST, COMPRESS_RESET) if fine else (LAST_STEP, FIRST_STEP / 2)
         best = comp.run(state, deadline, step=step, last_step=steps[0], reset=steps[1])
@@ -75,13 +76,14 @@ def next_starts(own: list, shorter: list[bool], stalled: list[int], best, adopt_
 
 def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: int = 2,
                     progress: Callable[[float], None] | None = None, stats: dict | None = None,
-                    share: float = EXPLORE_SHARE) -> list:
+                    share: float = EXPLORE_SHARE, goal: float | None = None) -> list:
     """Shorten the used length of ``sheet`` (the engine's only sheet, on its box height) on
     ``workers`` processes: exploration (``explore.py``, each worker keeping its own pool across
     epochs) for ``share`` of the time, then compression with small steps; after each epoch
     (:data:`EPOCH` seconds) a stalled worker takes the best layout. ``progress`` and ``stats`` as
     :func:`.compress.compress_last_sheet` (plus ``epochs`` and ``disruptions``); ``share`` 0
-    compresses only, with compression's own steps."""
+    compresses only, with compression's own steps; the search ends once the used length is at
+    most ``goal`` (the engine's mm; None: never)."""
     global _JOB
     check_share(share)
     if len(sheet) < 2:
@@ -99,10 +101,10 @@ def compress_shared(engine, sheet: list, deadline: float, seed: int, workers: in
     split = began + share * (deadline - began)
     iterations = attempts = epoch = disruptions = 0
     stalled = [0] * workers
-    _JOB = (engine.v, parts, height, fixed)
+    _JOB = (engine.v, parts, height, fixed, goal)
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            while time.monotonic() < deadline - 0.05:
+            while time.monotonic() < deadline - 0.05 and (goal is None or best.length(engine.v) > goal):
                 now = time.monotonic()
                 if now >= split and explored[0] is not None:  # the compression phase begins
                     disruptions = sum(e[2] for e in explored)

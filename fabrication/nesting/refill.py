@@ -27,8 +27,9 @@ SAMPLES = 60
 
 
 def _pack(parts: list[NestPart], names: list[int], height: float, budget: float, iterations: int | None,
-          seed: int, spacing: float):
-    """Strip-pack the parts ``names`` (indices into ``parts``, one per instance)."""
+          seed: int, spacing: float, goal: float | None):
+    """Strip-pack the parts ``names`` (indices into ``parts``, one per instance), until they are
+    within ``goal`` (mm) of the strip's start (None: as short as they get) or ``iterations`` are spent."""
     from .api import nest_strip
 
     counts: dict[int, int] = {}
@@ -37,7 +38,7 @@ def _pack(parts: list[NestPart], names: list[int], height: float, budget: float,
     subset = [NestPart(parts[pi].id, parts[pi].polygon, c, parts[pi].rotations, parts[pi].mirror)
               for pi, c in counts.items()]
     return nest_strip(subset, height, time_limit=budget, seed=seed, spacing=spacing, max_iterations=iterations,
-                      samples=SAMPLES)
+                      samples=SAMPLES, goal=goal)
 
 
 def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, deadline: float, seed: int,
@@ -48,20 +49,28 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     fixed work: the same seed gives the same sheets when the deadline does not cut it short).
     The sheets are filled in order: of the parts left, largest first, the most that strip-pack
     into the sheet's width, found by a binary search on how many; then the most of the smallest
-    of the rest that still fit beside them (another binary search); the next sheet takes the rest."""
+    of the rest that still fit beside them (another binary search); the next sheet takes the rest.
+    A packing stops as soon as its parts fit the width, but the last sheet's is made as short as
+    its fixed work allows."""
     from .api import Placement
 
     inset = margin - spacing / 2
     height = stock.height - 2 * inset
     reach = stock.width - 2 * inset - inflation(spacing)  # the largest right edge a part may have, strip mm
+    room = reach * height  # no more area than this fits between the strip's start and ``reach``
     left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)),
                   key=lambda pi: (-parts[pi].polygon.area, pi))
     sheets, count, instance = [], 0, {}
 
-    def pack(names: list[int]):
+    def pack(names: list[int], shortest: bool = False):
+        """A packing of ``names`` within the sheet's width, or None; it stops once they fit, unless
+        ``shortest`` (the last sheet: the shorter, the larger the offcut left)."""
         nonlocal count
         count += 1
-        result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count, spacing)
+        if sum(parts[pi].polygon.area for pi in names) > room:
+            return None  # more area than the sheet has: no packing can fit, none is tried
+        result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count,
+                       spacing, None if shortest else reach)
         return result if result.used_length <= reach else None
 
     def most(base: list[int], extra: list[int], lo: int, best):
@@ -87,6 +96,9 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
         k, best = most(take, small, 0, best)
         for pi in small[:k]:
             rest.remove(pi)
+        if not rest:  # the last sheet: packed again for its shortest used length
+            shorter = pack(take + small[:k], shortest=True)
+            best = shorter if shorter is not None and shorter.used_length < best.used_length else best
         placed = []
         for p in best.sheets[0].placements:
             instance[p.part_id] = instance.get(p.part_id, -1) + 1

@@ -76,45 +76,92 @@ def test_a_strip_as_short_as_its_widest_part_stops_shrinking():
     assert validate.problems(strip, spacing=10.0, margin=5.0) == [] and strip.stats["iterations"] <= 200
 
 
-def test_an_order_of_interlocking_ribs_needs_a_sheet_fewer_with_the_refill():
-    """The furniture bar's order (4 slice chairs and a table): the sheet search (a round budget, no
-    refill) sets the chairs' ribs side by side on 4 sheets; the refill, at its fixed work a strip,
-    strip-packs them turned into each other, on 3."""
+def test_an_order_of_interlocking_ribs_needs_a_sheet_fewer_with_the_refill(monkeypatch):
+    """The furniture bar's order (4 slice chairs and a table): the sheet search alone sets the
+    chairs' ribs side by side on 4 sheets; the refill, at its fixed work a strip, strip-packs them
+    turned into each other, on 3. A round budget (bundles, batch) refills in the time its rounds
+    leave, so the same seed gives the same 3 sheets."""
     from d4d_cad.order import OrderLine, combine
     from fabrication.layout import grain_rotations
     from parametric.registry import get_model
 
     flat = combine([(OrderLine(m, c), get_model(m).design().parts) for m, c in (("slice_chair", 4), ("table", 1))])
     parts = [NestPart(p.name, p.outline, p.quantity, grain_rotations(p)) for p in flat]
+    runs = [nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=600, max_rounds=60) for _ in range(2)]
+    for run in runs:
+        assert len(run.sheets) == 3 and run.stats["refilled"] and run.stats["refill"] == "fewer sheets"
+        assert validate.problems(run, spacing=10.0, margin=15.0) == []
+    assert [s.placements for s in runs[0].sheets] == [s.placements for s in runs[1].sheets]
+    monkeypatch.setattr(api, "refill", lambda *args: None)
     searched = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=600, max_rounds=60)
-    assert len(searched.sheets) == 4 and not searched.stats.get("refilled")
-    filled = refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, api.REFILL_ITERATIONS)
-    result = as_result(parts, filled)
-    assert validate.problems(result, spacing=10.0, margin=15.0) == []
-    assert len(filled) == 3
+    assert len(searched.sheets) == 4 and searched.stats["refill"] == "out of time"
 
 
-def test_on_a_time_budget_nest_keeps_a_refill_with_fewer_sheets_and_only_then(monkeypatch):
-    """The wiring: above the area bound the refill runs on the time left, with its fixed work a strip,
-    and its sheets replace the search's when they are fewer; not when they are not, and never on a
-    round budget. A stand-in refill returns the sheets: what is tested is the choice, not a layout
-    (the real refill's layouts are checked above)."""
+def test_nest_keeps_a_refill_with_fewer_sheets_and_only_then(monkeypatch):
+    """The wiring: above the area bound the refill runs on the time left (a time budget's share, or
+    what a round budget's rounds leave), with its fixed work a strip, and its sheets replace the
+    search's when they are fewer; not when they are not, nor when it runs out of time. A stand-in
+    refill returns the sheets: what is tested is the choice, not a layout (the real refill's
+    layouts are checked above)."""
     parts = [NestPart("a", box(0, 0, 800, 500), 6, (0.0,))]
-    plain = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=4)
-    assert len(plain.sheets) == 2
     calls = []
 
     def fake(parts_, stock, spacing, margin, deadline, seed, iterations):
         calls.append(iterations)
         return fewer
 
-    fewer = [([Placement("a", k, 15.0, 15.0, 0.0) for k in range(6)], 815.0)]
     monkeypatch.setattr(api, "refill", fake)
-    kept = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0)
-    assert calls == [api.REFILL_ITERATIONS] and kept.stats["refilled"] and len(kept.sheets) == 1
+    fewer = None
+    plain = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=4)
+    assert len(plain.sheets) == 2 and plain.stats["refill"] == "out of time" and not plain.stats.get("refilled")
+    fewer = [([Placement("a", k, 15.0, 15.0, 0.0) for k in range(6)], 815.0)]
+    for rounds in (None, 4):
+        calls.clear()
+        kept = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=rounds)
+        assert calls == [api.REFILL_ITERATIONS] and kept.stats["refilled"] and len(kept.sheets) == 1
+        assert kept.stats["refill"] == "fewer sheets" and kept.history[-1][1] == 1
     fewer = [([], 0.0), ([], 0.0)]
     not_kept = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0)
-    assert len(not_kept.sheets) == 2 and not not_kept.stats.get("refilled")
+    assert len(not_kept.sheets) == 2 and not_kept.stats["refill"] == "no fewer sheets"
     calls.clear()
-    nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=4)
-    assert calls == []  # a round budget never refills
+    at_bound = nest([NestPart("a", box(0, 0, 800, 500), 2, (0.0,))], [SHEET], spacing=10.0, margin=15.0,
+                    time_limit=1.0, max_rounds=4)
+    assert calls == [] and "refill" not in at_bound.stats  # one sheet, the bound: nothing to refill
+
+
+def test_a_strip_with_a_goal_stops_once_the_parts_are_that_short():
+    """``nest_strip(goal=...)``: the search ends at the first layout whose parts end within the goal
+    (what a refill asks: do they fit in the sheet's width?), in fewer separator iterations than the
+    same fixed work without it, and the parts themselves (not their grown shapes) end within it."""
+    parts = [NestPart("l", box(0, 0, 300, 300).difference(box(100, 100, 300, 300)), 6, (0.0, 180.0)),
+             NestPart("s", box(0, 0, 120, 90), 5)]
+    free = nest_strip(parts, 400.0, spacing=10.0, time_limit=600, max_iterations=400, seed=2)
+    first = free.history[0][2]  # the construction's used length
+    goal = (first + free.used_length) / 2
+    assert free.used_length < goal < first  # reachable, and not by the construction alone
+    stopped = nest_strip(parts, 400.0, spacing=10.0, time_limit=600, max_iterations=400, seed=2, goal=goal)
+    assert stopped.used_length <= goal and stopped.stats["iterations"] < free.stats["iterations"]
+    assert validate.problems(stopped, spacing=10.0, margin=5.0) == []
+    right = max(poly.bounds[2] for _, poly in stopped.placed_polygons(0))
+    assert abs(right - stopped.used_length) < 1e-6
+    easy = nest_strip(parts, 400.0, spacing=10.0, time_limit=600, max_iterations=400, seed=2, goal=first)
+    assert easy.stats["iterations"] == 0  # the construction already ends within the goal
+
+
+def test_the_refill_never_packs_more_area_than_a_sheet_has(monkeypatch):
+    """A subset whose parts' area exceeds the sheet's usable area cannot fit: the refill's binary
+    searches skip it without a strip packing."""
+    from fabrication.nesting import refill as R
+
+    tried = []
+    real = R._pack
+
+    def spy(parts_, names, *args):
+        tried.append(sum(parts_[pi].polygon.area for pi in names))
+        return real(parts_, names, *args)
+
+    monkeypatch.setattr(R, "_pack", spy)
+    parts = [NestPart("panel", box(0, 0, 1000, 500), 7), NestPart("strip", box(0, 0, 600, 80), 10)]
+    filled = refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100)
+    room = (SHEET.width - 20 - 5.2) * (SHEET.height - 20)  # inset 10 each side, reach less inflation(10)
+    assert filled is not None and tried and max(tried) <= room
