@@ -53,7 +53,7 @@ def clear_caches() -> None:
 
 
 def stage_timings(model: str = "slice_chair", *, machine: str = "cnc-router-6mm", material: str = "birch-ply",
-                  params: dict | None = None, nest_time: float = 2.0, checks: bool = True,
+                  params: dict | None = None, nest_time: float | None = None, checks: bool = True,
                   out: str | Path | None = None) -> dict:
     """Export one bundle and return its seconds per stage (see the module docstring) plus totals.
 
@@ -76,7 +76,7 @@ def stage_timings(model: str = "slice_chair", *, machine: str = "cnc-router-6mm"
     stages["design"] = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as tmp:
         bundle = export_bundle(design, get_machine(machine), get_material(material), out or tmp, checks=checks,
-                               nest_time=nest_time)
+                               **({} if nest_time is None else {"nest_time": nest_time}))
     stages.update(bundle.timings)
     total = time.perf_counter() - start
     return {"stages": stages, "imports_by_module": by_module, "total": total,
@@ -89,7 +89,8 @@ def main() -> None:
     ap.add_argument("--model", default="slice_chair")
     ap.add_argument("--machine", default="cnc-router-6mm")
     ap.add_argument("--material", default="birch-ply")
-    ap.add_argument("--nest-time", type=float, default=2.0)
+    ap.add_argument("--nest-time", type=float, default=None,
+                    help="the nesting's time limit (default: the export's; its work is its rounds)")
     ap.add_argument("--repeat", type=int, default=7, help="runs of the baseline (median)")
     ap.add_argument("--json", help="write results here")
     args = ap.parse_args()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from parametric import __version__
-from .options import SECONDS, friendly, model_options, parse_sheet
+from .options import friendly, model_options, nest_options, parse_sheet
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,16 +85,17 @@ def _preset_text(cls, preset: str) -> str:
 @click.option("--no-solids", "no_step", is_flag=True, help="Skip the STEP and STL solids (faster).")
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
-@click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@nest_options
 @friendly
-def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, layout, nest_time) -> None:
+def build_cmd(model, preset, settings, params_file, out, unit, sheet, no_step, layout, nest_rounds, nest_time) -> None:
     """Build a product and write design.json, STEP, STL, part DXFs and sheet DXFs to --out."""
     from .pipeline import resolve_params, write_build
 
     cls, params = resolve_params(model, preset=preset, params_file=params_file, settings=settings)
     size = parse_sheet(sheet)
     design = cls.design(params)
-    result = write_build(design, out, unit=unit, sheet=size, solids=not no_step, layout=layout, nest_time=nest_time)
+    result = write_build(design, out, unit=unit, sheet=size, solids=not no_step, layout=layout, nest_rounds=nest_rounds,
+                         nest_time=nest_time)
     click.echo(f"{design.title} {design.hash}: {len(design.parts)} parts, {len(design.joints)} cross-laps, "
                f"{result.sheets} sheet(s) of {size[0]:g} x {size[1]:g} mm")
     if result.report is not None:

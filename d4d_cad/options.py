@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from fabrication.layout import NEST_ROUNDS, NEST_TIME_LIMIT
 from parametric.errors import D4DError
 
 class FiniteFloat(click.FloatRange):
@@ -79,6 +80,17 @@ def param_options(fn):
                       help="JSON or YAML parameter file (e.g. a design's params.json).")(fn)
     fn = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help=SET_HELP)(fn)
     return click.option("--preset", help="Start from a named preset (see `d4d info MODEL`).")(fn)
+
+
+def nest_options(fn):
+    """The nesting budget: --nest-rounds (the work, so the same layout on any machine) and
+    --nest-time (a guard)."""
+    fn = click.option("--nest-time", type=SECONDS, default=NEST_TIME_LIMIT, show_default=True,
+                      help="Seconds after which the nesting search stops even if its rounds are not done (a guard: "
+                           "a layout cut short by it depends on the machine's speed).")(fn)
+    return click.option("--nest-rounds", type=click.IntRange(min=1), default=NEST_ROUNDS, show_default=True,
+                        help="Improvement rounds of the nesting search: its work, so the same layout on any "
+                             "machine (more rounds, a shorter last sheet or a sheet fewer at times).")(fn)
 
 
 def model_options(fn):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from fabrication.layout import NEST_ROUNDS, NEST_TIME_LIMIT
 from parametric.design import Design
 from parametric.errors import ParameterError, ParamsFileError, UnknownModelError
 from parametric.model import Model
@@ -110,10 +111,12 @@ class BuildOutputs:
 
 def write_build(design: Design, out: str | Path, *, unit: str = "mm",
                 sheet: tuple[float, float] = DEFAULT_SHEET, solids: bool = True, checks: bool = True,
-                layout: str = "nest", nest_time: float = 2.0, spacing: float = 10.0, margin: float = 15.0) -> BuildOutputs:
+                layout: str = "nest", nest_rounds: int = NEST_ROUNDS, nest_time: float = NEST_TIME_LIMIT,
+                spacing: float = 10.0, margin: float = 15.0) -> BuildOutputs:
     """Write ``design.json``, ``params.json``, ``check.json`` (unless ``checks`` is False), STL and
     STEP (unless ``solids`` is False), one DXF per part and the sheet DXFs, laid out by true-shape
-    nesting (``layout="nest"``, ``nest_time`` seconds) or in rows (``layout="rows"``).
+    nesting (``layout="nest"``: ``nest_rounds`` improvement rounds, stopped at ``nest_time`` seconds
+    if they are not done) or in rows (``layout="rows"``).
 
     Everything goes through a staging folder: on any failure ``out`` is left as it was.
     """
@@ -134,7 +137,7 @@ def write_build(design: Design, out: str | Path, *, unit: str = "mm",
     for part in design.parts:
         groups.setdefault((part.material, part.thickness), []).append(part)
     arrange = nest_layout if layout == "nest" else row_layout
-    extra = {"time_limit": nest_time} if layout == "nest" else {}
+    extra = {"time_limit": nest_time, "max_rounds": nest_rounds} if layout == "nest" else {}
     sheets = [s for (material, thickness), parts in groups.items()
               for s in arrange(parts, *sheet, spacing=spacing, margin=margin, material=material, thickness=thickness,
                                **extra)]

@@ -17,6 +17,14 @@ from shapely.geometry import Polygon
 from parametric.errors import FabricationError
 from parametric.part import FlatPart
 
+#: improvement rounds of the nesting search for a bundle or a build: a fixed work, so a seed gives
+#: one layout on any machine (ours: on the catalogue on a router, 0.2 to 1.5 s a design; a time limit
+#: of 2 s instead cut the search short on most designs, so the layout depended on the machine's speed)
+NEST_ROUNDS = 60
+#: seconds after which the nesting search stops even before its rounds are done: a guard, far above
+#: what the rounds take (a layout cut short by it depends on the machine's speed)
+NEST_TIME_LIMIT = 60.0
+
 
 @dataclass(frozen=True)
 class PlacedPart:
@@ -92,8 +100,8 @@ def grain_rotations(part: FlatPart) -> tuple[float, ...]:
 
 
 def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: float = 10.0, margin: float = 15.0,
-                material: str = "", thickness: float = 0.0, time_limit: float = 2.0, seed: int = 0,
-                max_rounds: int | None = 400, remnants: Sequence[Polygon] = (),
+                material: str = "", thickness: float = 0.0, time_limit: float = NEST_TIME_LIMIT, seed: int = 0,
+                max_rounds: int | None = NEST_ROUNDS, remnants: Sequence[Polygon] = (),
                 progress: Callable[[float, int, float], None] | None = None,
                 envelopes: Mapping[str, Polygon] | None = None) -> list[SheetLayout]:
     """True-shape nesting (the numba engine) of parts onto sheets, checked by the independent validator.

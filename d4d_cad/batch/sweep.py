@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fabrication.layout import NEST_ROUNDS
 from parametric.errors import D4DError, ParamsFileError
 from parametric.paramfile import Document, parse_document, read_text_bounded
 from parametric.params import Angle, Choice, Count, Flag, Length
@@ -51,7 +52,7 @@ DEFAULT_OUTPUTS = ("report", "bundle", "thumbnail")  # without a machine: report
 #: seats a figure on a seating variant, drawn behind it from a three-quarter side view (true: the first
 #: figure the variant is for; a name: that figure); off by default, so a sweep's thumbnails frame the
 #: product alone, as large as the card allows, and compare at one scale across models
-OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": 60,
+OPTIONS = {"relief": "auto", "unit": "mm", "kerf": True, "layout": "nest", "nest_rounds": NEST_ROUNDS,
            "nest_time": 30.0, "checks": True, "labels": "engrave", "holding_tabs": False, "cost_by": "sheet",
            "figure": False}
 KEYS = ("model", "preset", "params", "grid", "rows", "random", "lhs", "machine", "material", "outputs", "options")

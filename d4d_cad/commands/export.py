@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import SECONDS, friendly, param_options
+from ..options import friendly, nest_options, param_options
 from .profiles import PROFILES_HELP, user_profiles
 
 
@@ -30,7 +30,7 @@ from .profiles import PROFILES_HELP, user_profiles
               help="Units of the DXF files (SVG and PDF stay in mm).")
 @click.option("--layout", type=click.Choice(["nest", "rows"]), default="nest", show_default=True,
               help="True-shape nesting, or rows of bounding boxes.")
-@click.option("--nest-time", type=SECONDS, default=2.0, show_default=True, help="Seconds for the nesting search.")
+@nest_options
 @click.option("--labels", type=click.Choice(["engrave", "hidden-face", "none"]), default="engrave", show_default=True,
               help="Engrave single-stroke part labels on the face up on the sheet; hidden-face: on the face hidden "
                    "once assembled (back-face labels mirrored on layer ENGRAVE_BACK: flip the part for them); "
@@ -43,7 +43,7 @@ from .profiles import PROFILES_HELP, user_profiles
               help="Cut files and BOM for this many of one design, nested together (the same as MODEL:COPIES).")
 @friendly
 def export_cmd(sources, preset, settings, params_file, machine, material, out, profiles, no_kerf, relief, unit,
-               layout, nest_time, labels, holding_tabs, cost_by, copies) -> None:
+               layout, nest_rounds, nest_time, labels, holding_tabs, cost_by, copies) -> None:
     """Write the download bundle: DXF/SVG per sheet, PDF guide, STEP/STL, BOM, checks, params.
 
     SOURCES is one design, or an order of several nested together on the fewest sheets, each
@@ -74,14 +74,15 @@ def export_cmd(sources, preset, settings, params_file, machine, material, out, p
     designs = [line_design(spec, mach, mat, measured, **chosen) for spec in specs]
     if len(lines) > 1:
         return export_order_cmd(lines, designs, mach, mat, out, dict(
-            compensate_kerf=not no_kerf, relief=relief, unit=unit, layout=layout, nest_time=nest_time, labels=labels,
-            holding_tabs=holding_tabs, cost_by=cost_by))
+            compensate_kerf=not no_kerf, relief=relief, unit=unit, layout=layout, nest_rounds=nest_rounds,
+            nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by))
     design = designs[0]
     bundle_path(out, design)  # a missing folder or too thick a sheet fail before the slow part
     check_thickness(design, mach)
     with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
         bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
-                               layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs,
+                               layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, labels=labels,
+                               holding_tabs=holding_tabs,
                                cost_by=cost_by, copies=max(copies, lines[0].count),
                                progress=lambda step, total, what: bar.update(1))
     verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]

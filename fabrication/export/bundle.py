@@ -29,7 +29,7 @@ from parametric.part import FlatPart
 
 from ..bom import COST_BY, Bom, make_bom
 from ..faces import hidden_faces
-from ..layout import SheetLayout, nest_layout, row_layout
+from ..layout import NEST_ROUNDS, NEST_TIME_LIMIT, SheetLayout, nest_layout, row_layout
 from ..machines import Machine
 from ..toolpath import CutPart, prepare
 from . import dxf, pdf, svg
@@ -70,7 +70,7 @@ def stock_size(material: Material, machine: Machine) -> tuple[float, float]:
 
 def layout_parts(parts: list[FlatPart], stock: tuple[float, float], spacing: float, margin: float, *,
                  material: str = "", thickness: float = 0.0, method: str = "nest",
-                 time_limit: float = 2.0, max_rounds: int | None = 400,
+                 time_limit: float = NEST_TIME_LIMIT, max_rounds: int | None = NEST_ROUNDS,
                  envelopes: dict[str, Polygon] | None = None) -> list[SheetLayout]:
     """Lay parts out on sheets of ``stock`` size: true-shape nesting (default) or rows of bounding boxes;
     ``envelopes``: what the nesting lays out instead of each part's outline (:func:`nest_envelopes`).
@@ -227,15 +227,15 @@ def prepare_cut_parts(design: Design, machine: Machine, *, compensate_kerf: bool
 
 def fabricate(design: Design, machine: Machine, material: Material, *, compensate_kerf: bool = True,
               relief: str = "auto", checks: bool = True, layout: str = "nest",
-              nest_time: float = 2.0, nest_rounds: int | None = 400, labels: str = "engrave",
+              nest_time: float = NEST_TIME_LIMIT, nest_rounds: int = NEST_ROUNDS, labels: str = "engrave",
               holding_tabs: bool = False, cost_by: str = "sheet", copies: int = 1) -> Fabrication:
     """Prepare toolpaths, lay the parts out, make the BOM and (``checks``) the check report; no files.
 
     Args:
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
-        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search; nest_rounds: its
-            improvement rounds (a work budget: with a fixed seed, the same layout on any machine as long
-            as the rounds finish within ``nest_time``).
+        layout: ``"nest"`` or ``"rows"``; nest_rounds: the nesting search's improvement rounds (a work
+            budget: with a fixed seed, the same layout on any machine as long as the rounds finish within
+            ``nest_time`` seconds, a guard far above what they take).
         labels: ``"engrave"`` (single-stroke part labels on the engrave layer), ``"hidden-face"`` (each
             label on the face hidden after assembly, :mod:`fabrication.faces`: back-face labels mirrored on
             ``ENGRAVE_BACK``) or ``"none"``.
@@ -269,7 +269,8 @@ def fabricate(design: Design, machine: Machine, material: Material, *, compensat
         with _timed(timings, "checks"):
             check = check_report(design, material, machine, stock, cut_parts)
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
-                            layout=layout, nest_time=nest_time, cost_by=cost_by, copies=copies)
+                            layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, cost_by=cost_by,
+                            copies=copies)
     return Fabrication(machine, material, stock, cut_parts, sheets, bom, timings, holding_tabs, options, operations,
                        design=design, check=check)
 
@@ -340,7 +341,8 @@ def write_design_files(fab: Fabrication, folder: str | Path, *, unit: str = "mm"
 
 def export_bundle(design: Design, machine: Machine, material: Material, out: str | Path, *,
                   compensate_kerf: bool = True, relief: str = "auto", checks: bool = True,
-                  layout: str = "nest", nest_time: float = 2.0, unit: str = "mm",
+                  layout: str = "nest", nest_rounds: int = NEST_ROUNDS, nest_time: float = NEST_TIME_LIMIT,
+                  unit: str = "mm",
                   render_size: tuple[int, int] = (900, 650), progress=None, labels: str = "engrave",
                   holding_tabs: bool = False, cost_by: str = "sheet", copies: int = 1) -> Bundle:
     """Write the download bundle for one design (:func:`fabricate` + :func:`write_bundle_files` into a
@@ -350,7 +352,8 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
         out: the zip path, or a folder for ``<name>.zip`` (:func:`.naming.bundle_name`).
         compensate_kerf: laser: offset contours by half the kerf; relief: router corner reliefs.
         checks: run the physical checks and add ``check.json``.
-        layout: ``"nest"`` or ``"rows"``; unit: DXF units, ``"mm"`` or ``"in"``.
+        layout: ``"nest"`` or ``"rows"``; nest_rounds, nest_time: as :func:`fabricate`.
+        unit: DXF units, ``"mm"`` or ``"in"``.
         progress: ``callback(step, total, what)``; labels: ``"engrave"``, ``"hidden-face"`` or ``"none"``.
         holding_tabs: mark holding tab positions on the router sheets (``HOLDING_TABS`` layer).
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
@@ -363,14 +366,15 @@ def export_bundle(design: Design, machine: Machine, material: Material, out: str
     """
     total, steps = 7, iter(range(3, 7))
     tick = progress or (lambda step, total, what: None)
-    name = bundle_name(design, machine, material, ExportOptions(relief, unit, compensate_kerf, labels, holding_tabs,
-                                                                layout, nest_time, cost_by, copies))
+    name = bundle_name(design, machine, material, ExportOptions(
+        relief=relief, unit=unit, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
+        layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, cost_by=cost_by, copies=copies))
     target = bundle_path(out, design, name)
     check_thickness(design, machine)
     tick(1, total, "preparing toolpaths")
     fab = fabricate(design, machine, material, compensate_kerf=compensate_kerf, relief=relief, checks=checks,
-                    layout=layout, nest_time=nest_time, labels=labels, holding_tabs=holding_tabs, cost_by=cost_by,
-                    copies=copies)
+                    layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, labels=labels,
+                    holding_tabs=holding_tabs, cost_by=cost_by, copies=copies)
     tick(2, total, "laid out and checked")
     files = zip_atomically(target, name, lambda tmp: write_bundle_files(
         fab, tmp, unit=unit, render_size=render_size, progress=lambda what: tick(next(steps, 6), total, what)),

@@ -5,11 +5,11 @@ A bundle is named ``<model>-<hash>-<machine>-<material>-<thickness>mm-<digest>.z
 the thickness and slot clearance), the machine and material profile names, the measured sheet
 thickness, then six hex digits of a SHA-256 over everything else that changes a file in the zip:
 the :class:`ExportOptions` that do (relief on a router, DXF unit, kerf compensation on a laser,
-labels, holding tabs, layout engine, cost basis, copies above one) and the full machine and
-material profiles (so a user profile that keeps a shipped name but changes a kerf or a price gets
-another name). The nesting budget (``nest_time``) is left out: the layout is fixed by its
-improvement rounds, and the time only stops a search early on a slow machine. Two bundles whose cut files differ never share a name;
-the same export run twice gets the same name.
+labels, holding tabs, layout engine, the nesting's improvement rounds, cost basis, copies above one)
+and the full machine and material profiles (so a user profile that keeps a shipped name but changes
+a kerf or a price gets another name). The nesting's time limit (``nest_time``) is left out: the
+layout is fixed by its rounds, and the limit is only a guard far above what they take. Two bundles
+whose cut files differ never share a name; the same export run twice gets the same name.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from parametric.design import Design
 from parametric.materials import Material, load_materials
 
 from ..bom import Bom
+from ..layout import NEST_ROUNDS, NEST_TIME_LIMIT
 from ..machines import Machine, default_clearance, load_machines
 from .tabs import TAB_LENGTH_MM
 
@@ -39,8 +40,9 @@ LABEL_TEXT = {
                    "true",
 }
 LICENCE = "CC BY-SA 4.0 for the design files; cut and use the product freely."
-#: bump when the digest's content changes meaning (old names then never collide with new ones)
-NAME_FORMAT = 1
+#: bump when the digest's content changes meaning (old names then never collide with new ones); 2: the
+#: nesting's rounds joined the options (a bundle's layout was cut by a 2 s time limit before)
+NAME_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class ExportOptions:
         unit: DXF unit, ``"mm"`` or ``"in"``.
         compensate_kerf: laser: contours offset by half the kerf (``--no-kerf`` clears it).
         labels: ``"engrave"``, ``"hidden-face"`` or ``"none"``; holding_tabs: router holding tab positions marked.
-        layout: ``"nest"`` or ``"rows"``; nest_time: seconds for the nesting search.
+        layout: ``"nest"`` or ``"rows"``; nest_rounds: the nesting search's improvement rounds (its
+            work: the same layout on any machine); nest_time: seconds after which it stops anyway.
         cost_by: material cost by whole ``"sheet"`` or by the parts' ``"area"``.
         copies: how many of the product the sheets and BOM are for (nested together).
     """
@@ -63,16 +66,19 @@ class ExportOptions:
     labels: str = "engrave"
     holding_tabs: bool = False
     layout: str = "nest"
-    nest_time: float = 2.0
+    nest_rounds: int = NEST_ROUNDS
+    nest_time: float = NEST_TIME_LIMIT
     cost_by: str = "sheet"
     copies: int = 1
 
     def file_options(self, router: bool) -> dict:
         """The options that change a file in the bundle on a router or a laser: all but ``nest_time``,
         and but ``compensate_kerf`` on a router (CAM offsets the bit) or ``relief`` on a laser (a beam
-        needs no corner reliefs); ``copies`` only when above one (a single copy keeps its old name)."""
+        needs no corner reliefs); ``nest_rounds`` only for a nested layout; ``copies`` only when above one."""
         out = asdict(self)
         del out["nest_time"], out["compensate_kerf" if router else "relief"]
+        if self.layout != "nest":
+            del out["nest_rounds"]  # rows take no search
         if self.copies == 1:
             del out["copies"]
         return out
@@ -83,8 +89,9 @@ class ExportOptions:
             (" (a laser option: on a router CAM offsets the bit)" if router else "")
         return (f"relief {self.relief}{' (a router option)' if not router else ''}; DXF unit {self.unit}; kerf {kerf}; "
                 f"labels {self.labels}; "
-                f"holding tabs {'marked' if self.holding_tabs else 'none'}; layout {self.layout} "
-                f"(nesting time {self.nest_time:g} s); material cost by {self.cost_by}"
+                f"holding tabs {'marked' if self.holding_tabs else 'none'}; layout {self.layout}"
+                + (f" ({self.nest_rounds} improvement rounds, at most {self.nest_time:g} s)" if self.layout == "nest" else "")
+                + f"; material cost by {self.cost_by}"
                 + (f"; {self.copies} copies nested together" if self.copies > 1 else ""))
 
 
@@ -116,7 +123,8 @@ def rebuild_command(design: Design, machine: Machine, material: Material, option
 def option_words(machine: Machine, material: Material, options: ExportOptions) -> list[str]:
     """Every ``d4d export`` option that made a bundle, spelled out, ending with ``--out .``."""
     words = [f"--machine {machine.name}", f"--material {material.name}", f"--relief {options.relief}",
-             f"--unit {options.unit}", f"--layout {options.layout}", f"--nest-time {options.nest_time:g}",
+             f"--unit {options.unit}", f"--layout {options.layout}", f"--nest-rounds {options.nest_rounds}",
+             f"--nest-time {options.nest_time:g}",
              f"--labels {options.labels}", f"--cost-by {options.cost_by}"]
     words += ["--no-kerf"] if not options.compensate_kerf else []
     words += ["--holding-tabs"] if options.holding_tabs else []

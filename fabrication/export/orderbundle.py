@@ -28,7 +28,7 @@ from parametric.errors import FabricationError
 from parametric.materials import Material
 
 from ..bom import make_bom
-from ..layout import sheet_lower_bound
+from ..layout import NEST_ROUNDS, NEST_TIME_LIMIT, sheet_lower_bound
 from ..machines import Machine
 from ..toolpath import CutPart
 from .atomic import timed, zip_atomically
@@ -112,8 +112,9 @@ def check_items(items: list[OrderItem], machine: Machine) -> float:
 
 
 def fabricate_order(items: list[OrderItem], machine: Machine, material: Material, *, compensate_kerf: bool = True,
-                    relief: str = "auto", checks: bool = True, layout: str = "nest", nest_time: float = 2.0,
-                    nest_rounds: int | None = 400, labels: str = "engrave", holding_tabs: bool = False,
+                    relief: str = "auto", checks: bool = True, layout: str = "nest",
+                    nest_time: float = NEST_TIME_LIMIT, nest_rounds: int = NEST_ROUNDS, labels: str = "engrave",
+                    holding_tabs: bool = False,
                     cost_by: str = "sheet") -> OrderFabrication:
     """Prepare every design's toolpaths, nest all their parts together, make the order's BOM and each
     design's share of it, and (``checks``) each design's check report; no files. The options are
@@ -143,7 +144,7 @@ def fabricate_order(items: list[OrderItem], machine: Machine, material: Material
                               material=material.name, thickness=t, method=layout, time_limit=nest_time,
                               max_rounds=nest_rounds, envelopes=nest_envelopes(cut_parts))
     options = ExportOptions(relief=relief, compensate_kerf=compensate_kerf, labels=labels, holding_tabs=holding_tabs,
-                            layout=layout, nest_time=nest_time, cost_by=cost_by)
+                            layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, cost_by=cost_by)
     designs = []
     with timed(timings, "walk"):  # walked once: the BOM's cut time and every writer share the operations
         operations = [walk(s, cut_parts, tabs=holding_tabs) for s in sheets]
@@ -237,5 +238,5 @@ def export_order(items: list[OrderItem], machine: Machine, material: Material, o
 
 
 def _file_options(options: dict) -> ExportOptions:
-    keys = ("relief", "compensate_kerf", "labels", "holding_tabs", "layout", "nest_time", "cost_by")
+    keys = ("relief", "compensate_kerf", "labels", "holding_tabs", "layout", "nest_rounds", "nest_time", "cost_by")
     return ExportOptions(**{k: options[k] for k in keys if k in options})

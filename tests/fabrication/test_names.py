@@ -32,14 +32,17 @@ def test_every_file_changing_option_changes_the_name(laser_chair):
     machine, material = get_machine("co2-laser-60w"), get_material("birch-ply")
     base = ExportOptions()
     variants = [base, replace(base, unit="in"), replace(base, compensate_kerf=False), replace(base, labels="none"),
-                replace(base, holding_tabs=True), replace(base, layout="rows"), replace(base, cost_by="area")]
+                replace(base, holding_tabs=True), replace(base, layout="rows"), replace(base, cost_by="area"),
+                replace(base, nest_rounds=base.nest_rounds + 1)]
     names = [bundle_name(laser_chair, machine, material, v) for v in variants]
     assert len(set(names)) == len(variants)
     assert all(n.startswith(f"{laser_chair.slug}-co2-laser-60w-birch-ply-6.4mm-") for n in names)
     assert re.fullmatch(r"[0-9a-f]{6}", names[0].rsplit("-", 1)[1])
-    # the same export twice: the same name; only the search time differs: the same name
+    # the same export twice: the same name; only the search's time limit differs (a guard, not its work):
+    # the same name; rows take no search, so their rounds change nothing
     assert bundle_name(laser_chair, machine, material, ExportOptions()) == names[0]
     assert bundle_name(laser_chair, machine, material, replace(base, nest_time=9.0)) == names[0]
+    assert bundle_name(laser_chair, machine, material, replace(base, layout="rows", nest_rounds=7)) == names[5]
     # the relief changes a router's files, not a laser's; kerf compensation a laser's, not a router's
     router = get_machine("cnc-router-6mm")
     assert bundle_name(laser_chair, machine, material, replace(base, relief="tbone")) == names[0]
@@ -56,7 +59,7 @@ def test_two_exports_that_shared_a_name_now_differ_and_the_readme_rebuilds_the_s
     out = tmp_path / "bundles"
     _export([*LASER_CHAIR, "--layout", "rows"], out)
     options = ["--layout", "rows", "--unit", "in", "--labels", "none", "--no-kerf", "--cost-by", "area",
-               "--nest-time", "3"]
+               "--nest-rounds", "7", "--nest-time", "3"]
     _export([*LASER_CHAIR, *options], out)
     zips = sorted(out.glob("*.zip"))
     assert len(zips) == 2, zips  # before, both were slice_chair-<hash>.zip and the second replaced the first
@@ -65,7 +68,7 @@ def test_two_exports_that_shared_a_name_now_differ_and_the_readme_rebuilds_the_s
     readme = _readme(other)
     line = re.search(r"`(d4d export [^`]*)`", readme).group(1)
     for words in ("--machine co2-laser-60w", "--material birch-ply", "--relief auto", "--unit in", "--layout rows",
-                  "--nest-time 3", "--labels none", "--cost-by area", "--no-kerf", "--params params.json"):
+                  "--nest-rounds 7", "--nest-time 3", "--labels none", "--cost-by area", "--no-kerf", "--params params.json"):
         assert words in line, (words, line)
     assert "--holding-tabs" not in line
     assert "labels none" in readme and "DXF unit in" in readme and "kerf not compensated" in readme

@@ -120,10 +120,43 @@ def test_export_copies_nest_and_count_every_part_that_many_times():
     placed = [sorted(p.part.name for s in fab.sheets for p in s.placed) for fab in (one, three)]
     assert placed[1] == sorted(placed[0] * 3)
     assert [r.quantity * 3 for r in one.bom.rows] == [r.quantity for r in three.bom.rows]
-    assert bundle_name(design, router, birch, ExportOptions()) == bundle_name(design, router, birch, one.options)
+    assert bundle_name(design, router, birch, ExportOptions(nest_rounds=4)) == bundle_name(design, router, birch,
+                                                                                         one.options)
     assert bundle_name(design, router, birch, three.options) != bundle_name(design, router, birch, one.options)
     assert "--copies 3" in rebuild_command(design, router, birch, three.options)
     assert "3 copies nested together" in three.options.text(router=True)
     for bad in (0, 1001, 2.5, True):
         with pytest.raises(FabricationError, match="copies must be a whole number"):
             fabricate(design, router, birch, checks=False, copies=bad)
+
+
+def test_a_bundle_is_laid_out_by_its_rounds_not_by_the_clock():
+    """An export's nesting is bounded by its improvement rounds (``ExportOptions.nest_rounds``, in the
+    bundle's name); its time limit is only a guard, so two limits both far above what the rounds
+    take give the same sheets (with a 2 s limit and 400 rounds, 2 s and 3 s gave two layouts)."""
+    from fabrication.export.bundle import fabricate
+    from fabrication.machines import get_machine
+    from parametric.materials import get_material
+    from parametric.registry import get_model
+
+    design = get_model("slice_chair").design()
+    router, birch = get_machine("cnc-router-6mm"), get_material("birch-ply")
+    a, b = (fabricate(design, router, birch, checks=False, nest_time=t) for t in (60.0, 600.0))
+    assert [[(p.part.name, p.x, p.y, p.rotation) for p in s.placed] for s in a.sheets] == \
+        [[(p.part.name, p.x, p.y, p.rotation) for p in s.placed] for s in b.sheets]
+
+
+def test_an_order_of_interlocking_parts_is_exported_on_a_sheet_fewer():
+    """The furniture bar's order (4 slice chairs and a table) on the router's sheets: the sheet search
+    sets the chairs' ribs side by side on 4; at the export's rounds the refill that follows turns
+    them into each other, on 3 (the area bound is 2)."""
+    from fabrication.export.orderbundle import OrderItem, fabricate_order
+    from fabrication.machines import get_machine
+    from parametric.materials import get_material
+    from parametric.registry import get_model
+
+    items = [OrderItem("slice_chair", get_model("slice_chair").design(), 4),
+             OrderItem("table", get_model("table").design(), 1)]
+    order = fabricate_order(items, get_machine("cnc-router-6mm"), get_material("birch-ply"), checks=False)
+    assert len(order.sheets) == 3 and order.lower_bound == 2
+    assert sum(len(s.placed) for s in order.sheets) == 72
