@@ -103,7 +103,7 @@ def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: 
                 material: str = "", thickness: float = 0.0, time_limit: float = NEST_TIME_LIMIT, seed: int = 0,
                 max_rounds: int | None = NEST_ROUNDS, remnants: Sequence[Polygon] = (),
                 progress: Callable[[float, int, float], None] | None = None,
-                envelopes: Mapping[str, Polygon] | None = None) -> list[SheetLayout]:
+                envelopes: Mapping[str, Polygon] | None = None, stats: dict | None = None) -> list[SheetLayout]:
     """True-shape nesting (the numba engine) of parts onto sheets, checked by the independent validator.
 
     ``remnants`` (offcut outlines, mm) are filled first, one sheet each, then as many
@@ -112,6 +112,7 @@ def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: 
     ``progress(elapsed_s, sheets, last_sheet_used_length)`` hears of every improvement. ``envelopes``
     (by part name) are outlines nested in place of the parts' own, each containing its part's outline
     (:attr:`fabrication.toolpath.CutPart.envelope`): a legal layout of them is one of the parts.
+    ``stats`` (a dict, if given) receives the search's :attr:`.nesting.NestResult.stats`.
 
     Raises:
         FabricationError: a part fits no sheet, or (never expected) the layout fails validation.
@@ -124,6 +125,8 @@ def nest_layout(parts: list[FlatPart], width: float, height: float, *, spacing: 
     result = nest(nparts, stock, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                   max_rounds=max_rounds, progress=progress)
     validate.check(result, spacing=spacing, margin=margin)
+    if stats is not None:
+        stats.update(result.stats)
     by_name = {p.name: p for p in parts}
     return [SheetLayout(k + 1, sheet.stock.width, sheet.stock.height,
                         tuple(place(by_name[pl.part_id], pl.x, pl.y, pl.rotation) for pl in sheet.placements),

@@ -101,9 +101,10 @@ def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remn
     order = " + ".join(f"{line.count} x {line.source}" for line in lines)
     click.echo(f"nesting {sum(p.quantity for p in parts)} parts ({order}) for up to {time_limit:g} s; "
                f"at least {bound} sheet(s) by area ...", err=True)
+    stats: dict = {}
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
                          thickness=parts[0].thickness, material=parts[0].material, remnants=offcuts,
-                         max_rounds=max_rounds, progress=report)
+                         max_rounds=max_rounds, progress=report, stats=stats)
     with staged_dir(out) as stage:
         summary = []
         for s in sheets:
@@ -125,3 +126,6 @@ def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remn
         what = f"{used} of {len(offcuts)} offcut(s) and {what}"
     click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
                f"{sheets[-1].used_length:.0f} mm; wrote {out}")
+    if stats.get("refill") == "out of time":
+        click.echo(f"above the bound, the refill (each sheet filled by strip packing, for parts that interlock) "
+                   f"ran out of time: a longer --time than {time_limit:g} s may save a sheet", err=True)

@@ -90,6 +90,19 @@ def test_d4d_nest_takes_an_order(tmp_path):
     assert layout["sheet_lower_bound"] == 1 and "area lower bound 1" in result.output
     names = {n for s in layout["sheets"] for n in s["parts"]}
     assert any(n.startswith("stool/") for n in names) and any(n.startswith("table-coffee/") for n in names)
+    assert "refill" not in result.output  # nothing above the bound to refill: no hint
+
+
+def test_d4d_nest_says_when_the_refill_ran_out_of_time(tmp_path, monkeypatch):
+    """Above the area bound, a refill cut short by --time is said, with the way out (a stand-in
+    refill that finds no time: a real one's speed would make the test depend on the machine)."""
+    from fabrication.nesting import api
+
+    monkeypatch.setattr(api, "refill", lambda *args: None)
+    result = CliRunner().invoke(main, ["nest", "slice_chair:2", "--sheet", "1220x1220", "--out", str(tmp_path / "o"),
+                                       "--time", "1"])
+    assert result.exit_code == 0, result.output
+    assert "the refill" in result.output and "a longer --time than 1 s may save a sheet" in result.output
 
 
 @pytest.mark.parametrize(("args", "words"), [
