@@ -82,8 +82,7 @@ def export_cmd(sources, preset, settings, params_file, machine, material, out, p
     with click.progressbar(length=7, label="exporting", file=sys.stderr) as bar:
         bundle = export_bundle(design, mach, mat, out, compensate_kerf=not no_kerf, relief=relief, unit=unit,
                                layout=layout, nest_rounds=nest_rounds, nest_time=nest_time, labels=labels,
-                               holding_tabs=holding_tabs,
-                               cost_by=cost_by, copies=max(copies, lines[0].count),
+                               holding_tabs=holding_tabs, cost_by=cost_by, copies=max(copies, lines[0].count),
                                progress=lambda step, total, what: bar.update(1))
     verdict = {True: "all checks pass", False: "CHECKS FAIL (see check.json)", None: ""}[bundle.check_ok]
     click.echo(f"{design.title} {design.hash}: {bundle.bom.sheets} sheet(s), {len(bundle.files)} files; {verdict}")

@@ -146,6 +146,8 @@ def test_a_strip_with_a_goal_stops_once_the_parts_are_that_short():
     assert abs(right - stopped.used_length) < 1e-6
     easy = nest_strip(parts, 400.0, spacing=10.0, time_limit=600, max_iterations=400, seed=2, goal=first)
     assert easy.stats["iterations"] == 0  # the construction already ends within the goal
+    shared = nest_strip(parts, 400.0, spacing=10.0, time_limit=60, seed=2, workers=2, goal=first)
+    assert shared.stats["epochs"] == 0  # the two workers' search ends at the goal too
 
 
 def test_the_refill_never_packs_more_area_than_a_sheet_has(monkeypatch):
