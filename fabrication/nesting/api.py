@@ -33,8 +33,10 @@ from .search import Engine
 #: rounds first and refills in the time they leave
 REFILL_SHARE = 0.4
 #: separator iterations of each strip packing of the refill (a fixed work: the same seed gives the
-#: same sheets when the time limit does not cut the refill short)
-REFILL_ITERATIONS = 300
+#: same sheets when the time limit does not cut the refill short); with a round budget, this many a
+#: round up to that (ours: 60 rounds, an export's, refill in full; a quick sweep's 2 rounds do not
+#: spend a second on a refill of each chair above the bound)
+REFILL_ITERATIONS, REFILL_ITERATIONS_PER_ROUND = 300, 5
 #: with a round budget, an attempt to empty the last sheet gets this many separator iterations per
 #: round, up to ``compress.MAX_ITERATIONS`` (ours: a quick budget does not spend a second on a sheet
 #: that rarely empties; at 6 rounds and more the attempt is as long as with a time budget)
@@ -245,10 +247,11 @@ def nest(parts: list[NestPart], stock: list[Stock], *, spacing: float = 10.0, ma
         sheets = _improve(engine, sheets, start, share * time_limit, lower, seed, order, max_rounds, tick)
     result = _result(sheets, parts, seq, variants, items, inset, time.monotonic() - start)
     if improve and time_limit > 0 and len(result.sheets) > lower and refillable:
-        filled = refill(parts, seq[0], spacing, margin, start + time_limit, seed, REFILL_ITERATIONS)
-        stats["refill"] = "out of time" if filled is None else \
-            "fewer sheets" if len(filled) < len(result.sheets) else "no fewer sheets"
-        if filled is not None and len(filled) < len(result.sheets):
+        work = REFILL_ITERATIONS if max_rounds is None else min(REFILL_ITERATIONS, REFILL_ITERATIONS_PER_ROUND * max_rounds)
+        filled = refill(parts, seq[0], spacing, margin, start + time_limit, seed, work, at_most=len(result.sheets) - 1)
+        fewer = filled is not None and 0 < len(filled) < len(result.sheets)
+        stats["refill"] = "out of time" if filled is None else "fewer sheets" if fewer else "no fewer sheets"
+        if fewer:
             area = {p.id: p.polygon.area for p in parts}
             result = NestResult([SheetResult(seq[0], placed, sum(area[q.part_id] for q in placed) / seq[0].area, used)
                                  for placed, used in filled], result.parts, time.monotonic() - start)

@@ -16,6 +16,7 @@ takes the rest. Our own method; the strip packer is the sparrow-style one of thi
 
 from __future__ import annotations
 
+import math
 import time
 
 from .outline import inflation
@@ -42,16 +43,19 @@ def _pack(parts: list[NestPart], names: list[int], height: float, budget: float,
 
 
 def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, deadline: float, seed: int,
-           iterations: int) -> list[tuple[list, float]] | None:
+           iterations: int, at_most: int | None = None) -> list[tuple[list, float]] | None:
     """Per sheet, the placements (``api.Placement``, sheet mm) and the used length (sheet mm) of every
     instance of ``parts`` on sheets of ``stock``, each sheet filled by strip packing; None when the
-    ``deadline`` comes first. Each strip packing is bounded by ``iterations`` separator iterations (a
-    fixed work: the same seed gives the same sheets when the deadline does not cut it short).
+    ``deadline`` comes first, and an empty list as soon as the parts cannot go on ``at_most`` sheets
+    (the sheets so far, plus the area left over a sheet's, rounded up, exceed it; or the last sheet
+    it allows cannot take all the parts left: a refill that would not beat a count is cut short).
+    Each strip packing is bounded by ``iterations`` separator iterations (a fixed work: the same
+    seed gives the same sheets when the deadline does not cut it short).
     The sheets are filled in order: of the parts left, largest first, the most that strip-pack
     into the sheet's width, found by a binary search on how many; then the most of the smallest
-    of the rest that still fit beside them (another binary search); the next sheet takes the rest.
-    A packing stops as soon as its parts fit the width, but the last sheet's is made as short as
-    its fixed work allows."""
+    of the rest that still fit beside them (another binary search); the next sheet takes the rest
+    (the last one ``at_most`` allows: all the parts left, in one packing). A packing stops as soon
+    as its parts fit the width, but the last sheet's is made as short as its fixed work allows."""
     from .api import Placement
 
     inset = margin - spacing / 2
@@ -87,17 +91,27 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     while left:
         if time.monotonic() >= deadline:
             return None
-        first = pack(left[:1])
-        if first is None:
-            return None  # a part the strip cannot take: the sheet search has the answer
-        k, best = most([], left, 1, first)
-        take, rest = left[:k], left[k:]
-        small = rest[::-1]
-        k, best = most(take, small, 0, best)
-        for pi in small[:k]:
-            rest.remove(pi)
+        if at_most is not None and len(sheets) + math.ceil(sum(parts[pi].polygon.area for pi in left) / room - 1e-9) \
+                > at_most:
+            return []  # by area alone the parts left need more sheets than that
+        if at_most is not None and len(sheets) == at_most - 1:  # the last sheet allowed: all the rest, or none
+            best = pack(left)
+            if best is None:
+                return None if time.monotonic() >= deadline else []
+            take, rest = left, []
+        else:
+            first = pack(left[:1])
+            if first is None:
+                return None  # a part the strip cannot take: the sheet search has the answer
+            k, best = most([], left, 1, first)
+            take, rest = left[:k], left[k:]
+            small = rest[::-1]
+            k, best = most(take, small, 0, best)
+            take = take + small[:k]
+            for pi in small[:k]:
+                rest.remove(pi)
         if not rest:  # the last sheet: packed again for its shortest used length
-            shorter = pack(take + small[:k], shortest=True)
+            shorter = pack(take, shortest=True)
             best = shorter if shorter is not None and shorter.used_length < best.used_length else best
         placed = []
         for p in best.sheets[0].placements:

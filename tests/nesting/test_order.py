@@ -98,7 +98,7 @@ def test_d4d_nest_says_when_the_refill_ran_out_of_time(tmp_path, monkeypatch):
     refill that finds no time: a real one's speed would make the test depend on the machine)."""
     from fabrication.nesting import api
 
-    monkeypatch.setattr(api, "refill", lambda *args: None)
+    monkeypatch.setattr(api, "refill", lambda *args, **kwargs: None)
     result = CliRunner().invoke(main, ["nest", "slice_chair:2", "--sheet", "1220x1220", "--out", str(tmp_path / "o"),
                                        "--time", "1"])
     assert result.exit_code == 0, result.output

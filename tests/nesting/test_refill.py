@@ -92,7 +92,7 @@ def test_an_order_of_interlocking_ribs_needs_a_sheet_fewer_with_the_refill(monke
         assert len(run.sheets) == 3 and run.stats["refilled"] and run.stats["refill"] == "fewer sheets"
         assert validate.problems(run, spacing=10.0, margin=15.0) == []
     assert [s.placements for s in runs[0].sheets] == [s.placements for s in runs[1].sheets]
-    monkeypatch.setattr(api, "refill", lambda *args: None)
+    monkeypatch.setattr(api, "refill", lambda *args, **kwargs: None)
     searched = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=600, max_rounds=60)
     assert len(searched.sheets) == 4 and searched.stats["refill"] == "out of time"
 
@@ -106,8 +106,8 @@ def test_nest_keeps_a_refill_with_fewer_sheets_and_only_then(monkeypatch):
     parts = [NestPart("a", box(0, 0, 800, 500), 6, (0.0,))]
     calls = []
 
-    def fake(parts_, stock, spacing, margin, deadline, seed, iterations):
-        calls.append(iterations)
+    def fake(parts_, stock, spacing, margin, deadline, seed, iterations, at_most):
+        calls.append((iterations, at_most))
         return fewer
 
     monkeypatch.setattr(api, "refill", fake)
@@ -115,12 +115,12 @@ def test_nest_keeps_a_refill_with_fewer_sheets_and_only_then(monkeypatch):
     plain = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=4)
     assert len(plain.sheets) == 2 and plain.stats["refill"] == "out of time" and not plain.stats.get("refilled")
     fewer = [([Placement("a", k, 15.0, 15.0, 0.0) for k in range(6)], 815.0)]
-    for rounds in (None, 4):
+    for rounds, work in ((None, api.REFILL_ITERATIONS), (4, 4 * api.REFILL_ITERATIONS_PER_ROUND)):
         calls.clear()
         kept = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0, max_rounds=rounds)
-        assert calls == [api.REFILL_ITERATIONS] and kept.stats["refilled"] and len(kept.sheets) == 1
+        assert calls == [(work, 1)] and kept.stats["refilled"] and len(kept.sheets) == 1  # 1: fewer than 2
         assert kept.stats["refill"] == "fewer sheets" and kept.history[-1][1] == 1
-    fewer = [([], 0.0), ([], 0.0)]
+    fewer = []
     not_kept = nest(parts, [SHEET], spacing=10.0, margin=15.0, time_limit=1.0)
     assert len(not_kept.sheets) == 2 and not_kept.stats["refill"] == "no fewer sheets"
     calls.clear()
@@ -167,3 +167,25 @@ def test_the_refill_never_packs_more_area_than_a_sheet_has(monkeypatch):
     filled = refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100)
     room = (SHEET.width - 20 - 5.2) * (SHEET.height - 20)  # inset 10 each side, reach less inflation(10)
     assert filled is not None and tried and max(tried) <= room
+
+
+def test_a_refill_that_cannot_beat_a_count_stops_early(monkeypatch):
+    """``at_most``: the refill gives up (an empty list) as soon as the parts cannot go on that many
+    sheets: at once when their area alone needs more, without a packing; or when the last sheet it
+    allows cannot take all the parts left, in one packing. Within the count it fills the sheets."""
+    from fabrication.nesting import refill as R
+
+    tried = []
+    real = R._pack
+
+    def spy(*args):
+        tried.append(len(args[1]))
+        return real(*args)
+
+    monkeypatch.setattr(R, "_pack", spy)
+    parts = [NestPart("panel", box(0, 0, 1000, 500), 5), NestPart("strip", box(0, 0, 600, 80), 9)]
+    assert refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == []
+    assert refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=2) != []
+    tried.clear()
+    tight = [NestPart("panel", box(0, 0, 1250, 560), 4, (0.0,))]  # 4 fit a sheet by area, 2 by shape
+    assert refill(tight, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == [4]
