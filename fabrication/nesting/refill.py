@@ -48,7 +48,8 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     instance of ``parts`` on sheets of ``stock``, each sheet filled by strip packing; None when the
     ``deadline`` comes first, and an empty list as soon as the parts cannot go on ``at_most`` sheets
     (the sheets so far, plus the area left over a sheet's, rounded up, exceed it; or the last sheet
-    it allows cannot take all the parts left: a refill that would not beat a count is cut short).
+    it allows cannot take all the parts left: a refill that would not beat a count is cut short;
+    or a part no strip as high as the sheet takes).
     Each strip packing is bounded by ``iterations`` separator iterations (a fixed work: the same
     seed gives the same sheets when the deadline does not cut it short).
     The sheets are filled in order: of the parts left, largest first, the most that strip-pack
@@ -62,8 +63,8 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     height = stock.height - 2 * inset
     reach = stock.width - 2 * inset - inflation(spacing)  # the largest right edge a part may have, strip mm
     room = reach * height  # no more area than this fits between the strip's start and ``reach``
-    left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)),
-                  key=lambda pi: (-parts[pi].polygon.area, pi))
+    area = [p.polygon.area for p in parts]
+    left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)), key=lambda pi: (-area[pi], pi))
     sheets, count, instance = [], 0, {}
 
     def pack(names: list[int], shortest: bool = False):
@@ -71,7 +72,7 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
         ``shortest`` (the last sheet: the shorter, the larger the offcut left)."""
         nonlocal count
         count += 1
-        if sum(parts[pi].polygon.area for pi in names) > room:
+        if sum(area[pi] for pi in names) > room:
             return None  # more area than the sheet has: no packing can fit, none is tried
         result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count,
                        spacing, None if shortest else reach)
@@ -91,8 +92,7 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     while left:
         if time.monotonic() >= deadline:
             return None
-        if at_most is not None and len(sheets) + math.ceil(sum(parts[pi].polygon.area for pi in left) / room - 1e-9) \
-                > at_most:
+        if at_most is not None and len(sheets) + math.ceil(sum(area[pi] for pi in left) / room - 1e-9) > at_most:
             return []  # by area alone the parts left need more sheets than that
         if at_most is not None and len(sheets) == at_most - 1:  # the last sheet allowed: all the rest, or none
             best = pack(left)
@@ -101,8 +101,8 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
             take, rest = left, []
         else:
             first = pack(left[:1])
-            if first is None:
-                return None  # a part the strip cannot take: the sheet search has the answer
+            if first is None:  # cut short by the deadline; else a part the strip cannot take (the sheet search's)
+                return None if time.monotonic() >= deadline else []
             k, best = most([], left, 1, first)
             take, rest = left[:k], left[k:]
             small = rest[::-1]
