@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import grid_build, grid_params, grid_query
-from ._kernels import collides, njit, pair_collides
+from ._kernels import LEAN, collides, njit, pair_collides
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def _hits(geo, v, x, y, pv, px, py, n, eps, g, cstart, citems, out, mark, brute):
     """True when variant v at (x, y) overlaps a placed item (grid candidates, or all when ``brute``)."""
     if brute:

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._kernels import njit
+from ._kernels import LEAN, njit
 
 #: most cells along one side (memory and build time stay O(n + cells))
 MAX_CELLS = 256
@@ -39,7 +39,7 @@ def grid_params(x0, y0, x1, y1, cell):
     return g
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def _span(lo, hi, origin, cell, count):
     a = math.floor((lo - origin) / cell)
     b = math.floor((hi - origin) / cell)
@@ -71,7 +71,7 @@ def grid_build(g, size, var, px, py, n):
     return cstart, citems
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def grid_query(g, cstart, citems, size, var, px, py, x, y, x1, y1, eps, skip, out, mark):
     """Items whose bounding box overlaps ``[x, x1] x [y, y1]`` by more than ``eps`` on both axes
     (the brute-force test of ``_kernels.collides``), item ``skip`` left out; written to ``out``,

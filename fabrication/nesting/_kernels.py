@@ -13,6 +13,15 @@ pieces x normals), and :func:`piece_depth` looks them up (O(n + m) a piece pair 
 the same floats). Beyond :data:`TABLE_MAX` entries the table is empty and the vertices are
 projected as they are met.
 
+Reference counting: numba counts the references to every array, an atomic increment and
+decrement each time an array is taken out of a tuple such as ``geo`` or handed on, and in these
+small kernels that cost more than the geometry: a :func:`pair_depth` of two shapes0 parts took
+340 ns with it and 72 ns without. So every kernel that allocates nothing compiles without it
+(``**LEAN``); the few that allocate (the grid's build, a separator iteration, the construction's
+search) count as before and hand the lean ones any scratch arrays they need. The same layouts, 2.1 (swim)
+to 3.6 (jakobs1) times the separator iterations a second (``benchmarks/kernels.py``). A
+lean kernel that allocated would not compile, so the rule keeps itself.
+
 With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference twin).
 """
 
@@ -55,9 +64,15 @@ def drop_stale_cache(package: Path) -> bool:
 if os.environ.get("D4D_NO_NUMBA"):
     def njit(*args, **kwargs):
         return args[0] if args and callable(args[0]) else (lambda f: f)
+    LEAN: dict = {}
 else:
     from numba import njit
+    from numba.core.options import DefaultOptions
     drop_stale_cache(Path(__file__).resolve().parent)  # before any kernel here or in a sibling is compiled
+    #: njit options of a kernel that allocates nothing: no reference counting (``_nrt``, an option numba's
+    #: own tests use; left out, at the old speed, by a numba that does not know it, and with
+    #: ``D4D_KERNELS_COUNTED=1``, the baseline of ``benchmarks/kernels.py``)
+    LEAN = {"_nrt": False} if hasattr(DefaultOptions, "_nrt") and not os.environ.get("D4D_KERNELS_COUNTED") else {}
 
 EPS = 1e-7
 
@@ -92,7 +107,7 @@ def projection_table(verts, vnorm, pstart, pend):
     return t
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True, forceinline=True, **LEAN)
 def _side_table(verts, vnorm, vlow, table, ps, pe, q, dx, dy, eps):
     """:func:`_side` with q's projections read from the table (``projection_table``): the same floats.
     Its own loop (the table read as a third case inside :func:`_side` measured 3-5 % slower)."""
@@ -118,7 +133,7 @@ WINDOW_MIN = 36
 WINDOW_SHARE = 6
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True, forceinline=True, **LEAN)
 def _lowest(verts, qs, qn, nx, ny, s, w, sign, tau):
     """The least ``sign * (x nx + y ny)`` over the ``w`` vertices from local index ``s`` (round the
     piece: first vertex ``qs``, ``qn`` of them) and a vertex reaching it; ``w < qn`` only for a
@@ -145,7 +160,7 @@ def _lowest(verts, qs, qn, nx, ny, s, w, sign, tau):
     return best, at
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True, forceinline=True, **LEAN)
 def _side(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps, w, tau):
     """The least overlap of piece q (offset dx, dy from p) with p over p's edge normals (vertices
     ``ps:pe``); 0 at the first axis separating them. With ``w`` 0 every vertex of q (``qs:qe``) is
@@ -183,7 +198,7 @@ def _side(verts, vnorm, vlow, ps, pe, qs, qe, dx, dy, eps, w, tau):
     return depth
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True, forceinline=True, **LEAN)
 def piece_depth(geo, i, ax, ay, j, bx, by, eps):
     """Penetration depth of convex pieces i (offset ax, ay) and j (offset bx, by): the smallest
     overlap of their projections over both pieces' edge normals, or 0 when some axis separates
@@ -226,7 +241,7 @@ def piece_depth(geo, i, ax, ay, j, bx, by, eps):
     return depth
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
     """Overlap of variant va at (xa, ya) and vb at (xb, yb): the sum over colliding piece pairs of
     penetration depth x the square root of the smaller piece's area (mm^2); with ``first`` it
@@ -234,7 +249,7 @@ def pair_depth(geo, va, xa, ya, vb, xb, yb, eps, first):
     return pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, 0.0, 1.0, 1e300)
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, base, weight, cap):
     """:func:`pair_depth`, returning early (a partial sum) as soon as ``base + weight x`` the sum so
     far exceeds ``cap``: a weighted score already past a cap goes no further (the separator's
@@ -274,7 +289,7 @@ def pair_depth_capped(geo, va, xa, ya, vb, xb, yb, eps, first, base, weight, cap
 LOSS_FLOOR = 0.01
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def pair_loss(geo, va, xa, ya, vb, xb, yb, eps, base, weight, cap):
     """The separator's loss of variant va at (xa, ya) against vb at (xb, yb), after sparrow
     (Gardeyn & Wauters, arXiv:2509.13329, algorithm 4): ``sqrt(o + e^2) x p`` for a colliding
@@ -297,13 +312,13 @@ def pair_loss(geo, va, xa, ya, vb, xb, yb, eps, base, weight, cap):
     return 0.0 if o == 0.0 else np.sqrt(o + e * e) * p
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def pair_collides(geo, va, xa, ya, vb, xb, yb, eps):
     """True when variant va at (xa, ya) and vb at (xb, yb) overlap."""
     return pair_depth(geo, va, xa, ya, vb, xb, yb, eps, True) > 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def collides(geo, v, x, y, pv, px, py, n, eps):
     """True when variant v at (x, y) overlaps any of the first n placed items (pv, px, py).
     (Bounding boxes are tested here, inline: a call per item costs more than the test.)"""

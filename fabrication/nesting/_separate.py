@@ -28,10 +28,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import grid_build, grid_params, grid_query
-from ._kernels import njit, pair_loss
+from ._kernels import LEAN, njit, pair_loss
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def item_score(geo, i, v, x, y, var, px, py, w, eps, cap, grid):
     """Weighted overlap of item i as variant v at (x, y) with every other item; stops past cap.
     Only the items the broad-phase ``grid`` (``make_grid``) returns are tested exactly."""
@@ -82,14 +82,14 @@ def overlap_matrix(geo, var, px, py, n, eps, cell):
     return ov
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def _clamp(size, v, x, y, length, height):
     x = min(max(x, 0.0), max(length - size[v, 0], 0.0))
     y = min(max(y, 0.0), max(height - size[v, 1], 0.0))
     return x, y
 
 
-@njit(cache=True)
+@njit(cache=True, **LEAN)
 def _descend(geo, i, v, x, y, s, var, px, py, w, length, height, eps, first, last, grid):
     """Coordinate descent from (x, y) with score s: random axis (x, y or a diagonal), step x1.1 on
     success, x0.5 and a new axis on failure, from ``first`` down to ``last`` mm."""
@@ -116,20 +116,25 @@ def _descend(geo, i, v, x, y, s, var, px, py, w, length, height, eps, first, las
     return x, y, s
 
 
-@njit(cache=True)
-def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid):
+#: samples kept for a coordinate descent each (sparrow's ``n_coord_descents``)
+KEEP = 3
+
+
+@njit(cache=True, **LEAN)
+def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid, kv, kxy):
     """Move item i to the best spot found (its weighted overlap only ever falls); returns the new
     score. Container samples fall inside ``window = (x0, x1, length)``: x from x0 to x1 (the part
-    of the strip the separator works on), never past the strip ``length``."""
+    of the strip the separator works on), never past the strip ``length``. ``kv`` (KEEP ints) and
+    ``kxy`` (KEEP x 3 floats) are scratch space for the kept samples: allocated by the caller, so
+    this kernel runs without numba's reference counting (see ``_kernels.py``)."""
     size = geo[8]
     x0, x1, length = window[0], window[1], window[2]
     v0 = var[i]
     cur = item_score(geo, i, v0, px[i], py[i], var, px, py, w, eps, 1e300, grid)
-    keep = 3
-    kv = np.full(keep, v0)
-    kx = np.full(keep, px[i])
-    ky = np.full(keep, py[i])
-    ks = np.full(keep, 1e300)
+    keep = KEEP
+    kx, ky, ks = kxy[0], kxy[1], kxy[2]
+    for k in range(keep):
+        kv[k], kx[k], ky[k], ks[k] = v0, px[i], py[i], 1e300
     ks[0] = cur
     for s in range(n_container + n_focus):
         v = allowed[i, np.random.randint(n_allowed[i])]
@@ -178,6 +183,8 @@ def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, window
     size = geo[8]
     length = window[2]
     order = np.random.permutation(n)
+    kv = np.empty(KEEP, dtype=np.int64)
+    kxy = np.empty((3, KEEP))
     for k in range(n):
         i = order[k]
         if pinned[i]:
@@ -190,7 +197,7 @@ def sep_iteration(geo, allowed, n_allowed, pinned, var, px, py, n, w, ov, window
         if not colliding:
             continue
         grid = make_grid(geo, var, px, py, n, length, height, cell)
-        move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid)
+        move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid, kv, kxy)
         for j in range(n):
             if ov[i, j] > 0.0:
                 ov[i, j] = 0.0
