@@ -129,7 +129,7 @@ def main() -> None:
     extra = {}
     if not args.no_export:
         stages = export_stages()
-        print("\nd4d export slice_chair in a fresh process, stage by stage (cnc-router-6mm, 2 s nesting budget):")
+        print("\nd4d export slice_chair in a fresh process, stage by stage (cnc-router-6mm, the export's nest rounds):")
         table = [{"stage": k, "seconds": v} for k, v in stages["stages"].items()]
         table += [{"stage": "total", "seconds": stages["total"]},
                   {"stage": "work beyond imports and nesting", "seconds": stages["work"]}]
