@@ -1,6 +1,6 @@
 """docs/fabrication.md (the catalogue x machine table) is what docs/make_fabrication_table.py makes.
 
-The whole table takes about three minutes (every preset fabricated and checked on every machine), so the fast
+The whole table takes about a minute and a half (every preset fabricated and checked on every machine), so the fast
 test regenerates a fixed subset of rows (an export that passes on a laser, one on a router, a
 thickness changed to suit a laser, a refusal for size) and the full comparison is marked slow.
 """
@@ -48,6 +48,6 @@ def test_table_covers_every_preset_and_machine_and_a_subset_is_up_to_date():
 @pytest.mark.slow
 def test_the_whole_table_is_up_to_date(request):
     if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("the whole table takes about three minutes on 2 cores (160 s quiet); run with -m slow")
+        pytest.skip("the whole table takes about a minute and a half on 2 cores (90 s quiet); run with -m slow")
     assert (ROOT / "docs" / "fabrication.md").read_text() == _module().table_markdown(), \
         "run: python docs/make_fabrication_table.py"
