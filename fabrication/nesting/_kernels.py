@@ -18,9 +18,9 @@ decrement each time an array is taken out of a tuple such as ``geo`` or handed o
 small kernels that cost more than the geometry: a :func:`pair_depth` of two shapes0 parts took
 340 ns with it and 72 ns without. So every kernel that allocates nothing compiles without it
 (``**LEAN``); the few that allocate (the grid's build, a separator iteration, the construction's
-search) count as before and hand the lean ones any scratch arrays they need. The same layouts, 2.1 (swim)
-to 3.6 (jakobs1) times the separator iterations a second (``benchmarks/kernels.py``). A
-lean kernel that allocated would not compile, so the rule keeps itself.
+search) count as before and hand the lean ones any scratch arrays they need. The same layouts,
+2.1 (swim) to 3.6 (jakobs1) times the separator iterations a second (``benchmarks/kernels.py``).
+A lean kernel that allocated would not compile, so the rule keeps itself.
 
 With ``D4D_NO_NUMBA=1`` the same functions run as plain Python (the reference twin).
 """
@@ -71,7 +71,8 @@ else:
     drop_stale_cache(Path(__file__).resolve().parent)  # before any kernel here or in a sibling is compiled
     #: njit options of a kernel that allocates nothing: no reference counting (``_nrt``, an option numba's
     #: own tests use; left out, at the old speed, by a numba that does not know it, and with
-    #: ``D4D_KERNELS_COUNTED=1``, the baseline of ``benchmarks/kernels.py``)
+    #: ``D4D_KERNELS_COUNTED=1``, the baseline of ``benchmarks/kernels.py``, which then needs a
+    #: ``NUMBA_CACHE_DIR`` of its own: numba's cache keys leave compile options out)
     LEAN = {"_nrt": False} if hasattr(DefaultOptions, "_nrt") and not os.environ.get("D4D_KERNELS_COUNTED") else {}
 
 EPS = 1e-7
