@@ -125,7 +125,7 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n
     """Move item i to the best spot found (its weighted overlap only ever falls); returns the new
     score. Container samples fall inside ``window = (x0, x1, length)``: x from x0 to x1 (the part
     of the strip the separator works on), never past the strip ``length``. ``kv`` (KEEP ints) and
-    ``kxy`` (KEEP x 3 floats) are scratch space for the kept samples: allocated by the caller, so
+    ``kxy`` (3 x KEEP floats: x, y, score) are scratch space for the kept samples: allocated by the caller, so
     this kernel runs without numba's reference counting (see ``_kernels.py``)."""
     size = geo[8]
     x0, x1, length = window[0], window[1], window[2]
