@@ -51,7 +51,10 @@ def run_child(path: Path, iterations: int, seed: int, counted: bool, cache: str)
     if counted:
         env.update(D4D_KERNELS_COUNTED="1", NUMBA_CACHE_DIR=cache)
     out = subprocess.run([sys.executable, __file__, "--child", str(path), "--iterations", str(iterations),
-                          "--seed", str(seed)], env=env, capture_output=True, text=True, check=True)
+                          "--seed", str(seed)], check=False, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or ["no message"])[-1]
+        sys.exit(f"{path.name}: the {'counted' if counted else 'lean'} run failed: {last}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
