@@ -25,6 +25,14 @@ from .prepare import NestPart, Stock
 #: bottom-left samples per part of each strip packing (``nest_strip``'s default is 300, the sheet
 #: construction's 60): the strip search that follows does the packing, the construction only starts it
 SAMPLES = 60
+#: the last sheet a refill may use decides it, so when its packing of all the parts left misses the width
+#: by at most ``NEAR_MISS`` of it, the packing is made again with ``LAST_WORK`` times the iterations
+#: (the order of 4 slice chairs and a table: ``docs/nesting-measurements.md``)
+NEAR_MISS, LAST_WORK = 0.15, 10
+#: refills made at most, each with other seeds, while the last sheet's packing with more work misses
+#: by less than its first one did (by ``SHORTER`` of the width at least: else more work does not help,
+#: as with parts that cannot fit by their shapes)
+ATTEMPTS, SHORTER = 3, 0.005
 
 
 def _pack(parts: list[NestPart], names: list[int], height: float, budget: float, iterations: int | None,
@@ -55,8 +63,22 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     The sheets are filled in order: of the parts left, largest first, the most that strip-pack
     into the sheet's width, found by a binary search on how many; then the most of the smallest
     of the rest that still fit beside them (another binary search); the next sheet takes the rest
-    (the last one ``at_most`` allows: all the parts left, in one packing). A packing stops as soon
-    as its parts fit the width, but the last sheet's is made as short as its fixed work allows."""
+    (the last one ``at_most`` allows: all the parts left, in one packing, made again with
+    ``LAST_WORK`` times the iterations when it misses by ``NEAR_MISS`` at most). A packing stops as
+    soon as its parts fit the width, but the last sheet's is made as short as its fixed work allows.
+    A refill whose last sheet missed again, but by less with the more work, is made again with other
+    seeds, ``ATTEMPTS`` refills in all."""
+    for attempt in range(ATTEMPTS):
+        sheets, near = _fill(parts, stock, spacing, margin, deadline, seed + 7919 * attempt, iterations, at_most)
+        if sheets is None or sheets or not near:
+            break
+    return sheets
+
+
+def _fill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, deadline: float, seed: int,
+          iterations: int, at_most: int | None) -> tuple[list[tuple[list, float]] | None, bool]:
+    """One refill (:func:`refill`) and whether another seed may make it: its last sheet missed, but
+    by less with more work."""
     from .api import Placement
 
     inset = margin - spacing / 2
@@ -65,17 +87,20 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
     room = reach * height  # no more area than this fits between the strip's start and ``reach``
     area = [p.polygon.area for p in parts]
     left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)), key=lambda pi: (-area[pi], pi))
-    sheets, count, instance = [], 0, {}
+    sheets, count, instance, missed = [], 0, {}, [math.inf]
 
-    def pack(names: list[int], shortest: bool = False):
-        """A packing of ``names`` within the sheet's width, or None; it stops once they fit, unless
-        ``shortest`` (the last sheet: the shorter, the larger the offcut left)."""
+    def pack(names: list[int], shortest: bool = False, work: int = iterations):
+        """A packing of ``names`` within the sheet's width, or None (``missed[0]``: the length it
+        reached); it stops once they fit, unless ``shortest`` (the last sheet: the shorter, the larger
+        the offcut left); ``work`` separator iterations at most."""
         nonlocal count
         count += 1
+        missed[0] = math.inf
         if sum(area[pi] for pi in names) > room:
             return None  # more area than the sheet has: no packing can fit, none is tried
-        result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), iterations, seed + count,
+        result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), work, seed + count,
                        spacing, None if shortest else reach)
+        missed[0] = result.used_length
         return result if result.used_length <= reach else None
 
     def most(base: list[int], extra: list[int], lo: int, best):
@@ -91,18 +116,22 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
 
     while left:
         if time.monotonic() >= deadline:
-            return None
+            return None, False
         if at_most is not None and len(sheets) + math.ceil(sum(area[pi] for pi in left) / room - 1e-9) > at_most:
-            return []  # by area alone the parts left need more sheets than that
+            return [], False  # by area alone the parts left need more sheets than that
         if at_most is not None and len(sheets) == at_most - 1:  # the last sheet allowed: all the rest, or none
-            best = pack(left)
+            best, helped = pack(left), False
+            if best is None and missed[0] <= (1 + NEAR_MISS) * reach:
+                weak = missed[0]
+                best = pack(left, work=LAST_WORK * iterations)
+                helped = missed[0] < weak - SHORTER * reach  # more work got closer: other seeds may get there
             if best is None:
-                return None if time.monotonic() >= deadline else []
+                return (None, False) if time.monotonic() >= deadline else ([], helped)
             take, rest = left, []
         else:
             first = pack(left[:1])
             if first is None:  # cut short by the deadline; else a part the strip cannot take (the sheet search's)
-                return None if time.monotonic() >= deadline else []
+                return (None, False) if time.monotonic() >= deadline else ([], False)
             k, best = most([], left, 1, first)
             take, rest = left[:k], left[k:]
             small = rest[::-1]
@@ -119,4 +148,4 @@ def refill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, d
             placed.append(Placement(p.part_id, instance[p.part_id], p.x + inset, p.y + inset, p.rotation, p.mirrored))
         sheets.append((placed, best.used_length + inset))
         left = rest
-    return sheets
+    return sheets, False

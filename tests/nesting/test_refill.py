@@ -172,7 +172,9 @@ def test_the_refill_never_packs_more_area_than_a_sheet_has(monkeypatch):
 def test_a_refill_that_cannot_beat_a_count_stops_early(monkeypatch):
     """``at_most``: the refill gives up (an empty list) as soon as the parts cannot go on that many
     sheets: at once when their area alone needs more, without a packing; or when the last sheet it
-    allows cannot take all the parts left, in one packing. Within the count it fills the sheets."""
+    allows cannot take all the parts left: after one packing when it misses the sheet's width by
+    far, after a stronger one and other seeds (``ATTEMPTS`` refills) when it misses by little
+    (``NEAR_MISS``). Within the count it fills the sheets."""
     from fabrication.nesting import refill as R
 
     tried = []
@@ -187,5 +189,34 @@ def test_a_refill_that_cannot_beat_a_count_stops_early(monkeypatch):
     assert refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == []
     assert refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=2) != []
     tried.clear()
-    tight = [NestPart("panel", box(0, 0, 1250, 560), 4, (0.0,))]  # 4 fit a sheet by area, 2 by shape
-    assert refill(tight, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == [4]
+    wide = [NestPart("panel", box(0, 0, 1500, 650), 2, (0.0,))]  # 2 fit a sheet by area, side by side 3010 mm
+    assert refill(wide, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == [2]
+    tried.clear()
+    tight = [NestPart("panel", box(0, 0, 1250, 560), 4, (0.0,))]  # 4 fit a sheet by area, 2 by shape: 4 % too long
+    assert refill(tight, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == [] and tried == [4, 4]
+
+
+def test_a_near_miss_of_the_last_sheet_gets_more_work_and_other_seeds(monkeypatch):
+    """The last sheet a refill may use decides it: a packing of all the parts left that misses the
+    sheet's width by ``NEAR_MISS`` at most is made again with ``LAST_WORK`` times the iterations, and
+    when that gets closer without fitting, the whole refill is made again with other seeds
+    (``ATTEMPTS`` in all); when more work gets no closer (parts that cannot fit by their shapes), or
+    the first packing misses by far, it stops there. A stand-in packing gives the lengths."""
+    from types import SimpleNamespace
+
+    from fabrication.nesting import refill as R
+
+    reach = SHEET.width - 20 - 5.2  # inset 10 each side, less inflation(10)
+    parts = [NestPart("panel", box(0, 0, 1000, 500), 3)]
+    for weak, strong, calls in [(1.05, 1.02, 2 * R.ATTEMPTS), (1.05, 1.05, 2), (1.5, 1.0, 1)]:
+        tried = []
+
+        def fake(parts_, names, height, budget, iterations, seed, spacing, goal):
+            tried.append((iterations, seed))
+            return SimpleNamespace(used_length=(strong if iterations > 100 else weak) * reach)
+
+        monkeypatch.setattr(R, "_pack", fake)
+        assert refill(parts, SHEET, 10.0, 15.0, time.monotonic() + 600, 0, 100, at_most=1) == []
+        assert len(tried) == calls
+        assert [w for w, _ in tried] == [100, R.LAST_WORK * 100] * (calls // 2) + [100] * (calls % 2)
+        assert len({s for _, s in tried}) == calls  # every packing with a seed of its own
