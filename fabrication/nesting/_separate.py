@@ -124,7 +124,17 @@ KEEP = 3
 def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n_container, n_focus, grid, kv, kxy):
     """Move item i to the best spot found (its weighted overlap only ever falls); returns the new
     score. Container samples fall inside ``window = (x0, x1, length)``: x from x0 to x1 (the part
-    of the strip the separator works on), never past the strip ``length``. ``kv`` (KEEP ints) and
+    of the strip the separator works on), never past the strip ``length``.
+
+    The ``n_focus`` samples around the item come first, as in sparrow's ``search_placement``: they
+    score lower than most samples across the container, so the kept samples' cap (the worst kept
+    score, past which a sample's score stops) is low early and the container samples stop sooner.
+    Every sample is scored, also after one without overlap (stopping there, as before, kept the
+    first clear spot found instead of the best three). Measured at a fixed work (6000 separator
+    iterations, one worker, seeds 0-15): 1.3 times the iterations a second on swim and 1.1 on
+    shapes0, the same density (0.925 and 0.905 of best-known against 0.922 and 0.908).
+
+    ``kv`` (KEEP ints) and
     ``kxy`` (3 x KEEP floats: x, y, score) are scratch space for the kept samples: allocated by the caller, so
     this kernel runs without numba's reference counting (see ``_kernels.py``)."""
     size = geo[8]
@@ -138,7 +148,7 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n
     ks[0] = cur
     for s in range(n_container + n_focus):
         v = allowed[i, np.random.randint(n_allowed[i])]
-        if s < n_container:
+        if s >= n_focus:
             hi = max(min(x1, length) - size[v, 0], x0)
             x = x0 + np.random.random() * (hi - x0)
             y = np.random.random() * max(height - size[v, 1], 0.0)
@@ -154,8 +164,6 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n
         sc = item_score(geo, i, v, x, y, var, px, py, w, eps, ks[worst], grid)
         if sc < ks[worst]:
             kv[worst], kx[worst], ky[worst], ks[worst] = v, x, y, sc
-            if sc == 0.0:
-                break
     best_v, best_x, best_y, best_s = v0, px[i], py[i], cur
     for k in range(keep):
         if ks[k] >= 1e299:

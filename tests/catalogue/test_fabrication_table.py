@@ -48,6 +48,6 @@ def test_table_covers_every_preset_and_machine_and_a_subset_is_up_to_date():
 @pytest.mark.slow
 def test_the_whole_table_is_up_to_date(request):
     if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("the whole table takes about a minute and a half on 2 cores (90 s quiet); run with -m slow")
+        pytest.skip("the whole table takes about a minute and a half on 2 cores (100 s quiet); run with -m slow")
     assert (ROOT / "docs" / "fabrication.md").read_text() == _module().table_markdown(), \
         "run: python docs/make_fabrication_table.py"
