@@ -87,20 +87,20 @@ def _fill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, de
     room = reach * height  # no more area than this fits between the strip's start and ``reach``
     area = [p.polygon.area for p in parts]
     left = sorted((pi for pi, p in enumerate(parts) for _ in range(p.quantity)), key=lambda pi: (-area[pi], pi))
-    sheets, count, instance, missed = [], 0, {}, [math.inf]
+    sheets, count, instance, missed = [], 0, {}, math.inf
 
     def pack(names: list[int], shortest: bool = False, work: int = iterations):
-        """A packing of ``names`` within the sheet's width, or None (``missed[0]``: the length it
+        """A packing of ``names`` within the sheet's width, or None (``missed``: the length it
         reached); it stops once they fit, unless ``shortest`` (the last sheet: the shorter, the larger
         the offcut left); ``work`` separator iterations at most."""
-        nonlocal count
+        nonlocal count, missed
         count += 1
-        missed[0] = math.inf
+        missed = math.inf
         if sum(area[pi] for pi in names) > room:
             return None  # more area than the sheet has: no packing can fit, none is tried
         result = _pack(parts, names, height, max(deadline - time.monotonic(), 0.0), work, seed + count,
                        spacing, None if shortest else reach)
-        missed[0] = result.used_length
+        missed = result.used_length
         return result if result.used_length <= reach else None
 
     def most(base: list[int], extra: list[int], lo: int, best):
@@ -121,10 +121,10 @@ def _fill(parts: list[NestPart], stock: Stock, spacing: float, margin: float, de
             return [], False  # by area alone the parts left need more sheets than that
         if at_most is not None and len(sheets) == at_most - 1:  # the last sheet allowed: all the rest, or none
             best, helped = pack(left), False
-            if best is None and missed[0] <= (1 + NEAR_MISS) * reach:
-                weak = missed[0]
+            if best is None and missed <= (1 + NEAR_MISS) * reach:
+                weak = missed
                 best = pack(left, work=LAST_WORK * iterations)
-                helped = missed[0] < weak - SHORTER * reach  # more work got closer: other seeds may get there
+                helped = missed < weak - SHORTER * reach  # more work got closer: other seeds may get there
             if best is None:
                 return (None, False) if time.monotonic() >= deadline else ([], helped)
             take, rest = left, []

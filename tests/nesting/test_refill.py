@@ -211,7 +211,7 @@ def test_a_near_miss_of_the_last_sheet_gets_more_work_and_other_seeds(monkeypatc
     for weak, strong, calls in [(1.05, 1.02, 2 * R.ATTEMPTS), (1.05, 1.05, 2), (1.5, 1.0, 1)]:
         tried = []
 
-        def fake(parts_, names, height, budget, iterations, seed, spacing, goal):
+        def fake(parts_, names, height, budget, iterations, seed, spacing, goal, tried=tried, weak=weak, strong=strong):
             tried.append((iterations, seed))
             return SimpleNamespace(used_length=(strong if iterations > 100 else weak) * reach)
 
