@@ -173,8 +173,8 @@ def test_a_refill_that_cannot_beat_a_count_stops_early(monkeypatch):
     """``at_most``: the refill gives up (an empty list) as soon as the parts cannot go on that many
     sheets: at once when their area alone needs more, without a packing; or when the last sheet it
     allows cannot take all the parts left: after one packing when it misses the sheet's width by
-    far, after a stronger one and other seeds (``ATTEMPTS`` refills) when it misses by little
-    (``NEAR_MISS``). Within the count it fills the sheets."""
+    far, after a stronger one when it misses by little (``NEAR_MISS``) and the stronger one gets no
+    closer (other seeds only when it does: the next test). Within the count it fills the sheets."""
     from fabrication.nesting import refill as R
 
     tried = []
