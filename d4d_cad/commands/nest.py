@@ -124,7 +124,7 @@ def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remn
     what = f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm (area lower bound {bound})"
     if offcuts:
         what = f"{used} of {len(offcuts)} offcut(s) and {what}"
-    click.echo(f"{len(parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
+    click.echo(f"{sum(p.quantity for p in parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
                f"{sheets[-1].used_length:.0f} mm; wrote {out}")
     if stats.get("refill") == "out of time":
         click.echo(f"above the bound, the refill (each sheet filled by strip packing, for parts that interlock) "

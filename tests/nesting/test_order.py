@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -90,6 +91,9 @@ def test_d4d_nest_takes_an_order(tmp_path):
     assert layout["sheet_lower_bound"] == 1 and "area lower bound 1" in result.output
     names = {n for s in layout["sheets"] for n in s["parts"]}
     assert any(n.startswith("stool/") for n in names) and any(n.startswith("table-coffee/") for n in names)
+    pieces = sum(len(s["parts"]) for s in layout["sheets"])  # every piece cut, not the distinct parts
+    assert pieces > len(names) and f"nesting {pieces} parts (" in result.output
+    assert re.search(rf"^{pieces} parts \([0-9.]+ m\^2\) on ", result.output, re.M), result.output
     assert "refill" not in result.output  # nothing above the bound to refill: no hint
 
 
