@@ -99,7 +99,8 @@ def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remn
     offcut_area = sum(max(o.buffer(-margin).area, 0.0) for o in offcuts)
     bound = sheet_lower_bound(parts, *size, margin, offcut_area)
     order = " + ".join(f"{line.count} x {line.source}" for line in lines)
-    click.echo(f"nesting {sum(p.quantity for p in parts)} parts ({order}) for up to {time_limit:g} s; "
+    pieces = sum(p.quantity for p in parts)  # every piece cut, not the distinct parts
+    click.echo(f"nesting {pieces} parts ({order}) for up to {time_limit:g} s; "
                f"at least {bound} sheet(s) by area ...", err=True)
     stats: dict = {}
     sheets = nest_layout(parts, *size, spacing=spacing, margin=margin, time_limit=time_limit, seed=seed,
@@ -124,7 +125,7 @@ def nest_cmd(sources, sheet, spacing, margin, time_limit, seed, max_rounds, remn
     what = f"{fulls} sheet(s) of {size[0]:g} x {size[1]:g} mm (area lower bound {bound})"
     if offcuts:
         what = f"{used} of {len(offcuts)} offcut(s) and {what}"
-    click.echo(f"{sum(p.quantity for p in parts)} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
+    click.echo(f"{pieces} parts ({area / 1e6:.2f} m^2) on {what}; last sheet used to "
                f"{sheets[-1].used_length:.0f} mm; wrote {out}")
     if stats.get("refill") == "out of time":
         click.echo(f"above the bound, the refill (each sheet filled by strip packing, for parts that interlock) "

@@ -134,9 +134,9 @@ def move_item(geo, i, allowed, n_allowed, var, px, py, w, window, height, eps, n
     iterations, one worker, seeds 0-15): 1.3 times the iterations a second on swim and 1.1 on
     shapes0, the same density (0.925 and 0.905 of best-known against 0.922 and 0.908).
 
-    ``kv`` (KEEP ints) and
-    ``kxy`` (3 x KEEP floats: x, y, score) are scratch space for the kept samples: allocated by the caller, so
-    this kernel runs without numba's reference counting (see ``_kernels.py``)."""
+    ``kv`` (KEEP ints) and ``kxy`` (3 x KEEP floats: x, y, score) are scratch space for the kept
+    samples: allocated by the caller, so this kernel runs without numba's reference counting (see
+    ``_kernels.py``)."""
     size = geo[8]
     x0, x1, length = window[0], window[1], window[2]
     v0 = var[i]
